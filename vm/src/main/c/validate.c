@@ -291,9 +291,12 @@ int bpftime_vm_validate(const struct bpf_insn *insns, size_t slots, char *err, s
         /* The kernel's check_cfg: the last instruction must not fall through ("last insn is not an exit or jmp"). */
         size_t last = slots - 1;
         uint8_t code = insns[last].code;
-        if (second_half[last] || (code != OP_EXIT && code != OP_JA && code != OP_GOTOL)) {
-            rc = refuse(err, err_len, last, "the last instruction may fall through: actual %s vs expected exit or ja",
-                        second_half[last] ? "the second half of an lddw" : "another instruction");
+        if (second_half[last]) {
+            rc = refuse(err, err_len, last, "the last instruction may fall through: actual the second half of an "
+                        "lddw vs expected exit (0x95), ja (0x05) or gotol (0x06)");
+        } else if (code != OP_EXIT && code != OP_JA && code != OP_GOTOL) {
+            rc = refuse(err, err_len, last, "the last instruction may fall through: actual opcode 0x%02x vs expected "
+                        "exit (0x95), ja (0x05) or gotol (0x06)", code);
         }
     }
     free(second_half);
