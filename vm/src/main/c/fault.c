@@ -18,11 +18,11 @@ int bpftime_vm_fault_message(const struct bpftime_vm_fault *fault, char *buf, si
     case BPFTIME_VM_E_LOAD_OUT_OF_BOUNDS:
     case BPFTIME_VM_E_STORE_OUT_OF_BOUNDS:
         return snprintf(buf, len,
-                        "at instruction %" PRIu32 "%s: %s of %" PRIu32 " bytes at 0x%" PRIx64
+                        "at instruction %" PRIu32 "%s: %" PRIu32 "-byte %s at 0x%" PRIx64
                         " out of bounds: actual address outside vs expected inside the stack frames, the context "
                         "or a registered region",
-                        fault->pc, where, fault->status == BPFTIME_VM_E_LOAD_OUT_OF_BOUNDS ? "load" : "store",
-                        fault->size, fault->addr);
+                        fault->pc, where, fault->size,
+                        fault->status == BPFTIME_VM_E_LOAD_OUT_OF_BOUNDS ? "load" : "store", fault->addr);
     case BPFTIME_VM_E_CALL_DEPTH:
         return snprintf(buf, len, "at instruction %" PRIu32 "%s: call stack too deep: actual %d frames vs expected "
                         "at most %d", fault->pc, where, BPFTIME_VM_MAX_FRAMES + 1, BPFTIME_VM_MAX_FRAMES);
