@@ -42,9 +42,8 @@ public class TestSummary {
                 Element testcase = (Element) cases.item(i);
                 NodeList skips = testcase.getElementsByTagName("skipped");
                 if (skips.getLength() > 0) {
-                    String reason = ((Element) skips.item(0)).getAttribute("message");
                     skipped.add(testcase.getAttribute("classname") + "." + testcase.getAttribute("name") + ": "
-                            + (reason.isEmpty() ? "(no reason given)" : reason));
+                            + reason((Element) skips.item(0)));
                 }
             }
         }
@@ -53,6 +52,22 @@ public class TestSummary {
         for (String s : skipped) {
             System.out.println("   skipped " + s);
         }
+    }
+
+    /**
+     * The reason is in the message attribute, or (surefire 3.5 with a failed JUnit assumption) in the
+     * first line of the element's text: "org.opentest4j.TestAbortedException: Assumption failed: why".
+     */
+    private static String reason(Element skipped) {
+        String reason = skipped.getAttribute("message");
+        if (reason.isEmpty()) {
+            reason = skipped.getTextContent().strip().lines().findFirst().orElse("");
+            String type = skipped.getAttribute("type") + ": ";
+            if (reason.startsWith(type)) {
+                reason = reason.substring(type.length());
+            }
+        }
+        return reason.isEmpty() ? "(no reason given)" : reason;
     }
 
     private static boolean isReport(Path p) {
