@@ -43,7 +43,12 @@ public final class Assembler {
     }
 
     public static List<Instruction> assemble(List<String> lines, int firstLine) {
-        return new Pass(firstLine).run(lines);
+        return assemble(lines, firstLine, null);
+    }
+
+    /** As {@link #assemble(List, int)}, naming {@code sourceName} (a file name, or null) in errors. */
+    public static List<Instruction> assemble(List<String> lines, int firstLine, String sourceName) {
+        return new Pass(firstLine, sourceName).run(lines);
     }
 
     /** An instruction whose distance waits for a label. */
@@ -53,6 +58,7 @@ public final class Assembler {
     /** The state of one assembly; label positions are in slots, lddw counting two. */
     private static final class Pass {
         private final int firstLine;
+        private final String source;
         private final List<Instruction> out = new ArrayList<>();
         private final List<Pending> pending = new ArrayList<>();
         private final Map<String, Integer> labelSlots = new HashMap<>();
@@ -60,8 +66,9 @@ public final class Assembler {
         private Integer firstExitSlot;
         private int slot;
 
-        Pass(int firstLine) {
+        Pass(int firstLine, String source) {
             this.firstLine = firstLine;
+            this.source = source;
         }
 
         List<Instruction> run(List<String> lines) {
@@ -70,7 +77,7 @@ public final class Assembler {
                 try {
                     statement(lines.get(i), line);
                 } catch (OperandException e) {
-                    throw new AssemblyException(line, e.getMessage());
+                    throw new AssemblyException(source, line, e.getMessage());
                 }
             }
             for (Pending p : pending) {
@@ -145,7 +152,7 @@ public final class Assembler {
                 if (firstExitSlot != null && !labelSlots.containsKey("exit")) {
                     defined.add("exit (the first exit)");
                 }
-                throw new AssemblyException(p.line(), "Invalid label: actual '" + p.label()
+                throw new AssemblyException(source, p.line(), "Invalid label: actual '" + p.label()
                         + "' vs expected a label defined in the program " + defined);
             }
             int distance = target - (p.slot() + 1);
@@ -155,7 +162,7 @@ public final class Assembler {
                 resolved = new Instruction(t.opcode(), t.dst(), t.src(), t.offset(), distance);
             } else {
                 if (distance != (short) distance) {
-                    throw new AssemblyException(p.line(), "Jump offset out of 16-bit range: actual " + distance
+                    throw new AssemblyException(source, p.line(), "Jump offset out of 16-bit range: actual " + distance
                             + " slots to '" + p.label() + "' vs expected -32768..32767 (ja32 reaches further)");
                 }
                 resolved = new Instruction(t.opcode(), t.dst(), t.src(), (short) distance, t.imm());

@@ -141,7 +141,7 @@ public final class ConformanceFile {
     }
 
     private static List<Instruction> program(String fileName, Section asm, Section raw) {
-        List<Instruction> assembled = asm == null ? null : Assembler.assemble(asm.lines(), asm.firstLine());
+        List<Instruction> assembled = asm == null ? null : Assembler.assemble(asm.lines(), asm.firstLine(), fileName);
         if (raw == null) {
             return assembled;
         }
