@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
 /** The operand forms: {@code %rN}, {@code [%rN+OFF]}, immediates, and jump targets ({@code +N}, {@code -N}, label). */
 final class Operands {
 
-    private static final Pattern REGISTER = Pattern.compile("%r([0-9]+)");
+    private static final Pattern REGISTER = Pattern.compile("%r(0|[1-9][0-9]?)");
     private static final Pattern MEMORY = Pattern.compile("\\[\\s*(%?[A-Za-z0-9]+)\\s*(?:([+-])\\s*(\\w+)\\s*)?]");
     private static final Pattern LABEL = Pattern.compile("[A-Za-z_.][A-Za-z0-9_.]*");
 
@@ -28,7 +28,7 @@ final class Operands {
 
     static Register register(String text) {
         Matcher m = REGISTER.matcher(text);
-        if (m.matches() && m.group(1).length() <= 2) {
+        if (m.matches()) {
             int index = Integer.parseInt(m.group(1));
             if (index <= 10) {
                 return Register.of(index);

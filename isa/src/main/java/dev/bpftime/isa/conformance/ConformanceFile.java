@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -151,10 +152,24 @@ public final class ConformanceFile {
             byte[] fromAsm = InstructionEncoder.encode(assembled);
             if (!Arrays.equals(fromAsm, bytes)) {
                 throw new ConformanceFormatException(fileName, raw.directiveLine(), "-- asm and -- raw disagree: actual "
-                        + "raw program\n" + ConformanceSyntax.print(decoded) + "vs expected the -- asm program\n"
+                        + "raw program\n" + describe(decoded, bytes) + "vs expected the -- asm program\n"
                         + ConformanceSyntax.print(assembled));
             }
         }
         return decoded;
+    }
+
+    /** The program as text, or as hex slots when the syntax cannot say it (an lddw with a pseudo source). */
+    private static String describe(List<Instruction> program, byte[] bytes) {
+        try {
+            return ConformanceSyntax.print(program);
+        } catch (IllegalArgumentException e) {
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < bytes.length; i += InstructionDecoder.SLOT_BYTES) {
+                sb.append(HexFormat.ofDelimiter(" ").formatHex(bytes, i, i + InstructionDecoder.SLOT_BYTES))
+                        .append('\n');
+            }
+            return sb.toString();
+        }
     }
 }
