@@ -61,12 +61,6 @@ final class Literals {
         return p.value.intValue();
     }
 
-    /** True when the text starts like a number (a digit, or a sign and a digit). */
-    static boolean startsNumeric(String text) {
-        int i = !text.isEmpty() && (text.charAt(0) == '+' || text.charAt(0) == '-') ? 1 : 0;
-        return i < text.length() && Character.isDigit(text.charAt(i));
-    }
-
     private record Parsed(BigInteger value, boolean hex, boolean negative) {
         boolean hexPattern() {
             return hex && !negative;

@@ -18,7 +18,7 @@ import java.util.TreeMap;
  */
 final class Mnemonics {
 
-    /** Width suffixes of the load/store mnemonics, in the order of {@link Size#values()}. */
+    /** The width suffix of the load and store mnemonics: ldxb, sth, stxw, stdw. */
     static final Map<Size, String> SIZE_SUFFIX = Map.of(Size.B, "b", Size.H, "h", Size.W, "w", Size.DW, "dw");
 
     private static final Map<String, Form> FORMS = buildForms();

@@ -123,7 +123,8 @@ class NegativeCorpusTest {
         expect("unused-stxdw-imm.data", Where.DECODER, 0, "reserved field imm of 0x7b");
         expect("unused-stxw-imm.data", Where.DECODER, 0, "reserved field imm of 0x63");
 
-        // or %r0, %r10 is well-formed; a verifier refuses reading the uninitialised r0 and ALU on the frame pointer.
+        // or %r0, %r10 is well-formed; a verifier refuses it (reads the unset r0, ORs the frame pointer):
+        // bpf_conformance's CMake test verifier_failure expects the kernel's "Failed to load program".
         expect("error.data", Where.RUN, 0, "Invalid");
         // ldxdw at [%r1+2] returns 0x8877665544332211; the file expects 0x89..., so the result comparison fails.
         expect("incorrect_return_value_high_bits.data", Where.RUN, 0, null);
