@@ -127,8 +127,12 @@ int bpftime_vm_exec_ex(const struct bpftime_vm *vm, void *ctx, size_t ctx_len, u
                        struct bpftime_vm_fault *fault)
 {
     struct bpftime_vm_fault ignored;
+    uint64_t discarded;
     if (fault == NULL) {
         fault = &ignored;
+    }
+    if (result == NULL) {
+        result = &discarded;
     }
     memset(fault, 0, sizeof(*fault));
     if (vm->insns == NULL) {

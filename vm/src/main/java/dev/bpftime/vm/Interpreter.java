@@ -10,13 +10,20 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * One program loaded into the C interpreter (libbpftime-vm). Configure it (helpers, tail-call hook,
- * bounds checking) before running it; then {@link #run} may be called from many threads at once,
- * each invocation with its own registers and stack. Close it when no run is in progress.
+ * bounds checking), then {@link #run} it from any number of threads at once: each invocation has its
+ * own registers and stack. Configuration and {@link #close} wait for runs in progress, so a VM never
+ * changes or disappears under a running program.
+ *
+ * <p>Helpers and tail-call hooks written in Java are for tests and embedding: each call crosses from C
+ * into Java. The data plane registers C helpers ({@link #registerHelper(int, Pointer)}) and never
+ * calls Java.
  */
 public final class Interpreter implements AutoCloseable {
 
@@ -26,6 +33,8 @@ public final class Interpreter implements AutoCloseable {
     private final int slots;
     // Callbacks handed to C must stay reachable as long as the VM may call them.
     private final List<Object> keepAlive = new ArrayList<>();
+    // Runs share the read lock; configuration and close take the write lock.
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private Pointer vm;
 
     private Interpreter(Pointer vm, int slots) {
@@ -60,49 +69,64 @@ public final class Interpreter implements AutoCloseable {
         return slots;
     }
 
-    /** Makes {@code call id} run {@code helper}. Helpers are a test and embedding convenience: each call crosses into Java. */
-    public synchronized void registerHelper(int id, Helper helper) {
+    /** Makes {@code call id} run {@code helper} (a Java helper: for tests and embedding). */
+    public void registerHelper(int id, Helper helper) {
         Objects.requireNonNull(helper, "helper");
         VmNative.HelperFn fn = helper::call;
-        keepAlive.add(fn);
-        int rc = VmNative.LIB.bpftime_vm_register_helper(handle(), id, fn);
+        configure(vm -> {
+            keepAlive.add(fn);
+            checkHelperId(id, VmNative.LIB.bpftime_vm_register_helper(vm, id, fn));
+        });
+    }
+
+    /** Makes {@code call id} run the C function {@code uint64_t fn(uint64_t r1, ..., uint64_t r5)}. */
+    public void registerHelper(int id, Pointer nativeFunction) {
+        Objects.requireNonNull(nativeFunction, "nativeFunction");
+        configure(vm -> checkHelperId(id, VmNative.LIB.bpftime_vm_register_helper(vm, id, nativeFunction)));
+    }
+
+    private static void checkHelperId(int id, int rc) {
         if (rc != 0) {
             throw new IllegalArgumentException("helper id: actual " + Integer.toUnsignedString(id)
                     + " vs expected 0..65535 (errno " + -rc + ")");
         }
     }
 
-    /** Makes helper 12 (bpf_tail_call) a tail call resolved by {@code hook}. */
-    public synchronized void setTailCallHook(TailCallHook hook) {
+    /** Makes helper 12 (bpf_tail_call) a tail call resolved by {@code hook}; the target must stay open. */
+    public void setTailCallHook(TailCallHook hook) {
         Objects.requireNonNull(hook, "hook");
         VmNative.TailCallFn fn = (cookie, progArray, index) -> {
             Interpreter target = hook.target(progArray, index);
             return target == null ? null : target.handle();
         };
-        keepAlive.add(fn);
-        VmNative.LIB.bpftime_vm_set_tail_call_hook(handle(), fn, null);
+        configure(vm -> {
+            keepAlive.add(fn);
+            VmNative.LIB.bpftime_vm_set_tail_call_hook(vm, fn, null);
+        });
     }
 
     /** The bpf_conformance "unwind" helper: a call of {@code id} that returns 0 ends the program with r0 = 0. */
-    public synchronized void setUnwindHelper(int id) {
-        VmNative.LIB.bpftime_vm_set_unwind_helper(handle(), id);
+    public void setUnwindHelper(int id) {
+        configure(vm -> VmNative.LIB.bpftime_vm_set_unwind_helper(vm, id));
     }
 
     /** Bounds checking: accesses outside the stack, the run's memory and added regions stop the program. */
-    public synchronized void setBoundsChecking(boolean enabled) {
-        VmNative.LIB.bpftime_vm_set_bounds_check(handle(), enabled ? 1 : 0);
+    public void setBoundsChecking(boolean enabled) {
+        configure(vm -> VmNative.LIB.bpftime_vm_set_bounds_check(vm, enabled ? 1 : 0));
     }
 
     /** With bounds checking: a region of native memory the program may also access. */
-    public synchronized void addRegion(Pointer start, long length) {
-        if (VmNative.LIB.bpftime_vm_add_region(handle(), start, length) != 0) {
-            throw new OutOfMemoryError("bpftime_vm_add_region");
-        }
+    public void addRegion(Pointer start, long length) {
+        configure(vm -> {
+            if (VmNative.LIB.bpftime_vm_add_region(vm, start, length) != 0) {
+                throw new OutOfMemoryError("bpftime_vm_add_region");
+            }
+        });
     }
 
     /** With bounds checking: stop after {@code limit} executed instructions (0: no limit). */
-    public synchronized void setInstructionLimit(long limit) {
-        VmNative.LIB.bpftime_vm_set_instruction_limit(handle(), limit);
+    public void setInstructionLimit(long limit) {
+        configure(vm -> VmNative.LIB.bpftime_vm_set_instruction_limit(vm, limit));
     }
 
     /**
@@ -127,7 +151,13 @@ public final class Interpreter implements AutoCloseable {
     public long run(Pointer memory, long length) {
         LongByReference result = new LongByReference();
         VmNative.Fault fault = new VmNative.Fault();
-        int status = VmNative.LIB.bpftime_vm_exec_ex(handle(), memory, length, result, fault);
+        int status;
+        lock.readLock().lock();
+        try {
+            status = VmNative.LIB.bpftime_vm_exec_ex(open(), memory, length, result, fault);
+        } finally {
+            lock.readLock().unlock();
+        }
         if (status != 0) {
             byte[] buf = new byte[MESSAGE_BYTES];
             VmNative.LIB.bpftime_vm_fault_message(fault, buf, buf.length);
@@ -138,19 +168,43 @@ public final class Interpreter implements AutoCloseable {
         return result.getValue();
     }
 
-    /** The native struct bpftime_vm, for other modules' JNA code. */
-    public synchronized Pointer handle() {
+    /** The native struct bpftime_vm, for other modules' JNA code; valid until {@link #close}. */
+    public Pointer handle() {
+        lock.readLock().lock();
+        try {
+            return open();
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    @Override
+    public void close() {
+        lock.writeLock().lock();
+        try {
+            if (vm != null) {
+                VmNative.LIB.bpftime_vm_destroy(vm);
+                vm = null;
+                keepAlive.clear();
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    private Pointer open() {
         if (vm == null) {
             throw new IllegalStateException("interpreter is closed");
         }
         return vm;
     }
 
-    @Override
-    public synchronized void close() {
-        if (vm != null) {
-            VmNative.LIB.bpftime_vm_destroy(vm);
-            vm = null;
+    private void configure(Consumer<Pointer> change) {
+        lock.writeLock().lock();
+        try {
+            change.accept(open());
+        } finally {
+            lock.writeLock().unlock();
         }
     }
 }

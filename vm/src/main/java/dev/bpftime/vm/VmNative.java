@@ -42,6 +42,8 @@ interface VmNative extends Library {
 
     int bpftime_vm_register_helper(Pointer vm, int id, HelperFn fn);
 
+    int bpftime_vm_register_helper(Pointer vm, int id, Pointer fn);
+
     void bpftime_vm_set_tail_call_hook(Pointer vm, TailCallFn fn, Pointer cookie);
 
     void bpftime_vm_set_unwind_helper(Pointer vm, long id);

@@ -53,6 +53,24 @@ class CallTest {
     }
 
     @Test
+    void nativeHelperIsCalledWithoutEnteringJava() {
+        // labs(3) from the C library stands in for a C helper: r0 = |r1|, the other arguments ignored.
+        try (Interpreter vm = load(mov64(R1, -5), call(3), exit())) {
+            vm.registerHelper(3, com.sun.jna.Function.getFunction("c", "labs"));
+            assertEquals(5, vm.run(new byte[0]));
+        }
+    }
+
+    @Test
+    void closedInterpreterRefusesToRun() {
+        Interpreter vm = load(mov64(R0, 1), exit());
+        vm.close();
+        vm.close();
+        assertThrows(IllegalStateException.class, () -> vm.run(new byte[0]));
+        assertThrows(IllegalStateException.class, () -> vm.setBoundsChecking(true));
+    }
+
+    @Test
     void calleeSavedRegistersSurviveAHelperCall() {
         try (Interpreter vm = load(mov64(R6, 6), mov64(R7, 7), mov64(R8, 8), mov64(R9, 9), call(1),
                 add64(R0, R6), add64(R0, R7), add64(R0, R8), add64(R0, R9), exit())) {
