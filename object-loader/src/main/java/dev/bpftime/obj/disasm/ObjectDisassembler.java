@@ -31,8 +31,12 @@ public final class ObjectDisassembler {
     /** The listing with the warnings objdump would print on stderr, and how many instruction lines it has. */
     public static Disassembly disassemble(Path file, String sectionOrNull, List<String> warnings)
             throws IOException, ObjectFormatException {
-        String name = file.toString();
-        ElfFile elf = ElfFile.parse(Files.readAllBytes(file), name);
+        return disassemble(Files.readAllBytes(file), file.toString(), sectionOrNull, warnings);
+    }
+
+    /** The listing of an object already in memory; {@code name} stands for the file in the heading. */
+    public static Disassembly disassemble(byte[] data, String name, String sectionOrNull, List<String> warnings) {
+        ElfFile elf = ElfFile.parse(data, name);
         SymbolMap symbols = SymbolMap.collect(elf, warnings);
         StringBuilder out = new StringBuilder();
         out.append('\n').append(name).append(":\tfile format elf64-bpf\n");
