@@ -68,7 +68,7 @@ public final class ElfFile {
 
     /** The bytes of a section; empty for SHT_NOBITS. */
     public byte[] contents(SectionHeader s) {
-        if (s.isNoBits() || s.type() == Elf.SHT_NULL) {
+        if (s.isNoBits()) {
             return new byte[0];
         }
         return Arrays.copyOfRange(data, (int) s.offset(), (int) (s.offset() + s.size()));

@@ -101,7 +101,7 @@ final class ElfParser {
             SectionHeader s = new SectionHeader(i, buf.getInt(at), buf.getInt(at + 4), buf.getLong(at + 8),
                     buf.getLong(at + 16), buf.getLong(at + 24), buf.getLong(at + 32), buf.getInt(at + 40),
                     buf.getInt(at + 44), buf.getLong(at + 48), buf.getLong(at + 56));
-            boolean hasBytes = s.type() != Elf.SHT_NULL && !s.isNoBits();
+            boolean hasBytes = !s.isNoBits();
             if (hasBytes && (Long.compareUnsigned(s.offset(), data.length) > 0
                     || Long.compareUnsigned(s.size(), data.length - s.offset()) > 0)) {
                 throw new ObjectFormatException(file, "section header " + i, at, "section beyond end of file: actual sh_offset 0x" + Long.toHexString(s.offset())
