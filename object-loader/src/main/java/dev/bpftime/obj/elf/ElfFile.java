@@ -152,15 +152,17 @@ public final class ElfFile {
 
     /** The section a symbol is defined in; empty for UNDEF, ABS, COMMON and other reserved indexes. */
     public Optional<SectionHeader> symbolSection(ElfSymbol sym) {
+        SectionHeader symtab = symbolTable().orElseThrow();
+        String where = "symbol " + sym.index() + " of " + describe(symtab);
+        long at = symtab.offset() + (long) sym.index() * Elf.SYMBOL_SIZE + 6;
         if (sym.sectionIndex() == Elf.SHN_XINDEX) {
-            throw new ObjectFormatException(file, "symbol " + sym.index(), symbolTable().map(SectionHeader::offset).orElse(0L),
-                    "extended section index (SHN_XINDEX): actual 0xffff vs expected a section index below 0xff00");
+            throw new ObjectFormatException(file, where, at, "st_shndx: actual 0xffff (SHN_XINDEX, extended index)"
+                    + " vs expected a section index below 0xff00");
         }
         if (!sym.isInSection()) {
             return Optional.empty();
         }
-        return Optional.of(section(sym.sectionIndex(), "symbol " + sym.index() + " (st_shndx)",
-                symbolTable().map(s -> s.offset() + (long) sym.index() * Elf.SYMBOL_SIZE).orElse(0L)));
+        return Optional.of(section(sym.sectionIndex(), where + " st_shndx", at));
     }
 
     /** The entries of an SHT_REL section, each symbol index checked against its linked symbol table. */
