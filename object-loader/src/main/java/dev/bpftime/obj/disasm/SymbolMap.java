@@ -41,8 +41,7 @@ final class SymbolMap {
                 continue;
             }
             Optional<SectionHeader> section = elf.symbolSection(sym);
-            // ELFObjectFile::getSymbolAddress: in a relocatable object, st_value is relative to its section.
-            long address = sym.value() + section.map(SectionHeader::address).orElse(0L);
+            long address = value(sym) + section.map(SectionHeader::address).orElse(0L);
             DisasmSymbol entry = new DisasmSymbol(address, sym.nameBytes(), sym.type());
             if (section.isPresent()) {
                 map.bySection.computeIfAbsent(section.get().index(), k -> new ArrayList<>()).add(entry);
@@ -53,6 +52,21 @@ final class SymbolMap {
         map.bySection.values().forEach(list -> list.sort(DisasmSymbol.ORDER));
         map.absolute.sort(DisasmSymbol.ORDER);
         return map;
+    }
+
+    /**
+     * ObjectFile::getSymbolValue: 0 for an undefined symbol, st_size for a common one, else st_value;
+     * ELFObjectFile::getSymbolAddress then adds the section's address, st_value being section-relative
+     * in a relocatable object.
+     */
+    private static long value(ElfSymbol sym) {
+        if (sym.sectionIndex() == Elf.SHN_UNDEF) {
+            return 0;
+        }
+        if (sym.type() == Elf.STT_COMMON || sym.sectionIndex() == Elf.SHN_COMMON) {
+            return sym.size();
+        }
+        return sym.value();
     }
 
     /** The sorted symbols defined in section {@code index}, as a fresh list the caller may change. */
