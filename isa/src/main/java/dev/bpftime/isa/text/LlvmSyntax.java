@@ -9,7 +9,9 @@ import dev.bpftime.isa.Instruction;
  *
  * <p>The text is what {@code llvm-objdump -d} prints after the raw bytes, without the leading tab and
  * without the {@code <symbol+0x..>} branch annotation that objdump itself appends. Immediates are in
- * LLVM's hex style ({@code 0x8}, {@code -0x8}); memory offsets print as {@code r1 - 0x8}.
+ * LLVM's hex style ({@code 0x8}, {@code -0x8}); memory offsets print as {@code r1 - 0x8}. A 64-bit load
+ * whose src asks for a map or another pseudo value prints as LLVM's {@code ld_pseudo\tr1, 0x1, 0x3}
+ * (tab included), showing only the low half of the immediate.
  *
  * <p>Two dialects: the default is what {@code llvm-objdump-19 -d} prints for any object (LLVM's generic
  * CPU, no {@code alu32} feature); {@link #formatAlu32} is what it prints with {@code --mattr=+alu32} (as for

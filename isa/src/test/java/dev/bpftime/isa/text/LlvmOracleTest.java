@@ -27,7 +27,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class LlvmOracleTest {
 
-    private static final int[][] REGISTERS = {{1, 2}, {11, 0}, {0, 11}, {12, 0}, {0, 12}, {15, 3}};
+    private static final int[][] REGISTERS = {{1, 2}, {3, 0}, {11, 0}, {0, 11}, {12, 0}, {0, 12}, {15, 3}};
     private static final int[] OFFSETS = {0, 1, 8, 16, 32, -8};
     private static final int[] IMMEDIATES = {0, 1, 16, 32, 64, -1, 0x12345678, 0x41, 0xa0, 0xe1, 0xf1, 0x101};
     private static final Pattern LINE = Pattern.compile("^\\s*(\\d+):\\t([0-9a-f ]+)\\t(.*)$");
