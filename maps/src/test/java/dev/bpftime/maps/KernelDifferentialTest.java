@@ -123,6 +123,25 @@ class KernelDifferentialTest {
         }
     }
 
+    @Test
+    void lruMapsEvictOnAFullMapLikeTheKernelsInsteadOfFailing() {
+        assumeTrue(kernelUnavailable.isEmpty(), kernelUnavailable.orElse(""));
+        for (MapType type : new MapType[] {MapType.LRU_HASH, MapType.LRU_PERCPU_HASH}) {
+            MapAttr attr = MapAttr.of(type, 4, 8, 256, 0);
+            try (BpfMap ours = factory.create(attr); KernelBpf kernel = KernelBpf.create(attr, ours.sysValueSize())) {
+                byte[] value = new byte[ours.sysValueSize()];
+                for (int i = 0; i < 4 * 256; i++) {
+                    byte[] key = Bytes.u32(i);
+                    assertEquals(0, kernel.update(key, value, MapFlags.ANY), type + ": kernel update " + i);
+                    ours.update(key, value, MapFlags.ANY);
+                }
+                int kernelCount = Run.walk(kernel::nextKey).size();
+                assertTrue(kernelCount <= 256 && ours.count() <= 256, type + ": kernel holds " + kernelCount
+                        + ", ours " + ours.count() + " of 256");
+            }
+        }
+    }
+
     /** One randomized run against one kernel map. */
     private static final class Run {
         final Shape shape;
