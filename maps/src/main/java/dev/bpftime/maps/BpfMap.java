@@ -307,16 +307,18 @@ public final class BpfMap implements AutoCloseable {
                 throw new IllegalArgumentException(op + ": in_batch of " + inBatch.length + " bytes vs expected "
                         + batchCursorSize());
             }
-            long keyBytes = (long) Integer.toUnsignedLong(count) * keySize();
-            long valueBytes = (long) Integer.toUnsignedLong(count) * sysValueSize();
+            // one call never returns more than the map holds, so a huge count needs no huge buffer;
+            // one spare slot keeps the kernel's answer when count exceeds the map (ENOENT at the end)
+            long elements = Math.min(Integer.toUnsignedLong(count), Integer.toUnsignedLong(maxEntries()) + 1);
+            long keyBytes = elements * keySize();
+            long valueBytes = elements * sysValueSize();
             if (keyBytes > Integer.MAX_VALUE - 8 || valueBytes > Integer.MAX_VALUE - 8) {
-                throw new MapException(Errno.ENOMEM, op + ": count " + Integer.toUnsignedLong(count)
-                        + " needs buffers beyond 2 GiB");
+                throw new MapException(Errno.ENOMEM, op + ": " + elements + " elements need buffers beyond 2 GiB");
             }
             byte[] keys = new byte[(int) keyBytes];
             byte[] values = new byte[(int) valueBytes];
             byte[] out = new byte[batchCursorSize()];
-            int[] n = {count};
+            int[] n = {(int) elements};
             int rc = NativeMaps.bpftime_map_sys_lookup_batch(live(), inBatch, out, keys, values, n, elemFlags, flags,
                     delete ? 1 : 0);
             return new BatchResult(n[0], keys, values, n[0] > 0 || obj.type.isHash() ? out : null, -rc);
