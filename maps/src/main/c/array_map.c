@@ -3,6 +3,7 @@
  * round_up(value_size, 8) bytes, so an app can mmap them (BPF_F_MMAPABLE) at memfd offset 4096.
  * PERCPU_ARRAY keeps the possible-CPU slots of one index next to each other.
  */
+#include "bpftime_map_inline.h"
 #include "map_internal.h"
 
 int64_t array_region_size(uint32_t type, uint32_t value_size, uint32_t max_entries, uint32_t ncpus,
@@ -107,5 +108,15 @@ int array_get_next_key(struct bpftime_map *m, const void *key, void *next_key)
 	if (index == m->max_entries - 1)
 		return -ENOENT;
 	*(uint32_t *)next_key = index + 1;
+	return 0;
+}
+
+int bpftime_array_view(struct bpftime_map *m, struct bpftime_array_view *out)
+{
+	if (m->type != BPF_MAP_TYPE_ARRAY)
+		return -EINVAL;
+	out->values = m->data;
+	out->stride = m->value_stride;
+	out->max_entries = m->max_entries;
 	return 0;
 }

@@ -5,6 +5,7 @@
  * kernel copies per-CPU values for_each_possible_cpu().
  */
 #include <errno.h>
+#include <stddef.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
@@ -80,11 +81,27 @@ uint32_t bpftime_possible_cpus(void)
 	return possible_count;
 }
 
+/* glibc >= 2.35 registers rseq for every thread and says where: the kernel keeps the current CPU
+ * at offset 4 of struct rseq (include/uapi/linux/rseq.h), so it is one load, no call. */
+extern const ptrdiff_t __rseq_offset __attribute__((weak));
+extern const unsigned int __rseq_size __attribute__((weak));
+
+static inline int current_cpu(void)
+{
+	if (LIKELY(&__rseq_size != NULL && __rseq_size != 0)) {
+		int cpu = *(volatile int *)((char *)__builtin_thread_pointer() + __rseq_offset + 4);
+		if (LIKELY(cpu >= 0))
+			return cpu;
+	}
+	int saved = errno;
+	int cpu = sched_getcpu();
+	errno = saved;
+	return cpu;
+}
+
 uint32_t cpu_slot(void)
 {
-	int saved = errno;
-	int cpu = sched_getcpu(); /* glibc reads it from rseq: a few ns, no syscall */
-	errno = saved;
+	int cpu = current_cpu();
 	if (UNLIKELY(cpu < 0))
 		return 0;
 	if (UNLIKELY(slot_of_cpu != NULL))

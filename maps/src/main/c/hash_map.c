@@ -5,7 +5,8 @@
  * Layout: n_buckets (a power of two >= max_entries) buckets of {lock word, first element index},
  * then max_entries preallocated elements (plus one spare per CPU for HASH, which replaces a value
  * by linking a fresh element, like the kernel's extra_elems). A chain ends in a nulls marker
- * naming its bucket.
+ * naming its bucket. As in the kernel, no count is kept: a new key takes a free element, and
+ * when there is none the map is full (E2BIG, or for LRU maps an eviction).
  *
  * Readers never lock: they walk a chain with acquire loads and, when they reach a nulls marker of
  * another bucket (the element they walked through was freed and reused elsewhere), start over,
@@ -65,7 +66,8 @@ int64_t htab_region_size(uint32_t type, uint32_t key_size, uint32_t value_size, 
 	uint32_t nfl = ncpus < HTAB_MAX_FREELISTS ? ncpus : HTAB_MAX_FREELISTS;
 	uint64_t boff = BPFTIME_PAGE;
 	uint64_t floff = line_align(boff + nb * sizeof(struct htab_bucket));
-	uint64_t eoff = line_align(floff + (uint64_t)nfl * sizeof(struct htab_freelist));
+	uint32_t lists = type == BPF_MAP_TYPE_HASH ? 2 * nfl : nfl;
+	uint64_t eoff = line_align(floff + (uint64_t)lists * sizeof(struct htab_freelist));
 	uint64_t total = page_align(eoff + nelems * esize);
 	*n_buckets = (uint32_t)nb;
 	*n_elems = (uint32_t)nelems;
@@ -110,7 +112,8 @@ void htab_init(struct bpftime_map *m)
 
 /* Lock-free: the kernel's lookup_nulls_elem_raw(). Indices are bounds-checked so that even a
  * corrupted map cannot make a reader leave its mapping. */
-static struct htab_elem *lookup_nulls(struct bpftime_map *m, uint32_t hash, const void *key)
+static inline __attribute__((always_inline)) struct htab_elem *lookup_nulls(struct bpftime_map *m, uint32_t hash,
+									   const void *key)
 {
 	uint32_t b = hash & m->bucket_mask;
 	for (;;) {
@@ -256,27 +259,9 @@ void htab_copy_out(struct bpftime_map *m, struct htab_elem *e, void *value, uint
 	value_zero_special(m, value);
 }
 
-static bool count_take(struct bpftime_map *m)
-{
-	_Atomic uint32_t *count = &m->hdr->count;
-	uint32_t c = atomic_load_explicit(count, memory_order_relaxed);
-	do {
-		if (c >= m->max_entries)
-			return false;
-	} while (!atomic_compare_exchange_weak_explicit(count, &c, c + 1, memory_order_relaxed, memory_order_relaxed));
-	return true;
-}
-
-static void count_drop(struct bpftime_map *m)
-{
-	atomic_fetch_sub_explicit(&m->hdr->count, 1, memory_order_relaxed);
-}
-
 void htab_free_elem(struct bpftime_map *m, struct htab_elem *e)
 {
-	freelist_push(m, e);
-	if (!is_lru_type(m->type))
-		count_drop(m);
+	freelist_push(m, e, FREE);
 }
 
 static int check_flags(struct htab_elem *l_old, uint64_t flags)
@@ -399,14 +384,11 @@ static long hash_update(struct bpftime_map *m, const void *key, const void *valu
 		value_copy_locked(m, elem_value(m, l_old), value, false);
 		goto out;
 	}
-	if (!l_old && !count_take(m)) {
-		ret = -E2BIG;
-		goto out;
-	}
-	struct htab_elem *l_new = freelist_pop(m);
+	/* a new key takes a free element (none left: the map is full, alloc_htab_elem()); a
+	 * replacement takes a spare one and gives the old element back as the spare */
+	struct htab_elem *l_new = freelist_pop(m, l_old ? SPARE : FREE);
 	if (UNLIKELY(!l_new)) {
 		if (!l_old) {
-			count_drop(m);
 			ret = -E2BIG;
 			goto out;
 		}
@@ -426,7 +408,7 @@ static long hash_update(struct bpftime_map *m, const void *key, const void *valu
 		unlink_at(link == &m->buckets[b].head ? &l_new->next : link, l_old);
 	bucket_unlock(m, b);
 	if (l_old)
-		freelist_push(m, l_old); /* the count does not change: one element replaced another */
+		freelist_push(m, l_old, SPARE);
 	return 0;
 out:
 	bucket_unlock(m, b);
@@ -453,13 +435,8 @@ static long percpu_update(struct bpftime_map *m, const void *key, const void *va
 		seq_end(l_old);
 		goto out;
 	}
-	if (!count_take(m)) {
-		ret = -E2BIG;
-		goto out;
-	}
-	struct htab_elem *l_new = freelist_pop(m);
-	if (UNLIKELY(!l_new)) { /* only if a process died holding elements */
-		count_drop(m);
+	struct htab_elem *l_new = freelist_pop(m, FREE);
+	if (!l_new) {
 		ret = -E2BIG;
 		goto out;
 	}

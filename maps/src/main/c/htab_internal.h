@@ -30,11 +30,30 @@ static inline uint64_t hash_mix(uint64_t h, uint64_t w)
 	return h * 0xc2b2ae3d27d4eb4full;
 }
 
-static inline uint32_t htab_hash(const void *key, uint32_t len, uint32_t seed)
+/* The last len % 8 bytes as one word, by two overlapping loads or three byte loads: a byte-wise
+ * copy of a variable length would go through the stack and stall store forwarding. */
+static inline uint64_t hash_tail(const uint8_t *p, uint32_t n)
+{
+	if (n >= 4) {
+		uint32_t a, b;
+		memcpy(&a, p, 4);
+		memcpy(&b, p + n - 4, 4);
+		return (uint64_t)a << 32 | b;
+	}
+	return (uint64_t)p[0] << 16 | (uint64_t)p[n >> 1] << 8 | p[n - 1];
+}
+
+static inline __attribute__((always_inline)) uint32_t htab_hash(const void *key, uint32_t len, uint32_t seed)
 {
 	const uint8_t *p = key;
 	uint64_t h = ((uint64_t)seed << 32) ^ (len * 0x165667b19e3779f9ull);
 	uint32_t n = len;
+	if (LIKELY(len == 4)) { /* the same value as the general path below, without its loop */
+		uint32_t w;
+		memcpy(&w, p, 4);
+		h = hash_mix(h ^ 4, (uint64_t)w << 32 | w);
+		n = 0;
+	}
 	while (n >= 8) {
 		uint64_t w;
 		memcpy(&w, p, 8);
@@ -42,11 +61,8 @@ static inline uint32_t htab_hash(const void *key, uint32_t len, uint32_t seed)
 		p += 8;
 		n -= 8;
 	}
-	if (n) {
-		uint64_t w = 0;
-		memcpy(&w, p, n);
-		h = hash_mix(h, w ^ ((uint64_t)n << 56));
-	}
+	if (n)
+		h = hash_mix(h ^ n, hash_tail(p, n));
 	h ^= h >> 29;
 	h *= 0xbf58476d1ce4e5b9ull;
 	h ^= h >> 32;
@@ -62,10 +78,13 @@ static inline bool key_equal(const void *a, const void *b, uint32_t len)
 	return memcmp(a, b, len) == 0;
 }
 
-/* freelist.c */
+/* freelist.c: FREE lists hold the elements new keys take (max_entries of them: when they are
+ * empty the map is full); SPARE lists hold HASH's one-per-CPU extra elements, which replacements
+ * take and give back, like the kernel's extra_elems */
+enum freelist_kind { FREE = 0, SPARE = 1 };
 void freelist_populate(struct bpftime_map *m);
-struct htab_elem *freelist_pop(struct bpftime_map *m);
-void freelist_push(struct bpftime_map *m, struct htab_elem *e);
+struct htab_elem *freelist_pop(struct bpftime_map *m, enum freelist_kind kind);
+void freelist_push(struct bpftime_map *m, struct htab_elem *e, enum freelist_kind kind);
 
 /* lru.c: an element for a new key, evicting the least recently used when none is free */
 struct htab_elem *lru_pop(struct bpftime_map *m);
@@ -75,7 +94,7 @@ int bucket_lock(struct bpftime_map *m, uint32_t b);
 void bucket_unlock(struct bpftime_map *m, uint32_t b);
 /* Under the bucket lock: unlinks e if it is in bucket b's chain; true if it was. */
 bool bucket_unlink(struct bpftime_map *m, uint32_t b, struct htab_elem *e);
-/* Returns an unlinked element to the pool (LRU: to the free list; others also drop the count). */
+/* Returns an unlinked element to the free lists. */
 void htab_free_elem(struct bpftime_map *m, struct htab_elem *e);
 /* Copies an element's value(s) out as the syscall side sees them. */
 void htab_copy_out(struct bpftime_map *m, struct htab_elem *e, void *value, uint64_t flags);

@@ -14,7 +14,7 @@
 
 struct htab_elem *lru_pop(struct bpftime_map *m)
 {
-	struct htab_elem *e = freelist_pop(m);
+	struct htab_elem *e = freelist_pop(m, FREE);
 	if (e)
 		return e;
 	uint32_t spared = 0;
@@ -35,7 +35,7 @@ struct htab_elem *lru_pop(struct bpftime_map *m)
 		bucket_unlock(m, b);
 		if (evicted)
 			return c;
-		e = freelist_pop(m); /* a concurrent delete may have freed one */
+		e = freelist_pop(m, FREE); /* a concurrent delete may have freed one */
 		if (e)
 			return e;
 	}

@@ -20,10 +20,9 @@ _Static_assert(offsetof(struct bpftime_map_header, total_size) == 40, "header la
 _Static_assert(offsetof(struct bpftime_map_header, data_off) == 56, "header layout");
 _Static_assert(offsetof(struct bpftime_map_header, buckets_off) == 88, "header layout");
 _Static_assert(offsetof(struct bpftime_map_header, name) == 120, "header layout");
-_Static_assert(offsetof(struct bpftime_map_header, count) == 192, "header layout");
-_Static_assert(offsetof(struct bpftime_map_header, lru_hand) == 256, "header layout");
-_Static_assert(offsetof(struct bpftime_map_header, producer_lock) == 320, "header layout");
-_Static_assert(offsetof(struct bpftime_map_header, lost) == 336, "header layout");
+_Static_assert(offsetof(struct bpftime_map_header, lru_hand) == 192, "header layout");
+_Static_assert(offsetof(struct bpftime_map_header, producer_lock) == 256, "header layout");
+_Static_assert(offsetof(struct bpftime_map_header, lost) == 272, "header layout");
 _Static_assert(sizeof(struct bpftime_map_header) <= BPFTIME_PAGE, "header fits page 0");
 _Static_assert(offsetof(struct htab_elem, key) == HTAB_ELEM_HDR, "element layout");
 _Static_assert(sizeof(struct htab_bucket) == 8, "bucket layout");
@@ -262,13 +261,13 @@ uint32_t bpftime_map_max_entries(const struct bpftime_map *m) { return m->max_en
 uint32_t bpftime_map_ncpus(const struct bpftime_map *m) { return m->ncpus; }
 int64_t bpftime_map_total_size(const struct bpftime_map *m) { return (int64_t)m->hdr->total_size; }
 
+/* Live elements of a hash map, by walking its chains (diagnostics and tests: the hot path keeps no
+ * count, the free lists bound the size as the kernel's preallocated maps do). */
 uint32_t bpftime_map_count(const struct bpftime_map *m)
 {
 	if (!is_hash_type(m->type))
 		return 0;
-	if (!is_lru_type(m->type))
-		return atomic_load(&m->hdr->count);
-	uint32_t n = 0; /* LRU maps keep no count: walk the chains (diagnostics only) */
+	uint32_t n = 0;
 	for (uint32_t b = 0; b <= m->bucket_mask; b++) {
 		uint32_t i = atomic_load(&m->buckets[b].head);
 		while (!(i & HTAB_NULLS_BIT) && i < m->n_elems && n <= m->n_elems) {

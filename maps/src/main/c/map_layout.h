@@ -43,16 +43,14 @@ struct bpftime_map_header {
 	uint32_t n_freelists;      /* 112 */
 	uint32_t cpu;              /* 116: the CPU a perf buffer belongs to */
 	char name[16];             /* 120: BPF object name, for diagnostics */
-	/* 136: hash: live elements (non-LRU); checked against max_entries like the kernel's count */
-	alignas(BPFTIME_CACHELINE) _Atomic uint32_t count;        /* 192 */
 	/* LRU: the clock hand of the eviction scan */
-	alignas(BPFTIME_CACHELINE) _Atomic uint32_t lru_hand;     /* 256 */
+	alignas(BPFTIME_CACHELINE) _Atomic uint32_t lru_hand;     /* 192 */
 	/* ring and perf buffers: producers' lock word (bpftime_spin_lock.h) */
-	alignas(BPFTIME_CACHELINE) uint32_t producer_lock;        /* 320 */
-	uint32_t stall_count;      /* 324: ringbuf: reserves that found the same busy record in a row */
-	uint64_t stall_pos;        /* 328: ringbuf: position of that record */
-	_Atomic uint64_t lost;     /* 336: perf buffer: records dropped, not yet reported */
-	uint64_t perf_event_id;    /* 344: perf buffer: the id written in PERF_RECORD_LOST */
+	alignas(BPFTIME_CACHELINE) uint32_t producer_lock;        /* 256 */
+	uint32_t stall_count;      /* 260: ringbuf: reserves that found the same busy record in a row */
+	uint64_t stall_pos;        /* 264: ringbuf: position of that record */
+	_Atomic uint64_t lost;     /* 272: perf buffer: records dropped, not yet reported */
+	uint64_t perf_event_id;    /* 280: perf buffer: the id written in PERF_RECORD_LOST */
 };
 
 /* One bucket of a hash map: its lock word and the index of its first element. A chain ends in a
@@ -78,8 +76,9 @@ struct htab_elem {
 };
 #define HTAB_ELEM_HDR 24u
 
-/* One free list of hash elements (one per possible CPU, up to 64): a Treiber stack whose head is
- * (tag << 32) | (index + 1); the tag defeats ABA. */
+/* One free list of hash elements: a Treiber stack whose head is (tag << 32) | (index + 1); the tag
+ * defeats ABA. There are n_freelists lists of free elements (one per possible CPU, up to 64) and,
+ * for HASH, as many lists of spare elements that only replacements use. */
 struct htab_freelist {
 	alignas(BPFTIME_CACHELINE) _Atomic uint64_t head;
 };
