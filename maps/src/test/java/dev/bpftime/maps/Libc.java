@@ -21,6 +21,15 @@ final class Libc {
 
     private static native long read(int fd, byte[] buf, long count) throws LastErrorException;
 
+    private static native int open(String path, int flags) throws LastErrorException;
+
+    static native int close(int fd) throws LastErrorException;
+
+    /** open(path, O_RDONLY | O_CLOEXEC) */
+    static int open(String path) {
+        return open(path, 0x80000);
+    }
+
     /** The eventfd's counter, resetting it; 0 when it was not signalled (it is non-blocking). */
     static long drainEventfd(int fd) {
         byte[] b = new byte[8];
