@@ -98,7 +98,7 @@ static int attach(struct bpftime_map *m)
 	else if (m->type == BPF_MAP_TYPE_PROG_ARRAY || m->type == BPF_MAP_TYPE_PERF_EVENT_ARRAY)
 		fd_array_attach(m);
 	else if (m->type == BPFTIME_OBJ_PERF_BUFFER)
-		perfbuf_attach(m);
+		return perfbuf_attach(m);
 	return 0;
 }
 
@@ -166,7 +166,9 @@ int bpftime_map_create(uint32_t map_type, uint32_t key_size, uint32_t value_size
 	if (err)
 		goto fail;
 	*m->hdr = h; /* the atomics in h are zero, as a fresh object needs */
-	attach(m);
+	err = attach(m);
+	if (err)
+		goto fail;
 	if (is_hash_type(map_type))
 		htab_init(m);
 	else if (map_type == BPFTIME_OBJ_PERF_BUFFER)
@@ -225,11 +227,13 @@ int bpftime_map_open(int memfd, int eventfd, struct bpftime_map **out)
 	m->type = type;
 	m->max_entries = max_entries;
 	err = map_all(m, (uint64_t)size);
+	if (!err)
+		err = attach(m);
 	if (err) {
-		free(m);
+		m->owns_fds = false;
+		bpftime_map_close(m);
 		return err;
 	}
-	attach(m);
 	*out = m;
 	return 0;
 }

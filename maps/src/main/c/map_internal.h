@@ -96,7 +96,7 @@ void ringbuf_detach(struct bpftime_map *m);
 
 int64_t perfbuf_region_size(uint32_t pages, uint64_t *data_off, uint64_t *data_size);
 void perfbuf_init(struct bpftime_map *m);
-void perfbuf_attach(struct bpftime_map *m);
+int perfbuf_attach(struct bpftime_map *m);
 void perfbuf_detach(struct bpftime_map *m);
 
 /* generic batch commands (kernel/bpf/syscall.c generic_map_*_batch) */

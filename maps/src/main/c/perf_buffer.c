@@ -32,17 +32,19 @@ struct lost_record {
 static _Atomic(struct bpftime_map *) perfbufs[MAX_PERFBUFS];
 static pthread_mutex_t perfbufs_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static void perfbuf_register(struct bpftime_map *m)
+static bool perfbuf_register(struct bpftime_map *m)
 {
+	bool done = false;
 	pthread_mutex_lock(&perfbufs_lock);
-	for (uint32_t k = 0; k < MAX_PERFBUFS; k++) {
+	for (uint32_t k = 0; k < MAX_PERFBUFS && !done; k++) {
 		uint32_t i = (m->hdr->object_id + k) % MAX_PERFBUFS;
 		if (!atomic_load(&perfbufs[i])) {
 			atomic_store(&perfbufs[i], m);
-			break;
+			done = true;
 		}
 	}
 	pthread_mutex_unlock(&perfbufs_lock);
+	return done;
 }
 
 static struct bpftime_map *perfbuf_by_id(uint32_t id)
@@ -77,12 +79,12 @@ int64_t perfbuf_region_size(uint32_t pages, uint64_t *data_off, uint64_t *data_s
 	return (int64_t)((PERFBUF_DATA_PAGE + (uint64_t)pages) * BPFTIME_PAGE);
 }
 
-void perfbuf_attach(struct bpftime_map *m)
+int perfbuf_attach(struct bpftime_map *m)
 {
 	m->perf_page = m->base + (uint64_t)PERFBUF_MMAP_PAGE * BPFTIME_PAGE;
 	m->data = m->base + (uint64_t)PERFBUF_DATA_PAGE * BPFTIME_PAGE;
 	m->data_size = (uint64_t)m->max_entries * BPFTIME_PAGE;
-	perfbuf_register(m);
+	return perfbuf_register(m) ? 0 : -ENFILE;
 }
 
 /* perf_event_init_userpage() */

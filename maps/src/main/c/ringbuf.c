@@ -37,16 +37,19 @@ struct rb_hdr {
 static _Atomic(struct bpftime_map *) rings[MAX_RINGS];
 static pthread_mutex_t rings_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static void ring_register(struct bpftime_map *m)
+/* false when the table is full: a ring its helpers could not find must not be mapped at all */
+static bool ring_register(struct bpftime_map *m)
 {
+	bool done = false;
 	pthread_mutex_lock(&rings_lock);
-	for (int i = 0; i < MAX_RINGS; i++) {
+	for (int i = 0; i < MAX_RINGS && !done; i++) {
 		if (!atomic_load(&rings[i])) {
 			atomic_store(&rings[i], m);
-			break;
+			done = true;
 		}
 	}
 	pthread_mutex_unlock(&rings_lock);
+	return done;
 }
 
 static void ring_unregister(struct bpftime_map *m)
@@ -96,7 +99,11 @@ int ringbuf_attach(struct bpftime_map *m)
 	m->data = area + head;
 	m->data_size = size;
 	m->rb_mask = size - 1;
-	ring_register(m);
+	if (!ring_register(m)) {
+		munmap(area, m->mapped_len);
+		m->base = NULL;
+		return -ENFILE;
+	}
 	return 0;
 }
 
