@@ -77,7 +77,7 @@ public final class BpfMap implements AutoCloseable {
         return obj.sharedMemorySize;
     }
 
-    /** Live elements of a hash map (0 for other types). */
+    /** Live elements of a hash map (0 for other types), by walking its buckets: for diagnostics. */
     public int count() {
         return NativeMaps.bpftime_map_count(live());
     }
@@ -258,7 +258,8 @@ public final class BpfMap implements AutoCloseable {
         return obj.type.isHash() ? 4 : keySize();
     }
 
-    private boolean supportsBatch(boolean lookup, boolean delete) {
+    /** Which batch commands the kernel's ops table of this type has (others: ENOTSUPP). */
+    private boolean supportsBatch(boolean delete) {
         if (obj.type.isHash()) {
             return true;
         }
@@ -296,7 +297,7 @@ public final class BpfMap implements AutoCloseable {
             if (delete) {
                 requireWrite(op);
             }
-            if (!supportsBatch(true, delete)) {
+            if (!supportsBatch(delete)) {
                 throw new MapException(Errno.ENOTSUPP, op + " on map " + obj.describe());
             }
             checkBatchFlags(elemFlags, flags, op);
@@ -335,7 +336,7 @@ public final class BpfMap implements AutoCloseable {
         obj.writeActive.incrementAndGet();
         try {
             requireWrite(op);
-            if (!supportsBatch(false, false)) {
+            if (!supportsBatch(false)) {
                 throw new MapException(Errno.ENOTSUPP, op + " on map " + obj.describe());
             }
             checkBatchFlags(elemFlags, 0, op);
@@ -355,7 +356,7 @@ public final class BpfMap implements AutoCloseable {
         obj.writeActive.incrementAndGet();
         try {
             requireWrite(op);
-            if (!supportsBatch(false, true)) {
+            if (!supportsBatch(true)) {
                 throw new MapException(Errno.ENOTSUPP, op + " on map " + obj.describe());
             }
             checkBatchFlags(elemFlags, 0, op);
