@@ -302,17 +302,46 @@ void *htab_lookup_percpu(struct bpftime_map *m, const void *key, uint32_t cpu)
 	return elem_value(m, e) + (uint64_t)cpu * m->value_stride;
 }
 
+static bool chain_contains(struct bpftime_map *m, uint32_t b, struct htab_elem *e)
+{
+	uint32_t target = elem_index(m, e), steps = 0;
+	uint32_t n = atomic_load_explicit(&m->buckets[b].head, memory_order_relaxed);
+	while (!(n & HTAB_NULLS_BIT) && n < m->n_elems && ++steps <= m->n_elems) {
+		if (n == target)
+			return true;
+		n = atomic_load_explicit(&elem_at(m, n)->next, memory_order_relaxed);
+	}
+	return false;
+}
+
+/* A linked element is rewritten in place only under its bucket lock. If, holding that lock, its
+ * sequence count is still odd, the writer died mid-rewrite: make it even again (the value is what
+ * the writer left, as a crashed kernel writer would leave it), so copying readers do not spin. */
+static void repair_seq(struct bpftime_map *m, struct htab_elem *e, uint32_t b)
+{
+	if (bucket_lock(m, b) != 0)
+		return;
+	uint32_t s = atomic_load_explicit(&e->seq, memory_order_relaxed);
+	if ((s & 1) && chain_contains(m, b, e))
+		atomic_store_explicit(&e->seq, s + 1, memory_order_release);
+	bucket_unlock(m, b);
+}
+
 /* The syscall lookup: copies, without marking an LRU element (htab_lru_map_lookup_elem_sys). */
 int htab_sys_lookup(struct bpftime_map *m, const void *key, void *value, uint64_t flags)
 {
 	uint32_t hash = htab_hash(key, m->key_size, m->seed);
+	uint32_t waits = 0;
 	for (;;) {
 		struct htab_elem *e = lookup_nulls(m, hash, key);
 		if (!e)
 			return -ENOENT;
 		uint32_t s1 = atomic_load_explicit(&e->seq, memory_order_acquire);
 		if (s1 & 1) {
-			__builtin_ia32_pause();
+			if (++waits % 4096 == 0)
+				repair_seq(m, e, hash & m->bucket_mask);
+			else
+				__builtin_ia32_pause();
 			continue;
 		}
 		if (!key_equal(e->key, key, m->key_size))
