@@ -4,8 +4,6 @@
 
 #include "map_internal.h"
 
-#define HTAB_NO_ELEM UINT32_MAX
-
 static inline struct htab_elem *elem_at(const struct bpftime_map *m, uint32_t idx)
 {
 	return (struct htab_elem *)(m->elems + (uint64_t)idx * m->elem_size);

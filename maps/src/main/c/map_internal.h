@@ -52,8 +52,6 @@ struct bpftime_map {
 	_Atomic uint64_t *producer_pos;
 	_Atomic uint64_t *pending_pos;
 	uint64_t rb_mask;
-	uint8_t *rb_reservation;    /* the address range of the double-mapped data area */
-	uint64_t rb_reservation_len;
 	/* perf buffer */
 	void *perf_page;
 };
