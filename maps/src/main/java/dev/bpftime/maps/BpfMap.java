@@ -1,0 +1,511 @@
+package dev.bpftime.maps;
+
+import com.sun.jna.Pointer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A map as a file descriptor sees it: one {@link MapObject} plus the access this view grants
+ * (BPF_F_RDONLY / BPF_F_WRONLY at creation, the file flags of BPF_OBJ_GET later). Each method is
+ * the bpf() command of the same name below fd lookup: permission and flag checks in the order of
+ * kernel/bpf/syscall.c, then the native operation. A refusal is a {@link MapException} carrying
+ * the kernel's errno; a missing key is an empty Optional (the syscall layer makes it ENOENT).
+ * Keys and values are byte arrays of exactly {@link #keySize()} and {@link #sysValueSize()} bytes.
+ */
+public final class BpfMap implements AutoCloseable {
+    private static final int PAGE_SIZE = 4096;
+
+    private final MapObject obj;
+    private final boolean canRead;
+    private final boolean canWrite;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    BpfMap(MapObject obj, boolean canRead, boolean canWrite) {
+        this.obj = obj;
+        this.canRead = canRead;
+        this.canWrite = canWrite;
+    }
+
+    /** A further view of the same map with the given access, as BPF_OBJ_GET with file_flags gives. */
+    public BpfMap withAccess(boolean read, boolean write) {
+        live();
+        obj.retain();
+        return new BpfMap(obj, read, write);
+    }
+
+    public MapType type() {
+        return obj.type;
+    }
+
+    public MapAttr attr() {
+        return obj.attr;
+    }
+
+    public int keySize() {
+        return obj.attr.keySize();
+    }
+
+    public int valueSize() {
+        return obj.attr.valueSize();
+    }
+
+    public int maxEntries() {
+        return obj.attr.maxEntries();
+    }
+
+    /** Possible CPUs: the number of slots of a per-CPU value. */
+    public int ncpus() {
+        return obj.ncpus;
+    }
+
+    public boolean frozen() {
+        return obj.frozen;
+    }
+
+    public int memfd() {
+        return NativeMaps.bpftime_map_memfd(live());
+    }
+
+    /** The eventfd that wakes a ring or perf buffer's consumer; -1 for other types. */
+    public int eventfd() {
+        return NativeMaps.bpftime_map_eventfd(live());
+    }
+
+    public long sharedMemorySize() {
+        return obj.sharedMemorySize;
+    }
+
+    /** Live elements of a hash map (0 for other types), by walking its buckets: for diagnostics. */
+    public int count() {
+        return NativeMaps.bpftime_map_count(live());
+    }
+
+    /** Bytes of a value as bpf() passes it: every CPU's slot for per-CPU maps (bpf_map_value_size()). */
+    public int sysValueSize() {
+        if (obj.type.isPerCpu()) {
+            return (int) MapAttrValidator.roundUp8(obj.attr.valueSizeUnsigned()) * obj.ncpus;
+        }
+        if (obj.type.isFdArray()) {
+            return 4;
+        }
+        return obj.attr.valueSize();
+    }
+
+    Pointer handle() {
+        return live();
+    }
+
+    private Pointer live() {
+        if (closed.get() || !obj.live()) {
+            throw new IllegalStateException("map " + obj.describe() + " is closed");
+        }
+        return obj.handle;
+    }
+
+    private void checkKey(byte[] key, String op) {
+        if (key.length != keySize()) {
+            throw new IllegalArgumentException(op + " on map " + obj.describe() + ": key of " + key.length
+                    + " bytes vs expected " + keySize());
+        }
+    }
+
+    private void checkValue(byte[] value, String op) {
+        if (value.length != sysValueSize()) {
+            throw new IllegalArgumentException(op + " on map " + obj.describe() + ": value of " + value.length
+                    + " bytes vs expected " + sysValueSize());
+        }
+    }
+
+    private MapException refused(int rc, String op) {
+        return new MapException(rc, op + " on map " + obj.describe());
+    }
+
+    private void requireRead(String op) {
+        if (!canRead) {
+            throw new MapException(Errno.EPERM, op + " on map " + obj.describe() + ": this fd is write-only");
+        }
+    }
+
+    /** map_get_sys_perms(): a frozen map is read-only to every fd. */
+    private void requireWrite(String op) {
+        if (!canWrite) {
+            throw new MapException(Errno.EPERM, op + " on map " + obj.describe() + ": this fd is read-only");
+        }
+        if (obj.frozen) {
+            throw new MapException(Errno.EPERM, op + " on map " + obj.describe() + ": the map is frozen");
+        }
+    }
+
+    private void requireSpinLock(long flags, String op) {
+        if ((flags & MapFlags.F_LOCK) != 0 && obj.attr.spinLockOffset() < 0) {
+            throw new MapException(Errno.EINVAL, op + " on map " + obj.describe()
+                    + ": BPF_F_LOCK on a value without bpf_spin_lock");
+        }
+    }
+
+    /** BPF_MAP_LOOKUP_ELEM */
+    public Optional<byte[]> lookup(byte[] key, long flags) {
+        String op = "BPF_MAP_LOOKUP_ELEM";
+        if ((flags & ~MapFlags.F_LOCK) != 0) {
+            throw new MapException(Errno.EINVAL, op + ": flags 0x" + Long.toHexString(flags) + " (allowed: BPF_F_LOCK)");
+        }
+        requireRead(op);
+        requireSpinLock(flags, op);
+        checkKey(key, op);
+        byte[] value = new byte[sysValueSize()];
+        int rc = NativeMaps.bpftime_map_sys_lookup(live(), key, value, flags);
+        if (rc == -Errno.ENOENT.code()) {
+            return Optional.empty();
+        }
+        if (rc != 0) {
+            throw refused(rc, op);
+        }
+        return Optional.of(value);
+    }
+
+    public Optional<byte[]> lookup(byte[] key) {
+        return lookup(key, 0);
+    }
+
+    /** BPF_MAP_UPDATE_ELEM */
+    public void update(byte[] key, byte[] value, long flags) {
+        String op = "BPF_MAP_UPDATE_ELEM";
+        obj.writeActive.incrementAndGet();
+        try {
+            requireWrite(op);
+            requireSpinLock(flags, op);
+            checkKey(key, op);
+            checkValue(value, op);
+            int rc = NativeMaps.bpftime_map_sys_update(live(), key, value, flags);
+            if (rc != 0) {
+                throw refused(rc, op);
+            }
+        } finally {
+            obj.writeActive.decrementAndGet();
+        }
+    }
+
+    /** BPF_MAP_DELETE_ELEM: false when the key is not in the map. */
+    public boolean delete(byte[] key) {
+        String op = "BPF_MAP_DELETE_ELEM";
+        obj.writeActive.incrementAndGet();
+        try {
+            requireWrite(op);
+            checkKey(key, op);
+            int rc = NativeMaps.bpftime_map_sys_delete(live(), key);
+            if (rc == -Errno.ENOENT.code()) {
+                return false;
+            }
+            if (rc != 0) {
+                throw refused(rc, op);
+            }
+            return true;
+        } finally {
+            obj.writeActive.decrementAndGet();
+        }
+    }
+
+    /** BPF_MAP_GET_NEXT_KEY: from null (or, for hash maps, a key not in the map) the first key. */
+    public Optional<byte[]> nextKey(byte[] key) {
+        String op = "BPF_MAP_GET_NEXT_KEY";
+        requireRead(op);
+        if (key != null) {
+            checkKey(key, op);
+        }
+        byte[] next = new byte[keySize()];
+        int rc = NativeMaps.bpftime_map_sys_get_next_key(live(), key, next);
+        if (rc == -Errno.ENOENT.code()) {
+            return Optional.empty();
+        }
+        if (rc != 0) {
+            throw refused(rc, op);
+        }
+        return Optional.of(next);
+    }
+
+    /** BPF_MAP_LOOKUP_AND_DELETE_ELEM (hash maps; ENOTSUPP for others, as the kernel). */
+    public Optional<byte[]> lookupAndDelete(byte[] key, long flags) {
+        String op = "BPF_MAP_LOOKUP_AND_DELETE_ELEM";
+        if ((flags & ~MapFlags.F_LOCK) != 0) {
+            throw new MapException(Errno.EINVAL, op + ": flags 0x" + Long.toHexString(flags) + " (allowed: BPF_F_LOCK)");
+        }
+        obj.writeActive.incrementAndGet();
+        try {
+            if (!canRead || !canWrite || obj.frozen) {
+                throw new MapException(Errno.EPERM, op + " on map " + obj.describe() + ": needs a readable and"
+                        + " writable fd on a map that is not frozen");
+            }
+            requireSpinLock(flags, op);
+            checkKey(key, op);
+            byte[] value = new byte[sysValueSize()];
+            int rc = NativeMaps.bpftime_map_sys_lookup_and_delete(live(), key, value, flags);
+            if (rc == -Errno.ENOENT.code()) {
+                return Optional.empty();
+            }
+            if (rc != 0) {
+                throw refused(rc, op);
+            }
+            return Optional.of(value);
+        } finally {
+            obj.writeActive.decrementAndGet();
+        }
+    }
+
+    /** The size of a batch cursor: a key for arrays, a u32 bucket index for hash maps. */
+    public int batchCursorSize() {
+        return obj.type.isHash() ? 4 : keySize();
+    }
+
+    /** Which batch commands the kernel's ops table of this type has (others: ENOTSUPP). */
+    private boolean supportsBatch(boolean delete) {
+        if (obj.type.isHash()) {
+            return true;
+        }
+        return obj.type.isArray() && !delete;
+    }
+
+    private void checkBatchFlags(long elemFlags, long flags, String op) {
+        if ((elemFlags & ~MapFlags.F_LOCK) != 0) {
+            throw new MapException(Errno.EINVAL, op + ": elem_flags 0x" + Long.toHexString(elemFlags)
+                    + " (allowed: BPF_F_LOCK)");
+        }
+        requireSpinLock(elemFlags, op);
+        if (flags != 0 && obj.type.isHash()) {
+            throw new MapException(Errno.EINVAL, op + ": flags 0x" + Long.toHexString(flags) + " must be 0");
+        }
+    }
+
+    /** BPF_MAP_LOOKUP_BATCH; inBatch null starts from the beginning. */
+    public BatchResult lookupBatch(byte[] inBatch, int count, long elemFlags, long flags) {
+        return lookupBatch(inBatch, count, elemFlags, flags, false);
+    }
+
+    /** BPF_MAP_LOOKUP_AND_DELETE_BATCH */
+    public BatchResult lookupAndDeleteBatch(byte[] inBatch, int count, long elemFlags, long flags) {
+        return lookupBatch(inBatch, count, elemFlags, flags, true);
+    }
+
+    private BatchResult lookupBatch(byte[] inBatch, int count, long elemFlags, long flags, boolean delete) {
+        String op = delete ? "BPF_MAP_LOOKUP_AND_DELETE_BATCH" : "BPF_MAP_LOOKUP_BATCH";
+        if (delete) {
+            obj.writeActive.incrementAndGet();
+        }
+        try {
+            requireRead(op);
+            if (delete) {
+                requireWrite(op);
+            }
+            if (!supportsBatch(delete)) {
+                throw new MapException(Errno.ENOTSUPP, op + " on map " + obj.describe());
+            }
+            checkBatchFlags(elemFlags, flags, op);
+            if (count == 0) {
+                return new BatchResult(0, new byte[0], new byte[0], null, 0);
+            }
+            if (inBatch != null && inBatch.length != batchCursorSize()) {
+                throw new IllegalArgumentException(op + ": in_batch of " + inBatch.length + " bytes vs expected "
+                        + batchCursorSize());
+            }
+            // one call never returns more than the map holds, so a huge count needs no huge buffer;
+            // one spare slot keeps the kernel's answer when count exceeds the map (ENOENT at the end)
+            long elements = Math.min(Integer.toUnsignedLong(count), Integer.toUnsignedLong(maxEntries()) + 1);
+            long keyBytes = elements * keySize();
+            long valueBytes = elements * sysValueSize();
+            if (keyBytes > Integer.MAX_VALUE - 8 || valueBytes > Integer.MAX_VALUE - 8) {
+                throw new MapException(Errno.ENOMEM, op + ": " + elements + " elements need buffers beyond 2 GiB");
+            }
+            byte[] keys = new byte[(int) keyBytes];
+            byte[] values = new byte[(int) valueBytes];
+            byte[] out = new byte[batchCursorSize()];
+            int[] n = {(int) elements};
+            int rc = NativeMaps.bpftime_map_sys_lookup_batch(live(), inBatch, out, keys, values, n, elemFlags, flags,
+                    delete ? 1 : 0);
+            return new BatchResult(n[0], keys, values, n[0] > 0 || obj.type.isHash() ? out : null, -rc);
+        } finally {
+            if (delete) {
+                obj.writeActive.decrementAndGet();
+            }
+        }
+    }
+
+    /** BPF_MAP_UPDATE_BATCH: `count` keys and values back to back. */
+    public BatchResult updateBatch(byte[] keys, byte[] values, int count, long elemFlags) {
+        String op = "BPF_MAP_UPDATE_BATCH";
+        obj.writeActive.incrementAndGet();
+        try {
+            requireWrite(op);
+            if (!supportsBatch(false)) {
+                throw new MapException(Errno.ENOTSUPP, op + " on map " + obj.describe());
+            }
+            checkBatchFlags(elemFlags, 0, op);
+            checkBatchBuffer(keys, count, keySize(), op, "keys");
+            checkBatchBuffer(values, count, sysValueSize(), op, "values");
+            int[] n = {count};
+            int rc = NativeMaps.bpftime_map_sys_update_batch(live(), keys, values, n, elemFlags);
+            return new BatchResult(count == 0 ? 0 : n[0], null, null, null, -rc);
+        } finally {
+            obj.writeActive.decrementAndGet();
+        }
+    }
+
+    /** BPF_MAP_DELETE_BATCH (hash maps; ENOTSUPP for arrays, as the kernel). */
+    public BatchResult deleteBatch(byte[] keys, int count, long elemFlags) {
+        String op = "BPF_MAP_DELETE_BATCH";
+        obj.writeActive.incrementAndGet();
+        try {
+            requireWrite(op);
+            if (!supportsBatch(true)) {
+                throw new MapException(Errno.ENOTSUPP, op + " on map " + obj.describe());
+            }
+            checkBatchFlags(elemFlags, 0, op);
+            checkBatchBuffer(keys, count, keySize(), op, "keys");
+            int[] n = {count};
+            int rc = NativeMaps.bpftime_map_sys_delete_batch(live(), keys, n, elemFlags);
+            return new BatchResult(count == 0 ? 0 : n[0], null, null, null, -rc);
+        } finally {
+            obj.writeActive.decrementAndGet();
+        }
+    }
+
+    private static void checkBatchBuffer(byte[] buf, int count, int elemSize, String op, String what) {
+        long need = Integer.toUnsignedLong(count) * elemSize;
+        if (buf.length < need) {
+            throw new IllegalArgumentException(op + ": " + what + " buffer of " + buf.length + " bytes vs expected "
+                    + need + " for count " + Integer.toUnsignedLong(count));
+        }
+    }
+
+    /** BPF_MAP_FREEZE: the syscall side may no longer write; programs still may. */
+    public void freeze() {
+        String op = "BPF_MAP_FREEZE";
+        if (obj.attr.spinLockOffset() >= 0) {
+            throw new MapException(Errno.ENOTSUPP, op + " on map " + obj.describe() + ": its value has special fields");
+        }
+        if (!canWrite || obj.frozen) {
+            // map_get_sys_perms() drops write access of a frozen map, so a second freeze is EPERM
+            throw new MapException(Errno.EPERM, op + " on map " + obj.describe()
+                    + (canWrite ? ": already frozen" : ": this fd is read-only"));
+        }
+        synchronized (obj.freezeLock) {
+            if (obj.writeActive.get() != 0) {
+                throw new MapException(Errno.EBUSY, op + " on map " + obj.describe()
+                        + ": a writable mapping or a write is active");
+            }
+            if (obj.frozen) {
+                throw new MapException(Errno.EBUSY, op + " on map " + obj.describe() + ": already frozen");
+            }
+            obj.frozen = true;
+        }
+    }
+
+    /**
+     * What mmap(fd, length, prot, MAP_SHARED, pgoff * 4096) of this map's fd becomes, after the
+     * checks of bpf_map_mmap() (kernel/bpf/syscall.c) and the type's map_mmap. A writable mapping
+     * counts as an active writer (it blocks freeze) until {@link #unmapped(boolean)}.
+     */
+    public List<MmapSegment> mmap(long pgoff, long length, boolean writable) {
+        String op = "mmap";
+        if (obj.type != MapType.ARRAY && obj.type != MapType.RINGBUF && obj.type != MapType.PERF_BUFFER) {
+            throw new MapException(Errno.ENOTSUPP, op + " of map " + obj.describe());
+        }
+        if (obj.attr.spinLockOffset() >= 0) {
+            throw new MapException(Errno.ENOTSUPP, op + " of map " + obj.describe() + ": its value has special fields");
+        }
+        List<MmapSegment> segments = switch (obj.type) {
+            case ARRAY -> arraySegments(pgoff, length, writable);
+            case RINGBUF -> ringbufSegments(pgoff, length, writable);
+            default -> perfBufferSegments(pgoff, length, writable);
+        };
+        if (writable && obj.type != MapType.PERF_BUFFER) {
+            synchronized (obj.freezeLock) {
+                if (obj.frozen) {
+                    throw new MapException(Errno.EPERM, op + " of map " + obj.describe() + ": frozen, no writable mapping");
+                }
+                if ((obj.attr.mapFlags() & MapFlags.RDONLY_PROG) != 0) {
+                    throw new MapException(Errno.EACCES, op + " of map " + obj.describe()
+                            + ": BPF_F_RDONLY_PROG, no writable mapping");
+                }
+                obj.writeActive.incrementAndGet();
+            }
+        }
+        return segments;
+    }
+
+    /** The app unmapped a mapping obtained from {@link #mmap}. */
+    public void unmapped(boolean writable) {
+        if (writable && obj.type != MapType.PERF_BUFFER) {
+            obj.writeActive.decrementAndGet();
+        }
+    }
+
+    private List<MmapSegment> arraySegments(long pgoff, long length, boolean writable) {
+        if ((obj.attr.mapFlags() & MapFlags.MMAPABLE) == 0) {
+            throw new MapException(Errno.EINVAL, "mmap of map " + obj.describe() + ": not BPF_F_MMAPABLE");
+        }
+        long mappable = NativeMaps.bpftime_map_mmap_size(live());
+        if (pgoff < 0 || length <= 0 || pgoff * PAGE_SIZE + length > mappable) {
+            throw new MapException(Errno.EINVAL, "mmap of map " + obj.describe() + ": pages " + pgoff + "+" + length
+                    + " bytes vs " + mappable + " bytes of values");
+        }
+        long base = NativeMaps.bpftime_map_mmap_offset(live());
+        return List.of(new MmapSegment(0, memfd(), base + pgoff * PAGE_SIZE, length, writable));
+    }
+
+    /** ringbuf_map_mmap_kern(): consumer page, producer page, data twice; only the consumer page writable. */
+    private List<MmapSegment> ringbufSegments(long pgoff, long length, boolean writable) {
+        long dataSize = obj.attr.maxEntriesUnsigned();
+        if (writable && (pgoff != 0 || length != PAGE_SIZE)) {
+            throw new MapException(Errno.EPERM, "mmap of ring buffer " + obj.describe()
+                    + ": only the consumer page (offset 0, one page) may be writable");
+        }
+        long viewSize = 2L * PAGE_SIZE + 2 * dataSize;
+        long start = pgoff * PAGE_SIZE;
+        if (pgoff < 0 || length <= 0 || start + length > viewSize) {
+            throw new MapException(Errno.EINVAL, "mmap of ring buffer " + obj.describe() + ": offset " + start
+                    + " + " + length + " bytes vs " + viewSize);
+        }
+        int fd = memfd();
+        // the app's view: consumer page, producer page, data, data again; each piece's memfd offset
+        long[][] pieces = {
+            {0, PAGE_SIZE, PAGE_SIZE},
+            {PAGE_SIZE, PAGE_SIZE, 2L * PAGE_SIZE},
+            {2L * PAGE_SIZE, dataSize, 3L * PAGE_SIZE},
+            {2L * PAGE_SIZE + dataSize, dataSize, 3L * PAGE_SIZE},
+        };
+        List<MmapSegment> out = new ArrayList<>();
+        for (long[] p : pieces) {
+            long from = Math.max(start, p[0]);
+            long to = Math.min(start + length, p[0] + p[1]);
+            if (from < to) {
+                out.add(new MmapSegment(from - start, fd, p[2] + (from - p[0]), to - from, writable));
+            }
+        }
+        return out;
+    }
+
+    /** perf_mmap(): the user page and 2^n data pages, from offset 0. */
+    private List<MmapSegment> perfBufferSegments(long pgoff, long length, boolean writable) {
+        long expected = NativeMaps.bpftime_map_mmap_size(live());
+        if (pgoff != 0 || length != expected) {
+            throw new MapException(Errno.EINVAL, "mmap of perf buffer " + obj.describe() + ": offset "
+                    + pgoff * PAGE_SIZE + ", " + length + " bytes vs offset 0, " + expected + " bytes");
+        }
+        return List.of(new MmapSegment(0, memfd(), NativeMaps.bpftime_map_mmap_offset(live()), length, writable));
+    }
+
+    /** Closes this view; the map is freed with its last view. */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            obj.release();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "BpfMap[" + obj.describe() + ", key " + keySize() + ", value " + valueSize() + ", max "
+                + Integer.toUnsignedLong(maxEntries()) + (canRead ? ", r" : "") + (canWrite ? ", w" : "") + "]";
+    }
+}
