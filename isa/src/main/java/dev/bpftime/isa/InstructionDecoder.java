@@ -90,66 +90,49 @@ public final class InstructionDecoder {
         return badRegister("dst", dst);
     }
 
+    /** Fields an instruction form leaves unused; each must be zero (the kernel: "uses reserved fields"). */
+    private static final int DST = 1, SRC = 2, OFF = 4, IMM = 8;
+
     /** Why a single-slot instruction is not valid, or null when it is. */
     static String problem(int opcode, int dst, int src, int off, int imm) {
         Opcode op = new Opcode(opcode);
-        String name = op.toString();
+        Fields f = new Fields(op.toString(), dst, src, off, imm);
         switch (op.cls()) {
             case ALU, ALU64 -> {
-                return problemOfAlu(op, dst, src, off, imm);
+                return problemOfAlu(op, f);
             }
             case JMP, JMP32 -> {
-                return problemOfJump(op, dst, src, off, imm);
+                return problemOfJump(op, f);
             }
             case LD -> {
                 Mode mode = op.mode();
                 if ((mode != Mode.ABS && mode != Mode.IND) || op.size() == Size.DW) {
                     return unknown(opcode);
                 }
-                if (dst != 0) {
-                    return reserved(name, "dst", dst);
-                }
-                if (off != 0) {
-                    return reserved(name, "offset", off);
-                }
-                if (mode == Mode.ABS && src != 0) {
-                    return reserved(name, "src", src);
-                }
-                return badRegister("src", src);
+                // ABS reads skb[imm], IND reads skb[src + imm]; both return in r0.
+                return f.unused(DST | OFF | (mode == Mode.ABS ? SRC : 0), "src");
             }
             case LDX -> {
                 Mode mode = op.mode();
                 if (mode != Mode.MEM && !(mode == Mode.MEMSX && op.size() != Size.DW)) {
                     return unknown(opcode);
                 }
-                if (imm != 0) {
-                    return reserved(name, "imm", imm);
-                }
-                return registers(dst, src);
+                return f.unused(IMM, "dst", "src");
             }
             case ST -> {
-                if (op.mode() != Mode.MEM) {
-                    return unknown(opcode);
-                }
-                if (src != 0) {
-                    return reserved(name, "src", src);
-                }
-                return badRegister("dst", dst);
+                return op.mode() == Mode.MEM ? f.unused(SRC, "dst") : unknown(opcode);
             }
             case STX -> {
                 Mode mode = op.mode();
                 if (mode == Mode.MEM) {
-                    if (imm != 0) {
-                        return reserved(name, "imm", imm);
-                    }
-                    return registers(dst, src);
+                    return f.unused(IMM, "dst", "src");
                 }
                 if (mode == Mode.ATOMIC && (op.size() == Size.W || op.size() == Size.DW)) {
                     if (AtomicOp.ofOrNull(imm) == null) {
                         return String.format("unknown atomic operation: actual imm 0x%x vs expected one of "
                                 + "add, or, and, xor (each with or without fetch), xchg, cmpxchg", imm);
                     }
-                    return registers(dst, src);
+                    return f.unused(0, "dst", "src");
                 }
                 return unknown(opcode);
             }
@@ -157,151 +140,101 @@ public final class InstructionDecoder {
         }
     }
 
-    private static String problemOfAlu(Opcode op, int dst, int src, int off, int imm) {
+    private static String problemOfAlu(Opcode op, Fields f) {
         AluOp alu = op.aluOp();
-        if (alu == null) {
-            return unknown(op.value());
-        }
-        String name = op.toString();
         boolean is64 = op.cls() == InstructionClass.ALU64;
         boolean reg = op.isRegisterSource();
+        if (alu == null || (alu == AluOp.NEG && reg) || (alu == AluOp.END && is64 && reg)) {
+            return unknown(op.value());
+        }
         switch (alu) {
             case NEG -> {
-                if (reg) {
-                    return unknown(op.value());
-                }
-                if (src != 0) {
-                    return reserved(name, "src", src);
-                }
-                if (off != 0) {
-                    return reserved(name, "offset", off);
-                }
-                if (imm != 0) {
-                    return reserved(name, "imm", imm);
-                }
-                return badRegister("dst", dst);
+                return f.unused(SRC | OFF | IMM, "dst");
             }
             case END -> {
-                if (is64 && reg) {
-                    return unknown(op.value());
+                if (f.imm != 16 && f.imm != 32 && f.imm != 64) {
+                    return "byte swap width: actual " + f.imm + " vs expected 16, 32 or 64";
                 }
-                if (src != 0) {
-                    return reserved(name, "src", src);
-                }
-                if (off != 0) {
-                    return reserved(name, "offset", off);
-                }
-                if (imm != 16 && imm != 32 && imm != 64) {
-                    return "byte swap width: actual " + imm + " vs expected 16, 32 or 64";
-                }
-                return badRegister("dst", dst);
+                return f.unused(SRC | OFF, "dst");
             }
             default -> {
-                if (reg && imm != 0) {
-                    return reserved(name, "imm", imm);
-                }
-                if (!reg && src != 0) {
-                    return reserved(name, "src", src);
-                }
-                if (off != 0) {
-                    boolean signedDivMod = (alu == AluOp.DIV || alu == AluOp.MOD) && off == 1;
-                    boolean movsx = alu == AluOp.MOV && reg && (off == 8 || off == 16 || (is64 && off == 32));
+                if (f.off != 0) {
+                    boolean signedDivMod = (alu == AluOp.DIV || alu == AluOp.MOD) && f.off == 1;
+                    boolean movsx = alu == AluOp.MOV && reg && (f.off == 8 || f.off == 16 || (is64 && f.off == 32));
                     if (!signedDivMod && !movsx) {
                         String expected = alu == AluOp.DIV || alu == AluOp.MOD ? "0 or 1"
                                 : alu == AluOp.MOV && reg ? (is64 ? "0, 8, 16 or 32" : "0, 8 or 16") : "0";
-                        return "reserved field offset of " + name + ": actual " + off + " vs expected " + expected;
+                        return "reserved field offset of " + f.name + ": actual " + f.off + " vs expected " + expected;
                     }
                 }
-                return reg ? registers(dst, src) : badRegister("dst", dst);
+                return reg ? f.unused(IMM, "dst", "src") : f.unused(SRC, "dst");
             }
         }
     }
 
-    private static String problemOfJump(Opcode op, int dst, int src, int off, int imm) {
+    private static String problemOfJump(Opcode op, Fields f) {
         JumpOp jmp = op.jumpOp();
-        if (jmp == null) {
-            return unknown(op.value());
-        }
-        String name = op.toString();
         boolean is32 = op.cls() == InstructionClass.JMP32;
         boolean reg = op.isRegisterSource();
+        boolean unassigned = jmp == null || (jmp == JumpOp.JA && reg) || (jmp == JumpOp.CALL && is32)
+                || (jmp == JumpOp.EXIT && (is32 || reg));
+        if (unassigned) {
+            return unknown(op.value());
+        }
         switch (jmp) {
             case JA -> {
-                if (reg) {
-                    return unknown(op.value());
-                }
-                if (dst != 0) {
-                    return reserved(name, "dst", dst);
-                }
-                if (src != 0) {
-                    return reserved(name, "src", src);
-                }
                 // ja keeps its target in the offset, gotol (JMP32) in the immediate.
-                if (is32 && off != 0) {
-                    return reserved(name, "offset", off);
-                }
-                if (!is32 && imm != 0) {
-                    return reserved(name, "imm", imm);
-                }
-                return null;
+                return f.unused(DST | SRC | (is32 ? OFF : IMM));
             }
             case CALL -> {
-                if (is32) {
-                    return unknown(op.value());
-                }
                 if (reg) {
                     // callx: the target address is in dst (LLVM's encoding).
-                    if (src != 0) {
-                        return reserved(name, "src", src);
-                    }
-                    if (off != 0) {
-                        return reserved(name, "offset", off);
-                    }
-                    if (imm != 0) {
-                        return reserved(name, "imm", imm);
-                    }
-                    return badRegister("dst", dst);
+                    return f.unused(SRC | OFF | IMM, "dst");
                 }
-                if (dst != 0) {
-                    return reserved(name, "dst", dst);
+                CallKind kind = CallKind.ofOrNull(f.src);
+                String dstProblem = f.unused(DST);
+                if (dstProblem != null) {
+                    return dstProblem;
                 }
-                CallKind kind = CallKind.ofOrNull(src);
                 if (kind == null) {
-                    return "call kind in src: actual " + src + " vs expected 0 (helper), 1 (local) or 2 (kfunc)";
+                    return "call kind in src: actual " + f.src + " vs expected 0 (helper), 1 (local) or 2 (kfunc)";
                 }
                 // A kfunc call keeps the index of its module BTF in the offset.
-                if (off != 0 && kind != CallKind.KFUNC) {
-                    return reserved(name, "offset", off);
-                }
-                return null;
+                return kind == CallKind.KFUNC ? null : f.unused(OFF);
             }
             case EXIT -> {
-                if (is32 || reg) {
-                    return unknown(op.value());
-                }
-                if (dst != 0) {
-                    return reserved(name, "dst", dst);
-                }
-                if (src != 0) {
-                    return reserved(name, "src", src);
-                }
-                if (off != 0) {
-                    return reserved(name, "offset", off);
-                }
-                if (imm != 0) {
-                    return reserved(name, "imm", imm);
-                }
-                return null;
+                return f.unused(DST | SRC | OFF | IMM);
             }
             default -> {
-                if (reg && imm != 0) {
-                    return reserved(name, "imm", imm);
-                }
-                if (!reg && src != 0) {
-                    return reserved(name, "src", src);
-                }
-                return reg ? registers(dst, src) : badRegister("dst", dst);
+                return reg ? f.unused(IMM, "dst", "src") : f.unused(SRC, "dst");
             }
+        }
+    }
+
+    /** The raw fields of one slot, and the checks every form makes of them. */
+    private record Fields(String name, int dst, int src, int off, int imm) {
+
+        /** The first problem: a field in {@code zero} that is not, or a named register field above r10. */
+        String unused(int zero, String... registers) {
+            if ((zero & DST) != 0 && dst != 0) {
+                return reserved(name, "dst", dst);
+            }
+            if ((zero & SRC) != 0 && src != 0) {
+                return reserved(name, "src", src);
+            }
+            if ((zero & OFF) != 0 && off != 0) {
+                return reserved(name, "offset", off);
+            }
+            if ((zero & IMM) != 0 && imm != 0) {
+                return reserved(name, "imm", imm);
+            }
+            for (String r : registers) {
+                String bad = badRegister(r, r.equals("dst") ? dst : src);
+                if (bad != null) {
+                    return bad;
+                }
+            }
+            return null;
         }
     }
 
@@ -311,11 +244,6 @@ public final class InstructionDecoder {
 
     private static String reserved(String opcode, String field, int actual) {
         return "reserved field " + field + " of " + opcode + " is not zero: actual " + actual + " vs expected 0";
-    }
-
-    private static String registers(int dst, int src) {
-        String d = badRegister("dst", dst);
-        return d != null ? d : badRegister("src", src);
     }
 
     private static String badRegister(String field, int index) {

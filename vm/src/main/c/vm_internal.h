@@ -1,0 +1,42 @@
+/* The layout of a VM, shared by the files of the library and by nothing else. */
+#ifndef BPFTIME_VM_INTERNAL_H
+#define BPFTIME_VM_INTERNAL_H
+
+#include <stdbool.h>
+
+#include "bpftime_vm.h"
+#include "opcodes.h"
+
+#define HIDDEN __attribute__((visibility("hidden")))
+
+struct mem_region {
+    uint64_t start;
+    uint64_t len;
+};
+
+struct bpftime_vm {
+    struct bpf_insn *insns; /* NULL until loaded */
+    uint32_t slot_count;
+
+    bpftime_helper_fn *helpers; /* indexed by helper id; NULL entries are unknown helpers */
+    uint32_t helper_capacity;
+
+    bpftime_tail_call_fn tail_call;
+    void *tail_call_cookie;
+    int64_t unwind_helper; /* negative: none */
+
+    bool bounds_check;
+    struct mem_region *regions;
+    uint32_t region_count;
+    uint64_t instruction_limit; /* 0: none */
+};
+
+/* Checks code and returns the slot count, or a negative errno with a message in err. */
+HIDDEN int bpftime_vm_validate(const struct bpf_insn *insns, size_t slots, char *err, size_t err_len);
+
+HIDDEN int bpftime_vm_run_fast(const struct bpftime_vm *vm, void *ctx, size_t ctx_len, uint64_t *result,
+                               struct bpftime_vm_fault *fault);
+HIDDEN int bpftime_vm_run_checked(const struct bpftime_vm *vm, void *ctx, size_t ctx_len, uint64_t *result,
+                                  struct bpftime_vm_fault *fault);
+
+#endif
