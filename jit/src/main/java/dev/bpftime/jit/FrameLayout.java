@@ -43,6 +43,8 @@ final class FrameLayout {
     static final int ENTRY_RSP = 8;
     /** Invocation block: the context kept across the resolver call of a tail call. */
     static final int SAVED_CTX = 16;
+    /** Invocation block: R0 kept across the resolver call of a tail call. */
+    static final int SAVED_R0 = 24;
     /** Block size, a multiple of 16 so that every frame's r10 is 16-byte aligned. */
     static final int BLOCK_BYTES = 32;
     /** Between frame 0 and the saved registers: with the return address and six pushes, aligns rsp. */

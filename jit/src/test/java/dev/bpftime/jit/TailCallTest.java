@@ -103,6 +103,20 @@ class TailCallTest {
         assertEquals(16, caller.run(0, 0));
     }
 
+    /** As in the kernel, a failed attempt counts too, and R0 keeps its value through it. */
+    @Test
+    void failedAttemptsCountAndKeepR0() {
+        ExecutableImage target = load(mov64(R0, 1), exit());
+        put(0, target, 1);
+        // 33 attempts on the empty slot 1 use up the count: the tail call to slot 0 then falls through.
+        ExecutableImage caller = load(items(mov64(R6, 0), label("again"), tailCall(1), add64(R6, 1),
+                jump(dev.bpftime.isa.JumpOp.JLT, R6, 33, "again"), mov64(R0, 77), tailCall(0), exit()));
+        assertEquals(77, caller.run(0, 0));
+        ExecutableImage fewer = load(items(mov64(R6, 0), label("again"), tailCall(1), add64(R6, 1),
+                jump(dev.bpftime.isa.JumpOp.JLT, R6, 32, "again"), mov64(R0, 77), tailCall(0), exit()));
+        assertEquals(1, fewer.run(0, 0));
+    }
+
     /** From a subprogram, the target replaces that subprogram: it returns to the subprogram's caller. */
     @Test
     void tailCallFromSubprogramReturnsToItsCaller() {
