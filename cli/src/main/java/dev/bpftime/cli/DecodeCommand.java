@@ -64,8 +64,8 @@ public final class DecodeCommand implements Callable<Integer> {
         }
         if (code.length >= ELF_MAGIC.length && code[0] == ELF_MAGIC[0] && code[1] == ELF_MAGIC[1]
                 && code[2] == ELF_MAGIC[2] && code[3] == ELF_MAGIC[3]) {
-            throw new CliException(source + ": actual an ELF object vs expected raw instruction bytes; extract a"
-                    + " section first: llvm-objcopy -O binary --only-section=SECTION " + source + " out.bin");
+            throw new CliException(source + ": actual an ELF object vs expected raw instruction bytes; for an"
+                    + " object use: bpftime disasm " + source);
         }
     }
 

@@ -111,7 +111,7 @@ class DecodeCommandTest {
         CliRun run = CliRun.of("decode", file.toString());
         assertEquals(Main.EXIT_FAILED, run.code());
         assertTrue(run.err().startsWith("bpftime: " + file + ": actual an ELF object vs expected raw instruction"
-                + " bytes; extract a section first: llvm-objcopy"), run.err());
+                + " bytes; for an object use: bpftime disasm " + file), run.err());
     }
 
     @Test
