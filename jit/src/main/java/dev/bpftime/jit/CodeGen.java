@@ -16,6 +16,8 @@ final class CodeGen {
     final List<Relocation> relocations = new ArrayList<>();
     /** Where the C entry restores the caller's registers and returns r0; also where unwinding lands. */
     final Label entryExit = new Label();
+    /** The offset of the main program's body, where tail calls enter. */
+    int tailCallEntry = -1;
 
     private final Label[] insnLabels;
     private final Label[] subprogramLabels;

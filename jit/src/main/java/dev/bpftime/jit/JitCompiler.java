@@ -2,7 +2,6 @@ package dev.bpftime.jit;
 
 import dev.bpftime.isa.Instruction;
 import dev.bpftime.jit.x86.CodeBuffer;
-import java.util.BitSet;
 import java.util.List;
 
 /**
@@ -17,8 +16,11 @@ import java.util.List;
  */
 public final class JitCompiler {
 
-    /** Emission passes before giving up on branch sizes (two suffice in practice; each only grows them). */
-    private static final int MAX_PASSES = 64;
+    /**
+     * Emission passes at most. Every pass after the first gives correct code ({@link CodeBuffer}); later
+     * passes only make more branches short, and rarely change anything after the third.
+     */
+    private static final int MAX_PASSES = 6;
 
     public JitImage compile(List<Instruction> program) {
         return compile(program, JitOptions.DEFAULT);
@@ -26,22 +28,31 @@ public final class JitCompiler {
 
     public JitImage compile(List<Instruction> program, JitOptions options) {
         ProgramAnalysis analysis = new ProgramAnalysis(program);
-        BitSet longBranches = new BitSet();
-        for (int pass = 0; pass < MAX_PASSES; pass++) {
-            CodeBuffer buffer = new CodeBuffer(longBranches);
-            CodeGen gen = new CodeGen(analysis, options, buffer);
-            int tailCallEntry = emit(gen);
-            if (buffer.resolve()) {
-                return new JitImage(buffer.toByteArray(), gen.relocations, 0, tailCallEntry, analysis.frames,
-                        FrameLayout.stackBytes(analysis.frames), analysis.helperIds);
+        CodeBuffer buffer = new CodeBuffer();
+        CodeGen gen = emit(analysis, options, buffer);
+        for (int pass = 1; pass < MAX_PASSES && buffer.hasLongForwardBranch(); pass++) {
+            CodeBuffer next = new CodeBuffer(buffer.branchDistances());
+            CodeGen nextGen = emit(analysis, options, next);
+            boolean settled = next.shortBranches().equals(buffer.shortBranches());
+            buffer = next;
+            gen = nextGen;
+            if (settled) {
+                break;
             }
-            longBranches = buffer.longBranches();
         }
-        throw new IllegalStateException("branch sizes did not settle after " + MAX_PASSES + " passes");
+        return new JitImage(buffer.toByteArray(), gen.relocations, 0, gen.tailCallEntry, analysis.frames,
+                FrameLayout.stackBytes(analysis.frames), analysis.helperIds);
     }
 
-    /** Emits the whole image; returns the offset of the tail-call entry (the main program's body). */
-    private static int emit(CodeGen gen) {
+    private static CodeGen emit(ProgramAnalysis analysis, JitOptions options, CodeBuffer buffer) {
+        CodeGen gen = new CodeGen(analysis, options, buffer);
+        emit(gen);
+        buffer.resolve();
+        return gen;
+    }
+
+    /** Emits the whole image. */
+    private static void emit(CodeGen gen) {
         FrameEmitter frames = new FrameEmitter(gen);
         AluEmitter alu = new AluEmitter(gen);
         JumpEmitter jumps = new JumpEmitter(gen);
@@ -49,12 +60,11 @@ public final class JitCompiler {
         AtomicEmitter atomics = new AtomicEmitter(gen);
         CallEmitter calls = new CallEmitter(gen, frames);
         frames.entry();
-        int tailCallEntry = -1;
         ProgramAnalysis program = gen.program;
         for (ProgramAnalysis.Subprogram s : program.subprograms) {
             gen.asm.bind(gen.subprogramLabel(s.number()));
             if (s.number() == 0) {
-                tailCallEntry = gen.asm.position();
+                gen.tailCallEntry = gen.asm.position();
             }
             frames.prologue(s);
             for (int i = s.first(); i < s.end(); i++) {
@@ -83,6 +93,5 @@ public final class JitCompiler {
             }
             frames.epilogue(s);
         }
-        return tailCallEntry;
     }
 }

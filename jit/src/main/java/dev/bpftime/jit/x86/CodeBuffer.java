@@ -10,10 +10,11 @@ import java.util.List;
  * wait for them.
  *
  * <p>Branches have a short (rel8) and a long (rel32) form. A backward branch knows its distance and takes
- * the short form when it fits. A forward branch takes the short form unless an earlier pass found that it
- * does not fit: the caller emits the whole program, calls {@link #resolve}, and when that reports branches
- * that overflowed, emits it again into a fresh buffer built with those branches marked long. Marks only
- * grow, so the passes end, usually after one or two.
+ * the short form when it fits. A forward branch does not know it yet, so the code is emitted in passes, as
+ * the kernel's JIT does: the first pass makes every forward branch long; each later pass makes a forward
+ * branch short when its distance in the pass before fits in a rel8. Code only shrinks from one pass to the
+ * next, so an earlier distance bounds the later one and every pass's code is correct; the caller stops
+ * when a pass takes the same forms as the one before ({@link #shortBranches}).
  */
 public final class CodeBuffer {
 
@@ -22,17 +23,22 @@ public final class CodeBuffer {
 
     private byte[] bytes = new byte[256];
     private int size;
-    private final BitSet longBranches;
+    /** Each branch's distance in the previous pass, by branch number; null in the first pass. */
+    private final int[] previousDistances;
+    private int[] distances = new int[64];
+    private final BitSet shortBranches = new BitSet();
     private int nextBranchId;
+    private boolean longForwardBranch;
     private final List<Fixup> fixups = new ArrayList<>();
 
-    /** A buffer whose forward branches numbered in {@code longBranches} take the long form. */
-    public CodeBuffer(BitSet longBranches) {
-        this.longBranches = (BitSet) longBranches.clone();
+    /** The first pass: every forward branch long. */
+    public CodeBuffer() {
+        this(null);
     }
 
-    public CodeBuffer() {
-        this(new BitSet());
+    /** A later pass, given {@link #branchDistances} of the one before. */
+    public CodeBuffer(int[] previousDistances) {
+        this.previousDistances = previousDistances;
     }
 
     public int position() {
@@ -71,49 +77,83 @@ public final class CodeBuffer {
      */
     boolean nextBranchIsShort(Label target, int shortLength) {
         int id = nextBranchId++;
+        boolean isShort;
         if (target.isBound()) {
-            return fitsByte(target.position() - (size + shortLength));
+            isShort = fitsByte(target.position() - (size + shortLength));
+        } else {
+            isShort = previousDistances != null && id < previousDistances.length && fitsByte(previousDistances[id]);
         }
-        return !longBranches.get(id);
+        if (isShort) {
+            shortBranches.set(id);
+        } else if (!target.isBound()) {
+            longForwardBranch = true;
+        }
+        return isShort;
     }
 
-    /** Records that the {@code width} bytes ending at the current position hold the displacement to {@code target}. */
-    void displacementTo(Label target, int width) {
+    /** Records that the rel8 or rel32 just emitted is the displacement of the branch numbered last. */
+    void branchDisplacement(Label target, int width) {
+        displacement(target, width, nextBranchId - 1);
+    }
+
+    /** Records that the rel32 just emitted is the displacement of a call, whose form never changes. */
+    void callDisplacement(Label target) {
+        displacement(target, 4, -1);
+    }
+
+    private void displacement(Label target, int width, int branchId) {
         int at = size - width;
-        int branchId = nextBranchId - 1;
         if (target.isBound()) {
-            patch(at, width, target.position() - size);
+            int distance = target.position() - size;
+            patch(at, width, distance);
+            recordDistance(branchId, distance);
         } else {
             fixups.add(new Fixup(at, width, target, branchId));
         }
     }
 
+    private void recordDistance(int branchId, int distance) {
+        if (branchId < 0) {
+            return;
+        }
+        if (branchId >= distances.length) {
+            distances = Arrays.copyOf(distances, Math.max(branchId + 1, distances.length * 2));
+        }
+        distances[branchId] = distance;
+    }
+
     /**
-     * Patches every pending displacement. Returns false when a short branch cannot reach its target: then
-     * the code must be emitted again into a buffer built with {@link #longBranches()}. Throws when a label
-     * was never bound.
+     * Patches every pending displacement; throws when a label was never bound or a short branch cannot
+     * reach (which the pass rule above rules out).
      */
-    public boolean resolve() {
-        boolean complete = true;
+    public void resolve() {
         for (Fixup f : fixups) {
             if (!f.target.isBound()) {
                 throw new IllegalStateException("branch at code offset " + f.at + " to a label never bound");
             }
             int distance = f.target.position() - (f.at + f.width);
             if (f.width == 1 && !fitsByte(distance)) {
-                longBranches.set(f.branchId);
-                complete = false;
-            } else {
-                patch(f.at, f.width, distance);
+                throw new IllegalStateException("short branch at code offset " + f.at + " cannot reach " + distance);
             }
+            patch(f.at, f.width, distance);
+            recordDistance(f.branchId, distance);
         }
         fixups.clear();
-        return complete;
     }
 
-    /** The branches that take the long form, including those {@link #resolve} found overflowing. */
-    public BitSet longBranches() {
-        return (BitSet) longBranches.clone();
+    /** The distance of every branch of this pass, by number, for the next pass. */
+    public int[] branchDistances() {
+        return Arrays.copyOf(distances, nextBranchId);
+    }
+
+    /** True when a forward branch took the long form: a later pass might shorten it. */
+    public boolean hasLongForwardBranch() {
+        return longForwardBranch;
+    }
+
+    /** The numbers of the branches that took the short form. */
+    public BitSet shortBranches() {
+        return (BitSet) shortBranches.clone();
     }
 
     /** Overwrites {@code width} (1, 4 or 8) little-endian bytes at {@code at}. */

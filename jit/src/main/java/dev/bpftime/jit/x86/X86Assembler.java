@@ -234,7 +234,7 @@ public final class X86Assembler {
     public void call(Label target) {
         buf.emit8(0xe8);
         buf.emit32(0);
-        buf.displacementTo(target, 4);
+        buf.callDisplacement(target);
     }
 
     /** {@code call [m]}. */
@@ -246,11 +246,11 @@ public final class X86Assembler {
         if (buf.nextBranchIsShort(target, 2)) {
             buf.emit8(0xeb);
             buf.emit8(0);
-            buf.displacementTo(target, 1);
+            buf.branchDisplacement(target, 1);
         } else {
             buf.emit8(0xe9);
             buf.emit32(0);
-            buf.displacementTo(target, 4);
+            buf.branchDisplacement(target, 4);
         }
     }
 
@@ -258,12 +258,12 @@ public final class X86Assembler {
         if (buf.nextBranchIsShort(target, 2)) {
             buf.emit8(0x70 | cond.code());
             buf.emit8(0);
-            buf.displacementTo(target, 1);
+            buf.branchDisplacement(target, 1);
         } else {
             buf.emit8(0x0f);
             buf.emit8(0x80 | cond.code());
             buf.emit32(0);
-            buf.displacementTo(target, 4);
+            buf.branchDisplacement(target, 4);
         }
     }
 

@@ -147,50 +147,53 @@ class X86AssemblerTest {
         check();
     }
 
-    @Test
-    void branchesTakeTheShortFormWhenTheyReach() throws Exception {
+    /** The same code emitted into {@code b}: two near forward branches, one far, backward ones, a call. */
+    private static void branchyCode(CodeBuffer b) {
+        X86Assembler a = new X86Assembler(b);
         Label back = new Label();
-        Label forward = new Label();
+        Label near = new Label();
         Label far = new Label();
-        asm.bind(back);
-        add("jmp 0x0", x -> x.jmp(back));
-        add("je 0x0", x -> x.jcc(Cond.E, back));
-        add("jne 0x8", x -> x.jcc(Cond.NE, forward));
-        add("jg 0x8", x -> x.jcc(Cond.G, forward));
-        asm.bind(forward);
-        add("jb 0x8e", x -> x.jcc(Cond.B, far));
+        a.bind(back);
+        a.jmp(back);
+        a.jcc(Cond.E, back);
+        a.jcc(Cond.NE, near);
+        a.jcc(Cond.G, near);
+        a.bind(near);
+        a.jcc(Cond.B, far);
         for (int i = 0; i < 128; i++) {
-            add("push %rax", x -> x.push(Reg.RAX));
+            a.push(Reg.RAX);
         }
-        asm.bind(far);
-        add("call 0x0", x -> x.call(back));
-        // The jb overflows its rel8 on the first pass; the buffer reports it, as a second pass would fix.
-        assertEquals(false, buf.resolve());
-        assertEquals(java.util.BitSet.valueOf(new long[] {1L << 4}), buf.longBranches());
-        // Emit again with the marks: now everything resolves.
-        CodeBuffer second = new CodeBuffer(buf.longBranches());
-        X86Assembler a2 = new X86Assembler(second);
-        Label back2 = new Label();
-        Label forward2 = new Label();
-        Label far2 = new Label();
-        a2.bind(back2);
-        a2.jmp(back2);
-        a2.jcc(Cond.E, back2);
-        a2.jcc(Cond.NE, forward2);
-        a2.jcc(Cond.G, forward2);
-        a2.bind(forward2);
-        a2.jcc(Cond.B, far2);
-        for (int i = 0; i < 128; i++) {
-            a2.push(Reg.RAX);
-        }
-        a2.bind(far2);
-        a2.call(back2);
-        assertEquals(true, second.resolve());
-        assertEquals(String.join("\n", expected), String.join("\n", disassemble(second.toByteArray())));
+        a.bind(far);
+        a.call(back);
+        b.resolve();
+    }
+
+    @Test
+    void forwardBranchesShrinkInTheSecondPassWhenTheyReach() throws Exception {
+        CodeBuffer first = new CodeBuffer();
+        branchyCode(first);
+        // The first pass: backward branches short (their distance is known), forward ones long.
+        List<String> firstText = disassemble(first.toByteArray());
+        assertEquals(List.of("jmp 0x0", "je 0x0", "jne 0x10", "jg 0x10"), firstText.subList(0, 4));
+        assertEquals("jb 0x96", firstText.get(4));
+        assertEquals(true, first.hasLongForwardBranch());
+
+        CodeBuffer second = new CodeBuffer(first.branchDistances());
+        branchyCode(second);
+        List<String> secondText = disassemble(second.toByteArray());
+        // Near forward branches became short; the one over 128 bytes stays long.
+        assertEquals(List.of("jmp 0x0", "je 0x0", "jne 0x8", "jg 0x8", "jb 0x8e"), secondText.subList(0, 5));
+        assertEquals("call 0x0", secondText.get(secondText.size() - 1));
+        assertEquals(java.util.BitSet.valueOf(new long[] {0b01111}), second.shortBranches());
+
+        CodeBuffer third = new CodeBuffer(second.branchDistances());
+        branchyCode(third);
+        assertEquals(second.shortBranches(), third.shortBranches());
+        assertEquals(secondText, disassemble(third.toByteArray()));
     }
 
     private void check() throws Exception {
-        assertEquals(true, buf.resolve());
+        buf.resolve();
         List<String> actual = disassemble(buf.toByteArray());
         for (int i = 0; i < Math.max(expected.size(), actual.size()); i++) {
             String e = i < expected.size() ? expected.get(i) : "<nothing>";
