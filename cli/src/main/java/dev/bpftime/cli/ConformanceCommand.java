@@ -1,5 +1,8 @@
 package dev.bpftime.cli;
 
+import dev.bpftime.jit.JitOptions;
+import dev.bpftime.jit.run.JvmHelperTable;
+import dev.bpftime.jit.run.JvmRunner;
 import dev.bpftime.vm.ConformanceRunner;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -7,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
@@ -26,8 +30,8 @@ import picocli.CommandLine.Spec;
         footer = {"", "Example:", "  bpftime conformance ../shared/conformance/tests"})
 public final class ConformanceCommand implements Callable<Integer> {
 
-    /** The engines a program can run on; the JIT joins when it lands. */
-    enum Engine { interp }
+    /** The engines a program can run on: the C interpreter, or x86-64 code from the Java JIT. */
+    enum Engine { interp, jit }
 
     @Spec
     private CommandSpec spec;
@@ -37,8 +41,8 @@ public final class ConformanceCommand implements Callable<Integer> {
     private Engine engine;
 
     @Option(names = "--no-bounds-check",
-            description = "run without the interpreter's memory bounds checks and instruction limit"
-                    + " (as verified programs run in the data plane)")
+            description = "interpreter only: run without its memory bounds checks and instruction limit"
+                    + " (as verified programs run in the data plane; JIT code never checks)")
     private boolean noBoundsCheck;
 
     @Option(names = {"-v", "--verbose"}, description = "also print a line for each passed test")
@@ -53,8 +57,19 @@ public final class ConformanceCommand implements Callable<Integer> {
         for (Path p : paths) {
             files.addAll(dataFiles(p));
         }
-        ConformanceRunner runner = ConformanceRunner.onInterpreter(!noBoundsCheck);
         PrintWriter out = spec.commandLine().getOut();
+        if (engine == Engine.jit) {
+            // The suite's helper 5 is "unwind": it returns its argument, and 0 ends the program.
+            try (JvmHelperTable helpers = new JvmHelperTable(16,
+                    Map.of(ConformanceRunner.UNWIND_HELPER, (a, b, c, d, e) -> a))) {
+                return report(new ConformanceRunner((program, memory) ->
+                        JvmRunner.run(program, JitOptions.CONFORMANCE, helpers, memory)), files, out);
+            }
+        }
+        return report(ConformanceRunner.onInterpreter(!noBoundsCheck), files, out);
+    }
+
+    private int report(ConformanceRunner runner, List<Path> files, PrintWriter out) {
         int passed = 0;
         int failed = 0;
         for (Path f : files) {

@@ -96,7 +96,7 @@ public final class InstructionDecoder {
     /** Why a single-slot instruction is not valid, or null when it is. */
     static String problem(int opcode, int dst, int src, int off, int imm) {
         Opcode op = new Opcode(opcode);
-        Fields f = new Fields(op.toString(), dst, src, off, imm);
+        Fields f = new Fields(op, dst, src, off, imm);
         switch (op.cls()) {
             case ALU, ALU64 -> {
                 return problemOfAlu(op, f);
@@ -164,7 +164,7 @@ public final class InstructionDecoder {
                     if (!signedDivMod && !movsx) {
                         String expected = alu == AluOp.DIV || alu == AluOp.MOD ? "0 or 1"
                                 : alu == AluOp.MOV && reg ? (is64 ? "0, 8, 16 or 32" : "0, 8 or 16") : "0";
-                        return "reserved field offset of " + f.name + ": actual " + f.off + " vs expected " + expected;
+                        return "reserved field offset of " + f.name() + ": actual " + f.off + " vs expected " + expected;
                     }
                 }
                 return reg ? f.unused(IMM, "dst", "src") : f.unused(SRC, "dst");
@@ -212,21 +212,26 @@ public final class InstructionDecoder {
     }
 
     /** The raw fields of one slot, and the checks every form makes of them. */
-    private record Fields(String name, int dst, int src, int off, int imm) {
+    private record Fields(Opcode op, int dst, int src, int off, int imm) {
+
+        /** The opcode as errors name it; formatted only when there is an error (the JIT checks every instruction). */
+        String name() {
+            return op.toString();
+        }
 
         /** The first problem: a field in {@code zero} that is not, or a named register field above r10. */
         String unused(int zero, String... registers) {
             if ((zero & DST) != 0 && dst != 0) {
-                return reserved(name, "dst", dst);
+                return reserved(name(), "dst", dst);
             }
             if ((zero & SRC) != 0 && src != 0) {
-                return reserved(name, "src", src);
+                return reserved(name(), "src", src);
             }
             if ((zero & OFF) != 0 && off != 0) {
-                return reserved(name, "offset", off);
+                return reserved(name(), "offset", off);
             }
             if ((zero & IMM) != 0 && imm != 0) {
-                return reserved(name, "imm", imm);
+                return reserved(name(), "imm", imm);
             }
             for (String r : registers) {
                 String bad = badRegister(r, r.equals("dst") ? dst : src);

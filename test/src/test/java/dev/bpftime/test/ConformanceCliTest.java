@@ -51,6 +51,15 @@ class ConformanceCliTest {
     }
 
     @Test
+    void wholeSuitePassesOnTheJit() throws Exception {
+        Path tests = Shared.dir("conformance/tests");
+        Command.Result r = bpftime("conformance", "--engine", "jit", tests.toString()).run();
+        assertEquals(0, r.code(), r.describe());
+        String[] lines = r.lines();
+        assertTrue(lines[lines.length - 1].matches("[1-9][0-9]* passed, 0 failed"), r.describe());
+    }
+
+    @Test
     void runTimeNegativesAreFailuresWithTheirReason() throws Exception {
         Path negative = Shared.dir("conformance/negative");
         Command.Result r = bpftime("conformance", negative.resolve("incorrect_return_value_high_bits.data").toString(),
