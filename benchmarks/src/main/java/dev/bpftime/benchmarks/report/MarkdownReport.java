@@ -1,0 +1,51 @@
+package dev.bpftime.benchmarks.report;
+
+import java.util.Locale;
+
+/** The run as markdown: a line naming machine, date and command, then one table row per figure. */
+public final class MarkdownReport {
+
+    private MarkdownReport() {
+    }
+
+    public static String render(RunReport run) {
+        StringBuilder md = new StringBuilder();
+        md.append("Measured ").append(run.date()).append(" on `").append(run.machine().host()).append("`: ")
+                .append(run.machine().describe()).append(".  \n")
+                .append("Command: `").append(run.command()).append("` (").append(run.mode()).append(" mode).\n\n")
+                .append("| figure | ns/op (median) | runs | net ns/op | ours / kernel |\n")
+                .append("|---|---:|---:|---:|---|\n");
+        for (Figure f : run.figures()) {
+            md.append("| ").append(f.name()).append(" | ");
+            if (f.skipped() != null) {
+                md.append("skipped: ").append(cell(f.skipped())).append(" | | | |\n");
+                continue;
+            }
+            if (f.error() != null) {
+                md.append("**failed**: ").append(cell(f.error())).append(" | | | |\n");
+                continue;
+            }
+            md.append(ns(f.nsPerOp())).append(" | ").append(f.runs()).append(" | ");
+            if (f.baseline() != null) {
+                md.append(run.net(f).map(MarkdownReport::ns).orElse("-")).append(" (minus ").append(f.baseline())
+                        .append(")");
+            }
+            md.append(" | ");
+            run.compare(f).ifPresent(c -> md.append(c.ratio() != null
+                    ? String.format(Locale.ROOT, "%.2f × %s", c.ratio(), c.kernel())
+                    : "vs " + c.kernel() + ": " + cell(c.missing())));
+            md.append(" |\n");
+        }
+        return md.toString();
+    }
+
+    /** Three significant digits or so: 1.27, 31.0, 376, 12345. */
+    static String ns(double value) {
+        String format = Math.abs(value) < 10 ? "%.2f" : Math.abs(value) < 100 ? "%.1f" : "%.0f";
+        return String.format(Locale.ROOT, format, value);
+    }
+
+    private static String cell(String text) {
+        return text.replace("|", "\\|").replace("\n", " ");
+    }
+}
