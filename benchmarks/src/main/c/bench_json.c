@@ -37,8 +37,10 @@ static void end(FILE *out)
 void bench_json_result(FILE *out, const struct bench_figure *fig, const struct bench_result *r)
 {
 	begin(out, fig);
-	fprintf(out, ",\"ns_per_op\":%.3f,\"ops\":%llu,\"runs\":%d,\"min_ns_per_op\":%.3f,\"max_ns_per_op\":%.3f",
-		r->ns_per_op, (unsigned long long)r->ops, r->runs, r->min_ns_per_op, r->max_ns_per_op);
+	fprintf(out,
+		",\"ns_per_op\":%.3f,\"cpu_ns_per_op\":%.3f,\"ops\":%llu,\"runs\":%d,\"min_ns_per_op\":%.3f,"
+		"\"max_ns_per_op\":%.3f",
+		r->ns_per_op, r->cpu_ns_per_op, (unsigned long long)r->ops, r->runs, r->min_ns_per_op, r->max_ns_per_op);
 	end(out);
 }
 

@@ -72,8 +72,8 @@ static int run_figure(const struct bench_figure *fig, const struct bench_config 
 		return 1;
 	}
 	bench_json_result(stdout, fig, &result);
-	fprintf(stderr, "%-40s %10.2f ns/op (median of %d runs of %llu ops)\n", fig->name, result.ns_per_op,
-		result.runs, (unsigned long long)result.ops);
+	fprintf(stderr, "%-40s %10.2f ns/op, cpu %.2f (median of %d runs of %llu ops)\n", fig->name,
+		result.ns_per_op, result.cpu_ns_per_op, result.runs, (unsigned long long)result.ops);
 	return 0;
 }
 

@@ -32,7 +32,7 @@ static const struct bench_figure paired = { .name = "bpftime.x", .kernel = "kern
 
 static void write_result(FILE *f)
 {
-	struct bench_result r = { .ns_per_op = 12.5, .min_ns_per_op = 12, .max_ns_per_op = 14.25, .ops = 4096, .runs = 11 };
+	struct bench_result r = { .ns_per_op = 12.5, .cpu_ns_per_op = 12.25, .min_ns_per_op = 12, .max_ns_per_op = 14.25, .ops = 4096, .runs = 11 };
 
 	bench_json_result(f, &paired, &r);
 }
@@ -79,7 +79,7 @@ int main(void)
 	expect(bench_median(one, 1) == 7, "median of one value is that value");
 
 	expect_json(write_result,
-		    "{\"name\":\"bpftime.x\",\"kernel\":\"kernel.x\",\"baseline\":\"bpftime.empty\",\"ns_per_op\":12.500,\"ops\":4096,\"runs\":11,"
+		    "{\"name\":\"bpftime.x\",\"kernel\":\"kernel.x\",\"baseline\":\"bpftime.empty\",\"ns_per_op\":12.500,\"cpu_ns_per_op\":12.250,\"ops\":4096,\"runs\":11,"
 		    "\"min_ns_per_op\":12.000,\"max_ns_per_op\":14.250}\n",
 		    "result line");
 	expect_json(write_skip, "{\"name\":\"bpftime.x\",\"kernel\":\"kernel.x\",\"baseline\":\"bpftime.empty\",\"skipped\":\"needs \\\"root\\\"\\\\\\u000a\"}\n",
@@ -91,6 +91,8 @@ int main(void)
 	expect(r.ops == 64 || r.ops == 128, "calibration doubles ops until a run lasts 100 us at 1 us per op");
 	expect(r.min_ns_per_op <= r.ns_per_op && r.ns_per_op <= r.max_ns_per_op, "median lies within min..max");
 	expect(r.ns_per_op >= 1000, "a 1 us operation measures at least 1000 ns");
+	expect(r.cpu_ns_per_op > 0 && r.cpu_ns_per_op <= r.max_ns_per_op * 1.01,
+	       "a busy loop's CPU time is positive and at most its wall time");
 
 	expect(bench_measure(&capped, NULL, &cfg, &r, why, sizeof(why)) == 0 && r.ops == 8,
 	       "calibration stops at the figure's max_ops");

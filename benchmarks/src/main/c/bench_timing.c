@@ -3,12 +3,22 @@
 #include <stdlib.h>
 #include <time.h>
 
-uint64_t bench_now_ns(void)
+static uint64_t clock_ns(clockid_t clock)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(clock, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+uint64_t bench_now_ns(void)
+{
+	return clock_ns(CLOCK_MONOTONIC);
+}
+
+uint64_t bench_thread_cpu_ns(void)
+{
+	return clock_ns(CLOCK_THREAD_CPUTIME_ID);
 }
 
 static int compare_doubles(const void *a, const void *b)
@@ -26,13 +36,20 @@ double bench_median(double *values, int n)
 	return (values[n / 2 - 1] + values[n / 2]) / 2;
 }
 
-static int timed_run(const struct bench_figure *fig, void *state, uint64_t ops, uint64_t *elapsed_ns,
+struct elapsed {
+	uint64_t wall_ns;
+	uint64_t cpu_ns;
+};
+
+static int timed_run(const struct bench_figure *fig, void *state, uint64_t ops, struct elapsed *elapsed,
 		     char *why, size_t why_len)
 {
+	uint64_t cpu_start = bench_thread_cpu_ns();
 	uint64_t start = bench_now_ns();
 	int err = fig->run(state, ops, why, why_len);
 
-	*elapsed_ns = bench_now_ns() - start;
+	elapsed->wall_ns = bench_now_ns() - start;
+	elapsed->cpu_ns = bench_thread_cpu_ns() - cpu_start;
 	return err;
 }
 
@@ -40,14 +57,15 @@ static int timed_run(const struct bench_figure *fig, void *state, uint64_t ops, 
 static int calibrate(const struct bench_figure *fig, void *state, const struct bench_config *cfg,
 		     uint64_t *ops, char *why, size_t why_len)
 {
-	uint64_t n = 1, elapsed;
+	struct elapsed elapsed;
+	uint64_t n = 1;
 
 	for (;;) {
 		int err = timed_run(fig, state, n, &elapsed, why, why_len);
 
 		if (err)
 			return err;
-		if (elapsed >= cfg->min_run_ns || (fig->max_ops && n * 2 > fig->max_ops))
+		if (elapsed.wall_ns >= cfg->min_run_ns || (fig->max_ops && n * 2 > fig->max_ops))
 			break;
 		n *= 2;
 	}
@@ -58,8 +76,9 @@ static int calibrate(const struct bench_figure *fig, void *state, const struct b
 int bench_measure(const struct bench_figure *fig, void *state, const struct bench_config *cfg,
 		  struct bench_result *out, char *why, size_t why_len)
 {
-	double per_op[BENCH_MAX_RUNS];
-	uint64_t ops, elapsed;
+	double per_op[BENCH_MAX_RUNS], cpu_per_op[BENCH_MAX_RUNS];
+	struct elapsed elapsed;
+	uint64_t ops;
 	int runs = cfg->runs < BENCH_MAX_RUNS ? cfg->runs : BENCH_MAX_RUNS;
 	int err = calibrate(fig, state, cfg, &ops, why, why_len);
 
@@ -74,11 +93,13 @@ int bench_measure(const struct bench_figure *fig, void *state, const struct benc
 		err = timed_run(fig, state, ops, &elapsed, why, why_len);
 		if (err)
 			return err;
-		per_op[i] = (double)elapsed / (double)ops;
+		per_op[i] = (double)elapsed.wall_ns / (double)ops;
+		cpu_per_op[i] = (double)elapsed.cpu_ns / (double)ops;
 	}
 	out->ops = ops;
 	out->runs = runs;
 	out->ns_per_op = bench_median(per_op, runs);
+	out->cpu_ns_per_op = bench_median(cpu_per_op, runs);
 	/* bench_median sorted the array. */
 	out->min_ns_per_op = per_op[0];
 	out->max_ns_per_op = per_op[runs - 1];

@@ -4,15 +4,17 @@ package dev.bpftime.benchmarks.report;
  * One figure of a run, as the results file stores it: measured (nsPerOp, the median of runs),
  * skipped (with the reason) or failed (with the error). Null fields are absent from the JSON.
  *
- * @param source   {@code native} (the C harness) or {@code jmh}
- * @param kernel   the kernel figure this one is compared against, or null
- * @param baseline a figure of the same run whose cost is included in this one's, or null
+ * @param source      {@code native} (the C harness) or {@code jmh}
+ * @param cpuNsPerOp  the median on the thread's CPU clock (native only): far below nsPerOp when other
+ *                    tasks took the CPU during the runs
+ * @param kernel      the kernel figure this one is compared against, or null
+ * @param baseline    a figure of the same run whose cost is included in this one's, or null
  */
-public record Figure(String name, String source, Double nsPerOp, Long ops, Integer runs, Double minNsPerOp,
-        Double maxNsPerOp, String kernel, String baseline, String skipped, String error) {
+public record Figure(String name, String source, Double nsPerOp, Double cpuNsPerOp, Long ops, Integer runs,
+        Double minNsPerOp, Double maxNsPerOp, String kernel, String baseline, String skipped, String error) {
 
     public static Figure skipped(String name, String source, String reason) {
-        return new Figure(name, source, null, null, null, null, null, null, null, reason, null);
+        return new Figure(name, source, null, null, null, null, null, null, null, null, reason, null);
     }
 
     public boolean measured() {
@@ -20,8 +22,8 @@ public record Figure(String name, String source, Double nsPerOp, Long ops, Integ
     }
 
     Figure withSource(String newSource) {
-        return new Figure(name, newSource, nsPerOp, ops, runs, minNsPerOp, maxNsPerOp, kernel, baseline, skipped,
-                error);
+        return new Figure(name, newSource, nsPerOp, cpuNsPerOp, ops, runs, minNsPerOp, maxNsPerOp, kernel, baseline,
+                skipped, error);
     }
 
     /** Why this figure is not acceptable as a results entry, or null when it is. */

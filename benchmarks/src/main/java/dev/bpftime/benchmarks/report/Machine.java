@@ -11,8 +11,11 @@ import java.nio.file.Path;
  * @param cpus         online logical CPUs
  * @param kernel       the kernel release (uname -r)
  * @param bpfJitEnable /proc/sys/net/core/bpf_jit_enable: kernel figures differ by far without the JIT
+ * @param loadAverage  /proc/loadavg's 1, 5 and 15 minute averages when the report is made; above the
+ *                     CPU count, other tasks shared the CPUs with the run and wall-clock figures grew
  */
-public record Machine(String host, String cpu, int cpus, String kernel, String bpfJitEnable, String java) {
+public record Machine(String host, String cpu, int cpus, String kernel, String bpfJitEnable, String java,
+        String loadAverage) {
 
     public static Machine probe() {
         return new Machine(
@@ -21,7 +24,8 @@ public record Machine(String host, String cpu, int cpus, String kernel, String b
                 Runtime.getRuntime().availableProcessors(),
                 System.getProperty("os.version"),
                 readOr(Path.of("/proc/sys/net/core/bpf_jit_enable"), "unreadable").strip(),
-                System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+                System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
+                loadAverage(readOr(Path.of("/proc/loadavg"), "")));
     }
 
     /** The "model name" of /proc/cpuinfo's first processor. */
@@ -35,8 +39,15 @@ public record Machine(String host, String cpu, int cpus, String kernel, String b
         return "unknown (no model name in /proc/cpuinfo)";
     }
 
+    /** The first three fields of /proc/loadavg. */
+    static String loadAverage(String loadavg) {
+        String[] fields = loadavg.strip().split("\\s+");
+        return fields.length >= 3 ? fields[0] + " " + fields[1] + " " + fields[2] : "unknown (no /proc/loadavg)";
+    }
+
     public String describe() {
-        return cpu + ", " + cpus + " CPUs, Linux " + kernel + ", bpf_jit_enable=" + bpfJitEnable + ", " + java;
+        return cpu + ", " + cpus + " CPUs, Linux " + kernel + ", bpf_jit_enable=" + bpfJitEnable + ", " + java
+                + "; load average " + loadAverage;
     }
 
     private static String readOr(Path file, String fallback) {

@@ -13,19 +13,20 @@ public final class MarkdownReport {
         md.append("Measured ").append(run.date()).append(" on `").append(run.machine().host()).append("`: ")
                 .append(run.machine().describe()).append(".  \n")
                 .append("Command: `").append(run.command()).append("` (").append(run.mode()).append(" mode).\n\n")
-                .append("| figure | ns/op (median) | runs | net ns/op | ours / kernel |\n")
-                .append("|---|---:|---:|---:|---|\n");
+                .append("| figure | ns/op (median) | cpu ns/op | runs | net ns/op | ours / kernel |\n")
+                .append("|---|---:|---:|---:|---:|---|\n");
         for (Figure f : run.figures()) {
             md.append("| ").append(f.name()).append(" | ");
             if (f.skipped() != null) {
-                md.append("skipped: ").append(cell(f.skipped())).append(" | | | |\n");
+                md.append("skipped: ").append(cell(f.skipped())).append(" | | | | |\n");
                 continue;
             }
             if (f.error() != null) {
-                md.append("**failed**: ").append(cell(f.error())).append(" | | | |\n");
+                md.append("**failed**: ").append(cell(f.error())).append(" | | | | |\n");
                 continue;
             }
-            md.append(ns(f.nsPerOp())).append(" | ").append(f.runs()).append(" | ");
+            md.append(ns(f.nsPerOp())).append(" | ").append(f.cpuNsPerOp() == null ? "" : ns(f.cpuNsPerOp()))
+                    .append(" | ").append(f.runs()).append(" | ");
             if (f.baseline() != null) {
                 md.append(run.net(f).map(MarkdownReport::ns).orElse("-")).append(" (minus ").append(f.baseline())
                         .append(")");

@@ -3,6 +3,7 @@ package dev.bpftime.benchmarks.report;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -17,6 +18,9 @@ import java.util.List;
  * ReportMain --native native.jsonl --jmh jmh.json --mode full --command "scripts/bench.sh"
  *            --results-dir benchmarks/results [--docs docs/BENCHMARKS.md]
  * </pre>
+ *
+ * With {@code --docs}, the run also replaces the latest-run block of that document and becomes
+ * {@code latest.json} in the results folder.
  *
  * Exit status 1 when a figure failed, 2 on bad usage or unreadable input.
  */
@@ -77,9 +81,13 @@ public final class ReportMain {
         System.out.print(markdown);
         System.err.println("results: " + results);
         if (docs != null) {
-            String block = markdown + "\nResults file: `" + results.getFileName() + "`.\n";
+            // The run the docs quote is kept (as latest.json, the one results file git tracks).
+            Path latest = resultsDir.resolve("latest.json");
+            Files.copy(results, latest, StandardCopyOption.REPLACE_EXISTING);
+            String block = markdown + "\nResults file: `benchmarks/results/latest.json` (made as `"
+                    + results.getFileName() + "`).\n";
             Files.writeString(docs, DocsBlock.replace(Files.readString(docs), block, docs.toString()));
-            System.err.println("updated: " + docs);
+            System.err.println("updated: " + docs + " and " + latest);
         }
         if (figures.stream().anyMatch(f -> f.error() != null)) {
             System.exit(1);

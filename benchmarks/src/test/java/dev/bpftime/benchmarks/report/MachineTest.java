@@ -27,11 +27,18 @@ class MachineTest {
     }
 
     @Test
+    void loadAverageIsTheFirstThreeFields() {
+        assertEquals("0.52 0.31 0.20", Machine.loadAverage("0.52 0.31 0.20 1/234 5678\n"));
+        assertEquals("unknown (no /proc/loadavg)", Machine.loadAverage(""));
+    }
+
+    @Test
     void probeFillsEveryField() {
         Machine m = Machine.probe();
         assertFalse(m.host().isEmpty());
         assertTrue(m.cpus() >= 1);
         assertEquals(System.getProperty("os.version"), m.kernel());
         assertTrue(m.java().contains(System.getProperty("java.runtime.version")), m.java());
+        assertTrue(m.loadAverage().matches("[0-9.]+ [0-9.]+ [0-9.]+"), m.loadAverage());
     }
 }

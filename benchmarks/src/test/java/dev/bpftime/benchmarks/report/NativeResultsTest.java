@@ -13,7 +13,7 @@ class NativeResultsTest {
     @Test
     void readsMeasuredSkippedAndFailedLines() {
         String lines = """
-                {"name":"baseline.call.empty","ns_per_op":1.274,"ops":4194304,"runs":11,"min_ns_per_op":1.2,"max_ns_per_op":1.3}
+                {"name":"baseline.call.empty","ns_per_op":1.274,"cpu_ns_per_op":1.25,"ops":4194304,"runs":11,"min_ns_per_op":1.2,"max_ns_per_op":1.3}
                 {"name":"kernel.syscall.map_lookup.array","skipped":"needs root; euid is 1000"}
 
                 {"name":"kernel.prog.map_lookup.hash","baseline":"kernel.prog.empty","error":"bpf(BPF_PROG_LOAD): Invalid argument"}
@@ -25,6 +25,7 @@ class NativeResultsTest {
         assertEquals("baseline.call.empty", call.name());
         assertEquals("native", call.source());
         assertEquals(1.274, call.nsPerOp());
+        assertEquals(1.25, call.cpuNsPerOp());
         assertEquals(4194304L, call.ops());
         assertEquals(11, call.runs());
         assertEquals(1.2, call.minNsPerOp());

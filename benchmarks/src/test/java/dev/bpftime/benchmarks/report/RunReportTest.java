@@ -10,10 +10,10 @@ import org.junit.jupiter.api.Test;
 
 class RunReportTest {
 
-    private static final Machine MACHINE = new Machine("box", "Some CPU", 2, "6.18.0", "1", "OpenJDK 17");
+    private static final Machine MACHINE = new Machine("box", "Some CPU", 2, "6.18.0", "1", "OpenJDK 17", "0.10 0.20 0.30");
 
     private static Figure measured(String name, double ns, String kernel, String baseline) {
-        return new Figure(name, "native", ns, 1000L, 11, ns, ns, kernel, baseline, null, null);
+        return new Figure(name, "native", ns, ns, 1000L, 11, ns, ns, kernel, baseline, null, null);
     }
 
     private static RunReport run(Figure... figures) {
@@ -71,10 +71,10 @@ class RunReportTest {
         String md = MarkdownReport.render(run);
 
         assertTrue(md.startsWith("Measured 2025-01-02T03:04:05Z on `box`: Some CPU, 2 CPUs, Linux 6.18.0, "
-                + "bpf_jit_enable=1, OpenJDK 17.  \nCommand: `scripts/bench.sh` (full mode).\n"), md);
-        assertTrue(md.contains("| kernel.prog.map_lookup.hash | 31.0 | 11 | 11.0 (minus kernel.prog.empty) |  |\n"), md);
-        assertTrue(md.contains("| bpftime.map_lookup.hash | 16.6 | 11 |  | 1.50 × kernel.prog.map_lookup.hash |\n"), md);
-        assertTrue(md.contains("| kernel.syscall.map_lookup.array | skipped: needs root \\| not 1000 | | | |\n"), md);
+                + "bpf_jit_enable=1, OpenJDK 17; load average 0.10 0.20 0.30.  \nCommand: `scripts/bench.sh` (full mode).\n"), md);
+        assertTrue(md.contains("| kernel.prog.map_lookup.hash | 31.0 | 31.0 | 11 | 11.0 (minus kernel.prog.empty) |  |\n"), md);
+        assertTrue(md.contains("| bpftime.map_lookup.hash | 16.6 | 16.6 | 11 |  | 1.50 × kernel.prog.map_lookup.hash |\n"), md);
+        assertTrue(md.contains("| kernel.syscall.map_lookup.array | skipped: needs root \\| not 1000 | | | | |\n"), md);
     }
 
     @Test
