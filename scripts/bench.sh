@@ -34,11 +34,10 @@ if [[ "${BENCH_UPDATE_DOCS:-0}" != 0 ]]; then
   report_args=(--docs "$root/docs/BENCHMARKS.md")
 fi
 
-# Build when an output is missing or older than a source it is made of.
+# Build when an output is missing or older than any module's sources (a superset of what it is made of).
 stale() {
   [[ ! -x "$harness" || ! -f "$jar" ]] && return 0
-  [[ -n "$(find "$root/pom.xml" "$bench/pom.xml" "$bench/src/main" "$root/isa/src/main" "$root/isa/pom.xml" \
-      -newer "$jar" -print -quit)" ]]
+  [[ -n "$(find "$root/pom.xml" "$root"/*/pom.xml "$root"/*/src/main -newer "$jar" -print -quit)" ]]
 }
 if stale; then
   echo "bench: building (mvn -B -q package -DskipTests -pl benchmarks -am)" >&2
