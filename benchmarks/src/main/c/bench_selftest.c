@@ -57,6 +57,15 @@ static int sleepy_run(void *state, uint64_t ops, char *why, size_t why_len)
 	return 0;
 }
 
+static int instant_run(void *state, uint64_t ops, char *why, size_t why_len)
+{
+	(void)state;
+	(void)ops;
+	(void)why;
+	(void)why_len;
+	return 0;
+}
+
 static int failing_run(void *state, uint64_t ops, char *why, size_t why_len)
 {
 	(void)state;
@@ -68,7 +77,8 @@ int main(void)
 {
 	double odd[] = { 5, 1, 3 }, even[] = { 4, 1, 3, 2 }, one[] = { 7 };
 	const struct bench_figure sleepy = { .name = "sleepy", .run = sleepy_run };
-	const struct bench_figure capped = { .name = "capped", .run = sleepy_run, .max_ops = 8 };
+	const struct bench_figure capped = { .name = "capped", .run = instant_run, .max_ops = 1024 };
+	const struct bench_config one_second = { .min_run_ns = 1000000000, .warmup_runs = 0, .runs = 1 };
 	const struct bench_figure failing = { .name = "failing", .run = failing_run };
 	const struct bench_config cfg = { .min_run_ns = 100000, .warmup_runs = 1, .runs = 5 };
 	struct bench_result r;
@@ -87,14 +97,15 @@ int main(void)
 
 	expect(bench_measure(&sleepy, NULL, &cfg, &r, why, sizeof(why)) == 0, "measuring a working figure succeeds");
 	expect(r.runs == 5, "all runs are counted");
-	/* 128 ops reach 100 us; 64 may, when the machine preempts the run. */
-	expect(r.ops == 64 || r.ops == 128, "calibration doubles ops until a run lasts 100 us at 1 us per op");
+	/* 128 ops of 1 us always reach 100 us; fewer may when the machine preempts a run, never more. */
+	expect(r.ops >= 1 && r.ops <= 128 && (r.ops & (r.ops - 1)) == 0,
+	       "calibration doubles ops until a run lasts 100 us at 1 us per op");
 	expect(r.min_ns_per_op <= r.ns_per_op && r.ns_per_op <= r.max_ns_per_op, "median lies within min..max");
 	expect(r.ns_per_op >= 1000, "a 1 us operation measures at least 1000 ns");
 	expect(r.cpu_ns_per_op > 0 && r.cpu_ns_per_op <= r.max_ns_per_op * 1.01,
 	       "a busy loop's CPU time is positive and at most its wall time");
 
-	expect(bench_measure(&capped, NULL, &cfg, &r, why, sizeof(why)) == 0 && r.ops == 8,
+	expect(bench_measure(&capped, NULL, &one_second, &r, why, sizeof(why)) == 0 && r.ops == 1024,
 	       "calibration stops at the figure's max_ops");
 
 	expect(bench_measure(&failing, NULL, &cfg, &r, why, sizeof(why)) == -5, "a failing run's error is returned");
