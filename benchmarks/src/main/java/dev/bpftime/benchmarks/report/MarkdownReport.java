@@ -5,7 +5,14 @@ import java.util.Locale;
 /** The run as markdown: a line naming machine, date and command, then one table row per figure. */
 public final class MarkdownReport {
 
+    /** Wall time above this multiple of CPU time: other tasks ran during the runs. */
+    static final double DISTURBED = 1.2;
+
     private MarkdownReport() {
+    }
+
+    static boolean disturbed(Figure f) {
+        return f.measured() && f.cpuNsPerOp() != null && f.nsPerOp() > DISTURBED * f.cpuNsPerOp();
     }
 
     public static String render(RunReport run) {
@@ -25,7 +32,7 @@ public final class MarkdownReport {
                 md.append("**failed**: ").append(cell(f.error())).append(" | | | | |\n");
                 continue;
             }
-            md.append(ns(f.nsPerOp())).append(" | ").append(f.cpuNsPerOp() == null ? "" : ns(f.cpuNsPerOp()))
+            md.append(ns(f.nsPerOp())).append(disturbed(f) ? " ⚠" : "").append(" | ").append(f.cpuNsPerOp() == null ? "" : ns(f.cpuNsPerOp()))
                     .append(" | ").append(f.runs()).append(" | ");
             if (f.baseline() != null) {
                 md.append(run.net(f).map(MarkdownReport::ns).orElse("-")).append(" (minus ").append(f.baseline())
@@ -36,6 +43,11 @@ public final class MarkdownReport {
                     ? String.format(Locale.ROOT, "%.2f × %s", c.ratio(), c.kernel())
                     : "vs " + c.kernel() + ": " + cell(c.missing())));
             md.append(" |\n");
+        }
+        if (run.figures().stream().anyMatch(MarkdownReport::disturbed)) {
+            md.append("\n⚠ wall time above ").append(DISTURBED).append(" × CPU time: other tasks took the CPU during "
+                    + "the runs, so this figure and the net costs and ratios made from it are inflated; "
+                    + "run again on a quiet machine.\n");
         }
         return md.toString();
     }

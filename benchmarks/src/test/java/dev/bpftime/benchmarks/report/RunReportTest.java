@@ -1,6 +1,7 @@
 package dev.bpftime.benchmarks.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -75,6 +76,17 @@ class RunReportTest {
         assertTrue(md.contains("| kernel.prog.map_lookup.hash | 31.0 | 31.0 | 11 | 11.0 (minus kernel.prog.empty) |  |\n"), md);
         assertTrue(md.contains("| bpftime.map_lookup.hash | 16.6 | 16.6 | 11 |  | 1.50 × kernel.prog.map_lookup.hash |\n"), md);
         assertTrue(md.contains("| kernel.syscall.map_lookup.array | skipped: needs root \\| not 1000 | | | | |\n"), md);
+    }
+
+    @Test
+    void aFigureWhoseWallTimeFarExceedsItsCpuTimeIsMarkedDisturbed() {
+        Figure calm = new Figure("a", "native", 10.0, 9.0, 1L, 11, 9.0, 11.0, null, null, null, null);
+        Figure busy = new Figure("b", "native", 25.0, 10.0, 1L, 11, 20.0, 30.0, null, null, null, null);
+        assertTrue(MarkdownReport.render(run(calm)).contains("| a | 10.0 | 9.00 | 11 |"));
+        assertFalse(MarkdownReport.render(run(calm)).contains("⚠"));
+        String md = MarkdownReport.render(run(calm, busy));
+        assertTrue(md.contains("| b | 25.0 ⚠ | 10.0 | 11 |"), md);
+        assertTrue(md.contains("\n⚠ wall time above 1.2 × CPU time: other tasks took the CPU"), md);
     }
 
     @Test
