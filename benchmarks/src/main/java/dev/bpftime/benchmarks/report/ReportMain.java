@@ -86,7 +86,12 @@ public final class ReportMain {
             Files.copy(results, latest, StandardCopyOption.REPLACE_EXISTING);
             String block = markdown + "\nResults file: `benchmarks/results/latest.json` (made as `"
                     + results.getFileName() + "`).\n";
-            Files.writeString(docs, DocsBlock.replace(Files.readString(docs), block, docs.toString()));
+            try {
+                Files.writeString(docs, DocsBlock.replace(Files.readString(docs), block, docs.toString()));
+            } catch (IllegalArgumentException e) {
+                System.err.println("bench report: " + e.getMessage());
+                System.exit(2);
+            }
             System.err.println("updated: " + docs + " and " + latest);
         }
         if (figures.stream().anyMatch(f -> f.error() != null)) {
