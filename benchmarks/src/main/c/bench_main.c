@@ -1,0 +1,104 @@
+/*
+ * bpftime-bench [--quick] [--list] [NAME_PREFIX...]
+ *
+ * Runs every native figure (or those whose name starts with one of the prefixes) and prints one
+ * JSON line per figure on stdout; progress goes to stderr. Exit status 1 when a figure failed,
+ * 0 when all were measured or skipped with a reason.
+ */
+#include "figures.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Run order: baselines first, then kernel figures; a later figure pairs with a kernel one by name. */
+static const struct bench_figure *const figures[] = {
+	&fig_baseline_call_empty,
+	&fig_baseline_syscall_getppid,
+	&fig_kernel_syscall_lookup_array,
+	&fig_kernel_syscall_lookup_hash,
+	&fig_kernel_syscall_update_array,
+	&fig_kernel_syscall_update_hash,
+	&fig_kernel_prog_empty,
+	&fig_kernel_prog_lookup_array,
+	&fig_kernel_prog_lookup_hash,
+	&fig_kernel_prog_lookup_array_hash,
+};
+
+#define FIGURE_COUNT (sizeof(figures) / sizeof(figures[0]))
+
+/* Full: runs of 50 ms, median of 11. Quick: a smoke run of the same code, figures only indicative. */
+static const struct bench_config full_config = { .min_run_ns = 50000000, .warmup_runs = 2, .runs = 11 };
+static const struct bench_config quick_config = { .min_run_ns = 5000000, .warmup_runs = 1, .runs = 3 };
+
+static int selected(const char *name, int argc, char **argv, int first_filter)
+{
+	if (first_filter >= argc)
+		return 1;
+	for (int i = first_filter; i < argc; i++)
+		if (strncmp(name, argv[i], strlen(argv[i])) == 0)
+			return 1;
+	return 0;
+}
+
+/* Returns 0 when measured or skipped, 1 when the figure failed. */
+static int run_figure(const struct bench_figure *fig, const struct bench_config *cfg)
+{
+	char why[8192] = "";
+	struct bench_result result;
+	void *state = NULL;
+	int err;
+
+	if (fig->needs_root && geteuid() != 0) {
+		snprintf(why, sizeof(why), "needs root for kernel BPF (CAP_BPF and CAP_PERFMON or CAP_SYS_ADMIN); euid is %u",
+			 (unsigned)geteuid());
+		bench_json_skipped(stdout, fig, why);
+		fprintf(stderr, "%-40s skipped: %s\n", fig->name, why);
+		return 0;
+	}
+	err = fig->setup(&state, why, sizeof(why));
+	if (err == BENCH_SKIP) {
+		bench_json_skipped(stdout, fig, why);
+		fprintf(stderr, "%-40s skipped: %s\n", fig->name, why);
+		return 0;
+	}
+	if (err == 0) {
+		err = bench_measure(fig, state, cfg, &result, why, sizeof(why));
+		fig->teardown(state);
+	}
+	if (err) {
+		bench_json_error(stdout, fig, why);
+		fprintf(stderr, "%-40s FAILED: %s\n", fig->name, why);
+		return 1;
+	}
+	bench_json_result(stdout, fig, &result);
+	fprintf(stderr, "%-40s %10.2f ns/op, cpu %.2f (median of %d runs of %llu ops)\n", fig->name,
+		result.ns_per_op, result.cpu_ns_per_op, result.runs, (unsigned long long)result.ops);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const struct bench_config *cfg = &full_config;
+	int first_filter = 1, failed = 0, list = 0;
+
+	for (; first_filter < argc && strncmp(argv[first_filter], "--", 2) == 0; first_filter++) {
+		if (strcmp(argv[first_filter], "--quick") == 0) {
+			cfg = &quick_config;
+		} else if (strcmp(argv[first_filter], "--list") == 0) {
+			list = 1;
+		} else {
+			fprintf(stderr, "usage: %s [--quick] [--list] [NAME_PREFIX...]\n", argv[0]);
+			return 2;
+		}
+	}
+	for (size_t i = 0; i < FIGURE_COUNT; i++) {
+		if (!selected(figures[i]->name, argc, argv, first_filter))
+			continue;
+		if (list)
+			printf("%s\n", figures[i]->name);
+		else
+			failed |= run_figure(figures[i], cfg);
+	}
+	return failed;
+}

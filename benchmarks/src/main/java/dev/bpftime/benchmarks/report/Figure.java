@@ -1,0 +1,45 @@
+package dev.bpftime.benchmarks.report;
+
+/**
+ * One figure of a run, as the results file stores it: measured (nsPerOp, the median of runs),
+ * skipped (with the reason) or failed (with the error). Null fields are absent from the JSON.
+ *
+ * @param source      {@code native} (the C harness) or {@code jmh}
+ * @param cpuNsPerOp  the median on the thread's CPU clock (native only): far below nsPerOp when other
+ *                    tasks took the CPU during the runs
+ * @param kernel      the kernel figure this one is compared against, or null
+ * @param baseline    a figure of the same run whose cost is included in this one's, or null
+ */
+public record Figure(String name, String source, Double nsPerOp, Double cpuNsPerOp, Long ops, Integer runs,
+        Double minNsPerOp, Double maxNsPerOp, String kernel, String baseline, String skipped, String error) {
+
+    public static Figure skipped(String name, String source, String reason) {
+        return new Figure(name, source, null, null, null, null, null, null, null, null, reason, null);
+    }
+
+    public boolean measured() {
+        return nsPerOp != null;
+    }
+
+    Figure withSource(String newSource) {
+        return new Figure(name, newSource, nsPerOp, cpuNsPerOp, ops, runs, minNsPerOp, maxNsPerOp, kernel, baseline,
+                skipped, error);
+    }
+
+    /** Why this figure is not acceptable as a results entry, or null when it is. */
+    String problem() {
+        if (name == null || name.isBlank()) {
+            return "figure without a name";
+        }
+        int outcomes = (nsPerOp != null ? 1 : 0) + (skipped != null ? 1 : 0) + (error != null ? 1 : 0);
+        if (outcomes != 1) {
+            return "figure " + name + ": outcomes: actual " + outcomes
+                    + " vs expected exactly one of ns_per_op, skipped, error";
+        }
+        if (nsPerOp != null && (runs == null || runs < 1 || nsPerOp.isNaN() || nsPerOp < 0)) {
+            return "figure " + name + ": actual ns_per_op " + nsPerOp + " over runs " + runs
+                    + " vs expected a non-negative median over at least one run";
+        }
+        return null;
+    }
+}

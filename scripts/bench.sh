@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Runs every benchmark once and writes the run's results (docs/BENCHMARKS.md explains the figures):
+# the native C harness (baselines, and as root the kernel's own figures), then JMH; then
+# benchmarks/results/<date>-<host>.json and a markdown table on stdout.
+#
+#   scripts/bench.sh                      full run, about a minute
+#   BENCH_QUICK=1 scripts/bench.sh        smoke run of the same figures; numbers only indicative
+#   BENCH_UPDATE_DOCS=1 scripts/bench.sh  also rewrites the latest-run block of docs/BENCHMARKS.md and
+#                                         benchmarks/results/latest.json (the run the docs quote)
+#   BPFTIME_SHARED=DIR                    the shared corpus (default: ../shared beside the project)
+#
+# Exit status: 0 when every figure was measured or skipped with a reason, 1 otherwise.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+shared="${BPFTIME_SHARED:-$root/../shared}"
+bench="$root/benchmarks"
+jar="$bench/target/bpftime-benchmarks.jar"
+harness="$bench/target/native/bpftime-bench"
+
+command="scripts/bench.sh"
+mode=full
+harness_args=()
+jmh_args=(-f 1 -wi 3 -i 5 -w 1s -r 1s)
+if [[ "${BENCH_QUICK:-0}" != 0 ]]; then
+  mode=quick
+  command="BENCH_QUICK=1 $command"
+  harness_args=(--quick)
+  jmh_args=(-f 1 -wi 1 -i 2 -w 200ms -r 200ms)
+fi
+report_args=()
+if [[ "${BENCH_UPDATE_DOCS:-0}" != 0 ]]; then
+  command="BENCH_UPDATE_DOCS=1 $command"
+  report_args=(--docs "$root/docs/BENCHMARKS.md")
+fi
+
+# Build when an output is missing or older than any module's sources (a superset of what it is made of).
+stale() {
+  [[ ! -x "$harness" || ! -f "$jar" ]] && return 0
+  [[ -n "$(find "$root/pom.xml" "$root"/*/pom.xml "$root"/*/src/main -newer "$jar" -print -quit)" ]]
+}
+if stale; then
+  echo "bench: building (mvn -B -q package -DskipTests -pl benchmarks -am)" >&2
+  (cd "$root" && mvn -B -q package -DskipTests -pl benchmarks -am) >&2
+fi
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+status=0
+
+if [[ "$(id -u)" != 0 ]]; then
+  echo "bench: not root, so the kernel figures are skipped (each says why) and no ratio can be made" >&2
+fi
+echo "bench: native harness ($mode)" >&2
+"$harness" "${harness_args[@]}" >"$work/native.jsonl" || status=1
+
+echo "bench: JMH ($mode: ${jmh_args[*]})" >&2
+if ! java -jar "$jar" "${jmh_args[@]}" -jvmArgsAppend "-Dbpftime.shared=$shared" \
+    -rf json -rff "$work/jmh.json" >"$work/jmh.log" 2>&1; then
+  cat "$work/jmh.log" >&2
+  echo "bench: JMH failed" >&2
+  exit 1
+fi
+awk '/^Benchmark +/ { table = 1 } table' "$work/jmh.log" >&2
+
+java -cp "$jar" dev.bpftime.benchmarks.report.ReportMain \
+  --native "$work/native.jsonl" --jmh "$work/jmh.json" --mode "$mode" --command "$command" \
+  --results-dir "$bench/results" "${report_args[@]}" || status=1
+exit "$status"
