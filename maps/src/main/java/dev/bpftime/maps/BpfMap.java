@@ -12,7 +12,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * the bpf() command of the same name below fd lookup: permission and flag checks in the order of
  * kernel/bpf/syscall.c, then the native operation. A refusal is a {@link MapException} carrying
  * the kernel's errno; a missing key is an empty Optional (the syscall layer makes it ENOENT).
- * Keys and values are byte arrays of exactly {@link #keySize()} and {@link #sysValueSize()} bytes.
+ * Keys and values are byte arrays of exactly {@link #keySize()} and {@link #sysValueSize()} bytes;
+ * null stands for a NULL pointer in the attr (EFAULT where the kernel would read it).
  */
 public final class BpfMap implements AutoCloseable {
     private static final int PAGE_SIZE = 4096;
@@ -104,14 +105,36 @@ public final class BpfMap implements AutoCloseable {
         return obj.handle;
     }
 
+    /**
+     * __bpf_copy_key() (kernel/bpf/syscall.c): null stands for a NULL key pointer, which a map
+     * with keys cannot read (EFAULT) and the only key a map without keys (RINGBUF) accepts
+     * (any other pointer: EINVAL).
+     */
     private void checkKey(byte[] key, String op) {
+        if (key == null) {
+            if (keySize() != 0) {
+                throw new MapException(Errno.EFAULT, op + " on map " + obj.describe() + ": NULL key");
+            }
+            return;
+        }
+        if (keySize() == 0) {
+            throw new MapException(Errno.EINVAL, op + " on map " + obj.describe()
+                    + ": a key pointer for a map whose key_size is 0 (must be NULL)");
+        }
         if (key.length != keySize()) {
             throw new IllegalArgumentException(op + " on map " + obj.describe() + ": key of " + key.length
                     + " bytes vs expected " + keySize());
         }
     }
 
+    /** null stands for a NULL value pointer: EFAULT unless there is nothing to copy. */
     private void checkValue(byte[] value, String op) {
+        if (value == null) {
+            if (sysValueSize() != 0) {
+                throw new MapException(Errno.EFAULT, op + " on map " + obj.describe() + ": NULL value");
+            }
+            return;
+        }
         if (value.length != sysValueSize()) {
             throw new IllegalArgumentException(op + " on map " + obj.describe() + ": value of " + value.length
                     + " bytes vs expected " + sysValueSize());
