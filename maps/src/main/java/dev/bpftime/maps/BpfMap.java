@@ -423,37 +423,56 @@ public final class BpfMap implements AutoCloseable {
         }
     }
 
-    /**
-     * What mmap(fd, length, prot, MAP_SHARED, pgoff * 4096) of this map's fd becomes, after the
-     * checks of bpf_map_mmap() (kernel/bpf/syscall.c) and the type's map_mmap. A writable mapping
-     * counts as an active writer (it blocks freeze) until {@link #unmapped(boolean)}.
-     */
+    /** mmap with MAP_SHARED, the only kind a map fd accepts. */
     public List<MmapSegment> mmap(long pgoff, long length, boolean writable) {
-        String op = "mmap";
-        if (obj.type != MapType.ARRAY && obj.type != MapType.RINGBUF && obj.type != MapType.PERF_BUFFER) {
-            throw new MapException(Errno.ENOTSUPP, op + " of map " + obj.describe());
+        return mmap(pgoff, length, writable, true);
+    }
+
+    /**
+     * What mmap(NULL, length, PROT_READ [| PROT_WRITE], MAP_SHARED or MAP_PRIVATE, fd, pgoff * 4096)
+     * of this map's fd becomes, with the checks in the kernel's order: do_mmap() (mm/mmap.c) on the
+     * fd's open mode, bpf_map_mmap() (kernel/bpf/syscall.c), then the type's map_mmap. The length
+     * is rounded up to whole pages, as do_mmap() does. A writable mapping counts as an active
+     * writer (it blocks freeze) until {@link #unmapped(boolean)}.
+     */
+    public List<MmapSegment> mmap(long pgoff, long length, boolean writable, boolean shared) {
+        String op = "mmap of map " + obj.describe();
+        if (length <= 0 || pgoff < 0) {
+            throw new MapException(Errno.EINVAL, op + ": length " + length + " at page " + pgoff);
         }
-        if (obj.attr.spinLockOffset() >= 0) {
-            throw new MapException(Errno.ENOTSUPP, op + " of map " + obj.describe() + ": its value has special fields");
+        long pages = (length + PAGE_SIZE - 1) / PAGE_SIZE * PAGE_SIZE;
+        if (!canRead || (shared && writable && !canWrite)) {
+            throw new MapException(Errno.EACCES, op + ": the fd is " + (canRead ? "read-only" : "write-only"));
         }
-        List<MmapSegment> segments = switch (obj.type) {
-            case ARRAY -> arraySegments(pgoff, length, writable);
-            case RINGBUF -> ringbufSegments(pgoff, length, writable);
-            default -> perfBufferSegments(pgoff, length, writable);
-        };
-        if (writable && obj.type != MapType.PERF_BUFFER) {
-            synchronized (obj.freezeLock) {
-                if (obj.frozen) {
-                    throw new MapException(Errno.EPERM, op + " of map " + obj.describe() + ": frozen, no writable mapping");
-                }
-                if ((obj.attr.mapFlags() & MapFlags.RDONLY_PROG) != 0) {
-                    throw new MapException(Errno.EACCES, op + " of map " + obj.describe()
-                            + ": BPF_F_RDONLY_PROG, no writable mapping");
-                }
+        // do_mmap() drops VM_SHARED from a shared mapping of a file not open for writing
+        boolean sharedVma = shared && canWrite;
+        if (obj.type == MapType.PERF_BUFFER) {
+            if (!sharedVma) {
+                throw new MapException(Errno.EINVAL, op + ": perf_mmap() needs MAP_SHARED");
+            }
+            return perfBufferSegments(pgoff, pages, writable);
+        }
+        if ((obj.type != MapType.ARRAY && obj.type != MapType.RINGBUF) || obj.attr.spinLockOffset() >= 0) {
+            throw new MapException(Errno.ENOTSUPP, op + (obj.attr.spinLockOffset() >= 0
+                    ? ": its value has special fields" : ": the type cannot be mapped"));
+        }
+        if (!sharedVma) {
+            throw new MapException(Errno.EINVAL, op + ": not a shared mapping (MAP_PRIVATE, or a read-only fd)");
+        }
+        synchronized (obj.freezeLock) {
+            if (writable && obj.frozen) {
+                throw new MapException(Errno.EPERM, op + ": frozen, no writable mapping");
+            }
+            if (writable && (obj.attr.mapFlags() & MapFlags.RDONLY_PROG) != 0) {
+                throw new MapException(Errno.EACCES, op + ": BPF_F_RDONLY_PROG, no writable mapping");
+            }
+            List<MmapSegment> segments = obj.type == MapType.ARRAY ? arraySegments(pgoff, pages, writable)
+                    : ringbufSegments(pgoff, pages, writable);
+            if (writable) {
                 obj.writeActive.incrementAndGet();
             }
+            return segments;
         }
-        return segments;
     }
 
     /** The app unmapped a mapping obtained from {@link #mmap}. */
@@ -468,7 +487,7 @@ public final class BpfMap implements AutoCloseable {
             throw new MapException(Errno.EINVAL, "mmap of map " + obj.describe() + ": not BPF_F_MMAPABLE");
         }
         long mappable = NativeMaps.bpftime_map_mmap_size(live());
-        if (pgoff < 0 || length <= 0 || pgoff * PAGE_SIZE + length > mappable) {
+        if (pgoff > mappable / PAGE_SIZE || pgoff * PAGE_SIZE + length > mappable) {
             throw new MapException(Errno.EINVAL, "mmap of map " + obj.describe() + ": pages " + pgoff + "+" + length
                     + " bytes vs " + mappable + " bytes of values");
         }
@@ -484,8 +503,8 @@ public final class BpfMap implements AutoCloseable {
                     + ": only the consumer page (offset 0, one page) may be writable");
         }
         long viewSize = 2L * PAGE_SIZE + 2 * dataSize;
-        long start = pgoff * PAGE_SIZE;
-        if (pgoff < 0 || length <= 0 || start + length > viewSize) {
+        long start = Math.min(pgoff, viewSize / PAGE_SIZE + 1) * PAGE_SIZE;
+        if (pgoff > viewSize / PAGE_SIZE || start + length > viewSize) {
             throw new MapException(Errno.EINVAL, "mmap of ring buffer " + obj.describe() + ": offset " + start
                     + " + " + length + " bytes vs " + viewSize);
         }

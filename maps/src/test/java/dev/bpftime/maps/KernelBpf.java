@@ -217,8 +217,8 @@ final class KernelBpf implements AutoCloseable {
             long flags) {
         Memory in = inBatch == null ? null : buffer(inBatch, cursorSize);
         Memory out = buffer(null, cursorSize);
-        Memory k = buffer(keys, Math.max(1, count * keySize));
-        Memory v = buffer(values, Math.max(1, count * valueSize));
+        Memory k = buffer(keys, Math.max(keys == null ? 1 : keys.length, count * keySize));
+        Memory v = buffer(values, Math.max(values == null ? 1 : values.length, count * valueSize));
         Memory attr = zeroed();
         attr.setLong(0, in == null ? 0 : Pointer.nativeValue(in));
         attr.setLong(8, Pointer.nativeValue(out));
