@@ -117,7 +117,21 @@ class KernelDifferentialTest {
                 MapAttr.of(MapType.RINGBUF, 0, 0, 4096, MapFlags.RDONLY),
                 new MapAttr(9999, 4, 4, 1, 0, -1, ""),
                 MapAttr.of(MapType.HASH, 4, 8, 16, 0).withName("bad-name"),
-                MapAttr.of(MapType.HASH, 4, 8, 16, 0).withName("good_name.1"));
+                MapAttr.of(MapType.HASH, 4, 8, 16, 0).withName("good_name.1"),
+                // where a struct bpf_spin_lock may be (map_check_btf())
+                MapAttr.of(MapType.HASH, 4, 16, 16, 0).withSpinLockAt(8),
+                MapAttr.of(MapType.HASH, 4, 16, 16, MapFlags.RDONLY_PROG).withSpinLockAt(0),
+                MapAttr.of(MapType.HASH, 4, 16, 16, MapFlags.WRONLY_PROG).withSpinLockAt(0),
+                MapAttr.of(MapType.HASH, 4, 16, 16, MapFlags.NO_PREALLOC).withSpinLockAt(0),
+                MapAttr.of(MapType.PERCPU_HASH, 4, 16, 16, 0).withSpinLockAt(0),
+                MapAttr.of(MapType.LRU_HASH, 4, 16, 16, 0).withSpinLockAt(0),
+                MapAttr.of(MapType.LRU_PERCPU_HASH, 4, 16, 16, 0).withSpinLockAt(0),
+                MapAttr.of(MapType.ARRAY, 4, 16, 16, 0).withSpinLockAt(12),
+                MapAttr.of(MapType.ARRAY, 4, 16, 16, MapFlags.MMAPABLE).withSpinLockAt(0),
+                MapAttr.of(MapType.ARRAY, 4, 4, 16, 0).withSpinLockAt(0),
+                MapAttr.of(MapType.PERCPU_ARRAY, 4, 16, 16, 0).withSpinLockAt(0),
+                MapAttr.of(MapType.PROG_ARRAY, 4, 4, 16, 0).withSpinLockAt(0),
+                MapAttr.of(MapType.PERF_EVENT_ARRAY, 4, 4, 16, 0).withSpinLockAt(0));
         for (MapAttr a : cases) {
             int kernel = KernelBpf.createErrno(a);
             int ours;
