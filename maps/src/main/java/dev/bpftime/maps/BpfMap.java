@@ -201,7 +201,17 @@ public final class BpfMap implements AutoCloseable {
             requireSpinLock(flags, op);
             checkKey(key, op);
             checkValue(value, op);
-            int rc = NativeMaps.bpftime_map_sys_update(live(), key, value, flags);
+            int rc;
+            if (obj.type == MapType.PERF_EVENT_ARRAY) {
+                synchronized (obj.perfSlotSetters) {
+                    rc = NativeMaps.bpftime_map_sys_update(live(), key, value, flags);
+                    if (rc == 0) {
+                        obj.perfSlotSetters.put(index(key), this);
+                    }
+                }
+            } else {
+                rc = NativeMaps.bpftime_map_sys_update(live(), key, value, flags);
+            }
             if (rc != 0) {
                 throw refused(rc, op);
             }
@@ -217,7 +227,15 @@ public final class BpfMap implements AutoCloseable {
         try {
             requireWrite(op);
             checkKey(key, op);
-            int rc = NativeMaps.bpftime_map_sys_delete(live(), key);
+            int rc;
+            if (obj.type == MapType.PERF_EVENT_ARRAY) {
+                synchronized (obj.perfSlotSetters) {
+                    rc = NativeMaps.bpftime_map_sys_delete(live(), key);
+                    obj.perfSlotSetters.remove(index(key));
+                }
+            } else {
+                rc = NativeMaps.bpftime_map_sys_delete(live(), key);
+            }
             if (rc == -Errno.ENOENT.code()) {
                 return false;
             }
@@ -537,12 +555,35 @@ public final class BpfMap implements AutoCloseable {
         return List.of(new MmapSegment(0, memfd(), NativeMaps.bpftime_map_mmap_offset(live()), length, writable));
     }
 
-    /** Closes this view; the map is freed with its last view. */
+    /**
+     * Closes this view (the kernel's struct file of one fd and its dups); the map is freed with its
+     * last view. A PERF_EVENT_ARRAY loses the slots set through this view unless it was created
+     * with BPF_F_PRESERVE_ELEMS (perf_event_fd_array_release(), kernel/bpf/arraymap.c).
+     */
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
+            if (obj.type == MapType.PERF_EVENT_ARRAY && (obj.attr.mapFlags() & MapFlags.PRESERVE_ELEMS) == 0) {
+                synchronized (obj.perfSlotSetters) {
+                    obj.perfSlotSetters.entrySet().removeIf(e -> {
+                        if (e.getValue() != this) {
+                            return false;
+                        }
+                        NativeMaps.bpftime_map_sys_delete(obj.handle, u32(e.getKey()));
+                        return true;
+                    });
+                }
+            }
             obj.release();
         }
+    }
+
+    private static int index(byte[] key) {
+        return (key[0] & 0xff) | (key[1] & 0xff) << 8 | (key[2] & 0xff) << 16 | (key[3] & 0xff) << 24;
+    }
+
+    private static byte[] u32(int v) {
+        return new byte[] {(byte) v, (byte) (v >>> 8), (byte) (v >>> 16), (byte) (v >>> 24)};
     }
 
     @Override

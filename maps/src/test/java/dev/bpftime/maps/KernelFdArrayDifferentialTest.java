@@ -113,6 +113,54 @@ class KernelFdArrayDifferentialTest {
         }
     }
 
+    /**
+     * A PERF_EVENT_ARRAY slot belongs to the fd (struct file) it was set through: closing that fd
+     * empties it, unless BPF_F_PRESERVE_ELEMS (perf_event_fd_array_release()); a PROG_ARRAY keeps
+     * its slots while any fd is open. Slots set through a second fd, through the first, and
+     * overwritten through the other; then the second fd is closed and each slot deleted through the
+     * first: ok or ENOENT must be the kernel's.
+     */
+    @Test
+    void closingTheFdASlotWasSetThroughEmptiesItAsTheKernelDoes() {
+        assumeTrue(kernelUnavailable.isEmpty(), kernelUnavailable.orElse(""));
+        int perfFd = KernelPerfEvents.openBpfOutput(0);
+        int progFd = KernelPrograms.loadReturnZero(KernelPrograms.SOCKET_FILTER);
+        Map<String, Integer> outcomes = new HashMap<>();
+        try {
+            for (MapAttr attr : List.of(MapAttr.of(MapType.PERF_EVENT_ARRAY, 4, 4, 4, 0),
+                    MapAttr.of(MapType.PERF_EVENT_ARRAY, 4, 4, 4, MapFlags.PRESERVE_ELEMS),
+                    MapAttr.of(MapType.PROG_ARRAY, 4, 4, 4, 0))) {
+                byte[] kernelObject = Bytes.u32(attr.mapType() == MapType.PROG_ARRAY.id() ? progFd : perfFd);
+                byte[] ourObject = Bytes.u32(7);
+                try (KernelBpf kernelA = KernelBpf.create(attr, 4); BpfMap oursA = factory.create(attr)) {
+                    KernelBpf kernelB = kernelA.reopen(0);
+                    BpfMap oursB = oursA.withAccess(true, true);
+                    // slot: the fds it is set through, in order (A the first fd, B the second)
+                    String[] setters = {"B", "A", "BA", "AB"};
+                    for (int slot = 0; slot < setters.length; slot++) {
+                        for (char fd : setters[slot].toCharArray()) {
+                            assertEquals(0, (fd == 'A' ? kernelA : kernelB).update(Bytes.u32(slot), kernelObject, 0));
+                            (fd == 'A' ? oursA : oursB).update(Bytes.u32(slot), ourObject, 0);
+                        }
+                    }
+                    kernelB.close();
+                    oursB.close();
+                    for (int slot = 0; slot < setters.length; slot++) {
+                        int k = kernelA.delete(Bytes.u32(slot));
+                        int o = oursA.delete(Bytes.u32(slot)) ? 0 : Errno.ENOENT.code();
+                        String what = attr + ": slot set through " + setters[slot] + ", B closed, deleted through A";
+                        assertEquals(Errno.describe(k), Errno.describe(o), what);
+                        outcomes.merge(k == 0 ? "kept" : "emptied", 1, Integer::sum);
+                    }
+                }
+            }
+        } finally {
+            Libc.close(perfFd);
+            Libc.close(progFd);
+        }
+        assertTrue(outcomes.containsKey("kept") && outcomes.containsKey("emptied"), outcomes.toString());
+    }
+
     /** One randomized run; {@link #model} is what every slot holds (an object index, -1 empty). */
     private static final class Run {
         final String label;
