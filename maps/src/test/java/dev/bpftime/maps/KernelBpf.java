@@ -184,6 +184,13 @@ final class KernelBpf implements AutoCloseable {
         return rc < 0 ? Result.error(rc) : Result.of(v.getByteArray(0, valueSize));
     }
 
+    /** Lookup into a buffer that starts as `initial`; returns the buffer after the call. */
+    byte[] lookupInto(byte[] key, byte[] initial) {
+        Memory v = buffer(initial, initial.length);
+        bpf(BPF_MAP_LOOKUP_ELEM, elemAttr(buffer(key, keySize), v, 0));
+        return v.getByteArray(0, initial.length);
+    }
+
     /** A null key or value is a NULL pointer in the attr. */
     int update(byte[] key, byte[] value, long flags) {
         return (int) -Math.min(0, bpf(BPF_MAP_UPDATE_ELEM, elemAttr(key == null ? null : buffer(key, keySize),

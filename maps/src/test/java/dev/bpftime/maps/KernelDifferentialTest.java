@@ -58,6 +58,8 @@ class KernelDifferentialTest {
                 new Shape("PERCPU_HASH key4 value12 max64", MapAttr.of(MapType.PERCPU_HASH, 4, 12, 64, 0), 96),
                 new Shape("LRU_HASH key8 value8 max2048", MapAttr.of(MapType.LRU_HASH, 8, 8, 2048, 0), 300),
                 new Shape("LRU_PERCPU_HASH key4 value4 max2048", MapAttr.of(MapType.LRU_PERCPU_HASH, 4, 4, 2048, 0), 300),
+                new Shape("LRU_HASH key4 value8 max2048 NO_COMMON_LRU",
+                        MapAttr.of(MapType.LRU_HASH, 4, 8, 2048, MapFlags.NO_COMMON_LRU), 300),
                 new Shape("ARRAY value12 max100", MapAttr.of(MapType.ARRAY, 4, 12, 100, 0), 120),
                 new Shape("ARRAY value8 max64 MMAPABLE", MapAttr.of(MapType.ARRAY, 4, 8, 64, MapFlags.MMAPABLE), 80),
                 new Shape("PERCPU_ARRAY value4 max50", MapAttr.of(MapType.PERCPU_ARRAY, 4, 4, 50, 0), 60),
@@ -141,6 +143,35 @@ class KernelDifferentialTest {
                 ours = e.errno();
             }
             assertEquals(Errno.describe(kernel), Errno.describe(ours), "BPF_MAP_CREATE " + a);
+        }
+    }
+
+    /**
+     * A per-CPU value has one slot per possible CPU as the kernel counts them (num_possible_cpus()):
+     * the kernel's lookup into an oversized buffer writes exactly our sysValueSize bytes.
+     */
+    @Test
+    void perCpuValuesHaveASlotPerPossibleCpuAsTheKernels() {
+        assumeTrue(kernelUnavailable.isEmpty(), kernelUnavailable.orElse(""));
+        for (MapType type : new MapType[] {MapType.PERCPU_ARRAY, MapType.PERCPU_HASH, MapType.LRU_PERCPU_HASH}) {
+            MapAttr attr = MapAttr.of(type, 4, 12, 4, 0);
+            try (BpfMap ours = factory.create(attr)) {
+                int size = ours.sysValueSize();
+                assertEquals(16 * MapFactory.possibleCpus(), size, type + ": round_up(12, 8) per possible CPU");
+                int spare = 256;
+                try (KernelBpf kernel = KernelBpf.create(attr, size + spare)) {
+                    byte[] value = Bytes.filled(size + spare, 3);
+                    assertEquals(0, kernel.update(Bytes.u32(1), value, MapFlags.ANY), type + ": kernel update");
+                    byte[] sentinel = new byte[size + spare];
+                    java.util.Arrays.fill(sentinel, (byte) 0xa5);
+                    byte[] got = kernel.lookupInto(Bytes.u32(1), sentinel);
+                    assertArrayEquals(java.util.Arrays.copyOf(value, size), java.util.Arrays.copyOf(got, size),
+                            type + ": the kernel's lookup filled our sysValueSize bytes");
+                    assertArrayEquals(java.util.Arrays.copyOfRange(sentinel, size, size + spare),
+                            java.util.Arrays.copyOfRange(got, size, size + spare),
+                            type + ": and wrote nothing beyond them");
+                }
+            }
         }
     }
 
