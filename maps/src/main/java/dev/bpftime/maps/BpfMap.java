@@ -12,7 +12,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * the bpf() command of the same name below fd lookup: permission and flag checks in the order of
  * kernel/bpf/syscall.c, then the native operation. A refusal is a {@link MapException} carrying
  * the kernel's errno; a missing key is an empty Optional (the syscall layer makes it ENOENT).
- * Keys and values are byte arrays of exactly {@link #keySize()} and {@link #sysValueSize()} bytes.
+ * Keys and values are byte arrays of exactly {@link #keySize()} and {@link #sysValueSize()} bytes;
+ * null stands for a NULL pointer in the attr (EFAULT where the kernel would read it).
  */
 public final class BpfMap implements AutoCloseable {
     private static final int PAGE_SIZE = 4096;
@@ -104,14 +105,36 @@ public final class BpfMap implements AutoCloseable {
         return obj.handle;
     }
 
+    /**
+     * __bpf_copy_key() (kernel/bpf/syscall.c): null stands for a NULL key pointer, which a map
+     * with keys cannot read (EFAULT) and the only key a map without keys (RINGBUF) accepts
+     * (any other pointer: EINVAL).
+     */
     private void checkKey(byte[] key, String op) {
+        if (key == null) {
+            if (keySize() != 0) {
+                throw new MapException(Errno.EFAULT, op + " on map " + obj.describe() + ": NULL key");
+            }
+            return;
+        }
+        if (keySize() == 0) {
+            throw new MapException(Errno.EINVAL, op + " on map " + obj.describe()
+                    + ": a key pointer for a map whose key_size is 0 (must be NULL)");
+        }
         if (key.length != keySize()) {
             throw new IllegalArgumentException(op + " on map " + obj.describe() + ": key of " + key.length
                     + " bytes vs expected " + keySize());
         }
     }
 
+    /** null stands for a NULL value pointer: EFAULT unless there is nothing to copy. */
     private void checkValue(byte[] value, String op) {
+        if (value == null) {
+            if (sysValueSize() != 0) {
+                throw new MapException(Errno.EFAULT, op + " on map " + obj.describe() + ": NULL value");
+            }
+            return;
+        }
         if (value.length != sysValueSize()) {
             throw new IllegalArgumentException(op + " on map " + obj.describe() + ": value of " + value.length
                     + " bytes vs expected " + sysValueSize());
@@ -178,7 +201,17 @@ public final class BpfMap implements AutoCloseable {
             requireSpinLock(flags, op);
             checkKey(key, op);
             checkValue(value, op);
-            int rc = NativeMaps.bpftime_map_sys_update(live(), key, value, flags);
+            int rc;
+            if (obj.type == MapType.PERF_EVENT_ARRAY) {
+                synchronized (obj.perfSlotSetters) {
+                    rc = NativeMaps.bpftime_map_sys_update(live(), key, value, flags);
+                    if (rc == 0) {
+                        obj.perfSlotSetters.put(index(key), this);
+                    }
+                }
+            } else {
+                rc = NativeMaps.bpftime_map_sys_update(live(), key, value, flags);
+            }
             if (rc != 0) {
                 throw refused(rc, op);
             }
@@ -194,7 +227,15 @@ public final class BpfMap implements AutoCloseable {
         try {
             requireWrite(op);
             checkKey(key, op);
-            int rc = NativeMaps.bpftime_map_sys_delete(live(), key);
+            int rc;
+            if (obj.type == MapType.PERF_EVENT_ARRAY) {
+                synchronized (obj.perfSlotSetters) {
+                    rc = NativeMaps.bpftime_map_sys_delete(live(), key);
+                    obj.perfSlotSetters.remove(index(key));
+                }
+            } else {
+                rc = NativeMaps.bpftime_map_sys_delete(live(), key);
+            }
             if (rc == -Errno.ENOENT.code()) {
                 return false;
             }
@@ -400,37 +441,56 @@ public final class BpfMap implements AutoCloseable {
         }
     }
 
-    /**
-     * What mmap(fd, length, prot, MAP_SHARED, pgoff * 4096) of this map's fd becomes, after the
-     * checks of bpf_map_mmap() (kernel/bpf/syscall.c) and the type's map_mmap. A writable mapping
-     * counts as an active writer (it blocks freeze) until {@link #unmapped(boolean)}.
-     */
+    /** mmap with MAP_SHARED, the only kind a map fd accepts. */
     public List<MmapSegment> mmap(long pgoff, long length, boolean writable) {
-        String op = "mmap";
-        if (obj.type != MapType.ARRAY && obj.type != MapType.RINGBUF && obj.type != MapType.PERF_BUFFER) {
-            throw new MapException(Errno.ENOTSUPP, op + " of map " + obj.describe());
+        return mmap(pgoff, length, writable, true);
+    }
+
+    /**
+     * What mmap(NULL, length, PROT_READ [| PROT_WRITE], MAP_SHARED or MAP_PRIVATE, fd, pgoff * 4096)
+     * of this map's fd becomes, with the checks in the kernel's order: do_mmap() (mm/mmap.c) on the
+     * fd's open mode, bpf_map_mmap() (kernel/bpf/syscall.c), then the type's map_mmap. The length
+     * is rounded up to whole pages, as do_mmap() does. A writable mapping counts as an active
+     * writer (it blocks freeze) until {@link #unmapped(boolean)}.
+     */
+    public List<MmapSegment> mmap(long pgoff, long length, boolean writable, boolean shared) {
+        String op = "mmap of map " + obj.describe();
+        if (length <= 0 || pgoff < 0) {
+            throw new MapException(Errno.EINVAL, op + ": length " + length + " at page " + pgoff);
         }
-        if (obj.attr.spinLockOffset() >= 0) {
-            throw new MapException(Errno.ENOTSUPP, op + " of map " + obj.describe() + ": its value has special fields");
+        long pages = (length + PAGE_SIZE - 1) / PAGE_SIZE * PAGE_SIZE;
+        if (!canRead || (shared && writable && !canWrite)) {
+            throw new MapException(Errno.EACCES, op + ": the fd is " + (canRead ? "read-only" : "write-only"));
         }
-        List<MmapSegment> segments = switch (obj.type) {
-            case ARRAY -> arraySegments(pgoff, length, writable);
-            case RINGBUF -> ringbufSegments(pgoff, length, writable);
-            default -> perfBufferSegments(pgoff, length, writable);
-        };
-        if (writable && obj.type != MapType.PERF_BUFFER) {
-            synchronized (obj.freezeLock) {
-                if (obj.frozen) {
-                    throw new MapException(Errno.EPERM, op + " of map " + obj.describe() + ": frozen, no writable mapping");
-                }
-                if ((obj.attr.mapFlags() & MapFlags.RDONLY_PROG) != 0) {
-                    throw new MapException(Errno.EACCES, op + " of map " + obj.describe()
-                            + ": BPF_F_RDONLY_PROG, no writable mapping");
-                }
+        // do_mmap() drops VM_SHARED from a shared mapping of a file not open for writing
+        boolean sharedVma = shared && canWrite;
+        if (obj.type == MapType.PERF_BUFFER) {
+            if (!sharedVma) {
+                throw new MapException(Errno.EINVAL, op + ": perf_mmap() needs MAP_SHARED");
+            }
+            return perfBufferSegments(pgoff, pages, writable);
+        }
+        if ((obj.type != MapType.ARRAY && obj.type != MapType.RINGBUF) || obj.attr.spinLockOffset() >= 0) {
+            throw new MapException(Errno.ENOTSUPP, op + (obj.attr.spinLockOffset() >= 0
+                    ? ": its value has special fields" : ": the type cannot be mapped"));
+        }
+        if (!sharedVma) {
+            throw new MapException(Errno.EINVAL, op + ": not a shared mapping (MAP_PRIVATE, or a read-only fd)");
+        }
+        synchronized (obj.freezeLock) {
+            if (writable && obj.frozen) {
+                throw new MapException(Errno.EPERM, op + ": frozen, no writable mapping");
+            }
+            if (writable && (obj.attr.mapFlags() & MapFlags.RDONLY_PROG) != 0) {
+                throw new MapException(Errno.EACCES, op + ": BPF_F_RDONLY_PROG, no writable mapping");
+            }
+            List<MmapSegment> segments = obj.type == MapType.ARRAY ? arraySegments(pgoff, pages, writable)
+                    : ringbufSegments(pgoff, pages, writable);
+            if (writable) {
                 obj.writeActive.incrementAndGet();
             }
+            return segments;
         }
-        return segments;
     }
 
     /** The app unmapped a mapping obtained from {@link #mmap}. */
@@ -445,7 +505,7 @@ public final class BpfMap implements AutoCloseable {
             throw new MapException(Errno.EINVAL, "mmap of map " + obj.describe() + ": not BPF_F_MMAPABLE");
         }
         long mappable = NativeMaps.bpftime_map_mmap_size(live());
-        if (pgoff < 0 || length <= 0 || pgoff * PAGE_SIZE + length > mappable) {
+        if (pgoff > mappable / PAGE_SIZE || pgoff * PAGE_SIZE + length > mappable) {
             throw new MapException(Errno.EINVAL, "mmap of map " + obj.describe() + ": pages " + pgoff + "+" + length
                     + " bytes vs " + mappable + " bytes of values");
         }
@@ -461,8 +521,8 @@ public final class BpfMap implements AutoCloseable {
                     + ": only the consumer page (offset 0, one page) may be writable");
         }
         long viewSize = 2L * PAGE_SIZE + 2 * dataSize;
-        long start = pgoff * PAGE_SIZE;
-        if (pgoff < 0 || length <= 0 || start + length > viewSize) {
+        long start = Math.min(pgoff, viewSize / PAGE_SIZE + 1) * PAGE_SIZE;
+        if (pgoff > viewSize / PAGE_SIZE || start + length > viewSize) {
             throw new MapException(Errno.EINVAL, "mmap of ring buffer " + obj.describe() + ": offset " + start
                     + " + " + length + " bytes vs " + viewSize);
         }
@@ -495,12 +555,35 @@ public final class BpfMap implements AutoCloseable {
         return List.of(new MmapSegment(0, memfd(), NativeMaps.bpftime_map_mmap_offset(live()), length, writable));
     }
 
-    /** Closes this view; the map is freed with its last view. */
+    /**
+     * Closes this view (the kernel's struct file of one fd and its dups); the map is freed with its
+     * last view. A PERF_EVENT_ARRAY loses the slots set through this view unless it was created
+     * with BPF_F_PRESERVE_ELEMS (perf_event_fd_array_release(), kernel/bpf/arraymap.c).
+     */
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
+            if (obj.type == MapType.PERF_EVENT_ARRAY && (obj.attr.mapFlags() & MapFlags.PRESERVE_ELEMS) == 0) {
+                synchronized (obj.perfSlotSetters) {
+                    obj.perfSlotSetters.entrySet().removeIf(e -> {
+                        if (e.getValue() != this) {
+                            return false;
+                        }
+                        NativeMaps.bpftime_map_sys_delete(obj.handle, u32(e.getKey()));
+                        return true;
+                    });
+                }
+            }
             obj.release();
         }
+    }
+
+    private static int index(byte[] key) {
+        return (key[0] & 0xff) | (key[1] & 0xff) << 8 | (key[2] & 0xff) << 16 | (key[3] & 0xff) << 24;
+    }
+
+    private static byte[] u32(int v) {
+        return new byte[] {(byte) v, (byte) (v >>> 8), (byte) (v >>> 16), (byte) (v >>> 24)};
     }
 
     @Override

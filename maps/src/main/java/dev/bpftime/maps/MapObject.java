@@ -1,6 +1,8 @@
 package dev.bpftime.maps;
 
 import com.sun.jna.Pointer;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -21,6 +23,12 @@ final class MapObject {
     volatile boolean frozen;
     /** the kernel's freeze_mutex: freeze and mmap decide on writeActive under it */
     final Object freezeLock = new Object();
+    /**
+     * PERF_EVENT_ARRAY: the view (the kernel's struct file) through which each occupied slot was
+     * set; closing that view empties them unless BPF_F_PRESERVE_ELEMS (perf_event_fd_array_release()).
+     * Guarded by itself.
+     */
+    final Map<Integer, BpfMap> perfSlotSetters = new HashMap<>();
 
     MapObject(Pointer handle, MapType type, MapAttr attr, int ncpus, long sharedMemorySize, SharedMemoryBudget budget) {
         this.handle = handle;

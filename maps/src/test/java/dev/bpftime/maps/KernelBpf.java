@@ -25,6 +25,8 @@ final class KernelBpf implements AutoCloseable {
     static final int BPF_MAP_LOOKUP_AND_DELETE_BATCH = 25;
     static final int BPF_MAP_UPDATE_BATCH = 26;
     static final int BPF_MAP_DELETE_BATCH = 27;
+    static final int BPF_MAP_GET_FD_BY_ID = 14;
+    static final int BPF_OBJ_GET_INFO_BY_FD = 15;
     static final int ATTR_SIZE = 128;
 
     static {
@@ -68,6 +70,16 @@ final class KernelBpf implements AutoCloseable {
     }
 
     static KernelBpf create(MapAttr a, int sysValueSize) {
+        if (a.spinLockOffset() >= 0) {
+            try (KernelBtf btf = KernelBtf.spinLockValue(a.keySize(), a.valueSize(), a.spinLockOffset())) {
+                return create(a, sysValueSize, btf);
+            }
+        }
+        return create(a, sysValueSize, null);
+    }
+
+    /** BPF_MAP_CREATE, with the key and value types of `btf` when not null (the map keeps its own reference). */
+    static KernelBpf create(MapAttr a, int sysValueSize, KernelBtf btf) {
         Memory attr = zeroed();
         attr.setInt(0, a.mapType());
         attr.setInt(4, a.keySize());
@@ -76,6 +88,11 @@ final class KernelBpf implements AutoCloseable {
         attr.setInt(16, a.mapFlags());
         byte[] name = a.name().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         attr.write(28, name, 0, Math.min(name.length, 16));
+        if (btf != null) {
+            attr.setInt(48, btf.fd());
+            attr.setInt(52, btf.keyTypeId());
+            attr.setInt(56, btf.valueTypeId());
+        }
         long rc = bpf(BPF_MAP_CREATE, attr);
         if (rc < 0) {
             throw new MapException((int) -rc, "kernel BPF_MAP_CREATE");
@@ -93,13 +110,55 @@ final class KernelBpf implements AutoCloseable {
         }
     }
 
+    /** The map's kernel id (struct bpf_map_info.id, BPF_OBJ_GET_INFO_BY_FD). */
+    int id() {
+        return objectId(fd);
+    }
+
+    /** The id of the map or program behind `fd` (bpf_map_info and bpf_prog_info both start {type, id}). */
+    static int objectId(int fd) {
+        Memory info = buffer(null, 8);
+        Memory attr = zeroed();
+        attr.setInt(0, fd);
+        attr.setInt(4, 8);
+        attr.setLong(8, Pointer.nativeValue(info));
+        long rc = bpf(BPF_OBJ_GET_INFO_BY_FD, attr);
+        if (rc < 0) {
+            throw new MapException((int) -rc, "kernel BPF_OBJ_GET_INFO_BY_FD of fd " + fd);
+        }
+        return info.getInt(4);
+    }
+
+    /** A further fd on the same kernel map with open_flags BPF_F_RDONLY / BPF_F_WRONLY (BPF_MAP_GET_FD_BY_ID). */
+    KernelBpf reopen(int openFlags) {
+        Memory attr = zeroed();
+        attr.setInt(0, id());
+        attr.setInt(8, openFlags);
+        long rc = bpf(BPF_MAP_GET_FD_BY_ID, attr);
+        if (rc < 0) {
+            throw new MapException((int) -rc, "kernel BPF_MAP_GET_FD_BY_ID with open_flags " + openFlags);
+        }
+        return new KernelBpf((int) rc, keySize, valueSize);
+    }
+
+    /** The errno of mmap(NULL, length, prot, flags, fd, pgoff * 4096), 0 when it maps (then unmapped). */
+    int mmapErrno(long pgoff, long length, boolean writable, boolean shared) {
+        try {
+            Pointer p = Libc.mmap(length, writable, shared, fd, pgoff * 4096);
+            Libc.munmap(p, length);
+            return 0;
+        } catch (com.sun.jna.LastErrorException e) {
+            return e.getErrorCode();
+        }
+    }
+
     private static Memory zeroed() {
         Memory m = new Memory(ATTR_SIZE);
         m.clear();
         return m;
     }
 
-    private static Memory buffer(byte[] content, int size) {
+    static Memory buffer(byte[] content, int size) {
         Memory m = new Memory(Math.max(size, 1));
         m.clear();
         if (content != null) {
@@ -119,18 +178,27 @@ final class KernelBpf implements AutoCloseable {
 
     /** value or -errno wrapped: errno in [0] when the lookup failed. */
     Result lookup(byte[] key, long flags) {
-        Memory k = buffer(key, keySize);
+        Memory k = key == null ? null : buffer(key, keySize);
         Memory v = buffer(null, valueSize);
         long rc = bpf(BPF_MAP_LOOKUP_ELEM, elemAttr(k, v, flags));
         return rc < 0 ? Result.error(rc) : Result.of(v.getByteArray(0, valueSize));
     }
 
+    /** Lookup into a buffer that starts as `initial`; returns the buffer after the call. */
+    byte[] lookupInto(byte[] key, byte[] initial) {
+        Memory v = buffer(initial, initial.length);
+        bpf(BPF_MAP_LOOKUP_ELEM, elemAttr(buffer(key, keySize), v, 0));
+        return v.getByteArray(0, initial.length);
+    }
+
+    /** A null key or value is a NULL pointer in the attr. */
     int update(byte[] key, byte[] value, long flags) {
-        return (int) -Math.min(0, bpf(BPF_MAP_UPDATE_ELEM, elemAttr(buffer(key, keySize), buffer(value, valueSize), flags)));
+        return (int) -Math.min(0, bpf(BPF_MAP_UPDATE_ELEM, elemAttr(key == null ? null : buffer(key, keySize),
+                value == null ? null : buffer(value, valueSize), flags)));
     }
 
     int delete(byte[] key) {
-        return (int) -Math.min(0, bpf(BPF_MAP_DELETE_ELEM, elemAttr(buffer(key, keySize), null, 0)));
+        return (int) -Math.min(0, bpf(BPF_MAP_DELETE_ELEM, elemAttr(key == null ? null : buffer(key, keySize), null, 0)));
     }
 
     Result nextKey(byte[] key) {
@@ -141,7 +209,7 @@ final class KernelBpf implements AutoCloseable {
 
     Result lookupAndDelete(byte[] key, long flags) {
         Memory v = buffer(null, valueSize);
-        long rc = bpf(BPF_MAP_LOOKUP_AND_DELETE_ELEM, elemAttr(buffer(key, keySize), v, flags));
+        long rc = bpf(BPF_MAP_LOOKUP_AND_DELETE_ELEM, elemAttr(key == null ? null : buffer(key, keySize), v, flags));
         return rc < 0 ? Result.error(rc) : Result.of(v.getByteArray(0, valueSize));
     }
 
@@ -156,8 +224,8 @@ final class KernelBpf implements AutoCloseable {
             long flags) {
         Memory in = inBatch == null ? null : buffer(inBatch, cursorSize);
         Memory out = buffer(null, cursorSize);
-        Memory k = buffer(keys, Math.max(1, count * keySize));
-        Memory v = buffer(values, Math.max(1, count * valueSize));
+        Memory k = buffer(keys, Math.max(keys == null ? 1 : keys.length, count * keySize));
+        Memory v = buffer(values, Math.max(values == null ? 1 : values.length, count * valueSize));
         Memory attr = zeroed();
         attr.setLong(0, in == null ? 0 : Pointer.nativeValue(in));
         attr.setLong(8, Pointer.nativeValue(out));

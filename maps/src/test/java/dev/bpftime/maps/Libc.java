@@ -3,6 +3,7 @@ package dev.bpftime.maps;
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
+import com.sun.jna.Pointer;
 import java.io.IOException;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
@@ -10,7 +11,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
-/** What tests need from libc and from memfds: reading an eventfd, mapping a memfd range. */
+/** What tests need from libc and from memfds: reading an eventfd, mapping a memfd range, mmap(2) itself. */
 final class Libc {
     static {
         Native.register(Libc.class, NativeLibrary.getInstance("c"));
@@ -24,6 +25,16 @@ final class Libc {
     private static native int open(String path, int flags) throws LastErrorException;
 
     static native int close(int fd) throws LastErrorException;
+
+    private static native Pointer mmap(Pointer addr, long length, int prot, int flags, int fd, long offset)
+            throws LastErrorException;
+
+    static native int munmap(Pointer addr, long length) throws LastErrorException;
+
+    /** mmap(NULL, length, PROT_READ [| PROT_WRITE], MAP_SHARED or MAP_PRIVATE, fd, offset) */
+    static Pointer mmap(long length, boolean writable, boolean shared, int fd, long offset) {
+        return mmap(null, length, writable ? 3 : 1, shared ? 1 : 2, fd, offset);
+    }
 
     /** open(path, O_RDONLY | O_CLOEXEC) */
     static int open(String path) {
