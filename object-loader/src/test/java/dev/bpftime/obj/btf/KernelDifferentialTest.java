@@ -1,0 +1,96 @@
+package dev.bpftime.obj.btf;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every BTF blob of the corpus and the fixtures, and seeded mutations of them, loaded into the running
+ * kernel with BPF_BTF_LOAD and checked by {@link BtfValidator}: the verdict and the errno must agree, and
+ * for a refusal our log line must be the kernel's last log line. Needs root; skipped otherwise.
+ */
+class KernelDifferentialTest {
+
+    private static final long SEED = 0x5eed_b7f0L;
+    private static final int MUTANTS = 2400;
+
+    /** One input's verdicts: errno 0 for an accepted blob. */
+    private record Verdict(int errno, String log) {
+    }
+
+    @Test
+    void validatorAgreesWithTheKernel() {
+        String reason = KernelBtfLoad.unavailableReason();
+        assumeTrue(reason == null, reason);
+        KernelBtfLoad kernel = KernelBtfLoad.open();
+        List<BtfBlobs.Blob> blobs = new ArrayList<>(BtfBlobs.corpus());
+        blobs.addAll(BtfBlobs.fixtures());
+        assertTrue(blobs.size() > 50, "expected the corpus and fixture objects, found " + blobs.size() + " with .BTF");
+
+        List<String> disagreements = new ArrayList<>();
+        List<String> logMismatches = new ArrayList<>();
+        int compared = 0;
+        int refused = 0;
+        for (BtfBlobs.Blob blob : blobs) {
+            compared++;
+            refused += compare(kernel, blob.name(), blob.btf(), disagreements, logMismatches) ? 0 : 1;
+        }
+        BtfMutator mutator = new BtfMutator(SEED);
+        for (int i = 0; i < MUTANTS; i++) {
+            BtfBlobs.Blob base = blobs.get(i % blobs.size());
+            BtfMutator.Mutant m = mutator.mutate(base.btf());
+            compared++;
+            refused += compare(kernel, base.name() + " mutant " + i + " (" + m.what() + ")", m.blob(), disagreements,
+                    logMismatches) ? 0 : 1;
+        }
+        System.out.printf("BTF kernel differential: %d cases compared (%d blobs, %d mutants), %d refused by both,"
+                + " %d disagreements, %d log line mismatches%n", compared, blobs.size(), MUTANTS, refused,
+                disagreements.size(), logMismatches.size());
+        logMismatches.stream().limit(40).forEach(s -> System.out.println("  log: " + s));
+        disagreements.forEach(s -> System.out.println("  DISAGREE: " + s));
+        assertEquals(List.of(), disagreements);
+    }
+
+    /** Compares one blob; true when both accepted it. */
+    private static boolean compare(KernelBtfLoad kernel, String name, byte[] blob, List<String> disagreements,
+                                   List<String> logMismatches) {
+        KernelBtfLoad.Result k = kernel.load(blob, false);
+        Verdict ours;
+        try {
+            BtfValidator.validate(blob, ByteOrder.nativeOrder());
+            ours = new Verdict(0, "");
+        } catch (BtfException e) {
+            ours = new Verdict(e.errno(), e.kernelLog());
+        } catch (RuntimeException e) {
+            disagreements.add(name + ": validator crashed: " + e);
+            return false;
+        }
+        if (k.errno() != ours.errno()) {
+            String klog = k.accepted() ? "" : kernel.load(blob, true).lastLogLine();
+            disagreements.add(name + ": kernel errno " + k.errno() + " (" + klog + ") vs ours " + ours.errno()
+                    + " (" + ours.log().replace("\n", " / ") + ")");
+            return false;
+        }
+        if (!k.accepted()) {
+            KernelBtfLoad.Result logged = kernel.load(blob, true);
+            String ourLast = lastLine(ours.log());
+            if (System.getenv("BTF_DIFF_DUMP") != null) {
+                System.out.println("DUMP " + k.errno() + " | " + ourLast.replaceAll("^\\[\\d+\\]", "[N]").replaceAll("\\d+", "#"));
+            }
+            if (!logged.lastLogLine().equals(ourLast)) {
+                logMismatches.add(name + ":\n      kernel: " + logged.lastLogLine() + "\n      ours:   " + ourLast);
+            }
+        }
+        return k.accepted();
+    }
+
+    private static String lastLine(String log) {
+        String[] lines = log.split("\n");
+        return lines.length == 0 ? "" : lines[lines.length - 1];
+    }
+}
