@@ -105,6 +105,11 @@ public final class Btf {
         return kind.cast(t);
     }
 
+    /** Byte offset of type {@code id}'s struct btf_type in the blob (id 1 and up). */
+    int typeOffset(int id) {
+        return strings.offset(id);
+    }
+
     /** Whether {@code offset} starts a string of the string section. */
     public boolean isStringOffset(long offset) {
         return offset >= 0 && offset < header.strLen();

@@ -7,6 +7,8 @@ public final class Errno {
     public static final int EEXIST = 17;
     public static final int EINVAL = 22;
     public static final int ELOOP = 40;
+    /** ENOTSUP (= EOPNOTSUPP), libbpf's answer to a .BTF.ext of an unknown version or with flags. */
+    public static final int ENOTSUP = 95;
     /** The kernel-internal ENOTSUPP (include/linux/errno.h), which reaches user space unchanged. */
     public static final int ENOTSUPP = 524;
 
@@ -19,6 +21,7 @@ public final class Errno {
             case EEXIST -> "EEXIST";
             case EINVAL -> "EINVAL";
             case ELOOP -> "ELOOP";
+            case ENOTSUP -> "ENOTSUP";
             case ENOTSUPP -> "ENOTSUPP";
             default -> "errno " + errno;
         };

@@ -16,8 +16,11 @@ import java.util.stream.Stream;
 /** The .BTF and .BTF.ext sections of the shared corpus and of the fixtures, for the tests. */
 final class BtfBlobs {
 
-    /** One object's BTF: {@code ext} is null when the object has no .BTF.ext. */
-    record Blob(String name, byte[] btf, byte[] ext) {
+    /**
+     * One object's BTF: {@code ext} is null when the object has no .BTF.ext; {@code kernelBlob} is the .BTF
+     * after libbpf's DATASEC fix-ups, null when the object BTF does not parse or cannot be fixed up.
+     */
+    record Blob(String name, byte[] btf, byte[] ext, byte[] kernelBlob) {
     }
 
     private BtfBlobs() {
@@ -63,7 +66,13 @@ final class BtfBlobs {
             return java.util.Optional.empty();
         }
         List<SectionHeader> ext = elf.sectionsNamed(".BTF.ext");
+        byte[] kernelBlob;
+        try {
+            kernelBlob = ObjectBtf.read(elf).orElseThrow().kernelBlob();
+        } catch (BtfException | ObjectFormatException cannot) {
+            kernelBlob = null;
+        }
         return java.util.Optional.of(new Blob(name, elf.contents(btf.get(0)),
-                ext.isEmpty() ? null : elf.contents(ext.get(0))));
+                ext.isEmpty() ? null : elf.contents(ext.get(0)), kernelBlob));
     }
 }
