@@ -7,6 +7,8 @@ import java.util.List;
 final class TypeDecoder {
 
     private final RawBtf btf;
+    /** Decoded names by string offset: names repeat a lot (member names, "(anon)" parameters). */
+    private final java.util.Map<Long, String> names = new java.util.HashMap<>();
 
     private TypeDecoder(RawBtf btf) {
         this.btf = btf;
@@ -24,7 +26,7 @@ final class TypeDecoder {
     }
 
     private String name(long offset) {
-        return btf.utf8(offset);
+        return offset == 0 ? "" : names.computeIfAbsent(offset, btf::utf8);
     }
 
     private int u32AsId(long v) {

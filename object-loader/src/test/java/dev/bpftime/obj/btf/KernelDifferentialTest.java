@@ -18,6 +18,7 @@ class KernelDifferentialTest {
 
     private static final long SEED = 0x5eed_b7f0L;
     private static final int MUTANTS = 2400;
+    private static final int RANDOM = 1600;
 
     /** One input's verdicts: errno 0 for an accepted blob. */
     private record Verdict(int errno, String log) {
@@ -58,9 +59,20 @@ class KernelDifferentialTest {
             refused += compare(kernel, base.name() + " mutant " + i + " (" + m.what() + ")", m.blob(), disagreements,
                     logMismatches) ? 0 : 1;
         }
+        RandomBtf random = new RandomBtf(SEED);
+        int randomAccepted = 0;
+        for (int i = 0; i < RANDOM; i++) {
+            compared++;
+            if (compare(kernel, "random blob " + i, random.next(), disagreements, logMismatches)) {
+                randomAccepted++;
+            } else {
+                refused++;
+            }
+        }
         System.out.printf("BTF kernel differential: %d cases compared (%d objects, raw and fixed up; %d mutants of"
-                + " the %d that load), %d refused by both, %d disagreements, %d log line mismatches%n", compared,
-                blobs.size(), MUTANTS, accepted.size(), refused, disagreements.size(), logMismatches.size());
+                + " the %d that load; %d random blobs, %d of them loaded), %d refused by both, %d disagreements,"
+                + " %d log line mismatches%n", compared, blobs.size(), MUTANTS, accepted.size(), RANDOM, randomAccepted,
+                refused, disagreements.size(), logMismatches.size());
         logMismatches.stream().limit(40).forEach(s -> System.out.println("  log: " + s));
         disagreements.forEach(s -> System.out.println("  DISAGREE: " + s));
         assertEquals(List.of(), disagreements);
