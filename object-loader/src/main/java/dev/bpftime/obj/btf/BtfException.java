@@ -35,9 +35,10 @@ public final class BtfException extends RuntimeException {
         if (offset >= 0) {
             sb.append(" at byte offset 0x").append(Long.toHexString(offset));
         }
-        sb.append(": ").append(kernelLog.strip().replace("\n", " / ").replace('\t', ' '));
+        String log = kernelLog.strip().replace("\n", " / ").replace('\t', ' ');
+        sb.append(": ").append(log);
         if (detail != null && !detail.isEmpty()) {
-            sb.append(": ").append(detail);
+            sb.append(log.isEmpty() ? "" : ": ").append(detail);
         }
         return sb.append(" (").append(Errno.name(errno)).append(')').toString();
     }
