@@ -8,7 +8,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every .BTF of the shared ebpf-samples corpus and of the fixtures parses as an object's BTF, but for the
+ * Every .BTF (and .BTF.ext) of the shared ebpf-samples corpus and of the fixtures parses as an object's BTF, but for the
  * corpus' deliberately broken objects (invalid/), which may only be refused with a BtfException.
  */
 class CorpusParseTest {
@@ -46,10 +46,15 @@ class CorpusParseTest {
     private static void assertAllParse(List<BtfBlobs.Blob> blobs) {
         List<String> failures = new ArrayList<>();
         int types = 0;
+        int exts = 0;
         for (BtfBlobs.Blob b : blobs) {
             try {
                 Btf btf = Btf.parse(b.btf());
                 types += btf.typeCount() - 1;
+                if (b.ext() != null) {
+                    BtfExt.parse(b.ext(), btf);
+                    exts++;
+                }
                 for (BtfType t : btf.types()) {
                     if (t instanceof BtfType.Var v) {
                         btf.sizeOf(v.id());
@@ -59,7 +64,8 @@ class CorpusParseTest {
                 failures.add(b.name() + ": " + e.getMessage());
             }
         }
-        System.out.printf("BTF parse: %d blobs, %d types, %d failures%n", blobs.size(), types, failures.size());
+        System.out.printf("BTF parse: %d blobs, %d types, %d .BTF.ext, %d failures%n", blobs.size(), types, exts,
+                failures.size());
         assertEquals(List.of(), failures);
     }
 }
