@@ -1,0 +1,168 @@
+/*
+ * Starting the service when none runs: `<bpftime home>/bin/bpftime service`, where the home is
+ * $BPFTIME_HOME or the folder two levels above this library (<home>/lib/libbpftime-syscall.so,
+ * found with dladdr). It is detached from the app by a double fork and setsid, so it is neither
+ * the app's child (the app's wait() cannot reap it) nor in its session (the app's terminal
+ * signals do not reach it). Its stdout and stderr go to <runtime dir>/service.log.
+ *
+ * The forks are raw clone() calls rather than fork(): fork() would run the app's pthread_atfork
+ * handlers, which are none of our business. Between fork and exec the children call only
+ * async-signal-safe functions, as a multithreaded parent requires.
+ */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "shim.h"
+
+extern char **environ;
+
+static int launcher_path(char *out)
+{
+	const char *home = getenv("BPFTIME_HOME");
+	char lib[PATH_MAX];
+	Dl_info info;
+	char *slash;
+	int n;
+
+	if (home && *home) {
+		n = snprintf(out, PATH_MAX, "%s/bin/bpftime", home);
+		return n < PATH_MAX ? 0 : -ENAMETOOLONG;
+	}
+	if (!dladdr((void *)launcher_path, &info) || !info.dli_fname || !realpath(info.dli_fname, lib))
+		return -ENOENT;
+	/* <home>/lib/libbpftime-syscall.so -> <home> */
+	for (int up = 0; up < 2; up++) {
+		slash = strrchr(lib, '/');
+		if (!slash)
+			return -ENOENT;
+		*slash = '\0';
+	}
+	n = snprintf(out, PATH_MAX, "%s/bin/bpftime", lib[0] ? lib : "");
+	return n < PATH_MAX ? 0 : -ENAMETOOLONG;
+}
+
+/* The app's environment without LD_PRELOAD (the service must not load this shim, nor any other
+ * preload of the app) and with the runtime directory the shim chose, so both agree on it. */
+static char **service_environment(const char *runtime_dir, char **owned)
+{
+	size_t n = 0, k = 0;
+	char **env, *dir;
+
+	while (environ && environ[n])
+		n++;
+	env = calloc(n + 2, sizeof(char *));
+	dir = malloc(strlen(runtime_dir) + sizeof("BPFTIME_RUNTIME_DIR="));
+	if (!env || !dir) {
+		free(env);
+		free(dir);
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (strncmp(environ[i], "LD_PRELOAD=", 11) == 0 || strncmp(environ[i], "BPFTIME_RUNTIME_DIR=", 20) == 0)
+			continue;
+		env[k++] = environ[i];
+	}
+	strcpy(dir, "BPFTIME_RUNTIME_DIR=");
+	strcat(dir, runtime_dir);
+	env[k++] = dir;
+	env[k] = NULL;
+	*owned = dir;
+	return env;
+}
+
+static pid_t raw_fork(void)
+{
+	return (pid_t)shim_real_syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0, 0);
+}
+
+static void reset_signals(void)
+{
+	struct sigaction dfl = { .sa_handler = SIG_DFL };
+	sigset_t none;
+
+	/* Handlers reset at exec, but an ignored signal stays ignored and the mask stays: undo both. */
+	for (int sig = 1; sig < NSIG; sig++)
+		sigaction(sig, &dfl, NULL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+static void become_service(const char *launcher, char *const argv[], char *const envp[], const char *log,
+			   int max_fd)
+{
+	int null_fd, log_fd;
+
+	if (setsid() < 0)
+		_exit(127);
+	if (raw_fork() != 0)
+		_exit(0); /* the intermediate ends at once; the grandchild is adopted by init */
+	null_fd = open("/dev/null", O_RDWR);
+	log_fd = open(log, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW, 0600);
+	if (null_fd < 0)
+		_exit(127);
+	if (log_fd < 0)
+		log_fd = null_fd;
+	dup2(null_fd, 0);
+	dup2(log_fd, 1);
+	dup2(log_fd, 2);
+	if (shim_real_syscall(SYS_close_range, 3, ~0L, 0, 0, 0, 0) != 0) {
+		for (int fd = 3; fd < max_fd; fd++)
+			close(fd);
+	}
+	reset_signals();
+	umask(077);
+	if (chdir("/") != 0)
+		_exit(127);
+	execve(launcher, argv, envp);
+	_exit(127);
+}
+
+int shim_spawn_service(const char *runtime_dir)
+{
+	char launcher[PATH_MAX], log[PATH_MAX + 16];
+	char *argv[] = { launcher, "service", NULL };
+	struct rlimit rl;
+	char **envp, *owned = NULL;
+	int max_fd = 65536, err, status;
+	pid_t pid;
+
+	err = launcher_path(launcher);
+	if (err || access(launcher, X_OK) != 0) {
+		shim_log("cannot start the service: no executable launcher at %s (set BPFTIME_HOME to the bpftime "
+			 "folder that holds bin/bpftime)", err ? "(unknown: dladdr failed)" : launcher);
+		return -ENOENT;
+	}
+	snprintf(log, sizeof(log), "%s/service.log", runtime_dir);
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < 65536)
+		max_fd = (int)rl.rlim_cur;
+	envp = service_environment(runtime_dir, &owned);
+	if (!envp)
+		return -ENOMEM;
+	pid = raw_fork();
+	if (pid == 0)
+		become_service(launcher, argv, envp, log, max_fd);
+	err = pid < 0 ? -errno : 0;
+	if (pid > 0) {
+		/* Reap the intermediate; an app that reaps all children itself may beat us (ECHILD). */
+		while (waitpid(pid, &status, __WALL) < 0 && errno == EINTR) {
+		}
+		shim_log("started the service: %s service (runtime dir %s)", launcher, runtime_dir);
+	} else {
+		shim_log("cannot fork to start the service: %s", strerror(-err));
+	}
+	free(owned);
+	free(envp);
+	return err;
+}
