@@ -1,7 +1,10 @@
 #include "bpf_case.h"
 
+#include <dirent.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 
 int case_failures;
 
@@ -154,4 +157,34 @@ char *page_before_hole(void)
 	}
 	memset(p, 0, page);
 	return p;
+}
+
+int fcntl_is_open(int fd)
+{
+	return fcntl(fd, F_GETFD) >= 0;
+}
+
+int open_descriptors_above(int n)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	int count = 0, self = d ? dirfd(d) : -1;
+
+	if (!d)
+		return -1;
+	while ((e = readdir(d))) {
+		int fd = atoi(e->d_name);
+		char link[64] = "";
+		char path[64];
+
+		if (e->d_name[0] == '.' || fd <= n || fd == self)
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+		/* The shim keeps its connection high (docs/PROTOCOL.md); it is not the app's. */
+		if (readlink(path, link, sizeof(link) - 1) > 0 && fd >= 512 && !strncmp(link, "socket:", 7))
+			continue;
+		count++;
+	}
+	closedir(d);
+	return count;
 }

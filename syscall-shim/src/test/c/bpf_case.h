@@ -59,5 +59,10 @@ int cases_log(void);
 int cases_info(void);
 int cases_ids(void);
 int cases_life(int argc, char **argv);
+int cases_fuzz(long calls, uint64_t seed);
+
+/* Whether fd is open; how many descriptors above n are open (the shim's own socket excluded). */
+int fcntl_is_open(int fd);
+int open_descriptors_above(int n);
 
 #endif

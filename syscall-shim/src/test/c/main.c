@@ -9,6 +9,7 @@
  *   life  descriptor lifetime: close, dup, fork, exec, SCM_RIGHTS, a killed owner, two processes
  *   one   loads one program and prints the outcome, no expectation (for the service start tests)
  *   count prints how many programs BPF_PROG_GET_NEXT_ID walks through, no expectation
+ *   fuzz N SEED  N random calls: each gets a value or an errno, no descriptor stays open
  */
 #include "bpf_case.h"
 
@@ -17,7 +18,7 @@ int main(int argc, char **argv)
 	/* One line per case even if a later case crashes; the harness reads it all. */
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc < 2) {
-		fprintf(stderr, "usage: %s attr|load|log|info|ids|life|one|count\n", argv[0]);
+		fprintf(stderr, "usage: %s attr|load|log|info|ids|life|one|count|fuzz\n", argv[0]);
 		return 2;
 	}
 	if (!strcmp(argv[1], "attr"))
@@ -34,6 +35,8 @@ int main(int argc, char **argv)
 		char buf[64];
 		long fd = load_prog(prog_ret0, 2, "one", NULL);
 		observe("one.load", "%s", outcome(fd, errno, buf, sizeof(buf)));
+	} else if (!strcmp(argv[1], "fuzz")) {
+		cases_fuzz(argc > 2 ? atol(argv[2]) : 10000, argc > 3 ? strtoull(argv[3], NULL, 0) : 1);
 	} else if (!strcmp(argv[1], "count")) {
 		union bpf_attr attr;
 		long n = 0;
