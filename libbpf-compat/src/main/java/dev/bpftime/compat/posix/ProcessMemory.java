@@ -23,15 +23,16 @@ public final class ProcessMemory {
         if (length == 0) {
             return 0;
         }
-        try (Memory local = new Memory(length); Memory iovs = new Memory(32)) {
-            iovs.setPointer(0, local);
-            iovs.setLong(8, length);
-            iovs.setLong(16, address);
-            iovs.setLong(24, length);
-            long n = LibC.process_vm_readv(pid, iovs, 1, iovs.share(16), 1, 0);
-            local.read(0, dst, offset, (int) n);
-            return (int) n;
-        }
+        Scratch s = Scratch.get();
+        Memory local = s.data(length);
+        Memory iovs = s.iovecs;
+        iovs.setPointer(0, local);
+        iovs.setLong(8, length);
+        iovs.setLong(16, address);
+        iovs.setLong(24, length);
+        long n = LibC.process_vm_readv(pid, iovs, 1, iovs.share(16), 1, 0);
+        local.read(0, dst, offset, (int) n);
+        return (int) n;
     }
 
     /** Writes {@code length} bytes of {@code src} at {@code address}; returns how many were written. */
@@ -39,13 +40,14 @@ public final class ProcessMemory {
         if (length == 0) {
             return 0;
         }
-        try (Memory local = new Memory(length); Memory iovs = new Memory(32)) {
-            local.write(0, src, offset, length);
-            iovs.setPointer(0, local);
-            iovs.setLong(8, length);
-            iovs.setLong(16, address);
-            iovs.setLong(24, length);
-            return (int) LibC.process_vm_writev(pid, iovs, 1, iovs.share(16), 1, 0);
-        }
+        Scratch s = Scratch.get();
+        Memory local = s.data(length);
+        Memory iovs = s.iovecs;
+        local.write(0, src, offset, length);
+        iovs.setPointer(0, local);
+        iovs.setLong(8, length);
+        iovs.setLong(16, address);
+        iovs.setLong(24, length);
+        return (int) LibC.process_vm_writev(pid, iovs, 1, iovs.share(16), 1, 0);
     }
 }

@@ -84,30 +84,31 @@ public final class UnixSockets {
      * never send any, and keeping them would leak.
      */
     public static int receive(int fd, Memory buffer) {
-        try (Memory header = new Memory(MSGHDR_SIZE); Memory iov = new Memory(IOVEC_SIZE);
-                Memory control = new Memory(CONTROL_ROOM)) {
-            header.clear();
-            iov.setPointer(0, buffer);
-            iov.setLong(8, buffer.size());
-            header.setPointer(16, iov);
-            header.setLong(24, 1);
-            header.setPointer(32, control);
-            header.setLong(40, CONTROL_ROOM);
-            long n;
-            try {
-                n = LibC.recvmsg(fd, header, LibC.MSG_DONTWAIT | LibC.MSG_CMSG_CLOEXEC);
-            } catch (LastErrorException e) {
-                if (e.getErrorCode() == Errno.EAGAIN || e.getErrorCode() == Errno.EINTR) {
-                    return -1;
-                }
-                throw e;
+        Scratch s = Scratch.get();
+        Memory header = s.header;
+        Memory iov = s.iovecs;
+        Memory control = s.control;
+        header.clear(MSGHDR_SIZE);
+        iov.setPointer(0, buffer);
+        iov.setLong(8, buffer.size());
+        header.setPointer(16, iov);
+        header.setLong(24, 1);
+        header.setPointer(32, control);
+        header.setLong(40, CONTROL_ROOM);
+        long n;
+        try {
+            n = LibC.recvmsg(fd, header, LibC.MSG_DONTWAIT | LibC.MSG_CMSG_CLOEXEC);
+        } catch (LastErrorException e) {
+            if (e.getErrorCode() == Errno.EAGAIN || e.getErrorCode() == Errno.EINTR) {
+                return -1;
             }
-            closeReceivedDescriptors(control, header.getLong(40));
-            if ((header.getInt(48) & LibC.MSG_TRUNC) != 0) {
-                throw new LastErrorException(Errno.EPROTO);
-            }
-            return (int) n;
+            throw e;
         }
+        closeReceivedDescriptors(control, header.getLong(40));
+        if ((header.getInt(48) & LibC.MSG_TRUNC) != 0) {
+            throw new LastErrorException(Errno.EPROTO);
+        }
+        return (int) n;
     }
 
     private static void closeReceivedDescriptors(Memory control, long length) {
@@ -131,25 +132,26 @@ public final class UnixSockets {
      * waits for exactly this reply, so its queue has room) and never raises SIGPIPE.
      */
     public static void send(int fd, byte[] message, int passFd) {
-        try (Memory header = new Memory(MSGHDR_SIZE); Memory iov = new Memory(IOVEC_SIZE);
-                Memory data = new Memory(Math.max(1, message.length));
-                Memory control = new Memory(CMSG_SPACE_ONE_FD)) {
-            header.clear();
-            data.write(0, message, 0, message.length);
-            iov.setPointer(0, data);
-            iov.setLong(8, message.length);
-            header.setPointer(16, iov);
-            header.setLong(24, 1);
-            if (passFd >= 0) {
-                control.clear();
-                control.setLong(0, CMSG_LEN_ONE_FD);
-                control.setInt(8, LibC.SOL_SOCKET);
-                control.setInt(12, LibC.SCM_RIGHTS);
-                control.setInt(16, passFd);
-                header.setPointer(32, control);
-                header.setLong(40, CMSG_SPACE_ONE_FD);
-            }
-            LibC.sendmsg(fd, header, LibC.MSG_NOSIGNAL | LibC.MSG_DONTWAIT);
+        Scratch s = Scratch.get();
+        Memory header = s.header;
+        Memory iov = s.iovecs;
+        Memory data = s.data(Math.max(1, message.length));
+        Memory control = s.control;
+        header.clear(MSGHDR_SIZE);
+        data.write(0, message, 0, message.length);
+        iov.setPointer(0, data);
+        iov.setLong(8, message.length);
+        header.setPointer(16, iov);
+        header.setLong(24, 1);
+        if (passFd >= 0) {
+            control.clear(CMSG_SPACE_ONE_FD);
+            control.setLong(0, CMSG_LEN_ONE_FD);
+            control.setInt(8, LibC.SOL_SOCKET);
+            control.setInt(12, LibC.SCM_RIGHTS);
+            control.setInt(16, passFd);
+            header.setPointer(32, control);
+            header.setLong(40, CMSG_SPACE_ONE_FD);
         }
+        LibC.sendmsg(fd, header, LibC.MSG_NOSIGNAL | LibC.MSG_DONTWAIT);
     }
 }

@@ -46,7 +46,7 @@ public final class Service implements AutoCloseable {
         this.euid = LibC.geteuid();
         this.idleExitMs = idleExitMs;
         this.handles = new HandleTable(log);
-        this.dispatcher = BpfCommands.create(objects, log::debug);
+        this.dispatcher = BpfCommands.create(objects, log.debugEnabled() ? log::debug : null);
         this.listenFd = UnixSockets.listen(socket);
         epoll.add(listenFd, LibC.EPOLLIN, LISTEN_TOKEN);
         epoll.add(handles.hangupFd(), LibC.EPOLLIN, HANGUP_TOKEN);

@@ -14,7 +14,8 @@ public final class BpfException extends Exception {
     private final String reason;
 
     public BpfException(int errno, String reason) {
-        super(Errno.name(errno) + ": " + reason);
+        // No stack trace: a refusal is an answer, not a bug, and libbpf's probes make many of them.
+        super(Errno.name(errno) + ": " + reason, null, false, false);
         this.errno = errno;
         this.reason = reason;
     }

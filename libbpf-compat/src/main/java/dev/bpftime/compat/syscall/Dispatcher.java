@@ -27,7 +27,7 @@ public final class Dispatcher {
     private final Map<BpfCmd, CommandHandler> handlers = new EnumMap<>(BpfCmd.class);
     private final Consumer<String> log;
 
-    /** @param log where refusals are described (the service log at debug level) */
+    /** @param log where refusals are described (the service log at debug level), or null for nowhere */
     public Dispatcher(Consumer<String> log) {
         this.log = log;
     }
@@ -63,7 +63,9 @@ public final class Dispatcher {
             Outcome outcome = handler.handle(attr, caller);
             return new Result(outcome.value(), outcome.newFdFor(), attr.writebacks());
         } catch (BpfException e) {
-            log.accept("pid " + caller.pid() + " " + name + ": " + e.getMessage());
+            if (log != null) {
+                log.accept("pid " + caller.pid() + " " + name + ": " + e.getMessage());
+            }
             return new Result(-e.errno(), null, attr == null ? List.of() : attr.writebacks());
         }
     }
