@@ -51,8 +51,8 @@ int shim_send_request(int sock, const struct wire_request *req, const void *payl
 int shim_receive_reply(int sock, struct shim_reply *reply);
 
 /* shim_spawn.c: starts `<bpftime home>/bin/bpftime service` detached (double fork, setsid).
- * Returns 0 when the start was launched, or -errno. */
-int shim_spawn_service(const char *runtime_dir);
+ * Returns 0 when the start was launched (service_pid set, or 0 if it died before exec), or -errno. */
+int shim_spawn_service(const char *runtime_dir, pid_t *service_pid);
 
 /* shim_fdtable.c: which descriptors are emulated objects, keyed by socket inode so that dup,
  * fork and fd reuse need no tracking. The seam for the later mmap/ioctl/epoll interposition. */

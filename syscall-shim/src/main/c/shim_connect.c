@@ -7,6 +7,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
@@ -211,6 +212,7 @@ static int lock_start(const char *dir, long deadline)
 static int start_and_connect(const char *dir, const char *sock, struct shim_conn *conn)
 {
 	long deadline = now_ms() + shim_env_ms("BPFTIME_START_TIMEOUT_MS", START_TIMEOUT_MS);
+	pid_t service = 0;
 	int lock, err;
 
 	lock = lock_start(dir, deadline);
@@ -220,11 +222,17 @@ static int start_and_connect(const char *dir, const char *sock, struct shim_conn
 	}
 	err = connect_and_hello(sock, conn);
 	if (err == -ENOENT || err == -ECONNREFUSED) {
-		err = shim_spawn_service(dir);
+		err = shim_spawn_service(dir, &service);
 		while (!err) {
 			err = connect_and_hello(sock, conn);
 			if (err != -ENOENT && err != -ECONNREFUSED)
 				break;
+			/* Do not wait out the timeout for a service that already ended (no java, a bad home...). */
+			if (service <= 0 || (kill(service, 0) != 0 && errno == ESRCH)) {
+				shim_log("the service ended before it listened on %s; see %s/service.log", sock, dir);
+				err = -ESRCH;
+				break;
+			}
 			if (now_ms() > deadline) {
 				shim_log("the service did not answer on %s within %ld ms; see %s/service.log", sock,
 					 shim_env_ms("BPFTIME_START_TIMEOUT_MS", START_TIMEOUT_MS), dir);

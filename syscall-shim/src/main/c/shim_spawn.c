@@ -99,17 +99,38 @@ static void reset_signals(void)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
+/* Closes every descriptor from 3 up but keep, with close_range where the kernel has it (5.9+). */
+static void close_all_but(int keep, int max_fd)
+{
+	int low = keep <= 3 || shim_real_syscall(SYS_close_range, 3, keep - 1, 0, 0, 0, 0) == 0;
+	int high = shim_real_syscall(SYS_close_range, keep + 1, ~0U, 0, 0, 0, 0) == 0;
+
+	if (low && high)
+		return;
+	for (int fd = 3; fd < max_fd; fd++)
+		if (fd != keep)
+			close(fd);
+}
+
 static void become_service(const char *launcher, char *const argv[], char *const envp[], const char *log,
-			   int max_fd)
+			   int max_fd, int report_fd)
 {
 	int null_fd, log_fd;
+	pid_t self;
 
 	if (setsid() < 0)
 		_exit(127);
 	if (raw_fork() != 0)
 		_exit(0); /* the intermediate ends at once; the grandchild is adopted by init */
-	null_fd = open("/dev/null", O_RDWR);
-	log_fd = open(log, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW, 0600);
+	/* Tell the starter who we are, so it can stop waiting if we die (report_fd closes at exec). */
+	self = (pid_t)shim_real_syscall(SYS_getpid, 0, 0, 0, 0, 0, 0);
+	if (write(report_fd, &self, sizeof(self)) != sizeof(self))
+		_exit(127);
+	/* An app with closed stdio gets 0..2 for new descriptors: keep ours above before dup2 onto them. */
+	if (report_fd < 3)
+		report_fd = fcntl(report_fd, F_DUPFD_CLOEXEC, 3);
+	null_fd = fcntl(open("/dev/null", O_RDWR), F_DUPFD, 3);
+	log_fd = fcntl(open(log, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW, 0600), F_DUPFD, 3);
 	if (null_fd < 0)
 		_exit(127);
 	if (log_fd < 0)
@@ -117,10 +138,7 @@ static void become_service(const char *launcher, char *const argv[], char *const
 	dup2(null_fd, 0);
 	dup2(log_fd, 1);
 	dup2(log_fd, 2);
-	if (shim_real_syscall(SYS_close_range, 3, ~0L, 0, 0, 0, 0) != 0) {
-		for (int fd = 3; fd < max_fd; fd++)
-			close(fd);
-	}
+	close_all_but(report_fd, max_fd);
 	reset_signals();
 	umask(077);
 	if (chdir("/") != 0)
@@ -129,13 +147,13 @@ static void become_service(const char *launcher, char *const argv[], char *const
 	_exit(127);
 }
 
-int shim_spawn_service(const char *runtime_dir)
+int shim_spawn_service(const char *runtime_dir, pid_t *service_pid)
 {
 	char launcher[PATH_MAX], log[PATH_MAX + 16];
 	char *argv[] = { launcher, "service", NULL };
 	struct rlimit rl;
 	char **envp, *owned = NULL;
-	int max_fd = 65536, err, status;
+	int max_fd = 65536, err, status, report[2];
 	pid_t pid;
 
 	err = launcher_path(launcher);
@@ -150,18 +168,31 @@ int shim_spawn_service(const char *runtime_dir)
 	envp = service_environment(runtime_dir, &owned);
 	if (!envp)
 		return -ENOMEM;
+	if (pipe2(report, O_CLOEXEC) != 0) {
+		err = -errno;
+		free(owned);
+		free(envp);
+		return err;
+	}
+	*service_pid = 0;
 	pid = raw_fork();
 	if (pid == 0)
-		become_service(launcher, argv, envp, log, max_fd);
+		become_service(launcher, argv, envp, log, max_fd, report[1]);
 	err = pid < 0 ? -errno : 0;
+	close(report[1]);
 	if (pid > 0) {
 		/* Reap the intermediate; an app that reaps all children itself may beat us (ECHILD). */
 		while (waitpid(pid, &status, __WALL) < 0 && errno == EINTR) {
 		}
-		shim_log("started the service: %s service (runtime dir %s)", launcher, runtime_dir);
+		/* The grandchild wrote its pid before exec; nothing to read means it failed before that. */
+		if (read(report[0], service_pid, sizeof(*service_pid)) != sizeof(*service_pid))
+			*service_pid = 0;
+		shim_log("started the service: %s service (pid %d, runtime dir %s)", launcher, (int)*service_pid,
+			 runtime_dir);
 	} else {
 		shim_log("cannot fork to start the service: %s", strerror(-err));
 	}
+	close(report[0]);
 	free(owned);
 	free(envp);
 	return err;

@@ -14,6 +14,7 @@ import dev.bpftime.compat.syscall.GetInfoCommand;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /** Which handler answers which command: the one place a new command is wired in. */
@@ -22,8 +23,9 @@ public final class BpfCommands {
     private BpfCommands() {
     }
 
-    public static Dispatcher create(ObjectTable objects, Consumer<String> refusalLog) {
-        return new Dispatcher(refusalLog)
+    public static Dispatcher create(ObjectTable objects, Consumer<String> refusalLog,
+            BiConsumer<String, RuntimeException> bugLog) {
+        return new Dispatcher(refusalLog, bugLog)
                 .register(BpfCmd.PROG_LOAD, new ProgLoadCommand(objects, ProgramVerifier.STRUCTURAL_ONLY,
                         Clock::boottimeNanos, ProgTag.Algorithm.forKernelRelease(hostKernelRelease())))
                 .register(BpfCmd.OBJ_GET_INFO_BY_FD, new GetInfoCommand().with(ObjectKind.PROG, new ProgInfoWriter()))

@@ -20,7 +20,9 @@ public final class HandleTable implements AutoCloseable {
 
     private final Map<Integer, Handle> byKeptFd = new HashMap<>();
     private final Map<Long, Handle> byInode = new HashMap<>();
-    private final Epoll hangups = new Epoll(256);
+    private static final int HANGUP_BATCH = 256;
+
+    private final Epoll hangups = new Epoll(HANGUP_BATCH);
     private final ServiceLog log;
 
     public HandleTable(ServiceLog log) {
@@ -75,7 +77,17 @@ public final class HandleTable implements AutoCloseable {
     /** Drops every handle whose app side is gone; returns how many. */
     public int reapHangups() {
         int n = 0;
-        for (Epoll.Event e : hangups.await(0)) {
+        Epoll.Event[] batch;
+        do {
+            batch = hangups.await(0);
+            n += reap(batch);
+        } while (batch.length == HANGUP_BATCH);
+        return n;
+    }
+
+    private int reap(Epoll.Event[] batch) {
+        int n = 0;
+        for (Epoll.Event e : batch) {
             Handle h = byKeptFd.get((int) e.data());
             if (h == null) {
                 continue;

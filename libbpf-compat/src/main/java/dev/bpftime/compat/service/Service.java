@@ -46,7 +46,7 @@ public final class Service implements AutoCloseable {
         this.euid = LibC.geteuid();
         this.idleExitMs = idleExitMs;
         this.handles = new HandleTable(log);
-        this.dispatcher = BpfCommands.create(objects, log.debugEnabled() ? log::debug : null);
+        this.dispatcher = BpfCommands.create(objects, log.debugEnabled() ? log::debug : null, log::bug);
         this.listenFd = UnixSockets.listen(socket);
         epoll.add(listenFd, LibC.EPOLLIN, LISTEN_TOKEN);
         epoll.add(handles.hangupFd(), LibC.EPOLLIN, HANGUP_TOKEN);
@@ -62,14 +62,14 @@ public final class Service implements AutoCloseable {
         while (!stopping) {
             int timeout = idleExitMs > 0 ? 1000 : -1;
             for (Epoll.Event e : epoll.await(timeout)) {
-                if (e.data() == LISTEN_TOKEN) {
-                    acceptAll();
-                } else if (e.data() == HANGUP_TOKEN) {
-                    handles.reapHangups();
-                } else {
+                try {
+                    handle(e);
+                } catch (RuntimeException bug) {
+                    // Whatever it was, one event must not stop the service of every other client.
+                    log.bug("event " + e, bug);
                     Client c = clients.get((int) e.data());
                     if (c != null) {
-                        serve(c, e.events());
+                        disconnect(c);
                     }
                 }
             }
@@ -78,6 +78,19 @@ public final class Service implements AutoCloseable {
             } else if (idleExitMs > 0 && System.currentTimeMillis() - idleSince >= idleExitMs) {
                 log.info("idle for " + idleExitMs / 1000 + " s with no clients and no objects: stopping");
                 return;
+            }
+        }
+    }
+
+    private void handle(Epoll.Event e) {
+        if (e.data() == LISTEN_TOKEN) {
+            acceptAll();
+        } else if (e.data() == HANGUP_TOKEN) {
+            handles.reapHangups();
+        } else {
+            Client c = clients.get((int) e.data());
+            if (c != null) {
+                serve(c, e.events());
             }
         }
     }

@@ -31,6 +31,13 @@ public final class ServiceLog {
         write("WARN", message);
     }
 
+    /** An exception that is our bug, with its trace: what a report needs. */
+    public void bug(String message, Throwable t) {
+        java.io.StringWriter trace = new java.io.StringWriter();
+        t.printStackTrace(new java.io.PrintWriter(trace));
+        write("ERROR", message + ", please report it:\n" + trace.toString().stripTrailing());
+    }
+
     /** Details of every refused call: off unless asked for (libbpf's feature probes are refused on purpose). */
     public void debug(String message) {
         if (debug) {

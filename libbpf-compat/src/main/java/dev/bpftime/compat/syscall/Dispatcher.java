@@ -7,6 +7,7 @@ import dev.bpftime.compat.posix.Errno;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -26,10 +27,15 @@ public final class Dispatcher {
 
     private final Map<BpfCmd, CommandHandler> handlers = new EnumMap<>(BpfCmd.class);
     private final Consumer<String> log;
+    private final BiConsumer<String, RuntimeException> bugs;
 
-    /** @param log where refusals are described (the service log at debug level), or null for nowhere */
-    public Dispatcher(Consumer<String> log) {
+    /**
+     * @param log where refusals are described (the service log at debug level), or null for nowhere
+     * @param bugs where an exception a handler should never throw is reported
+     */
+    public Dispatcher(Consumer<String> log, BiConsumer<String, RuntimeException> bugs) {
         this.log = log;
+        this.bugs = bugs;
     }
 
     public Dispatcher register(BpfCmd cmd, CommandHandler handler) {
@@ -67,6 +73,10 @@ public final class Dispatcher {
                 log.accept("pid " + caller.pid() + " " + name + ": " + e.getMessage());
             }
             return new Result(-e.errno(), null, attr == null ? List.of() : attr.writebacks());
+        } catch (RuntimeException e) {
+            // A bug of ours: the call fails closed, the service stays up and says what happened.
+            bugs.accept("pid " + caller.pid() + " " + name + ": internal error", e);
+            return new Result(-Errno.EPERM, null, List.of());
         }
     }
 }

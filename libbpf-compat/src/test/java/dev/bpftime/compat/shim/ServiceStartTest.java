@@ -79,6 +79,23 @@ class ServiceStartTest {
     }
 
     @Test
+    void aServiceThatEndsAtOnceFailsTheCallWithoutWaitingOutTheTimeout() throws Exception {
+        Path run = home.newRuntimeDir("dies");
+        Path broken = Files.createDirectories(temp.resolve("broken-home/bin"));
+        Path launcher = Files.writeString(broken.resolve("bpftime"), "#!/bin/sh\necho 'no java here' >&2\nexit 1\n");
+        Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Map<String, String> env = new HashMap<>(home.env(run));
+        env.put("BPFTIME_HOME", broken.getParent().toString());
+        long start = System.nanoTime();
+        Run.Result r = one(env);
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        assertEquals("one.load: EPERM\n", r.out(), r.describe());
+        assertTrue(ms < 10_000, "failed after " + ms + " ms, not after the 30 s start timeout");
+        assertEquals(1, count(run.resolve("shim.log"), "the service ended before it listened"));
+        assertEquals(1, count(run.resolve("service.log"), "no java here"), "its stderr went to service.log");
+    }
+
+    @Test
     void theLauncherIsFoundNextToTheLibrary() throws Exception {
         Path run = home.newRuntimeDir("dladdr");
         Map<String, String> env = new HashMap<>(home.env(run));

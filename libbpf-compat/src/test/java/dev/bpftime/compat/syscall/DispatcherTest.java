@@ -16,13 +16,25 @@ import org.junit.jupiter.api.Test;
 class DispatcherTest {
 
     private final List<String> log = new ArrayList<>();
+    private final List<String> bugs = new ArrayList<>();
     private final FakeCaller caller = new FakeCaller();
 
     private Dispatcher dispatcher() {
-        return new Dispatcher(log::add).register(BpfCmd.PROG_GET_NEXT_ID, (attr, c) -> {
-            attr.putU32(IdAttr.NEXT_ID, 77);
-            throw new BpfException(Errno.ENOENT, "after writing next_id");
-        });
+        return new Dispatcher(log::add, (m, e) -> bugs.add(m + ": " + e.getMessage()))
+                .register(BpfCmd.PROG_GET_NEXT_ID, (attr, c) -> {
+                    attr.putU32(IdAttr.NEXT_ID, 77);
+                    throw new BpfException(Errno.ENOENT, "after writing next_id");
+                })
+                .register(BpfCmd.PROG_GET_FD_BY_ID, (attr, c) -> {
+                    throw new IllegalStateException("a bug");
+                });
+    }
+
+    @Test
+    void aBugInAHandlerFailsClosed() {
+        assertEquals(-Errno.EPERM, dispatcher().dispatch(BpfCmd.PROG_GET_FD_BY_ID.number(), 4, new byte[4], 4096,
+                caller).value());
+        assertEquals(List.of("pid 4242 BPF_PROG_GET_FD_BY_ID: internal error: a bug"), bugs);
     }
 
     @Test
