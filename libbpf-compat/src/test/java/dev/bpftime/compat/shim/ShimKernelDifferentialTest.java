@@ -90,4 +90,14 @@ class ShimKernelDifferentialTest {
         assertEquals(65534, (Integer) Files.getAttribute(nobodyRun, "unix:uid"),
                 "the runtime directory belongs to its user");
     }
+
+    @org.junit.jupiter.api.Test
+    void nobodyHasNoKernelBpfButHasTheShims() throws Exception {
+        Run.assumeNobodyAvailable();
+        Run.Result kernel = Run.run(temp, Map.of(), true, home.program("bpf_cases").toString(), "one");
+        assumeTrue(kernel.out().equals("one.load: EPERM\n"),
+                "this kernel lets unprivileged users use BPF (" + kernel.out().trim() + "): nothing to show");
+        Run.Result shimmed = Run.run(temp, home.env(nobodyRun), true, home.program("bpf_cases").toString(), "one");
+        assertEquals("one.load: ok 3\n", shimmed.out(), shimmed.describe());
+    }
 }
