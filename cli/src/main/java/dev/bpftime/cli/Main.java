@@ -21,7 +21,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
         mixinStandardHelpOptions = true,
         versionProvider = BuildInfo.class,
         description = "A userspace eBPF runtime.",
-        subcommands = {VersionCommand.class, DecodeCommand.class, DisasmCommand.class, ConformanceCommand.class})
+        subcommands = {VersionCommand.class, DecodeCommand.class, DisasmCommand.class, ConformanceCommand.class,
+                ServiceCommand.class})
 public final class Main implements Runnable {
 
     public static final int EXIT_OK = 0;

@@ -1,0 +1,78 @@
+package dev.bpftime.compat.prog;
+
+import dev.bpftime.compat.objects.BpfObject;
+import dev.bpftime.compat.objects.ObjectKind;
+import dev.bpftime.isa.Instruction;
+import java.util.List;
+
+/** A loaded program: what BPF_OBJ_GET_INFO_BY_FD reports about it and what the runtime will run. */
+public final class BpfProgram extends BpfObject {
+
+    private final ProgramType type;
+    private final int expectedAttachType;
+    private final String name;
+    private final byte[] insns;
+    private final List<Instruction> instructions;
+    private final byte[] tag;
+    private final long loadTimeNs;
+    private final int createdByUid;
+    private final boolean gplCompatible;
+    private final int verifiedInsns;
+
+    public BpfProgram(ProgramType type, int expectedAttachType, String name, byte[] insns,
+            List<Instruction> instructions, byte[] tag, long loadTimeNs, int createdByUid, boolean gplCompatible,
+            int verifiedInsns) {
+        super(ObjectKind.PROG);
+        this.type = type;
+        this.expectedAttachType = expectedAttachType;
+        this.name = name;
+        this.insns = insns.clone();
+        this.instructions = List.copyOf(instructions);
+        this.tag = tag.clone();
+        this.loadTimeNs = loadTimeNs;
+        this.createdByUid = createdByUid;
+        this.gplCompatible = gplCompatible;
+        this.verifiedInsns = verifiedInsns;
+    }
+
+    public ProgramType type() {
+        return type;
+    }
+
+    public int expectedAttachType() {
+        return expectedAttachType;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** The instructions as loaded; also what the kernel calls "xlated" until a verifier rewrites them. */
+    public byte[] insns() {
+        return insns.clone();
+    }
+
+    public List<Instruction> instructions() {
+        return instructions;
+    }
+
+    public byte[] tag() {
+        return tag.clone();
+    }
+
+    public long loadTimeNs() {
+        return loadTimeNs;
+    }
+
+    public int createdByUid() {
+        return createdByUid;
+    }
+
+    public boolean gplCompatible() {
+        return gplCompatible;
+    }
+
+    public int verifiedInsns() {
+        return verifiedInsns;
+    }
+}

@@ -1,0 +1,272 @@
+package dev.bpftime.compat.prog;
+
+import dev.bpftime.compat.posix.Errno;
+import dev.bpftime.compat.syscall.BpfException;
+import dev.bpftime.compat.syscall.Caller;
+import dev.bpftime.compat.syscall.FdRef;
+import dev.bpftime.isa.DecodeException;
+import dev.bpftime.isa.Instruction;
+import dev.bpftime.isa.InstructionDecoder;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * The checks of a program's structure that the kernel's verifier makes before it simulates anything,
+ * in the kernel's order and with its log messages (kernel/bpf/verifier.c): subprogram starts
+ * (add_subprog_and_kfunc), jump ranges and subprogram ends (check_subprogs), ld_imm64 pairs, map
+ * references and opcodes (resolve_pseudo_ldimm64, bpf_opcode_in_insntable), reachability
+ * (check_cfg), helper ids (check_helper_call). Each failure is EINVAL unless the kernel gives
+ * another errno, with the kernel's message as the refusal's reason.
+ *
+ * <p>Loops are allowed, as for a privileged loader (push_insn's loop_ok with bpf_capable); whether
+ * they end is the verifier's question.
+ */
+public final class StructuralCheck {
+
+    /** __BPF_FUNC_MAX_ID of Linux 6.1's enum bpf_func_id. */
+    static final int HELPER_ID_LIMIT = 210;
+
+    /** What the checks found out about an accepted program. */
+    public record Checked(List<Instruction> instructions, int reachable, int stackDepth) {
+    }
+
+    private final RawInsn[] insns;
+    private final byte[] bytes;
+    private final Caller caller;
+    private final long fdArray;
+
+    private StructuralCheck(byte[] bytes, Caller caller, long fdArray) {
+        this.bytes = bytes;
+        this.insns = RawInsn.all(bytes);
+        this.caller = caller;
+        this.fdArray = fdArray;
+    }
+
+    /** Runs every check; the first failure is thrown with the kernel's errno and log message. */
+    public static Checked run(byte[] insns, Caller caller, long fdArray) throws BpfException {
+        StructuralCheck c = new StructuralCheck(insns, caller, fdArray);
+        TreeSet<Integer> starts = c.subprogramStarts();
+        c.checkSubprograms(starts);
+        c.resolveLdImm64AndOpcodes();
+        boolean[] reached = c.checkControlFlow();
+        c.checkHelperIds(reached);
+        List<Instruction> decoded = InstructionDecoder.decode(insns);
+        return new Checked(decoded, c.countReachable(reached), c.stackDepth(decoded));
+    }
+
+    private static BpfException refuse(String kernelMessage) {
+        return new BpfException(Errno.EINVAL, kernelMessage);
+    }
+
+    private TreeSet<Integer> subprogramStarts() throws BpfException {
+        TreeSet<Integer> starts = new TreeSet<>();
+        starts.add(0);
+        for (int i = 0; i < insns.length; i++) {
+            RawInsn in = insns[i];
+            if (in.isKfuncCall()) {
+                throw refuse("calling kernel functions (kfuncs) is not supported by bpftime");
+            }
+            if (in.isPseudoCall() || in.isPseudoFunc()) {
+                int target = i + in.imm() + 1;
+                if (target < 0 || target >= insns.length) {
+                    throw refuse("call to invalid destination");
+                }
+                starts.add(target);
+            }
+        }
+        return starts;
+    }
+
+    private void checkSubprograms(TreeSet<Integer> starts) throws BpfException {
+        List<Integer> bounds = new ArrayList<>(starts);
+        bounds.add(insns.length);
+        int sub = 0;
+        int start = bounds.get(0);
+        int end = bounds.get(1);
+        for (int i = 0; i < insns.length; i++) {
+            RawInsn in = insns[i];
+            if (in.isJumpClass() && in.op() != RawInsn.OP_EXIT && in.op() != RawInsn.OP_CALL) {
+                int target = in.jumpTarget(i);
+                if (target < start || target >= end) {
+                    throw refuse("jump out of range from insn " + i + " to " + target);
+                }
+            }
+            if (i == end - 1) {
+                if (in.code() != RawInsn.EXIT && in.code() != RawInsn.JA && in.code() != RawInsn.JA32) {
+                    throw refuse("last insn is not an exit or jmp");
+                }
+                sub++;
+                start = end;
+                if (sub + 1 < bounds.size()) {
+                    end = bounds.get(sub + 1);
+                }
+            }
+        }
+    }
+
+    private void resolveLdImm64AndOpcodes() throws BpfException {
+        ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < insns.length; i++) {
+            RawInsn in = insns[i];
+            if (in.cls() == RawInsn.CLASS_LDX) {
+                int mode = in.code() & 0xe0;
+                if ((mode != 0x60 && mode != 0x80) || in.imm() != 0) {
+                    throw refuse("BPF_LDX uses reserved fields");
+                }
+            }
+            if (in.code() == RawInsn.LD_IMM64) {
+                if (i == insns.length - 1) {
+                    throw refuse("invalid bpf_ld_imm64 insn");
+                }
+                RawInsn second = insns[i + 1];
+                if (second.code() != 0 || second.dst() != 0 || second.src() != 0 || second.off() != 0) {
+                    throw refuse("invalid bpf_ld_imm64 insn");
+                }
+                checkLdImm64Source(in, second);
+                decodeOrRefuse(buf, i);
+                i++;
+                continue;
+            }
+            decodeOrRefuse(buf, i);
+        }
+    }
+
+    private void checkLdImm64Source(RawInsn first, RawInsn second) throws BpfException {
+        switch (first.src()) {
+            case 0, 4 -> {
+                // A plain 64-bit constant, or a subprogram address checked with the subprograms.
+            }
+            case 3 -> throw refuse("ld_imm64 of a kernel BTF id (BPF_PSEUDO_BTF_ID) is not supported by bpftime");
+            case 1, 5 -> {
+                if (second.imm() != 0) {
+                    throw refuse("unrecognized bpf_ld_imm64 insn");
+                }
+                checkMapReference(first);
+            }
+            case 2, 6 -> checkMapReference(first);
+            default -> throw refuse("unrecognized bpf_ld_imm64 insn");
+        }
+    }
+
+    /** A map reference by fd (src 1, 2) or by index into fd_array (src 5, 6). */
+    private void checkMapReference(RawInsn first) throws BpfException {
+        int fd = first.imm();
+        if (first.src() == 5 || first.src() == 6) {
+            if (fdArray == 0) {
+                throw new BpfException(Errno.EPROTO, "fd_idx without fd_array is invalid");
+            }
+            byte[] slot = caller.read(fdArray + 4L * Integer.toUnsignedLong(first.imm()), 4, "fd_array entry");
+            fd = ByteBuffer.wrap(slot).order(ByteOrder.nativeOrder()).getInt();
+        }
+        FdRef ref = caller.fd(fd);
+        // No map exists yet (maps come with the maps issue): every reference is to something else.
+        int errno = ref instanceof FdRef.Missing ? Errno.EBADF : Errno.EINVAL;
+        throw new BpfException(errno, "fd " + fd + " is not pointing to valid bpf_map");
+    }
+
+    private void decodeOrRefuse(ByteBuffer buf, int slot) throws BpfException {
+        try {
+            InstructionDecoder.decodeAt(buf, slot, insns.length, ByteOrder.LITTLE_ENDIAN);
+        } catch (DecodeException e) {
+            String message = e.getMessage();
+            String reason = message.substring(message.indexOf(": ") + 2);
+            if (reason.startsWith("unknown opcode")) {
+                throw refuse(String.format("unknown opcode %02x", insns[slot].code()));
+            }
+            throw refuse("insn " + slot + ": " + reason);
+        }
+    }
+
+    /** check_cfg: every slot reachable from the first, and no jump into an ld_imm64's second half. */
+    private boolean[] checkControlFlow() throws BpfException {
+        boolean[] reached = new boolean[insns.length];
+        int[] stack = new int[insns.length + 1];
+        int top = 0;
+        stack[top++] = 0;
+        reached[0] = true;
+        while (top > 0) {
+            int i = stack[--top];
+            for (int next : successors(i)) {
+                if (next < 0 || next >= insns.length) {
+                    throw refuse("jump out of range from insn " + i + " to " + next);
+                }
+                if (!reached[next]) {
+                    reached[next] = true;
+                    stack[top++] = next;
+                }
+            }
+        }
+        for (int i = 0; i < insns.length; i++) {
+            if (!reached[i]) {
+                throw refuse("unreachable insn " + i);
+            }
+            if (insns[i].code() == RawInsn.LD_IMM64) {
+                if (reached[i + 1]) {
+                    throw refuse("jump into the middle of ldimm64 insn " + i);
+                }
+                i++;
+            }
+        }
+        return reached;
+    }
+
+    private int[] successors(int i) {
+        RawInsn in = insns[i];
+        if (in.code() == RawInsn.LD_IMM64) {
+            return in.isPseudoFunc() ? new int[] {i + 2, i + in.imm() + 1} : new int[] {i + 2};
+        }
+        if (!in.isJumpClass()) {
+            return new int[] {i + 1};
+        }
+        if (in.op() == RawInsn.OP_EXIT) {
+            return new int[0];
+        }
+        if (in.op() == RawInsn.OP_CALL) {
+            return in.isPseudoCall() ? new int[] {i + 1, i + in.imm() + 1} : new int[] {i + 1};
+        }
+        if (in.op() == RawInsn.OP_JA) {
+            return new int[] {in.jumpTarget(i)};
+        }
+        return new int[] {i + 1, in.jumpTarget(i)};
+    }
+
+    private void checkHelperIds(boolean[] reached) throws BpfException {
+        for (int i = 0; i < insns.length; i++) {
+            RawInsn in = insns[i];
+            if (reached[i] && in.isHelperCall() && (in.imm() <= 0 || in.imm() >= HELPER_ID_LIMIT)) {
+                // func_id_name() names id 0 "unspec" and anything out of range "unknown".
+                throw refuse("invalid func " + (in.imm() == 0 ? "unspec" : "unknown") + "#" + in.imm());
+            }
+        }
+    }
+
+    private int countReachable(boolean[] reached) {
+        int n = 0;
+        for (int i = 0; i < insns.length; i++) {
+            if (reached[i]) {
+                n++;
+                if (insns[i].code() == RawInsn.LD_IMM64) {
+                    i++;
+                }
+            }
+        }
+        return n;
+    }
+
+    /** The deepest stack byte reached by a load or store addressed directly off r10. */
+    private int stackDepth(List<Instruction> decoded) {
+        int depth = 0;
+        for (Instruction in : decoded) {
+            boolean load = in.cls() == dev.bpftime.isa.InstructionClass.LDX && in.src().index() == 10;
+            boolean store = (in.cls() == dev.bpftime.isa.InstructionClass.ST
+                    || in.cls() == dev.bpftime.isa.InstructionClass.STX) && in.dst().index() == 10;
+            if ((load || store) && in.offset() < 0) {
+                depth = Math.max(depth, -in.offset());
+            }
+        }
+        return depth;
+    }
+}

@@ -1,0 +1,44 @@
+package dev.bpftime.compat.service;
+
+import dev.bpftime.compat.attr.BpfCmd;
+import dev.bpftime.compat.objects.IdCommands;
+import dev.bpftime.compat.objects.ObjectKind;
+import dev.bpftime.compat.objects.ObjectTable;
+import dev.bpftime.compat.posix.Clock;
+import dev.bpftime.compat.prog.ProgInfoWriter;
+import dev.bpftime.compat.prog.ProgLoadCommand;
+import dev.bpftime.compat.prog.ProgTag;
+import dev.bpftime.compat.prog.ProgramVerifier;
+import dev.bpftime.compat.syscall.Dispatcher;
+import dev.bpftime.compat.syscall.GetInfoCommand;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+
+/** Which handler answers which command: the one place a new command is wired in. */
+public final class BpfCommands {
+
+    private BpfCommands() {
+    }
+
+    public static Dispatcher create(ObjectTable objects, Consumer<String> refusalLog,
+            BiConsumer<String, RuntimeException> bugLog) {
+        return new Dispatcher(refusalLog, bugLog)
+                .register(BpfCmd.PROG_LOAD, new ProgLoadCommand(objects, ProgramVerifier.STRUCTURAL_ONLY,
+                        Clock::boottimeNanos, ProgTag.Algorithm.forKernelRelease(hostKernelRelease())))
+                .register(BpfCmd.OBJ_GET_INFO_BY_FD, new GetInfoCommand().with(ObjectKind.PROG, new ProgInfoWriter()))
+                .register(BpfCmd.PROG_GET_NEXT_ID, IdCommands.nextId(objects, ObjectKind.PROG))
+                .register(BpfCmd.PROG_GET_FD_BY_ID, IdCommands.fdById(objects, ObjectKind.PROG));
+    }
+
+    /** The running kernel's release (uname -r), or "" when /proc is not there. */
+    static String hostKernelRelease() {
+        try {
+            return Files.readString(Path.of("/proc/sys/kernel/osrelease")).trim();
+        } catch (IOException e) {
+            return "";
+        }
+    }
+}

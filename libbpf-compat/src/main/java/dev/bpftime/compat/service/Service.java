@@ -1,0 +1,252 @@
+package dev.bpftime.compat.service;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Memory;
+import dev.bpftime.compat.objects.ObjectTable;
+import dev.bpftime.compat.posix.Epoll;
+import dev.bpftime.compat.posix.Errno;
+import dev.bpftime.compat.posix.LibC;
+import dev.bpftime.compat.posix.ProcessMemory;
+import dev.bpftime.compat.posix.UnixSockets;
+import dev.bpftime.compat.syscall.Dispatcher;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The service's event loop: one thread owns the listening socket, the clients, the object table and
+ * the handles, so no command needs a lock. Each call is answered before the next is read; a call
+ * that needs time (a large verification) delays the others, which is acceptable for a control plane
+ * whose hot paths (map access from probes, buffer reads) never come here.
+ */
+public final class Service implements AutoCloseable {
+
+    private static final long LISTEN_TOKEN = -1;
+    private static final long HANGUP_TOKEN = -2;
+
+    private final int listenFd;
+    private final int euid;
+    private final ServiceLog log;
+    private final ObjectTable objects = new ObjectTable();
+    private final HandleTable handles;
+    private final Dispatcher dispatcher;
+    private final Map<Integer, Client> clients = new HashMap<>();
+    private final Epoll epoll = new Epoll(64);
+    private final Memory inbox = new Memory(Wire.REQUEST_HEADER + 65536 + 64);
+    private final int pageSize = (int) LibC.sysconf(LibC.SC_PAGESIZE);
+    private final long idleExitMs;
+    private volatile boolean stopping;
+
+    /** @param idleExitMs stop after this long without clients or objects; 0 never */
+    public Service(Path socket, ServiceLog log, long idleExitMs) {
+        this.log = log;
+        this.euid = LibC.geteuid();
+        this.idleExitMs = idleExitMs;
+        this.handles = new HandleTable(log);
+        this.dispatcher = BpfCommands.create(objects, log.debugEnabled() ? log::debug : null, log::bug);
+        this.listenFd = UnixSockets.listen(socket);
+        epoll.add(listenFd, LibC.EPOLLIN, LISTEN_TOKEN);
+        epoll.add(handles.hangupFd(), LibC.EPOLLIN, HANGUP_TOKEN);
+    }
+
+    public void stop() {
+        stopping = true;
+    }
+
+    /** Serves until stopped or idle for the idle time. */
+    public void run() {
+        long idleSince = System.currentTimeMillis();
+        while (!stopping) {
+            int timeout = idleExitMs > 0 ? 1000 : -1;
+            for (Epoll.Event e : epoll.await(timeout)) {
+                try {
+                    handle(e);
+                } catch (RuntimeException bug) {
+                    // Whatever it was, one event must not stop the service of every other client.
+                    log.bug("event " + e, bug);
+                    Client c = clients.get((int) e.data());
+                    if (c != null) {
+                        disconnect(c);
+                    }
+                }
+            }
+            if (!clients.isEmpty() || handles.size() > 0 || objects.count() > 0) {
+                idleSince = System.currentTimeMillis();
+            } else if (idleExitMs > 0 && System.currentTimeMillis() - idleSince >= idleExitMs) {
+                log.info("idle for " + idleExitMs / 1000 + " s with no clients and no objects: stopping");
+                return;
+            }
+        }
+    }
+
+    private void handle(Epoll.Event e) {
+        if (e.data() == LISTEN_TOKEN) {
+            acceptAll();
+        } else if (e.data() == HANGUP_TOKEN) {
+            handles.reapHangups();
+        } else {
+            Client c = clients.get((int) e.data());
+            if (c != null) {
+                serve(c, e.events());
+            }
+        }
+    }
+
+    private void acceptAll() {
+        int fd;
+        while ((fd = UnixSockets.accept(listenFd)) >= 0) {
+            UnixSockets.PeerCred peer;
+            try {
+                peer = UnixSockets.peer(fd);
+            } catch (LastErrorException e) {
+                LibC.closeQuietly(fd);
+                continue;
+            }
+            if (peer.uid() != euid) {
+                // The directory is 0700, so this takes a privileged peer or a bug; refuse either way.
+                log.warn("refused a connection from pid " + peer.pid() + " uid " + peer.uid() + ": not uid " + euid);
+                LibC.closeQuietly(fd);
+                continue;
+            }
+            Client c = new Client(fd, peer, handles);
+            clients.put(fd, c);
+            epoll.add(fd, LibC.EPOLLIN | LibC.EPOLLRDHUP, fd);
+            log.debug("client pid " + peer.pid() + " connected");
+        }
+    }
+
+    private void serve(Client c, int events) {
+        int n;
+        try {
+            n = UnixSockets.receive(c.fd, inbox);
+        } catch (LastErrorException e) {
+            n = 0;
+        }
+        if (n < 0) {
+            if ((events & (LibC.EPOLLHUP | LibC.EPOLLRDHUP | LibC.EPOLLERR)) != 0) {
+                disconnect(c);
+            }
+            return;
+        }
+        if (n == 0) {
+            disconnect(c);
+            return;
+        }
+        byte[] message = new byte[n];
+        inbox.read(0, message, 0, n);
+        Wire.Request request;
+        try {
+            request = Wire.parse(message, n);
+        } catch (IllegalArgumentException e) {
+            log.warn("pid " + c.peer.pid() + " sent a bad request: " + e.getMessage());
+            disconnect(c);
+            return;
+        }
+        // Close()s the app did before this call must count: kernel-like fd lifetime.
+        handles.reapHangups();
+        switch (request.kind()) {
+            case Wire.KIND_HELLO -> hello(c, request);
+            case Wire.KIND_BPF -> bpf(c, request);
+            default -> {
+                log.warn("pid " + c.peer.pid() + " sent request kind " + request.kind() + ": unknown");
+                disconnect(c);
+            }
+        }
+    }
+
+    /**
+     * Proves process_vm_readv works on the client before any command can have side effects: it sent
+     * the address of a cookie and the cookie itself. Under Yama ptrace_scope 1 the read fails with
+     * EPERM until the client declares us its ptracer, which the reply asks for once.
+     */
+    private void hello(Client c, Wire.Request request) {
+        int length = (int) Math.min(Math.max(request.args()[1], 0), 64);
+        byte[] seen = new byte[length];
+        int status = Wire.STATUS_DONE;
+        long result = 0;
+        try {
+            int n = ProcessMemory.read(c.peer.pid(), request.args()[0], seen, 0, length);
+            if (n != length || length != request.payload().length || !Arrays.equals(seen, request.payload())) {
+                log.warn("pid " + c.peer.pid() + ": its memory does not hold the cookie it sent (another pid "
+                        + "namespace, or not the connecting process)");
+                result = -Errno.EPERM;
+            } else {
+                c.greeted = true;
+            }
+        } catch (LastErrorException e) {
+            if (e.getErrorCode() == Errno.EPERM && (request.flags() & Wire.F_PTRACER_SET) == 0) {
+                status = Wire.STATUS_NEED_PTRACER;
+            } else {
+                log.warn("cannot read the memory of pid " + c.peer.pid() + " (errno " + e.getErrorCode()
+                        + "): its bpf() calls fail with EPERM; is ptrace restricted (Yama ptrace_scope 2 or 3)?");
+                result = -Errno.EPERM;
+            }
+        }
+        send(c, Wire.reply(status, result, false, 0, 0, List.of()), -1);
+    }
+
+    private void bpf(Client c, Wire.Request request) {
+        if (!c.greeted) {
+            log.warn("pid " + c.peer.pid() + " called bpf() before hello");
+            send(c, Wire.reply(Wire.STATUS_DONE, -Errno.EPERM, false, 0, 0, List.of()), -1);
+            return;
+        }
+        int cmd = (int) request.args()[0];
+        long size = request.args()[2] & 0xffffffffL;
+        Dispatcher.Result r = dispatcher.dispatch(cmd, size, request.payload(), pageSize, c.caller);
+        if (r.newFdFor() == null) {
+            send(c, Wire.reply(Wire.STATUS_DONE, r.value(), false, 0, 0, r.writebacks()), -1);
+            return;
+        }
+        HandleTable.Created created;
+        try {
+            created = handles.create(r.newFdFor());
+        } catch (IOException e) {
+            log.warn("cannot make a descriptor for pid " + c.peer.pid() + ": " + e.getMessage());
+            send(c, Wire.reply(Wire.STATUS_DONE, -Errno.EMFILE, false, 0, 0, r.writebacks()), -1);
+            return;
+        }
+        Handle h = created.handle();
+        send(c, Wire.reply(Wire.STATUS_DONE, 0, true, h.object().kind().wireCode(), h.object().id(),
+                r.writebacks()), created.appFd());
+        // In flight or delivered, the app's end lives on without our copy; if the client is gone, the
+        // kernel drops it with the message and the handle hangs up by itself.
+        LibC.closeQuietly(created.appFd());
+    }
+
+    private void send(Client c, byte[] reply, int fd) {
+        try {
+            UnixSockets.send(c.fd, reply, fd);
+        } catch (LastErrorException e) {
+            log.debug("reply to pid " + c.peer.pid() + " failed (errno " + e.getErrorCode() + "): dropping it");
+            disconnect(c);
+        }
+    }
+
+    private void disconnect(Client c) {
+        if (clients.remove(c.fd) != null) {
+            epoll.remove(c.fd);
+            LibC.closeQuietly(c.fd);
+            log.debug("client pid " + c.peer.pid() + " disconnected; objects " + objects.count() + ", handles "
+                    + handles.size());
+        }
+    }
+
+    /** Live objects, for tests and the idle rule. */
+    public int objectCount() {
+        return objects.count();
+    }
+
+    @Override
+    public void close() {
+        for (Client c : List.copyOf(clients.values())) {
+            disconnect(c);
+        }
+        handles.close();
+        epoll.close();
+        LibC.closeQuietly(listenFd);
+    }
+}

@@ -1,0 +1,81 @@
+package dev.bpftime.compat.service;
+
+import dev.bpftime.compat.attr.Attr;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.List;
+
+/**
+ * The messages between the shim and the service; the layouts are syscall-shim/src/main/c/shim_wire.h
+ * and docs/PROTOCOL.md explains them. Host byte order: both ends run on the same machine.
+ */
+public final class Wire {
+
+    public static final int MAGIC = 0x54465042;
+    public static final int VERSION = 1;
+    public static final int REQUEST_HEADER = 72;
+    public static final int REPLY_HEADER = 32;
+
+    public static final int KIND_HELLO = 1;
+    public static final int KIND_BPF = 2;
+
+    public static final int F_PTRACER_SET = 0x1;
+
+    public static final int STATUS_DONE = 0;
+    public static final int STATUS_NEED_PTRACER = 1;
+
+    public static final int R_FD = 0x1;
+
+    private Wire() {
+    }
+
+    /** One request: its header fields and payload (the attr bytes for KIND_BPF, the cookie for KIND_HELLO). */
+    public record Request(int kind, int pid, int tid, int flags, long[] args, byte[] payload) {
+    }
+
+    /** Parses one message; throws IllegalArgumentException naming what is wrong. */
+    public static Request parse(byte[] message, int length) {
+        if (length < REQUEST_HEADER) {
+            throw new IllegalArgumentException("request: actual " + length + " bytes vs expected at least "
+                    + REQUEST_HEADER);
+        }
+        ByteBuffer b = ByteBuffer.wrap(message, 0, length).order(ByteOrder.nativeOrder());
+        int magic = b.getInt(0);
+        int version = b.getShort(4) & 0xffff;
+        if (magic != MAGIC || version != VERSION) {
+            throw new IllegalArgumentException(String.format("request: actual magic 0x%08x version %d vs expected "
+                    + "0x%08x version %d", magic, version, MAGIC, VERSION));
+        }
+        int kind = b.getShort(6) & 0xffff;
+        int payloadLen = b.getInt(20);
+        if (payloadLen < 0 || payloadLen != length - REQUEST_HEADER) {
+            throw new IllegalArgumentException("request payload_len: actual " + Integer.toUnsignedString(payloadLen)
+                    + " vs expected " + (length - REQUEST_HEADER) + " (the bytes after the header)");
+        }
+        long[] args = new long[6];
+        for (int i = 0; i < 6; i++) {
+            args[i] = b.getLong(24 + 8 * i);
+        }
+        byte[] payload = new byte[payloadLen];
+        System.arraycopy(message, REQUEST_HEADER, payload, 0, payloadLen);
+        return new Request(kind, b.getInt(8), b.getInt(12), b.getInt(16), args, payload);
+    }
+
+    /** A reply; {@code objectKind}/{@code objectId} describe the fd that rides along when {@code withFd}. */
+    public static byte[] reply(int status, long result, boolean withFd, int objectKind, int objectId,
+            List<Attr.Writeback> writebacks) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteBuffer head = ByteBuffer.allocate(REPLY_HEADER).order(ByteOrder.nativeOrder());
+        head.putInt(MAGIC).putShort((short) VERSION).putShort((short) status).putLong(result)
+                .putInt(withFd ? R_FD : 0).putInt(objectKind).putInt(objectId).putInt(writebacks.size());
+        out.writeBytes(head.array());
+        for (Attr.Writeback w : writebacks) {
+            ByteBuffer rec = ByteBuffer.allocate(8).order(ByteOrder.nativeOrder());
+            rec.putInt(w.offset()).putInt(w.bytes().length);
+            out.writeBytes(rec.array());
+            out.writeBytes(w.bytes());
+        }
+        return out.toByteArray();
+    }
+}

@@ -1,0 +1,65 @@
+/* Internal interfaces between the shim's files. Nothing here is exported from the library. */
+#ifndef BPFTIME_SHIM_H
+#define BPFTIME_SHIM_H
+
+#include <limits.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define SHIM_EXPORT __attribute__((visibility("default")))
+
+/* shim_interpose.c: the next syscall() in the lookup order (libc's), for everything not ours. */
+long shim_real_syscall(long number, long a0, long a1, long a2, long a3, long a4, long a5);
+
+/* shim_forward.c: one bpf(2) call answered by the service; the return value as the kernel's
+ * (a value, or -1 with errno set). */
+long shim_bpf(long cmd, unsigned long attr, unsigned long size);
+
+/* shim_runtime_dir.c: the per-user runtime directory, created 0700 and checked to be ours.
+ * Returns 0 and fills out (PATH_MAX bytes), or -errno. */
+int shim_runtime_dir(char *out);
+
+/* shim_log.c: one line appended to <runtime dir>/shim.log; never to the app's stdout/stderr.
+ * Keeps errno. */
+void shim_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* shim_connect.c: a connected, hello'd socket to the service of this user, started if absent.
+ * Caller holds the forwarding lock. Returns the fd or -errno (the errno to give the app). */
+struct shim_conn {
+	int fd;          /* -1 when not connected */
+	dev_t dev;       /* identity of our socket, to notice the app closing or reusing the number */
+	ino_t ino;
+	pid_t owner;     /* process that made the connection: a forked child must make its own */
+	pid_t service;   /* service pid from SO_PEERCRED, for PR_SET_PTRACER */
+};
+int shim_conn_get(struct shim_conn *conn);
+/* Forgets the connection after an I/O failure; closes the fd only if it is still ours. */
+void shim_conn_drop(struct shim_conn *conn);
+/* Called in the child after fork: the inherited socket belongs to the parent's conversation. */
+void shim_conn_forget_inherited(struct shim_conn *conn);
+
+/* shim_exchange.c: one request and its reply on a connected socket. */
+struct wire_request;
+struct shim_reply {
+	unsigned char buf[65536 + 512];
+	size_t len;
+	int fd; /* received descriptor or -1 */
+	int fd_truncated;
+};
+/* 0 when the whole request was sent (the service will act on it), else -errno and nothing was sent. */
+int shim_send_request(int sock, const struct wire_request *req, const void *payload, size_t len);
+int shim_receive_reply(int sock, struct shim_reply *reply);
+
+/* shim_spawn.c: starts `<bpftime home>/bin/bpftime service` detached (double fork, setsid).
+ * Returns 0 when the start was launched (service_pid set, or 0 if it died before exec), or -errno. */
+int shim_spawn_service(const char *runtime_dir, pid_t *service_pid);
+
+/* shim_fdtable.c: which descriptors are emulated objects, keyed by socket inode so that dup,
+ * fork and fd reuse need no tracking. The seam for the later mmap/ioctl/epoll interposition. */
+void shim_fdtable_add(int fd, uint32_t kind, uint32_t id);
+int shim_fdtable_lookup(int fd, uint32_t *kind, uint32_t *id);
+
+/* Milliseconds from an environment variable, else the default. */
+long shim_env_ms(const char *name, long fallback);
+
+#endif

@@ -1,0 +1,76 @@
+/*
+ * Which descriptors are emulated BPF objects. An object fd is one end of a socketpair whose other
+ * end the service holds, so the table is keyed by the socket's inode, not by the fd number: dup,
+ * dup2, fork and fd reuse then need no bookkeeping here (a copy has the same inode, a reused
+ * number has another). The later interposition of mmap, ioctl and epoll on our fds asks this table
+ * (docs/PROTOCOL.md, "Seams").
+ *
+ * Sockfs inode numbers come from a counter (get_next_ino), so a stale entry of a closed object
+ * cannot name a new socket until that counter wraps.
+ */
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include "shim.h"
+
+struct entry {
+	ino_t ino;
+	uint32_t kind;
+	uint32_t id;
+};
+
+static pthread_mutex_t table_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct entry *entries;
+static size_t count, capacity;
+
+static int socket_inode(int fd, ino_t *ino)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) != 0 || !S_ISSOCK(st.st_mode))
+		return -1;
+	*ino = st.st_ino;
+	return 0;
+}
+
+void shim_fdtable_add(int fd, uint32_t kind, uint32_t id)
+{
+	ino_t ino;
+
+	if (socket_inode(fd, &ino) != 0)
+		return;
+	pthread_mutex_lock(&table_lock);
+	if (count == capacity) {
+		size_t grown = capacity ? capacity * 2 : 64;
+		struct entry *bigger = realloc(entries, grown * sizeof(*bigger));
+		if (!bigger)
+			goto out; /* only the seam loses this entry; the fd itself works */
+		entries = bigger;
+		capacity = grown;
+	}
+	entries[count++] = (struct entry){ .ino = ino, .kind = kind, .id = id };
+out:
+	pthread_mutex_unlock(&table_lock);
+}
+
+int shim_fdtable_lookup(int fd, uint32_t *kind, uint32_t *id)
+{
+	int found = 0;
+	ino_t ino;
+
+	if (socket_inode(fd, &ino) != 0)
+		return 0;
+	pthread_mutex_lock(&table_lock);
+	for (size_t i = count; i-- > 0;) {
+		if (entries[i].ino == ino) {
+			*kind = entries[i].kind;
+			*id = entries[i].id;
+			found = 1;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&table_lock);
+	return found;
+}

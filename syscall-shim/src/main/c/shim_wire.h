@@ -1,0 +1,76 @@
+/*
+ * The wire protocol between libbpftime-syscall.so and the bpftime service; docs/PROTOCOL.md
+ * explains every field and the reasons. The Java side (dev.bpftime.compat.service.Wire) mirrors
+ * these layouts. Messages travel on a SOCK_SEQPACKET unix socket, one request and one reply at a
+ * time per connection, in the host's byte order (both ends run on the same host).
+ */
+#ifndef BPFTIME_SHIM_WIRE_H
+#define BPFTIME_SHIM_WIRE_H
+
+#include <stdint.h>
+
+#define WIRE_MAGIC 0x54465042u /* "BPFT" in little-endian byte order */
+#define WIRE_VERSION 1
+
+/* Upper bound of one message: a header plus at most one page of attr bytes (64 KiB pages exist). */
+#define WIRE_MAX_MESSAGE (64 * 1024 + 256)
+
+enum wire_kind {
+	/* First message of a connection: proves the service can read this process's memory. */
+	WIRE_HELLO = 1,
+	/* One bpf(2) call: args = {cmd, attr address, size}; payload = the attr bytes the shim read. */
+	WIRE_BPF = 2,
+};
+
+/* Request flags. */
+#define WIRE_F_PTRACER_SET 0x1u /* prctl(PR_SET_PTRACER, service pid) was done for this process */
+
+struct wire_request {
+	uint32_t magic;
+	uint16_t version;
+	uint16_t kind;
+	uint32_t pid; /* getpid() of the caller, for the log; the service trusts SO_PEERCRED */
+	uint32_t tid;
+	uint32_t flags;
+	uint32_t payload_len; /* bytes following this header */
+	uint64_t args[6];
+} __attribute__((packed));
+
+enum wire_status {
+	WIRE_DONE = 0,         /* result is the call's return value or -errno */
+	WIRE_NEED_PTRACER = 1, /* HELLO only: call prctl(PR_SET_PTRACER, service pid) and say hello again */
+};
+
+/* Reply flags. */
+#define WIRE_R_FD 0x1u /* one file descriptor rides along (SCM_RIGHTS); it is the return value */
+
+struct wire_reply {
+	uint32_t magic;
+	uint16_t version;
+	uint16_t status;
+	int64_t result;
+	uint32_t flags;
+	uint32_t object_kind; /* enum wire_object_kind of the attached fd, else 0 */
+	uint32_t object_id;
+	uint32_t writeback_count; /* struct wire_writeback records follow, each with its bytes */
+} __attribute__((packed));
+
+/* Bytes of the caller's attr the service changed (output fields), to copy back before returning. */
+struct wire_writeback {
+	uint32_t offset;
+	uint32_t len;
+} __attribute__((packed));
+
+enum wire_object_kind {
+	WIRE_OBJ_NONE = 0,
+	WIRE_OBJ_MAP = 1,
+	WIRE_OBJ_PROG = 2,
+	WIRE_OBJ_BTF = 3,
+	WIRE_OBJ_LINK = 4,
+};
+
+_Static_assert(sizeof(struct wire_request) == 72, "wire_request layout");
+_Static_assert(sizeof(struct wire_reply) == 32, "wire_reply layout");
+_Static_assert(sizeof(struct wire_writeback) == 8, "wire_writeback layout");
+
+#endif

@@ -1,0 +1,57 @@
+/*
+ * bpf_cases GROUP: runs one group of bpf() cases and exits 1 when any observation differs from the
+ * kernel's expected behaviour (the details on stderr), 0 otherwise.
+ *   attr  the size rules (E2BIG, EFAULT, EINVAL for unknown commands and unused fields)
+ *   load  BPF_PROG_LOAD checks and errnos, fd numbers
+ *   log   verifier log rules: log_level/log_size/log_buf, log_true_size, ENOSPC
+ *   info  BPF_OBJ_GET_INFO_BY_FD for programs
+ *   ids   BPF_PROG_GET_NEXT_ID, BPF_PROG_GET_FD_BY_ID
+ *   life  descriptor lifetime: close, dup, fork, exec, SCM_RIGHTS, a killed owner, two processes
+ *   one   loads one program and prints the outcome, no expectation (for the service start tests)
+ *   count prints how many programs BPF_PROG_GET_NEXT_ID walks through, no expectation
+ *   fuzz N SEED  N random calls: each gets a value or an errno, no descriptor stays open
+ */
+#include "bpf_case.h"
+
+int main(int argc, char **argv)
+{
+	/* One line per case even if a later case crashes; the harness reads it all. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc < 2) {
+		fprintf(stderr, "usage: %s attr|load|log|info|ids|life|one|count|fuzz\n", argv[0]);
+		return 2;
+	}
+	if (!strcmp(argv[1], "attr"))
+		cases_attr();
+	else if (!strcmp(argv[1], "load"))
+		cases_load();
+	else if (!strcmp(argv[1], "log"))
+		cases_log();
+	else if (!strcmp(argv[1], "info"))
+		cases_info();
+	else if (!strcmp(argv[1], "ids"))
+		cases_ids();
+	else if (!strcmp(argv[1], "one")) {
+		char buf[64];
+		long fd = load_prog(prog_ret0, 2, "one", NULL);
+		observe("one.load", "%s", outcome(fd, errno, buf, sizeof(buf)));
+	} else if (!strcmp(argv[1], "fuzz")) {
+		cases_fuzz(argc > 2 ? atol(argv[2]) : 10000, argc > 3 ? strtoull(argv[3], NULL, 0) : 1);
+	} else if (!strcmp(argv[1], "count")) {
+		union bpf_attr attr;
+		long n = 0;
+
+		memset(&attr, 0, sizeof(attr));
+		while (sys_bpf(BPF_PROG_GET_NEXT_ID, &attr, sizeof(attr)) == 0) {
+			attr.start_id = attr.next_id;
+			n++;
+		}
+		observe("count.progs", "%ld (walk ended with %s)", n, errno_name(errno));
+	} else if (!strcmp(argv[1], "life") || !strncmp(argv[1], "life-", 5))
+		cases_life(argc, argv);
+	else {
+		fprintf(stderr, "unknown group %s\n", argv[1]);
+		return 2;
+	}
+	return case_failures ? 1 : 0;
+}
