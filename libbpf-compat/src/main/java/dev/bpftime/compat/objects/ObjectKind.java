@@ -5,7 +5,9 @@ public enum ObjectKind {
     MAP(1),
     PROG(2),
     BTF(3),
-    LINK(4);
+    LINK(4),
+    /** A perf event of perf_event_open (not a BPF object in the kernel; its own id space here for PERF_EVENT_IOC_ID). */
+    PERF_EVENT(5);
 
     private final int wireCode;
 

@@ -13,10 +13,12 @@ public final class Errno {
     public static final int ENOMEM = 12;
     public static final int EACCES = 13;
     public static final int EFAULT = 14;
+    public static final int ENODEV = 19;
     public static final int EBUSY = 16;
     public static final int EEXIST = 17;
     public static final int EINVAL = 22;
     public static final int EMFILE = 24;
+    public static final int ENOTTY = 25;
     public static final int ENOSPC = 28;
     public static final int ERANGE = 34;
     public static final int ENOSYS = 38;
@@ -47,6 +49,8 @@ public final class Errno {
             case EEXIST -> "EEXIST";
             case EINVAL -> "EINVAL";
             case EMFILE -> "EMFILE";
+            case ENOTTY -> "ENOTTY";
+            case ENODEV -> "ENODEV";
             case ENOSPC -> "ENOSPC";
             case ERANGE -> "ERANGE";
             case ENOSYS -> "ENOSYS";

@@ -1,6 +1,10 @@
 package dev.bpftime.compat.service;
 
 import dev.bpftime.compat.attr.BpfCmd;
+import dev.bpftime.compat.link.AttachRegistry;
+import dev.bpftime.compat.link.InMemoryAttachRegistry;
+import dev.bpftime.compat.link.LinkCommands;
+import dev.bpftime.compat.link.LinkInfoWriter;
 import dev.bpftime.compat.objects.IdCommands;
 import dev.bpftime.compat.objects.ObjectKind;
 import dev.bpftime.compat.objects.ObjectTable;
@@ -25,12 +29,19 @@ public final class BpfCommands {
 
     public static Dispatcher create(ObjectTable objects, Consumer<String> refusalLog,
             BiConsumer<String, RuntimeException> bugLog) {
-        return new Dispatcher(refusalLog, bugLog)
+        return create(objects, new InMemoryAttachRegistry(), refusalLog, bugLog);
+    }
+
+    public static Dispatcher create(ObjectTable objects, AttachRegistry attachments, Consumer<String> refusalLog,
+            BiConsumer<String, RuntimeException> bugLog) {
+        Dispatcher d = new Dispatcher(refusalLog, bugLog)
                 .register(BpfCmd.PROG_LOAD, new ProgLoadCommand(objects, ProgramVerifier.STRUCTURAL_ONLY,
                         Clock::boottimeNanos, ProgTag.Algorithm.forKernelRelease(hostKernelRelease())))
-                .register(BpfCmd.OBJ_GET_INFO_BY_FD, new GetInfoCommand().with(ObjectKind.PROG, new ProgInfoWriter()))
+                .register(BpfCmd.OBJ_GET_INFO_BY_FD, new GetInfoCommand().with(ObjectKind.PROG, new ProgInfoWriter())
+                        .with(ObjectKind.LINK, new LinkInfoWriter()))
                 .register(BpfCmd.PROG_GET_NEXT_ID, IdCommands.nextId(objects, ObjectKind.PROG))
                 .register(BpfCmd.PROG_GET_FD_BY_ID, IdCommands.fdById(objects, ObjectKind.PROG));
+        return LinkCommands.register(d, objects, attachments);
     }
 
     /** The running kernel's release (uname -r), or "" when /proc is not there. */

@@ -2,6 +2,8 @@ package dev.bpftime.compat.service;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
+import dev.bpftime.compat.link.AttachRegistry;
+import dev.bpftime.compat.link.InMemoryAttachRegistry;
 import dev.bpftime.compat.objects.ObjectTable;
 import dev.bpftime.compat.posix.Epoll;
 import dev.bpftime.compat.posix.Errno;
@@ -39,6 +41,7 @@ public final class Service implements AutoCloseable {
     private final int pageSize = (int) LibC.sysconf(LibC.SC_PAGESIZE);
     private final long idleExitMs;
     private volatile boolean stopping;
+    private final PerfRequests perf;
 
     /** @param idleExitMs stop after this long without clients or objects; 0 never */
     public Service(Path socket, ServiceLog log, long idleExitMs) {
@@ -46,7 +49,9 @@ public final class Service implements AutoCloseable {
         this.euid = LibC.geteuid();
         this.idleExitMs = idleExitMs;
         this.handles = new HandleTable(log);
-        this.dispatcher = BpfCommands.create(objects, log.debugEnabled() ? log::debug : null, log::bug);
+        AttachRegistry attachments = new InMemoryAttachRegistry();
+        this.dispatcher = BpfCommands.create(objects, attachments, log.debugEnabled() ? log::debug : null, log::bug);
+        this.perf = new PerfRequests(objects, attachments, socket.toAbsolutePath().getParent(), log);
         this.listenFd = UnixSockets.listen(socket);
         epoll.add(listenFd, LibC.EPOLLIN, LISTEN_TOKEN);
         epoll.add(handles.hangupFd(), LibC.EPOLLIN, HANGUP_TOKEN);
@@ -150,6 +155,7 @@ public final class Service implements AutoCloseable {
         switch (request.kind()) {
             case Wire.KIND_HELLO -> hello(c, request);
             case Wire.KIND_BPF -> bpf(c, request);
+            case Wire.KIND_FILES, Wire.KIND_PERF_OPEN, Wire.KIND_PERF_IOCTL -> perfOrFiles(c, request);
             default -> {
                 log.warn("pid " + c.peer.pid() + " sent request kind " + request.kind() + ": unknown");
                 disconnect(c);
@@ -214,6 +220,32 @@ public final class Service implements AutoCloseable {
                 r.writebacks()), created.appFd());
         // In flight or delivered, the app's end lives on without our copy; if the client is gone, the
         // kernel drops it with the message and the handle hangs up by itself.
+        LibC.closeQuietly(created.appFd());
+    }
+
+    /** perf_event_open, its ioctls and the emulated files (PerfRequests). */
+    private void perfOrFiles(Client c, Wire.Request request) {
+        if (!c.greeted) {
+            log.warn("pid " + c.peer.pid() + " sent request kind " + request.kind() + " before hello");
+            send(c, Wire.reply(Wire.STATUS_DONE, -Errno.EPERM, false, 0, 0, List.of()), -1);
+            return;
+        }
+        PerfRequests.Answer a = perf.answer(request, c.caller);
+        if (a.newFdFor() == null) {
+            send(c, Wire.reply(a.status(), a.value(), false, 0, 0, a.writebacks()), -1);
+            return;
+        }
+        HandleTable.Created created;
+        try {
+            created = handles.create(a.newFdFor());
+        } catch (IOException e) {
+            log.warn("cannot make a descriptor for pid " + c.peer.pid() + ": " + e.getMessage());
+            send(c, Wire.reply(Wire.STATUS_DONE, -Errno.EMFILE, false, 0, 0, List.of()), -1);
+            return;
+        }
+        Handle h = created.handle();
+        send(c, Wire.reply(Wire.STATUS_DONE, 0, true, h.object().kind().wireCode(), h.object().id(), List.of()),
+                created.appFd());
         LibC.closeQuietly(created.appFd());
     }
 

@@ -19,11 +19,19 @@ public final class Wire {
 
     public static final int KIND_HELLO = 1;
     public static final int KIND_BPF = 2;
+    /** Make sure the emulated files exist: no args, no payload; result 0 or -errno. */
+    public static final int KIND_FILES = 3;
+    /** perf_event_open: args = {attr address, pid, cpu, group_fd, flags}; payload = the attr bytes readable. */
+    public static final int KIND_PERF_OPEN = 4;
+    /** ioctl on an emulated perf event fd: args = {fd, request, arg}. */
+    public static final int KIND_PERF_IOCTL = 5;
 
     public static final int F_PTRACER_SET = 0x1;
 
     public static final int STATUS_DONE = 0;
     public static final int STATUS_NEED_PTRACER = 1;
+    /** KIND_PERF_OPEN only: not an event of ours; the shim makes the real syscall. */
+    public static final int STATUS_PASS = 2;
 
     public static final int R_FD = 0x1;
 
