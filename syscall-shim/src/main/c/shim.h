@@ -15,6 +15,16 @@ long shim_real_syscall(long number, long a0, long a1, long a2, long a3, long a4,
  * (a value, or -1 with errno set). */
 long shim_bpf(long cmd, unsigned long attr, unsigned long size);
 
+/* shim_forward.c: one request of another kind (WIRE_FILES, WIRE_PERF_OPEN, WIRE_PERF_IOCTL). Sends
+ * args and, when copy_from is not 0, the bytes readable there (at most a page); applies write-backs
+ * at writeback_to. Returns as a syscall: the value or received fd, or -1 with errno set. When passed is
+ * not NULL a WIRE_PASS answer sets *passed and returns 0. */
+long shim_call(uint16_t kind, const uint64_t args[6], unsigned long copy_from, unsigned long writeback_to,
+	       int *passed);
+
+/* shim_perf.c: perf_event_open(2) as the service answers it (or the kernel, for events not ours). */
+long shim_perf_event_open(unsigned long attr, long pid, long cpu, long group_fd, unsigned long flags);
+
 /* shim_runtime_dir.c: the per-user runtime directory, created 0700 and checked to be ours.
  * Returns 0 and fills out (PATH_MAX bytes), or -errno. */
 int shim_runtime_dir(char *out);

@@ -104,8 +104,9 @@ static int apply_writebacks(unsigned long attr, const struct wire_reply *head)
 	return 0;
 }
 
-/* The reply's meaning for the app: a value, a received fd, or -errno. */
-static long interpret(unsigned long attr)
+/* The reply's meaning for the app: a value, a received fd, or -errno; *passed set for WIRE_PASS when
+ * the caller accepts it (passed not NULL). */
+static long interpret(unsigned long attr, int *passed)
 {
 	struct wire_reply head;
 	int err;
@@ -115,6 +116,11 @@ static long interpret(unsigned long attr)
 		goto protocol_error;
 	}
 	memcpy(&head, reply.buf, sizeof(head));
+	if (passed && head.magic == WIRE_MAGIC && head.version == WIRE_VERSION && head.status == WIRE_PASS &&
+	    reply.fd < 0) {
+		*passed = 1;
+		return 0;
+	}
 	if (head.magic != WIRE_MAGIC || head.version != WIRE_VERSION || head.status != WIRE_DONE) {
 		shim_log("bad reply header: magic %#x version %u status %u", head.magic, head.version, head.status);
 		goto protocol_error;
@@ -150,6 +156,8 @@ protocol_error:
 	return -EPERM;
 }
 
+static long exchange_locked(struct wire_request *req, size_t got, unsigned long attr, int *passed);
+
 static long forward_locked(long cmd, unsigned long attr, unsigned long size)
 {
 	long page = sysconf(_SC_PAGESIZE);
@@ -161,13 +169,21 @@ static long forward_locked(long cmd, unsigned long attr, unsigned long size)
 		/* cmd is an int in the kernel's bpf(int cmd, union bpf_attr *attr, unsigned int size) */
 		.args = { (uint64_t)(int)cmd, attr, (uint32_t)size },
 	};
+
+	return exchange_locked(&req, got, attr, NULL);
+}
+
+/* Sends req with got bytes of attr_copy, waits for the reply and interprets it against attr. */
+static long exchange_locked(struct wire_request *req, size_t got, unsigned long attr, int *passed)
+{
+	long cmd = req->kind == WIRE_BPF ? (long)req->args[0] : -(long)req->kind;
 	int attempt, sock, err;
 
 	for (attempt = 0; attempt < 2; attempt++) {
 		sock = shim_conn_get(&conn);
 		if (sock < 0)
 			return sock;
-		err = shim_send_request(sock, &req, attr_copy, got);
+		err = shim_send_request(sock, req, attr_copy, got);
 		if (err == 0)
 			break;
 		/* Not delivered, so not acted on: safe to reconnect (the service may have been restarted) and
@@ -184,7 +200,7 @@ static long forward_locked(long cmd, unsigned long attr, unsigned long size)
 		shim_conn_drop(&conn);
 		return -EPERM;
 	}
-	return interpret(attr);
+	return interpret(attr, passed);
 }
 
 long shim_bpf(long cmd, unsigned long attr, unsigned long size)
@@ -194,6 +210,32 @@ long shim_bpf(long cmd, unsigned long attr, unsigned long size)
 
 	pthread_mutex_lock(&lock);
 	r = forward_locked(cmd, attr, size);
+	pthread_mutex_unlock(&lock);
+	if (r < 0) {
+		errno = (int)-r;
+		return -1;
+	}
+	errno = saved;
+	return r;
+}
+
+long shim_call(uint16_t kind, const uint64_t args[6], unsigned long copy_from, unsigned long writeback_to,
+	       int *passed)
+{
+	int saved = errno;
+	long page = sysconf(_SC_PAGESIZE);
+	struct wire_request req = {
+		.magic = WIRE_MAGIC, .version = WIRE_VERSION, .kind = kind,
+		.pid = (uint32_t)getpid(), .tid = (uint32_t)gettid(),
+	};
+	long r;
+
+	memcpy(req.args, args, sizeof(req.args));
+	if (passed)
+		*passed = 0;
+	pthread_mutex_lock(&lock);
+	req.payload_len = copy_from ? (uint32_t)copy_in(attr_copy, copy_from, (size_t)page, page) : 0;
+	r = exchange_locked(&req, req.payload_len, writeback_to, passed);
 	pthread_mutex_unlock(&lock);
 	if (r < 0) {
 		errno = (int)-r;

@@ -50,5 +50,7 @@ SHIM_EXPORT long syscall(long number, ...)
 
 	if (number == SYS_bpf)
 		return shim_bpf(a[0], (unsigned long)a[1], (unsigned long)a[2]);
+	if (number == SYS_perf_event_open)
+		return shim_perf_event_open((unsigned long)a[0], a[1], a[2], a[3], (unsigned long)a[4]);
 	return shim_real_syscall(number, a[0], a[1], a[2], a[3], a[4], a[5]);
 }

@@ -20,6 +20,12 @@ enum wire_kind {
 	WIRE_HELLO = 1,
 	/* One bpf(2) call: args = {cmd, attr address, size}; payload = the attr bytes the shim read. */
 	WIRE_BPF = 2,
+	/* Make sure the emulated files exist (docs/PROTOCOL.md, "Emulated files"): no args, no payload. */
+	WIRE_FILES = 3,
+	/* perf_event_open: args = {attr address, pid, cpu, group_fd, flags}; payload = the attr bytes read. */
+	WIRE_PERF_OPEN = 4,
+	/* ioctl on an emulated perf event fd: args = {fd, request, arg}; no payload. */
+	WIRE_PERF_IOCTL = 5,
 };
 
 /* Request flags. */
@@ -39,6 +45,7 @@ struct wire_request {
 enum wire_status {
 	WIRE_DONE = 0,         /* result is the call's return value or -errno */
 	WIRE_NEED_PTRACER = 1, /* HELLO only: call prctl(PR_SET_PTRACER, service pid) and say hello again */
+	WIRE_PASS = 2,         /* PERF_OPEN only: not an event of ours, make the real syscall */
 };
 
 /* Reply flags. */
@@ -67,6 +74,7 @@ enum wire_object_kind {
 	WIRE_OBJ_PROG = 2,
 	WIRE_OBJ_BTF = 3,
 	WIRE_OBJ_LINK = 4,
+	WIRE_OBJ_PERF_EVENT = 5,
 };
 
 _Static_assert(sizeof(struct wire_request) == 72, "wire_request layout");

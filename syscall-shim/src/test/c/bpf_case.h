@@ -60,6 +60,9 @@ int cases_info(void);
 int cases_ids(void);
 int cases_life(int argc, char **argv);
 int cases_fuzz(long calls, uint64_t seed);
+/* shim: also the cases only the emulation can pass on this host (no kprobe PMU, no debugfs here). */
+int cases_tracefs(int shim);
+int cases_attach(int shim);
 
 /* Whether fd is open; how many descriptors above n are open (the shim's own socket excluded). */
 int fcntl_is_open(int fd);

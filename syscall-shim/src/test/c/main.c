@@ -10,6 +10,8 @@
  *   one   loads one program and prints the outcome, no expectation (for the service start tests)
  *   count prints how many programs BPF_PROG_GET_NEXT_ID walks through, no expectation
  *   fuzz N SEED  N random calls: each gets a value or an errno, no descriptor stays open
+ *   tracefs, tracefs-shim  the emulated tracefs and PMU files read by every means
+ *   attach, attach-shim    perf_event_open, its ioctls and links as libbpf's attach functions use them
  */
 #include "bpf_case.h"
 
@@ -31,6 +33,10 @@ int main(int argc, char **argv)
 		cases_info();
 	else if (!strcmp(argv[1], "ids"))
 		cases_ids();
+	else if (!strcmp(argv[1], "tracefs") || !strcmp(argv[1], "tracefs-shim"))
+		cases_tracefs(argv[1][7] == '-');
+	else if (!strcmp(argv[1], "attach") || !strcmp(argv[1], "attach-shim"))
+		cases_attach(argv[1][6] == '-');
 	else if (!strcmp(argv[1], "one")) {
 		char buf[64];
 		long fd = load_prog(prog_ret0, 2, "one", NULL);

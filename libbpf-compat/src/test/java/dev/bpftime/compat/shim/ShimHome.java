@@ -51,7 +51,10 @@ public final class ShimHome implements AutoCloseable {
         }
         StringBuilder classpath = new StringBuilder();
         int n = 0;
-        for (Class<?> anchor : List.of(ServiceMain.class, Instruction.class, Native.class)) {
+        for (Class<?> anchor : List.of(ServiceMain.class, Instruction.class, Native.class,
+                org.apache.commons.compress.archivers.tar.TarArchiveInputStream.class, org.tukaani.xz.XZInputStream.class,
+                org.apache.commons.io.IOUtils.class, org.apache.commons.lang3.StringUtils.class,
+                org.apache.commons.codec.binary.Hex.class)) {
             Path from = codeOf(anchor);
             Path to = lib.resolve("cp" + n++ + (Files.isDirectory(from) ? "" : ".jar"));
             copyTree(from, to);

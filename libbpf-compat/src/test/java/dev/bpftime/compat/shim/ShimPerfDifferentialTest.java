@@ -1,0 +1,95 @@
+package dev.bpftime.compat.shim;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The emulated tracefs/PMU files and perf_event_open with its ioctls and links (C groups tracefs and
+ * attach of syscall-shim/src/test/c): under the shim, against the kernel as root (the transcripts must
+ * be equal; the cases print nothing that differs by design, such as tracepoint ids), and as nobody, who
+ * can read no tracefs and use no kernel BPF. The "-shim" groups hold what only the emulation offers on
+ * this host (the kprobe PMU, tracefs under /sys/kernel/debug, mmap of a format file).
+ */
+class ShimPerfDifferentialTest {
+
+    @TempDir
+    static Path temp;
+
+    private static ShimHome home;
+    private static Path rootRun;
+    private static Path nobodyRun;
+    private static final Map<String, Run.Result> SHIM = new HashMap<>();
+
+    @BeforeAll
+    static void setUp() throws IOException, InterruptedException {
+        home = new ShimHome(temp);
+        rootRun = home.newRuntimeDir("perf-as-" + Run.uid());
+        nobodyRun = home.newRuntimeDir("perf-as-nobody");
+    }
+
+    @AfterAll
+    static void tearDown() {
+        if (home != null) {
+            home.close();
+        }
+    }
+
+    private static Run.Result shim(String group) throws IOException, InterruptedException {
+        Run.Result r = SHIM.get(group);
+        if (r == null) {
+            r = Run.run(temp, home.env(rootRun), false, home.program("bpf_cases").toString(), group);
+            SHIM.put(group, r);
+        }
+        return r;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"tracefs", "tracefs-shim", "attach", "attach-shim"})
+    void shimMeetsTheKernelsContract(String group) throws Exception {
+        Run.Result r = shim(group);
+        assertEquals(0, r.code(), r.describe());
+        assertEquals("", r.err(), "the shim must print nothing of its own:\n" + r.describe());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"tracefs", "attach"})
+    void shimAnswersAsTheKernel(String group) throws Exception {
+        assumeTrue(Run.isRoot(), "the kernel oracle needs root (tracefs and perf_event_open of tracepoints)");
+        assumeTrue(Files.isReadable(Path.of("/sys/kernel/tracing/events/syscalls/sys_enter_openat/id")),
+                "the kernel oracle needs tracefs mounted at /sys/kernel/tracing");
+        Run.Result kernel = Run.run(temp, Map.of(), false, home.program("bpf_cases").toString(), "one");
+        assumeTrue(kernel.out().contains("one.load: ok"), "kernel BPF is not usable here: " + kernel.out().trim());
+        kernel = Run.run(temp, Map.of(), false, home.program("bpf_cases").toString(), group);
+        assertEquals(0, kernel.code(), "the C case's expectations do not hold on this kernel:\n" + kernel.describe());
+        List<String> expected = kernel.lines();
+        assertEquals(String.join("\n", expected), String.join("\n", shim(group).lines()),
+                "transcript under the shim vs the kernel's for group " + group);
+        System.out.println("differential " + group + ": " + expected.size() + " observations equal to the kernel's");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"tracefs", "tracefs-shim", "attach", "attach-shim"})
+    void shimWorksForAnUnprivilegedUserWithoutTracefs(String group) throws Exception {
+        Run.assumeNobodyAvailable();
+        Run.Result direct = Run.run(temp, Map.of(), true, "cat", "/sys/kernel/tracing/events/syscalls/sys_enter_openat/id");
+        assertEquals(1, direct.code() == 0 ? 0 : 1, "nobody must not read the real tracefs for this test to mean "
+                + "anything:\n" + direct.describe());
+        Run.Result nobody = Run.run(temp, home.env(nobodyRun), true, home.program("bpf_cases").toString(), group);
+        assertEquals(0, nobody.code(), nobody.describe());
+        assertEquals("", nobody.err(), nobody.describe());
+        assertEquals(String.join("\n", shim(group).lines()), String.join("\n", nobody.lines()),
+                "transcript as nobody vs as " + Run.uid());
+    }
+}
