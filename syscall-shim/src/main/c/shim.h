@@ -19,7 +19,7 @@ long shim_bpf(long cmd, unsigned long attr, unsigned long size);
  * args and, when copy_from is not 0, the bytes readable there (at most a page); applies write-backs
  * at writeback_to. Returns as a syscall: the value or received fd, or -1 with errno set. When passed is
  * not NULL a WIRE_PASS answer sets *passed and returns 0. */
-long shim_call(uint16_t kind, const uint64_t args[6], unsigned long copy_from, unsigned long writeback_to,
+long shim_forward_kind(uint16_t kind, const uint64_t args[6], unsigned long copy_from, unsigned long writeback_to,
 	       int *passed);
 
 /* shim_perf.c: perf_event_open(2) as the service answers it (or the kernel, for events not ours). */

@@ -55,7 +55,7 @@ static void ensure_tree(void)
 	if (__atomic_load_n(&tree_asked_by, __ATOMIC_ACQUIRE) == me)
 		return;
 	/* A failure leaves the paths redirected into a tree that may be missing: ENOENT, as without tracefs. */
-	if (shim_call(WIRE_FILES, args, 0, 0, NULL) != 0)
+	if (shim_forward_kind(WIRE_FILES, args, 0, 0, NULL) != 0)
 		shim_log("the service did not provide the emulated files: %s", strerror(errno));
 	__atomic_store_n(&tree_asked_by, me, __ATOMIC_RELEASE);
 }

@@ -219,7 +219,7 @@ long shim_bpf(long cmd, unsigned long attr, unsigned long size)
 	return r;
 }
 
-long shim_call(uint16_t kind, const uint64_t args[6], unsigned long copy_from, unsigned long writeback_to,
+long shim_forward_kind(uint16_t kind, const uint64_t args[6], unsigned long copy_from, unsigned long writeback_to,
 	       int *passed)
 {
 	int saved = errno;

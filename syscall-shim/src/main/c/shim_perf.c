@@ -26,7 +26,7 @@ long shim_perf_event_open(unsigned long attr, long pid, long cpu, long group_fd,
 	/* pid, cpu and group_fd are ints in the kernel's perf_event_open. */
 	uint64_t args[6] = { attr, (uint64_t)(int)pid, (uint64_t)(int)cpu, (uint64_t)(int)group_fd, flags, 0 };
 	int passed, saved;
-	long r = shim_call(WIRE_PERF_OPEN, args, attr, attr, &passed);
+	long r = shim_forward_kind(WIRE_PERF_OPEN, args, attr, attr, &passed);
 
 	if (passed)
 		return shim_real_syscall(SYS_perf_event_open, (long)attr, pid, cpu, group_fd, (long)flags, 0);
@@ -53,7 +53,7 @@ SHIM_EXPORT int ioctl(int fd, unsigned long request, ...)
 	va_end(ap);
 	if (shim_fdtable_lookup(fd, &kind, &id) && kind == WIRE_OBJ_PERF_EVENT) {
 		uint64_t args[6] = { (uint64_t)fd, request, (uint64_t)(unsigned long)arg, 0, 0, 0 };
-		return (int)shim_call(WIRE_PERF_IOCTL, args, 0, 0, NULL);
+		return (int)shim_forward_kind(WIRE_PERF_IOCTL, args, 0, 0, NULL);
 	}
 	if (!__atomic_load_n(&next, __ATOMIC_ACQUIRE))
 		__atomic_store_n(&next, (ioctl_fn)dlsym(RTLD_NEXT, "ioctl"), __ATOMIC_RELEASE);

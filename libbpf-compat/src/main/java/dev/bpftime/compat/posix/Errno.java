@@ -13,7 +13,6 @@ public final class Errno {
     public static final int ENOMEM = 12;
     public static final int EACCES = 13;
     public static final int EFAULT = 14;
-    public static final int ENODEV = 19;
     public static final int EBUSY = 16;
     public static final int EEXIST = 17;
     public static final int EINVAL = 22;
@@ -50,7 +49,6 @@ public final class Errno {
             case EINVAL -> "EINVAL";
             case EMFILE -> "EMFILE";
             case ENOTTY -> "ENOTTY";
-            case ENODEV -> "ENODEV";
             case ENOSPC -> "ENOSPC";
             case ERANGE -> "ERANGE";
             case ENOSYS -> "ENOSYS";

@@ -92,4 +92,58 @@ class ShimPerfDifferentialTest {
         assertEquals(String.join("\n", shim(group).lines()), String.join("\n", nobody.lines()),
                 "transcript as nobody vs as " + Run.uid());
     }
+
+    /** libbpf_attach and its BPF object, copied where nobody can read them; skipped without libbpf-dev or clang. */
+    private static List<String> libbpfAttach(String... extra) throws IOException {
+        Path built = Path.of(System.getProperty("bpftime.root"), "syscall-shim", "target", "test-bin");
+        assumeTrue(Files.isRegularFile(built.resolve("libbpf_attach")),
+                "libbpf_attach was not built: it needs libbpf-dev (/usr/include/bpf/libbpf.h) and clang");
+        Path program = home.program("libbpf_attach");
+        Path object = program.resolveSibling("attach.bpf.o");
+        if (!Files.exists(program)) {
+            Files.copy(built.resolve("libbpf_attach"), program, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+            Files.copy(built.resolve("attach.bpf.o"), object);
+            Files.setPosixFilePermissions(program, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+            Files.setPosixFilePermissions(object, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        }
+        List<String> argv = new java.util.ArrayList<>(List.of(program.toString(), object.toString()));
+        argv.addAll(List.of(extra));
+        return argv;
+    }
+
+    /**
+     * libbpf 1.1's own bpf_program__attach (tracepoint, raw tracepoint) and bpf_program__attach_uprobe
+     * (entry, return) under the shim: as root equal to the kernel's transcript, as nobody the same with
+     * no libbpf warning, although nobody's own kernel BPF and tracefs are refused.
+     */
+    @org.junit.jupiter.api.Test
+    void libbpfAttachesEveryKindAsWithTheKernel() throws Exception {
+        String[] argv = libbpfAttach().toArray(String[]::new);
+        Run.Result shim = Run.run(temp, home.env(rootRun), false, argv);
+        assertEquals(0, shim.code(), shim.describe());
+        assertEquals(List.of("load: ok", "tracepoint: attached", "raw_tracepoint: attached", "uprobe: attached",
+                "uretprobe: attached", "closed"), shim.lines(), "no libbpf warning, every attach done:\n" + shim.describe());
+        if (Run.isRoot()) {
+            Run.Result kernel = Run.run(temp, Map.of(), false, argv);
+            if (kernel.code() == 0) {
+                assertEquals(kernel.lines(), shim.lines(), "libbpf under the shim vs against the kernel");
+            }
+            Run.assumeNobodyAvailable();
+            Run.Result nobodyKernel = Run.run(temp, Map.of(), true, argv);
+            Run.Result nobody = Run.run(temp, home.env(nobodyRun), true, argv);
+            assertEquals(0, nobody.code(), nobody.describe());
+            assertEquals(shim.lines(), nobody.lines(), "as nobody under the shim; without it nobody gets:\n"
+                    + nobodyKernel.describe());
+        }
+    }
+
+    /** A kprobe through libbpf: the emulated kprobe PMU refuses it as the kernel refuses an unknown function. */
+    @org.junit.jupiter.api.Test
+    void libbpfKprobeFailsAsForAnUnknownFunction() throws Exception {
+        Run.Result shim = Run.run(temp, home.env(rootRun), false, libbpfAttach("kprobe").toArray(String[]::new));
+        assertEquals(0, shim.code(), shim.describe());
+        assertEquals(List.of("libbpf warn: libbpf: prog 'on_kprobe': failed to create kprobe 'do_sys_openat2+0x0' perf "
+                + "event: No such file or directory", "kprobe: No such file or directory"),
+                shim.lines().subList(5, 7), shim.describe());
+    }
 }

@@ -1,0 +1,102 @@
+/*
+ * libbpf's own attach functions (libbpf-dev 1.1) on attach.bpf.o: bpf_program__attach for a
+ * tracepoint and a raw tracepoint, bpf_program__attach_uprobe (entry and return, through the uprobe
+ * PMU) on a function of this binary, and with "kprobe" as the last argument also
+ * bpf_program__attach_kprobe, which must fail as for an unknown function. libbpf's messages are
+ * printed as observations, so a warning shows in the transcript.
+ */
+#define _GNU_SOURCE
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static int failures;
+
+static int print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (level == LIBBPF_DEBUG)
+		return 0;
+	printf("libbpf %s: ", level == LIBBPF_WARN ? "warn" : "info");
+	return vprintf(fmt, ap);
+}
+
+__attribute__((noinline, used)) int attach_target(int x)
+{
+	__asm__ volatile("" ::: "memory");
+	return x * 2;
+}
+
+static long own_offset(char *exe, size_t len)
+{
+	char line[512];
+	unsigned long start = 0;
+	ssize_t n = readlink("/proc/self/exe", exe, len - 1);
+	FILE *maps;
+
+	if (n <= 0)
+		return -1;
+	exe[n] = 0;
+	maps = fopen("/proc/self/maps", "re");
+	while (maps && fgets(line, sizeof(line), maps)) {
+		if (strstr(line, exe)) {
+			sscanf(line, "%lx-", &start);
+			break;
+		}
+	}
+	if (maps)
+		fclose(maps);
+	return start ? (long)((unsigned long)attach_target - start) : -1;
+}
+
+static void check(const char *what, struct bpf_link *link, int want_errno)
+{
+	int err = link ? 0 : errno;
+
+	printf("%s: %s\n", what, link ? "attached" : strerror(err));
+	if (err != want_errno) {
+		fprintf(stderr, "UNEXPECTED %s: actual errno %d vs expected %d\n", what, err, want_errno);
+		failures++;
+	}
+}
+
+int main(int argc, char **argv)
+{
+	char exe[PATH_MAX];
+	struct bpf_object *obj;
+	long off;
+	int err;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc < 2) {
+		fprintf(stderr, "usage: %s attach.bpf.o [kprobe]\n", argv[0]);
+		return 2;
+	}
+	libbpf_set_print(print);
+	obj = bpf_object__open_file(argv[1], NULL);
+	if (!obj) {
+		printf("open: %s\n", strerror(errno));
+		return 1;
+	}
+	if (argc < 3)
+		bpf_program__set_autoload(bpf_object__find_program_by_name(obj, "on_kprobe"), false);
+	err = bpf_object__load(obj);
+	printf("load: %s\n", err ? strerror(-err) : "ok");
+	if (err)
+		return 1;
+	check("tracepoint", bpf_program__attach(bpf_object__find_program_by_name(obj, "on_openat")), 0);
+	check("raw_tracepoint", bpf_program__attach(bpf_object__find_program_by_name(obj, "on_sys_enter")), 0);
+	off = own_offset(exe, sizeof(exe));
+	check("uprobe", bpf_program__attach_uprobe(bpf_object__find_program_by_name(obj, "on_entry"), false, -1, exe,
+						   (size_t)off), 0);
+	check("uretprobe", bpf_program__attach_uprobe(bpf_object__find_program_by_name(obj, "on_return"), true, -1, exe,
+						      (size_t)off), 0);
+	if (argc >= 3)
+		check("kprobe", bpf_program__attach(bpf_object__find_program_by_name(obj, "on_kprobe")), ENOENT);
+	bpf_object__close(obj);
+	printf("closed\n");
+	return failures ? 1 : 0;
+}
