@@ -63,6 +63,7 @@ int cases_fuzz(long calls, uint64_t seed);
 /* shim: also the cases only the emulation can pass on this host (no kprobe PMU, no debugfs here). */
 int cases_tracefs(int shim);
 int cases_attach(int shim);
+int cases_perf_fuzz(long calls, uint64_t seed);
 
 /* Whether fd is open; how many descriptors above n are open (the shim's own socket excluded). */
 int fcntl_is_open(int fd);

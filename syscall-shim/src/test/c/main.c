@@ -12,6 +12,7 @@
  *   fuzz N SEED  N random calls: each gets a value or an errno, no descriptor stays open
  *   tracefs, tracefs-shim  the emulated tracefs and PMU files read by every means
  *   attach, attach-shim    perf_event_open, its ioctls and links as libbpf's attach functions use them
+ *   perf-fuzz N SEED       N random perf_event_open calls of the emulated kinds, with ioctls and links
  */
 #include "bpf_case.h"
 
@@ -35,6 +36,8 @@ int main(int argc, char **argv)
 		cases_ids();
 	else if (!strcmp(argv[1], "tracefs") || !strcmp(argv[1], "tracefs-shim"))
 		cases_tracefs(argv[1][7] == '-');
+	else if (!strcmp(argv[1], "perf-fuzz"))
+		cases_perf_fuzz(argc > 2 ? atol(argv[2]) : 10000, argc > 3 ? strtoull(argv[3], NULL, 0) : 1);
 	else if (!strcmp(argv[1], "attach") || !strcmp(argv[1], "attach-shim"))
 		cases_attach(argv[1][6] == '-');
 	else if (!strcmp(argv[1], "one")) {

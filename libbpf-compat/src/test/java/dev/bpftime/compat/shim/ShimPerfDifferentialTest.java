@@ -146,4 +146,22 @@ class ShimPerfDifferentialTest {
                 + "event: No such file or directory", "kprobe: No such file or directory"),
                 shim.lines().subList(5, 7), shim.describe());
     }
+
+    /**
+     * 10k random perf_event_open calls of the emulated kinds with ioctls, BPF_LINK_CREATE and
+     * BPF_RAW_TRACEPOINT_OPEN on what they return: each gets a value or an errno, no descriptor stays,
+     * the service answers afterwards and holds no program.
+     */
+    @org.junit.jupiter.api.Test
+    void randomPerfCallsGetErrnosAndLeaveNothing() throws Exception {
+        Path run = home.newRuntimeDir("perf-fuzz");
+        Run.Result r = Run.run(temp, home.env(run), false, home.program("bpf_cases").toString(), "perf-fuzz", "10000",
+                "0x9e3779b9");
+        assertEquals(0, r.code(), r.describe());
+        assertEquals("", r.err(), r.describe());
+        System.out.println("perf fuzz: " + r.lines().get(0));
+        // Every program the fuzz loaded is gone: no event, link or handle kept a reference to one.
+        Run.Result count = Run.run(temp, home.env(run), false, home.program("bpf_cases").toString(), "count");
+        assertEquals(List.of("count.progs: 0 (walk ended with ENOENT)"), count.lines(), count.describe());
+    }
 }
