@@ -185,6 +185,37 @@ static void tracepoints(void)
 	(void)buf;
 }
 
+/* BPF_LINK_GET_NEXT_ID finds the link; BPF_LINK_GET_FD_BY_ID gives a new fd on the same link (bpftool link show). */
+static void link_ids(int link, uint32_t id)
+{
+	struct bpf_link_info info;
+	union bpf_attr attr;
+	uint32_t at = 0;
+	int found = 0, steps = 0;
+	long fd;
+
+	memset(&attr, 0, sizeof(attr));
+	while (steps++ < 100000) {
+		attr.start_id = at;
+		if (sys_bpf(BPF_LINK_GET_NEXT_ID, &attr, sizeof(attr)) != 0)
+			break;
+		found |= attr.next_id == id;
+		at = attr.next_id;
+	}
+	expect_str("attach.link_ids.walk_ends", "ENOENT", errno_name(errno));
+	expect_long("attach.link_ids.walk_finds_ours", 1, found);
+	memset(&attr, 0, sizeof(attr));
+	attr.link_id = id;
+	fd = sys_bpf(BPF_LINK_GET_FD_BY_ID, &attr, sizeof(attr));
+	expect_ret("attach.link_ids.fd_by_id", 6, 0, fd, errno);
+	memset(&info, 0, sizeof(info));
+	expect_long("attach.link_ids.same_link", 1, link_info((int)fd, &info) == 0 && info.id == id);
+	close((int)fd);
+	attr.link_id = 0;
+	EXPECT_CALL("attach.link_ids.id_0", -1, ENOENT, sys_bpf(BPF_LINK_GET_FD_BY_ID, &attr, sizeof(attr)));
+	(void)link;
+}
+
 static void raw_tracepoints(void)
 {
 	struct bpf_link_info info;
@@ -206,6 +237,7 @@ static void raw_tracepoints(void)
 	info.raw_tracepoint.tp_name_len = 4;
 	EXPECT_CALL("attach.raw.info.short_name", -1, ENOSPC, link_info((int)link, &info));
 	EXPECT_CALL("attach.raw.sys_exit", 5, 0, raw_tp_open((int)prog, "sys_exit"));
+	link_ids((int)link, info.id);
 	EXPECT_CALL("attach.raw.unknown", -1, ENOENT, raw_tp_open((int)prog, "no_such_tracepoint_xyz"));
 	EXPECT_CALL("attach.raw.null_name", -1, EFAULT, raw_tp_open((int)prog, NULL));
 	sf = load_prog(prog_ret0, 2, "sf", NULL);
