@@ -1,0 +1,187 @@
+/*
+ * The gate: the one code region whose syscalls the kernel never sends to our SIGSYS handler
+ * (Syscall User Dispatch's allowed range, set to [bpftime_sh_gate_begin, bpftime_sh_gate_end)).
+ * Every syscall the runtime itself makes, and every hooked syscall it performs on the
+ * interrupted code's behalf, executes one of the `syscall` instructions below.
+ *
+ * Entry contract of bpftime_sh_entry (a rewritten site's trampoline and the SIGSYS handler both
+ * arrive here so): rsp = the interrupted code's rsp - 128 (its red zone stays untouched),
+ * rcx = where it resumes (right after its `syscall`), rax = the syscall number, every other
+ * register as the interrupted code left it. On return rax holds the result, rcx the resume
+ * address and r11 the flags, exactly the registers the kernel's `sysret` would leave
+ * (arch/x86/entry/entry_64.S: rcx = rip, r11 = rflags); everything else is preserved.
+ */
+#define SH_FRAME_SIZE 80
+#define SH_RETURN 0
+#define SH_INPLACE_CLONE 1
+#define SH_INPLACE_SIGRETURN 2
+#define SH_INPLACE_CLONE3 3
+#define SH_INPLACE_VFORK 4
+#define SH_INPLACE_CLONE_NEWSTACK 5
+#define SH_INPLACE_CLONE3_NEWSTACK 6
+
+#define NR_rt_sigreturn 15
+#define NR_clone 56
+#define NR_vfork 58
+#define NR_clone3 435
+
+	.section .text.bpftime_sh_gate, "ax", @progbits
+	.p2align 4
+	.globl bpftime_sh_gate_begin
+	.hidden bpftime_sh_gate_begin
+bpftime_sh_gate_begin:
+
+/* long bpftime_syscall_hooks_raw(long nr, long a0, long a1, long a2, long a3, long a4, long a5) */
+	.globl bpftime_syscall_hooks_raw
+	.type bpftime_syscall_hooks_raw, @function
+bpftime_syscall_hooks_raw:
+	endbr64
+	mov %rdi, %rax
+	mov %rsi, %rdi
+	mov %rdx, %rsi
+	mov %rcx, %rdx
+	mov %r8, %r10
+	mov %r9, %r8
+	mov 8(%rsp), %r9
+	syscall
+	ret
+	.size bpftime_syscall_hooks_raw, . - bpftime_syscall_hooks_raw
+
+/* The sa_restorer of our SIGSYS handler: its rt_sigreturn must not be trapped itself. */
+	.p2align 4
+	.globl bpftime_sh_restorer
+	.hidden bpftime_sh_restorer
+	.type bpftime_sh_restorer, @function
+bpftime_sh_restorer:
+	mov $NR_rt_sigreturn, %eax
+	syscall
+	ud2
+	.size bpftime_sh_restorer, . - bpftime_sh_restorer
+
+	.p2align 4
+	.globl bpftime_sh_entry
+	.hidden bpftime_sh_entry
+	.type bpftime_sh_entry, @function
+bpftime_sh_entry:
+	endbr64
+	pushfq
+	push %rcx
+	push %rax
+	push %rdi
+	push %rsi
+	push %rdx
+	push %r10
+	push %r8
+	push %r9
+	push %rbp
+	mov %rsp, %rbp
+	cld			/* the C ABI wants DF clear; popfq below restores the caller's */
+	and $-16, %rsp
+	mov %rbp, %rdi
+	call bpftime_sh_dispatch
+	mov %rbp, %rsp
+	test %eax, %eax
+	jnz .Linplace
+.Lrestore:
+	pop %rbp
+	pop %r9
+	pop %r8
+	pop %r10
+	pop %rdx
+	pop %rsi
+	pop %rdi
+	pop %rax
+	pop %rcx
+	mov (%rsp), %r11
+	popfq
+	lea 128(%rsp), %rsp	/* lea, not add: the flags just restored stay */
+	jmp *%rcx
+
+.Linplace:
+	cmp $SH_INPLACE_SIGRETURN, %eax
+	je .Lsigreturn
+	cmp $SH_INPLACE_CLONE3, %eax
+	je .Lclone3
+	cmp $SH_INPLACE_VFORK, %eax
+	je .Lvfork
+	cmp $SH_INPLACE_CLONE_NEWSTACK, %eax
+	je .Lclone_newstack
+	cmp $SH_INPLACE_CLONE3_NEWSTACK, %eax
+	je .Lclone3_newstack
+	/* SH_INPLACE_CLONE, and the fall back for an unknown action: clone */
+
+/*
+ * clone, clone3 and vfork whose child shares this memory run from here with the interrupted
+ * code's registers and with rsp = its rsp - 128, where the frame was: the child may start on a
+ * new stack, or (vfork) reuse this one while the parent sleeps, so neither may return through a
+ * frame below the stack pointer. After the syscall the parent finds its resume address in
+ * bpftime_sh_inplace_resume (TLS), the child at -8(%rsp): written just below its stack pointer,
+ * inside the 128 bytes a signal frame skips (arch/x86/kernel/signal.c: get_sigframe), so no
+ * signal can overwrite it. Both then build a new frame where they stand and leave through
+ * .Lrestore, which adds the 128 back: a child on a new stack first steps 128 down so that it
+ * starts its own code exactly at the stack pointer the kernel gave it.
+ */
+.macro INPLACE nr, label, newstack
+\label:
+	pop %rbp
+	pop %r9
+	pop %r8
+	pop %r10
+	pop %rdx
+	pop %rsi
+	pop %rdi
+	pop %rax
+	pop %rcx
+	popfq
+	mov %rcx, -8(%rsp)	/* the child's resume address when it keeps this stack */
+	syscall
+	test %rax, %rax		/* 0 only in the child: C tells the two apart the same way */
+	jz 1f
+	mov bpftime_sh_inplace_resume@gottpoff(%rip), %rcx
+	mov %fs:(%rcx), %rcx
+	jmp 2f
+1:	mov -8(%rsp), %rcx
+	.if \newstack
+	lea -128(%rsp), %rsp
+	.endif
+2:	/* r11 = the flags the kernel saved at the syscall: the interrupted code's */
+	push %r11
+	push %rcx
+	push %rax
+	push %rdi
+	push %rsi
+	push %rdx
+	push %r10
+	push %r8
+	push %r9
+	push %rbp
+	mov %rsp, %rbp
+	cld
+	and $-16, %rsp
+	mov %rbp, %rdi
+	mov $\nr, %esi
+	call bpftime_sh_dispatch_post
+	mov %rbp, %rsp
+	jmp .Lrestore
+.endm
+
+	INPLACE NR_clone, .Lclone, 0
+	INPLACE NR_clone, .Lclone_newstack, 1
+	INPLACE NR_clone3, .Lclone3, 0
+	INPLACE NR_clone3, .Lclone3_newstack, 1
+	INPLACE NR_vfork, .Lvfork, 0
+
+.Lsigreturn:
+	lea SH_FRAME_SIZE + 128(%rbp), %rsp
+	mov $NR_rt_sigreturn, %eax
+	syscall
+	ud2
+
+	.size bpftime_sh_entry, . - bpftime_sh_entry
+
+	.globl bpftime_sh_gate_end
+	.hidden bpftime_sh_gate_end
+bpftime_sh_gate_end:
+	int3
+
+	.section .note.GNU-stack, "", @progbits
