@@ -102,6 +102,9 @@ SH_HIDDEN int sh_proc_thread_count(void);
 /* Fallback (sigsys.c). */
 SH_HIDDEN int sh_sigsys_install(void);
 
+/* Memory a rel32 reaches from all of [lo, hi) (near_alloc.c). */
+SH_HIDDEN uint64_t sh_alloc_near(uint64_t lo, uint64_t hi, uint64_t size);
+
 /* Fast path (rewrite.c): rewrites the syscall sites of every loaded object. */
 SH_HIDDEN void sh_rewrite_all_objects(int threads_may_run);
 /* A SIGSYS came from here: ask for a rescan if it lies outside every object seen so far. */

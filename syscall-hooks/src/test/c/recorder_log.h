@@ -23,6 +23,7 @@ enum recorder_kind {
 	RECORD_EXIT = 2,    /* nr, values[0] = the result */
 	RECORD_INSTALL = 3, /* nr = install's result, values = objects scanned, sites found,
 			       rewritten (jmp8), rewritten (displaced), left to the fallback, traps */
+	RECORD_STATS = 4,   /* at exit: the same counters as RECORD_INSTALL */
 };
 
 struct recorder_record {

@@ -128,11 +128,27 @@ static int map_log(const char *path)
 	return 0;
 }
 
+static void append_stats(uint32_t kind, long nr)
+{
+	struct bpftime_syscall_hooks_stats st;
+
+	bpftime_syscall_hooks_get_stats(&st);
+	int64_t v[6] = { (int64_t)st.objects_scanned, (int64_t)st.sites_found,
+			 (int64_t)st.sites_patched_jmp8, (int64_t)st.sites_patched_displaced,
+			 (int64_t)st.sites_left_to_fallback, (int64_t)st.fallback_traps };
+	append(kind, nr, v);
+}
+
+__attribute__((destructor)) static void recorder_stop(void)
+{
+	if (log_hdr)
+		append_stats(RECORD_STATS, 0);
+}
+
 __attribute__((constructor)) static void recorder_start(void)
 {
 	const char *path = getenv("BPFTIME_SH_TEST_LOG");
 	const char *mode = getenv("BPFTIME_SH_TEST_MODE");
-	struct bpftime_syscall_hooks_stats st;
 	int r;
 
 	if (!path || map_log(path) < 0)
@@ -142,9 +158,5 @@ __attribute__((constructor)) static void recorder_start(void)
 	if (mode && strcmp(mode, "fallback") == 0)
 		callbacks.flags |= SH_FLAG_NO_REWRITE;
 	r = bpftime_syscall_hooks_install(&callbacks);
-	bpftime_syscall_hooks_get_stats(&st);
-	int64_t v[6] = { (int64_t)st.objects_scanned, (int64_t)st.sites_found,
-			 (int64_t)st.sites_patched_jmp8, (int64_t)st.sites_patched_displaced,
-			 (int64_t)st.sites_left_to_fallback, (int64_t)st.fallback_traps };
-	append(RECORD_INSTALL, r, v);
+	append_stats(RECORD_INSTALL, r);
 }

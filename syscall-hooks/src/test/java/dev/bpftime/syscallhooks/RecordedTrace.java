@@ -22,12 +22,18 @@ final class RecordedTrace {
     final Map<Integer, List<SyscallEvent>> byTid = new LinkedHashMap<>();
     final Map<Integer, SyscallEvent> childStart = new LinkedHashMap<>();
     final List<RecorderLog.Event> installs = new ArrayList<>();
+    /** The hooks' counters at each process image's exit (RECORD_STATS), in log order. */
+    final List<RecorderLog.Event> finalStats = new ArrayList<>();
 
     RecordedTrace(List<RecorderLog.Event> events) {
         Map<Integer, Deque<int[]>> open = new LinkedHashMap<>();
         for (RecorderLog.Event e : events) {
             if (e.kind() == RecorderLog.INSTALL) {
                 installs.add(e);
+                continue;
+            }
+            if (e.kind() == RecorderLog.STATS) {
+                finalStats.add(e);
                 continue;
             }
             List<SyscallEvent> list = byTid.computeIfAbsent(e.tid(), t -> new ArrayList<>());

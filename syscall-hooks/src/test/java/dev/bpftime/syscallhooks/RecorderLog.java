@@ -20,6 +20,7 @@ final class RecorderLog {
     static final int ENTER = 1;
     static final int EXIT = 2;
     static final int INSTALL = 3;
+    static final int STATS = 4;
 
     /** One record: kind, thread, syscall number (install: its result), six values. */
     record Event(int kind, int tid, long nr, long[] values) {}
@@ -47,7 +48,7 @@ final class RecorderLog {
         for (int i = 0; i < next; i++) {
             int at = HEADER + i * RECORD;
             int kind = b.getInt(at);
-            assertTrue(kind >= ENTER && kind <= INSTALL, "record " + i + ": kind actual " + kind + " vs expected 1..3");
+            assertTrue(kind >= ENTER && kind <= STATS, "record " + i + ": kind actual " + kind + " vs expected 1..4");
             long[] v = new long[6];
             for (int k = 0; k < 6; k++) {
                 v[k] = b.getLong(at + 16 + 8 * k);
