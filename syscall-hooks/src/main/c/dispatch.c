@@ -55,12 +55,16 @@ static int sh_run_callback(const struct bpftime_syscall_hooks_callbacks *cb, str
 			   int64_t *ret)
 {
 	uintptr_t outer = t->callback_frame;
+	long outer_nr = t->callback_nr;
+	int outer_is_exit = t->callback_is_exit;
 	int saved_errno = errno;
 	uint32_t xsize = (cb->flags & BPFTIME_SH_CALLBACKS_USE_VECTOR) ? sh_xstate_size() : 0;
 	void *area = 0;
 	int r = BPFTIME_SYSCALL_RUN;
 
 	t->callback_frame = (uintptr_t)f;
+	t->callback_nr = nr;
+	t->callback_is_exit = is_exit;
 	if (xsize) {
 		uintptr_t p = (uintptr_t)__builtin_alloca(xsize + 63);
 
@@ -74,6 +78,8 @@ static int sh_run_callback(const struct bpftime_syscall_hooks_callbacks *cb, str
 	if (area)
 		sh_xstate_restore(area);
 	t->callback_frame = outer;
+	t->callback_nr = outer_nr;
+	t->callback_is_exit = outer_is_exit;
 	errno = saved_errno;
 	return r;
 }
@@ -154,7 +160,9 @@ int bpftime_sh_dispatch(struct sh_frame *f)
 
 	switch (nr) {
 	case SYS_rt_sigreturn:
-		sh_exit_hook(cb, t, f, nr, args, sh_sigreturn_result(f));
+		ret = sh_sigreturn_result(f);
+		f->rax = (uint64_t)ret; /* for bpftime_syscall_hooks_regs: gate.S loads the number anew */
+		sh_exit_hook(cb, t, f, nr, args, ret);
 		return SH_INPLACE_SIGRETURN;
 	case SYS_vfork:
 		return sh_prepare_inplace(f, 0, SH_INPLACE_VFORK);

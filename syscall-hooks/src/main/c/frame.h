@@ -11,6 +11,7 @@
 
 /* Lowest address first (the last pushed). */
 struct sh_frame {
+	uint64_t r15, r14, r13, r12, rbx; /* kept for bpftime_syscall_hooks_regs only */
 	uint64_t rbp;
 	uint64_t r9, r8, r10, rdx, rsi, rdi; /* argument registers 5..0 */
 	uint64_t rax;	 /* syscall number on entry, result on return */
@@ -40,11 +41,11 @@ enum sh_action {
 };
 
 /* The numbers gate.S uses; checked against the struct so neither can drift. */
-#define SH_FRAME_RBP 0
-#define SH_FRAME_RAX 56
-#define SH_FRAME_RIP 64
-#define SH_FRAME_RFLAGS 72
-#define SH_FRAME_SIZE 80
+#define SH_FRAME_RBP 40
+#define SH_FRAME_RAX 96
+#define SH_FRAME_RIP 104
+#define SH_FRAME_RFLAGS 112
+#define SH_FRAME_SIZE 120
 
 _Static_assert(offsetof(struct sh_frame, rbp) == SH_FRAME_RBP, "frame layout");
 _Static_assert(offsetof(struct sh_frame, rax) == SH_FRAME_RAX, "frame layout");

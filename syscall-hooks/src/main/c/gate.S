@@ -11,7 +11,7 @@
  * address and r11 the flags, exactly the registers the kernel's `sysret` would leave
  * (arch/x86/entry/entry_64.S: rcx = rip, r11 = rflags); everything else is preserved.
  */
-#define SH_FRAME_SIZE 80
+#define SH_FRAME_SIZE 120
 #define SH_RETURN 0
 #define SH_INPLACE_CLONE 1
 #define SH_INPLACE_SIGRETURN 2
@@ -74,6 +74,11 @@ bpftime_sh_entry:
 	push %r8
 	push %r9
 	push %rbp
+	push %rbx
+	push %r12
+	push %r13
+	push %r14
+	push %r15
 	mov %rsp, %rbp
 	cld			/* the C ABI wants DF clear; popfq below restores the caller's */
 	and $-16, %rsp
@@ -83,6 +88,11 @@ bpftime_sh_entry:
 	test %eax, %eax
 	jnz .Linplace
 .Lrestore:
+	pop %r15
+	pop %r14
+	pop %r13
+	pop %r12
+	pop %rbx
 	pop %rbp
 	pop %r9
 	pop %r8
@@ -123,6 +133,11 @@ bpftime_sh_entry:
  */
 .macro INPLACE nr, label, newstack
 \label:
+	pop %r15
+	pop %r14
+	pop %r13
+	pop %r12
+	pop %rbx
 	pop %rbp
 	pop %r9
 	pop %r8
@@ -155,6 +170,11 @@ bpftime_sh_entry:
 	push %r8
 	push %r9
 	push %rbp
+	push %rbx
+	push %r12
+	push %r13
+	push %r14
+	push %r15
 	mov %rsp, %rbp
 	cld
 	and $-16, %rsp

@@ -54,7 +54,9 @@ struct sh_thread {
 	/* The frame address of the innermost callback call in progress, 0 when none: a syscall
 	 * made below it on the same stack is the callback's own and passes untraced. */
 	uintptr_t callback_frame;
-	int untraced; /* bpftime_syscall_hooks_thread_untraced */
+	long callback_nr;     /* the syscall the innermost callback is about */
+	int callback_is_exit; /* ... and whether it runs after it */
+	int untraced;	      /* bpftime_syscall_hooks_thread_untraced */
 };
 SH_HIDDEN struct sh_thread *sh_thread_self(void);
 /* Turns Syscall User Dispatch on or off for the calling thread. */

@@ -24,6 +24,8 @@ enum recorder_kind {
 	RECORD_INSTALL = 3, /* nr = install's result, values = objects scanned, sites found,
 			       rewritten (jmp8), rewritten (displaced), left to the fallback, traps */
 	RECORD_STATS = 4,   /* at exit: the same counters as RECORD_INSTALL */
+	RECORD_BAD_REGS = 5, /* bpftime_syscall_hooks_regs disagreed with the callback's view:
+				nr, values[0] = which check (see recorder_preload.c) */
 };
 
 struct recorder_record {

@@ -18,6 +18,7 @@
 #include <sys/resource.h>
 #include <sys/syscall.h>
 
+#include "bpftime_syscall_ctx.h"
 #include "bpftime_syscall_hooks.h"
 #include "recorder_log.h"
 
@@ -73,6 +74,36 @@ static void clobber_state(void)
 			 "xmm15");
 }
 
+/* workload_asm.S's asm_syscall_keeps_state: the values it puts in every preserved register */
+#define MARK_RDI 0x3333333333333303ull
+
+/* The registers bpftime_syscall_hooks_regs gives must be the syscall's: a RECORD_BAD_REGS names
+ * the first check that failed. */
+static void check_regs(long nr, const uint64_t args[6], int is_exit, int64_t ret)
+{
+	struct bpftime_pt_regs r;
+	int64_t v[6] = { 0 };
+
+	if (bpftime_syscall_hooks_regs(&r) != 0)
+		v[0] = 1;
+	else if (r.orig_rax != (uint64_t)nr)
+		v[0] = 2;
+	else if (r.rdi != args[0] || r.rsi != args[1] || r.rdx != args[2] || r.r10 != args[3] ||
+		 r.r8 != args[4] || r.r9 != args[5])
+		v[0] = 3;
+	else if (r.rax != (is_exit ? (uint64_t)ret : (uint64_t)-ENOSYS))
+		v[0] = 4;
+	else if (r.rcx != r.rip || r.r11 != r.eflags || r.cs != 0x33 || r.ss != 0x2b)
+		v[0] = 5;
+	else if (args[0] == MARK_RDI &&
+		 (r.rbx != 0x1111111111111101ull || r.rbp != 0x2222222222222202ull ||
+		  r.r12 != 0x9999999999999909ull || r.r13 != 0xaaaaaaaaaaaaaa0aull ||
+		  r.r14 != 0xbbbbbbbbbbbbbb0bull || r.r15 != 0xcccccccccccccc0cull))
+		v[0] = 6;
+	if (v[0])
+		append(RECORD_BAD_REGS, nr, v);
+}
+
 static int on_enter(void *user, long nr, const uint64_t args[6], int64_t *ret)
 {
 	int64_t v[6];
@@ -80,6 +111,7 @@ static int on_enter(void *user, long nr, const uint64_t args[6], int64_t *ret)
 	for (int k = 0; k < 6; k++)
 		v[k] = (int64_t)args[k];
 	append(RECORD_ENTER, nr, v);
+	check_regs(nr, args, 0, 0);
 	if (clobber)
 		clobber_state();
 	if (deny_path && nr == SYS_openat && args[1] &&
@@ -95,6 +127,7 @@ static void on_exit_cb(void *user, long nr, const uint64_t args[6], int64_t ret)
 	int64_t v[6] = { ret };
 
 	append(RECORD_EXIT, nr, v);
+	check_regs(nr, args, 1, ret);
 	if (clobber)
 		clobber_state();
 }

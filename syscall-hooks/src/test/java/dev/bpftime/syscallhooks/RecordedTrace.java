@@ -32,6 +32,9 @@ final class RecordedTrace {
                 installs.add(e);
                 continue;
             }
+            assertTrue(e.kind() != RecorderLog.BAD_REGS, "tid " + e.tid() + ": bpftime_syscall_hooks_regs disagreed"
+                    + " with the callback about syscall " + e.nr() + " (check " + e.values()[0]
+                    + " in recorder_preload.c)");
             if (e.kind() == RecorderLog.STATS) {
                 finalStats.add(e);
                 continue;

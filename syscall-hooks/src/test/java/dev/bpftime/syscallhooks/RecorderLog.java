@@ -21,6 +21,7 @@ final class RecorderLog {
     static final int EXIT = 2;
     static final int INSTALL = 3;
     static final int STATS = 4;
+    static final int BAD_REGS = 5;
 
     /** One record: kind, thread, syscall number (install: its result), six values. */
     record Event(int kind, int tid, long nr, long[] values) {}
@@ -48,7 +49,7 @@ final class RecorderLog {
         for (int i = 0; i < next; i++) {
             int at = HEADER + i * RECORD;
             int kind = b.getInt(at);
-            assertTrue(kind >= ENTER && kind <= STATS, "record " + i + ": kind actual " + kind + " vs expected 1..4");
+            assertTrue(kind >= ENTER && kind <= BAD_REGS, "record " + i + ": kind actual " + kind + " vs expected 1..5");
             long[] v = new long[6];
             for (int k = 0; k < 6; k++) {
                 v[k] = b.getLong(at + 16 + 8 * k);
