@@ -51,41 +51,41 @@ static int sh_is_callbacks_own(struct sh_thread *t, const struct sh_frame *f)
 
 /* Calls one callback with the interrupted code's errno and, when asked, vector state kept. */
 static int sh_run_callback(const struct bpftime_syscall_hooks_callbacks *cb, struct sh_thread *t,
-			   struct sh_frame *f, int is_exit, long nr, const uint64_t args[6],
-			   int64_t *ret)
+			   struct sh_frame *f, int is_exit, long nr, const uint64_t *args, int64_t *ret)
 {
 	uintptr_t outer = t->callback_frame;
 	long outer_nr = t->callback_nr;
 	int outer_is_exit = t->callback_is_exit;
-	int saved_errno = errno;
-	uint32_t xsize = (cb->flags & BPFTIME_SH_CALLBACKS_USE_VECTOR) ? sh_xstate_size() : 0;
-	void *area = 0;
+	int *errno_at = t->errno_at ? t->errno_at : (t->errno_at = &errno), saved_errno = *errno_at;
 	int r = BPFTIME_SYSCALL_RUN;
 
 	t->callback_frame = (uintptr_t)f;
 	t->callback_nr = nr;
 	t->callback_is_exit = is_exit;
-	if (xsize) {
-		uintptr_t p = (uintptr_t)__builtin_alloca(xsize + 63);
+	if (__builtin_expect(cb->flags & BPFTIME_SH_CALLBACKS_USE_VECTOR, 0) && sh_xstate_size()) {
+		uintptr_t p = (uintptr_t)__builtin_alloca(sh_xstate_size() + 63);
+		void *area = (void *)((p + 63) & ~(uintptr_t)63);
 
-		area = (void *)((p + 63) & ~(uintptr_t)63);
 		sh_xstate_save(area);
-	}
-	if (is_exit)
-		cb->on_exit(cb->user, nr, args, *ret);
-	else
-		r = cb->on_enter(cb->user, nr, args, ret);
-	if (area)
+		if (is_exit)
+			cb->on_exit(cb->user, nr, args, *ret);
+		else
+			r = cb->on_enter(cb->user, nr, args, ret);
 		sh_xstate_restore(area);
+	} else if (is_exit) {
+		cb->on_exit(cb->user, nr, args, *ret);
+	} else {
+		r = cb->on_enter(cb->user, nr, args, ret);
+	}
 	t->callback_frame = outer;
 	t->callback_nr = outer_nr;
 	t->callback_is_exit = outer_is_exit;
-	errno = saved_errno;
+	*errno_at = saved_errno;
 	return r;
 }
 
 static void sh_exit_hook(const struct bpftime_syscall_hooks_callbacks *cb, struct sh_thread *t,
-			 struct sh_frame *f, long nr, const uint64_t args[6], int64_t ret)
+			 struct sh_frame *f, long nr, const uint64_t *args, int64_t ret)
 {
 	if (cb && cb->on_exit)
 		sh_run_callback(cb, t, f, 1, nr, args, &ret);
@@ -118,7 +118,7 @@ static int sh_prepare_inplace(struct sh_frame *f, uint64_t child_sp, int action)
 #define SH_CLONE_ARGS_READ 56
 #define SH_CLONE_ARGS_SIZE_VER0 64
 
-static int sh_clone3_action(struct sh_frame *f, const uint64_t args[6])
+static int sh_clone3_action(struct sh_frame *f, const uint64_t *args)
 {
 	uint64_t ca[SH_CLONE_ARGS_READ / 8];
 
@@ -134,29 +134,31 @@ static int sh_is_fork_like(long nr)
 	return nr == SYS_fork || nr == SYS_clone || nr == SYS_clone3;
 }
 
-int bpftime_sh_dispatch(struct sh_frame *f) SH_HIDDEN;
-int bpftime_sh_dispatch(struct sh_frame *f)
+/*
+ * Syscalls that need more than being run from the gate: those that must run in place or create a
+ * task, and those whose sigset arguments the SIGSYS guard looks at (signal_guard.c).
+ */
+#define SH_NR_TABLE 512
+static const uint8_t sh_special[SH_NR_TABLE] = {
+	[SYS_rt_sigreturn] = 1, [SYS_vfork] = 1,	 [SYS_clone] = 1,	   [SYS_clone3] = 1,
+	[SYS_fork] = 1,		[SYS_rt_sigprocmask] = 1, [SYS_rt_sigaction] = 1,  [SYS_rt_sigsuspend] = 1,
+	[SYS_ppoll] = 1,	[SYS_pselect6] = 1,	 [SYS_epoll_pwait] = 1,	   [SYS_epoll_pwait2] = 1,
+	[SYS_io_pgetevents] = 1,
+};
+
+static int sh_is_special(long nr)
 {
-	struct sh_thread *t = sh_thread_self();
-	const struct bpftime_syscall_hooks_callbacks *cb = sh_callbacks_get();
-	long nr = (long)f->rax;
-	uint64_t args[6] = { f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9 };
+	return (unsigned long)nr < SH_NR_TABLE && sh_special[nr];
+}
+
+static SH_GATE int sh_dispatch_special(const struct bpftime_syscall_hooks_callbacks *cb,
+				       struct sh_thread *t, struct sh_frame *f, long nr)
+{
+	const uint64_t *args = &f->rdi;
 	uint64_t run[6] = { f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9 };
 	struct sh_guard_buf guard;
 	int64_t ret = 0;
-	int action = SH_RETURN;
-
-	if (!cb || t->untraced || sh_is_callbacks_own(t, f))
-		cb = 0;
-	else
-		sh_rewrite_poll();
-
-	if (cb && cb->on_enter &&
-	    sh_run_callback(cb, t, f, 0, nr, args, &ret) == BPFTIME_SYSCALL_SKIP) {
-		f->rax = (uint64_t)ret;
-		sh_exit_hook(cb, t, f, nr, args, ret);
-		return SH_RETURN;
-	}
+	int action;
 
 	switch (nr) {
 	case SYS_rt_sigreturn:
@@ -177,11 +179,38 @@ int bpftime_sh_dispatch(struct sh_frame *f)
 			return action;
 		break;
 	}
-
 	if (sh_guard_prepare(nr, run, &guard, &ret) == SH_GUARD_RUN)
-		ret = bpftime_syscall_hooks_raw(nr, run[0], run[1], run[2], run[3], run[4], run[5]);
+		ret = sh_syscall6(nr, run[0], run[1], run[2], run[3], run[4], run[5]);
 	if (ret == 0 && sh_is_fork_like(nr))
 		sh_thread_child_start(1);
+	f->rax = (uint64_t)ret;
+	sh_exit_hook(cb, t, f, nr, args, ret);
+	return SH_RETURN;
+}
+
+int bpftime_sh_dispatch(struct sh_frame *f) SH_HIDDEN SH_GATE;
+int bpftime_sh_dispatch(struct sh_frame *f)
+{
+	struct sh_thread *t = sh_thread_self();
+	const struct bpftime_syscall_hooks_callbacks *cb = sh_callbacks_get();
+	long nr = (long)f->rax;
+	const uint64_t *args = &f->rdi;
+	int64_t ret = 0;
+
+	if (__builtin_expect(!cb || t->untraced || (t->callback_frame && sh_is_callbacks_own(t, f)), 0))
+		cb = 0;
+	else
+		sh_rewrite_poll();
+
+	if (cb && cb->on_enter &&
+	    sh_run_callback(cb, t, f, 0, nr, args, &ret) == BPFTIME_SYSCALL_SKIP) {
+		f->rax = (uint64_t)ret;
+		sh_exit_hook(cb, t, f, nr, args, ret);
+		return SH_RETURN;
+	}
+	if (__builtin_expect(sh_is_special(nr), 0))
+		return sh_dispatch_special(cb, t, f, nr);
+	ret = sh_syscall6(nr, f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9);
 	f->rax = (uint64_t)ret;
 	sh_exit_hook(cb, t, f, nr, args, ret);
 	return SH_RETURN;
@@ -194,7 +223,7 @@ void bpftime_sh_dispatch_post(struct sh_frame *f, long nr)
 {
 	struct sh_thread *t = sh_thread_self();
 	const struct bpftime_syscall_hooks_callbacks *cb = sh_callbacks_get();
-	uint64_t args[6] = { f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9 };
+	const uint64_t *args = &f->rdi;
 
 	if (f->rax == 0) {
 		uint64_t flags = nr == SYS_vfork ? CLONE_VM : args[0];

@@ -13,7 +13,7 @@
 struct sh_frame {
 	uint64_t r15, r14, r13, r12, rbx; /* kept for bpftime_syscall_hooks_regs only */
 	uint64_t rbp;
-	uint64_t r9, r8, r10, rdx, rsi, rdi; /* argument registers 5..0 */
+	uint64_t rdi, rsi, rdx, r10, r8, r9; /* the arguments, in order: &rdi is an args[6] */
 	uint64_t rax;	 /* syscall number on entry, result on return */
 	uint64_t rip;	 /* where the interrupted code resumes: after its `syscall` */
 	uint64_t rflags; /* the interrupted code's flags; r11 on return, as the kernel leaves it */

@@ -1,8 +1,9 @@
 /*
  * The gate: the one code region whose syscalls the kernel never sends to our SIGSYS handler
- * (Syscall User Dispatch's allowed range, set to [bpftime_sh_gate_begin, bpftime_sh_gate_end)).
- * Every syscall the runtime itself makes, and every hooked syscall it performs on the
- * interrupted code's behalf, executes one of the `syscall` instructions below.
+ * (Syscall User Dispatch's allowed range: the output section bpftime_sh_gate, from
+ * __start_bpftime_sh_gate to __stop_bpftime_sh_gate, which also holds the C dispatcher, see
+ * SH_GATE). Every syscall the runtime itself makes, and every hooked syscall it performs on the
+ * interrupted code's behalf, executes a `syscall` instruction in it.
  *
  * Entry contract of bpftime_sh_entry (a rewritten site's trampoline and the SIGSYS handler both
  * arrive here so): rsp = the interrupted code's rsp - 128 (its red zone stays untouched),
@@ -25,11 +26,7 @@
 #define NR_vfork 58
 #define NR_clone3 435
 
-	.section .text.bpftime_sh_gate, "ax", @progbits
-	.p2align 4
-	.globl bpftime_sh_gate_begin
-	.hidden bpftime_sh_gate_begin
-bpftime_sh_gate_begin:
+	.section bpftime_sh_gate, "ax", @progbits
 
 /* long bpftime_syscall_hooks_raw(long nr, long a0, long a1, long a2, long a3, long a4, long a5) */
 	.globl bpftime_syscall_hooks_raw
@@ -67,12 +64,12 @@ bpftime_sh_entry:
 	pushfq
 	push %rcx
 	push %rax
-	push %rdi
-	push %rsi
-	push %rdx
-	push %r10
-	push %r8
 	push %r9
+	push %r8
+	push %r10
+	push %rdx
+	push %rsi
+	push %rdi
 	push %rbp
 	push %rbx
 	push %r12
@@ -94,17 +91,37 @@ bpftime_sh_entry:
 	pop %r12
 	pop %rbx
 	pop %rbp
-	pop %r9
-	pop %r8
-	pop %r10
-	pop %rdx
-	pop %rsi
 	pop %rdi
+	pop %rsi
+	pop %rdx
+	pop %r10
+	pop %r8
+	pop %r9
+	/* rsp -> result, resume address, flags. popfq costs ~20 cycles: the arithmetic flags and
+	 * DF are put back with cheap instructions instead, popfq kept for TF and AC (rare). */
+	mov 16(%rsp), %r11
+	test $0x40100, %r11d	/* AC, TF */
+	jnz .Lslow_flags
+	bt $10, %r11d		/* DF: cleared on entry */
+	jnc 1f
+	std
+1:	mov %r11d, %eax
+	shl $8, %eax		/* ah = SF ZF AF PF CF */
+	mov %r11d, %ecx
+	shr $11, %ecx
+	and $1, %ecx
+	shl $30, %ecx
+	add %ecx, %ecx		/* OF = saved OF: 0x40000000 + itself overflows, 0 does not */
+	sahf			/* leaves OF and DF alone */
+	mov (%rsp), %rax
+	mov 8(%rsp), %rcx
+	lea 24 + 128(%rsp), %rsp /* lea, not add: the flags just restored stay */
+	jmp *%rcx
+.Lslow_flags:
 	pop %rax
 	pop %rcx
-	mov (%rsp), %r11
 	popfq
-	lea 128(%rsp), %rsp	/* lea, not add: the flags just restored stay */
+	lea 128(%rsp), %rsp
 	jmp *%rcx
 
 .Linplace:
@@ -139,12 +156,12 @@ bpftime_sh_entry:
 	pop %r12
 	pop %rbx
 	pop %rbp
-	pop %r9
-	pop %r8
-	pop %r10
-	pop %rdx
-	pop %rsi
 	pop %rdi
+	pop %rsi
+	pop %rdx
+	pop %r10
+	pop %r8
+	pop %r9
 	pop %rax
 	pop %rcx
 	popfq
@@ -163,12 +180,12 @@ bpftime_sh_entry:
 	push %r11
 	push %rcx
 	push %rax
-	push %rdi
-	push %rsi
-	push %rdx
-	push %r10
-	push %r8
 	push %r9
+	push %r8
+	push %r10
+	push %rdx
+	push %rsi
+	push %rdi
 	push %rbp
 	push %rbx
 	push %r12
@@ -198,10 +215,6 @@ bpftime_sh_entry:
 	ud2
 
 	.size bpftime_sh_entry, . - bpftime_sh_entry
-
-	.globl bpftime_sh_gate_end
-	.hidden bpftime_sh_gate_end
-bpftime_sh_gate_end:
-	int3
+	int3 /* the kernel tests the address after a syscall: the last one is never the end */
 
 	.section .note.GNU-stack, "", @progbits

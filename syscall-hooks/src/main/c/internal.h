@@ -24,9 +24,31 @@
  * tests of the fallback alone and for measuring it; not part of the public API. */
 #define SH_FLAG_NO_REWRITE 0x10000u
 
-/* gate.S */
-extern char bpftime_sh_gate_begin[], bpftime_sh_gate_end[];
+/* The gate (gate.S): the section whose syscalls pass Syscall User Dispatch. C functions that
+ * issue syscalls themselves on the hot path are put there too (sh_syscall6). */
+#define SH_GATE __attribute__((section("bpftime_sh_gate"), noinline))
+extern char __start_bpftime_sh_gate[] SH_HIDDEN;
+extern char __stop_bpftime_sh_gate[] SH_HIDDEN;
+#define bpftime_sh_gate_begin __start_bpftime_sh_gate
+#define bpftime_sh_gate_end __stop_bpftime_sh_gate
 extern char bpftime_sh_entry[], bpftime_sh_restorer[];
+
+/* A syscall issued where it stands: only inside an SH_GATE function does it pass the fallback. */
+static inline __attribute__((always_inline)) long sh_syscall6(long nr, uint64_t a0, uint64_t a1,
+							     uint64_t a2, uint64_t a3, uint64_t a4,
+							     uint64_t a5)
+{
+	register uint64_t r10 __asm__("r10") = a3;
+	register uint64_t r8 __asm__("r8") = a4;
+	register uint64_t r9 __asm__("r9") = a5;
+	long r;
+
+	__asm__ volatile("syscall"
+			 : "=a"(r)
+			 : "a"(nr), "D"(a0), "S"(a1), "d"(a2), "r"(r10), "r"(r8), "r"(r9)
+			 : "rcx", "r11", "memory");
+	return r;
+}
 
 static inline long sh_raw0(long nr)
 {
@@ -57,8 +79,13 @@ struct sh_thread {
 	long callback_nr;     /* the syscall the innermost callback is about */
 	int callback_is_exit; /* ... and whether it runs after it */
 	int untraced;	      /* bpftime_syscall_hooks_thread_untraced */
+	int *errno_at;	      /* this thread's errno, found once */
 };
-SH_HIDDEN struct sh_thread *sh_thread_self(void);
+extern __thread struct sh_thread sh_thread_state __attribute__((tls_model("initial-exec")));
+static inline struct sh_thread *sh_thread_self(void)
+{
+	return &sh_thread_state;
+}
 /* Turns Syscall User Dispatch on or off for the calling thread. */
 SH_HIDDEN long sh_thread_dispatch(int on);
 /* First thing a new thread or process does after its clone/fork returns in it; own_memory: it
@@ -112,7 +139,13 @@ SH_HIDDEN void sh_rewrite_all_objects(int threads_may_run);
 /* A SIGSYS came from here: ask for a rescan if it lies outside every object seen so far. */
 SH_HIDDEN void sh_rewrite_note_trap(uint64_t site);
 /* Called on hooked syscalls in normal context: rescans when a trap asked for it. */
-SH_HIDDEN void sh_rewrite_poll(void);
+SH_HIDDEN void sh_rewrite_poll_slow(void);
+extern uint64_t sh_rewrite_pending;
+static inline void sh_rewrite_poll(void)
+{
+	if (__builtin_expect(__atomic_load_n(&sh_rewrite_pending, __ATOMIC_RELAXED) != 0, 0))
+		sh_rewrite_poll_slow();
+}
 
 /* Counters (stats.c). */
 struct sh_counters {

@@ -24,7 +24,7 @@ struct text_range {
 static int sh_lock;
 static struct text_range sh_done[MAX_OBJECTS * SH_OBJECT_MAX_TEXT];
 static int sh_ndone;
-static uint64_t sh_pending;			    /* a trapped site outside every known object */
+SH_HIDDEN uint64_t sh_rewrite_pending; /* a trapped site outside every known object */
 static uint64_t sh_not_object[NOT_OBJECT_PAGES]; /* pages found to belong to no object */
 static unsigned sh_not_object_next;
 
@@ -132,19 +132,17 @@ void sh_rewrite_note_trap(uint64_t site)
 {
 	if ((sh_install_flags() & SH_FLAG_NO_REWRITE) || known(site))
 		return;
-	__atomic_store_n(&sh_pending, site, __ATOMIC_RELEASE);
+	__atomic_store_n(&sh_rewrite_pending, site, __ATOMIC_RELEASE);
 }
 
-void sh_rewrite_poll(void)
+void sh_rewrite_poll_slow(void)
 {
 	uint64_t site;
 
-	if (!__atomic_load_n(&sh_pending, __ATOMIC_RELAXED))
-		return;
 	/* never wait: the lock holder may be this very thread, interrupted by a signal */
 	if (__atomic_exchange_n(&sh_lock, 1, __ATOMIC_ACQUIRE))
 		return;
-	site = __atomic_exchange_n(&sh_pending, 0, __ATOMIC_ACQ_REL);
+	site = __atomic_exchange_n(&sh_rewrite_pending, 0, __ATOMIC_ACQ_REL);
 	if (site && !known(site))
 		rewrite(1, site);
 	__atomic_store_n(&sh_lock, 0, __ATOMIC_RELEASE);

@@ -5,16 +5,11 @@
 
 #define SH_TLS __attribute__((tls_model("initial-exec")))
 
-static __thread struct sh_thread sh_thread_state SH_TLS;
+SH_HIDDEN __thread struct sh_thread sh_thread_state SH_TLS;
 
 /* Where the parent resumes after an in-place clone, clone3 or vfork (gate.S reads it). A vfork
  * child shares it with its sleeping parent; a thread with its own TLS has its own. */
 SH_HIDDEN __thread uint64_t bpftime_sh_inplace_resume SH_TLS;
-
-struct sh_thread *sh_thread_self(void)
-{
-	return &sh_thread_state;
-}
 
 void sh_thread_set_inplace_resume(uint64_t rip)
 {
