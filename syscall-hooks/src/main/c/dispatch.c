@@ -110,7 +110,8 @@ static int sh_prepare_inplace(struct sh_frame *f, uint64_t child_sp, int action)
 	sh_thread_set_inplace_resume(f->rip);
 	if (!child_sp)
 		return action;
-	*(uint64_t *)(uintptr_t)(child_sp - 8) = f->rip;
+	/* through the kernel: a bad stack then only kills the child, as it would without us */
+	sh_write_user(child_sp - 8, &f->rip, sizeof(f->rip));
 	return action == SH_INPLACE_CLONE ? SH_INPLACE_CLONE_NEWSTACK : SH_INPLACE_CLONE3_NEWSTACK;
 }
 
