@@ -17,6 +17,7 @@ struct sh_frame {
 	uint64_t rax;	 /* syscall number on entry, result on return */
 	uint64_t rip;	 /* where the interrupted code resumes: after its `syscall` */
 	uint64_t rflags; /* the interrupted code's flags; r11 on return, as the kernel leaves it */
+	uint64_t back;	 /* the return address of the call into the entry (gate.S) */
 	/* then the interrupted code's 128-byte red zone, then its stack */
 };
 
@@ -45,12 +46,14 @@ enum sh_action {
 #define SH_FRAME_RAX 96
 #define SH_FRAME_RIP 104
 #define SH_FRAME_RFLAGS 112
-#define SH_FRAME_SIZE 120
+#define SH_FRAME_BACK 120
+#define SH_FRAME_SIZE 128
 
 _Static_assert(offsetof(struct sh_frame, rbp) == SH_FRAME_RBP, "frame layout");
 _Static_assert(offsetof(struct sh_frame, rax) == SH_FRAME_RAX, "frame layout");
 _Static_assert(offsetof(struct sh_frame, rip) == SH_FRAME_RIP, "frame layout");
 _Static_assert(offsetof(struct sh_frame, rflags) == SH_FRAME_RFLAGS, "frame layout");
+_Static_assert(offsetof(struct sh_frame, back) == SH_FRAME_BACK, "frame layout");
 _Static_assert(sizeof(struct sh_frame) == SH_FRAME_SIZE, "frame layout");
 
 #endif

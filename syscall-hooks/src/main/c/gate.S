@@ -5,14 +5,19 @@
  * SH_GATE). Every syscall the runtime itself makes, and every hooked syscall it performs on the
  * interrupted code's behalf, executes a `syscall` instruction in it.
  *
- * Entry contract of bpftime_sh_entry (a rewritten site's trampoline and the SIGSYS handler both
- * arrive here so): rsp = the interrupted code's rsp - 128 (its red zone stays untouched),
- * rcx = where it resumes (right after its `syscall`), rax = the syscall number, every other
- * register as the interrupted code left it. On return rax holds the result, rcx the resume
- * address and r11 the flags, exactly the registers the kernel's `sysret` would leave
- * (arch/x86/entry/entry_64.S: rcx = rip, r11 = rflags); everything else is preserved.
+ * Entry contract of bpftime_sh_entry: it is called (a rewritten site's trampoline calls it; the
+ * SIGSYS handler makes the context look so, with bpftime_sh_return as the return address) with
+ * rsp = the interrupted code's rsp - 128 - 8 (its red zone stays untouched), rcx = where it
+ * resumes (right after its `syscall`), rax = the syscall number, every other register as the
+ * interrupted code left it. It returns with rax = the result, rcx = the resume address and
+ * r11 = the flags, exactly the registers the kernel's `sysret` would leave
+ * (arch/x86/entry/entry_64.S: rcx = rip, r11 = rflags), everything else preserved; the caller
+ * then adds 128 to rsp and jumps back. A trampoline jumps back directly: an indirect jump right
+ * after a syscall is mispredicted (the kernel clears the branch history on entry), a return
+ * is not.
  */
-#define SH_FRAME_SIZE 120
+#define SH_FRAME_SIZE 128
+#define SH_FRAME_BACK 120
 #define SH_RETURN 0
 #define SH_INPLACE_CLONE 1
 #define SH_INPLACE_SIGRETURN 2
@@ -115,14 +120,13 @@ bpftime_sh_entry:
 	sahf			/* leaves OF and DF alone */
 	mov (%rsp), %rax
 	mov 8(%rsp), %rcx
-	lea 24 + 128(%rsp), %rsp /* lea, not add: the flags just restored stay */
-	jmp *%rcx
+	lea 24(%rsp), %rsp	/* lea, not add: the flags just restored stay */
+	ret
 .Lslow_flags:
 	pop %rax
 	pop %rcx
 	popfq
-	lea 128(%rsp), %rsp
-	jmp *%rcx
+	ret
 
 .Linplace:
 	cmp $SH_INPLACE_SIGRETURN, %eax
@@ -145,8 +149,8 @@ bpftime_sh_entry:
  * bpftime_sh_inplace_resume (TLS), the child at -8(%rsp): written just below its stack pointer,
  * inside the 128 bytes a signal frame skips (arch/x86/kernel/signal.c: get_sigframe), so no
  * signal can overwrite it. Both then build a new frame where they stand and leave through
- * .Lrestore, which adds the 128 back: a child on a new stack first steps 128 down so that it
- * starts its own code exactly at the stack pointer the kernel gave it.
+ * .Lrestore and bpftime_sh_return, which add the 128 back: a child on a new stack first steps
+ * 128 down so that it starts its own code exactly at the stack pointer the kernel gave it.
  */
 .macro INPLACE nr, label, newstack
 \label:
@@ -165,6 +169,7 @@ bpftime_sh_entry:
 	pop %rax
 	pop %rcx
 	popfq
+	lea 8(%rsp), %rsp	/* the return address: this path leaves through bpftime_sh_return */
 	mov %rcx, -8(%rsp)	/* the child's resume address when it keeps this stack */
 	syscall
 	test %rax, %rax		/* 0 only in the child: C tells the two apart the same way */
@@ -177,6 +182,7 @@ bpftime_sh_entry:
 	lea -128(%rsp), %rsp
 	.endif
 2:	/* r11 = the flags the kernel saved at the syscall: the interrupted code's */
+	sub $8, %rsp		/* the return address, filled in below */
 	push %r11
 	push %rcx
 	push %rax
@@ -193,6 +199,8 @@ bpftime_sh_entry:
 	push %r14
 	push %r15
 	mov %rsp, %rbp
+	lea bpftime_sh_return(%rip), %rax
+	mov %rax, SH_FRAME_BACK(%rbp)
 	cld
 	and $-16, %rsp
 	mov %rbp, %rdi
@@ -215,6 +223,16 @@ bpftime_sh_entry:
 	ud2
 
 	.size bpftime_sh_entry, . - bpftime_sh_entry
+
+/* Where the entry returns when no trampoline called it (the SIGSYS handler, the in-place paths):
+ * rcx = the resume address, rsp = the interrupted rsp - 128. */
+	.globl bpftime_sh_return
+	.hidden bpftime_sh_return
+	.type bpftime_sh_return, @function
+bpftime_sh_return:
+	lea 128(%rsp), %rsp
+	jmp *%rcx
+	.size bpftime_sh_return, . - bpftime_sh_return
 	int3 /* the kernel tests the address after a syscall: the last one is never the end */
 
 	.section .note.GNU-stack, "", @progbits

@@ -31,7 +31,7 @@ extern char __start_bpftime_sh_gate[] SH_HIDDEN;
 extern char __stop_bpftime_sh_gate[] SH_HIDDEN;
 #define bpftime_sh_gate_begin __start_bpftime_sh_gate
 #define bpftime_sh_gate_end __stop_bpftime_sh_gate
-extern char bpftime_sh_entry[], bpftime_sh_restorer[];
+extern char bpftime_sh_entry[], bpftime_sh_return[], bpftime_sh_restorer[];
 
 /* A syscall issued where it stands: only inside an SH_GATE function does it pass the fallback. */
 static inline __attribute__((always_inline)) long sh_syscall6(long nr, uint64_t a0, uint64_t a1,

@@ -5,8 +5,8 @@
  * (kernel/entry/syscall_user_dispatch.c: the syscall is rolled back, rax = its number again).
  *
  * The handler does not run the syscall: it moves the interrupted context onto the same entry a
- * rewritten site jumps to, as if the site had jumped there itself (rsp below the red zone,
- * rcx = resume address), and returns. rt_sigreturn then restores the application's signal mask
+ * rewritten site calls, as if it had been called from bpftime_sh_return (rsp below the red
+ * zone, rcx = resume address), and returns. rt_sigreturn then restores the application's signal mask
  * and vector state, so the syscall and the callbacks run exactly as on the fast path: with the
  * application's mask (a blocking read stays interruptible), able to clone onto a new stack or
  * vfork, and with our handler no longer on the stack.
@@ -30,7 +30,8 @@ static void sh_sigsys_handler(int sig, void *info_v, void *uc_v)
 	/* regs->ip is already past the syscall instruction: it is where the code resumes */
 	sh_rewrite_note_trap((uint64_t)g[REG_RIP]);
 	g[REG_RCX] = g[REG_RIP];
-	g[REG_RSP] -= SH_REDZONE;
+	g[REG_RSP] -= SH_REDZONE + 8;
+	*(uint64_t *)(uintptr_t)g[REG_RSP] = (uint64_t)(uintptr_t)bpftime_sh_return;
 	g[REG_RIP] = (greg_t)(uintptr_t)bpftime_sh_entry;
 }
 

@@ -6,7 +6,7 @@
 #include "site_patch.h"
 
 #define PAGE 4096ull
-#define TRAMPOLINE_SLOT 48 /* longest instruction (15) + 5 + 7 + 6, rounded up */
+#define TRAMPOLINE_SLOT 48 /* longest instruction (15) + 5 + 7 + 6 + 8 + 5, rounded up */
 #define SLOT_HEADER 16	   /* the entry pointer the trampolines jump through */
 
 enum form { FORM_NONE, FORM_JMP8, FORM_DISPLACED };
@@ -108,6 +108,7 @@ static uint8_t *emit_rel32(uint8_t *p, uint8_t op0, int op1, uint64_t target)
 static int build_trampoline(uint8_t *t, uint64_t slot, const struct sh_site *s, enum form form)
 {
 	static const uint8_t skip_red_zone[] = { 0x48, 0x8d, 0x64, 0x24, 0x80 }; /* lea -128(%rsp),%rsp */
+	static const uint8_t red_zone_back[] = { 0x48, 0x8d, 0xa4, 0x24, 0x80, 0, 0, 0 }; /* lea 128(%rsp),%rsp */
 	uint8_t *p = t;
 
 	if (form == FORM_DISPLACED) {
@@ -131,7 +132,13 @@ static int build_trampoline(uint8_t *t, uint64_t slot, const struct sh_site *s, 
 	p = emit(p, skip_red_zone, sizeof(skip_red_zone));
 	*p++ = 0x48; /* lea resume(%rip),%rcx */
 	p = emit_rel32(p, 0x8d, 0x0d, s->addr + 2);
-	emit_rel32(p, 0xff, 0x25, slot); /* jmp *slot(%rip) */
+	int64_t to_entry = (int64_t)((uint64_t)(uintptr_t)bpftime_sh_entry - ((uint64_t)(uintptr_t)p + 5));
+	if (fits_rel32(to_entry))
+		p = emit_rel32(p, 0xe8, -1, (uint64_t)(uintptr_t)bpftime_sh_entry); /* call entry */
+	else
+		p = emit_rel32(p, 0xff, 0x15, slot); /* call *slot(%rip): the entry is out of reach */
+	p = emit(p, red_zone_back, sizeof(red_zone_back));
+	emit_rel32(p, 0xe9, -1, s->addr + 2); /* jmp resume */
 	return 0;
 }
 
