@@ -22,7 +22,7 @@ class OverrideTest {
     @EnumSource(Workloads.Mode.class)
     void openatOfOnePathFailsWithEpermWithoutRunning(Workloads.Mode mode) throws Exception {
         assumeTrue(Workloads.hasStrace(), "strace is not installed (Debian package strace)");
-        Path dir = Files.createTempDirectory("sh-override");
+        Path dir = Workloads.scratch("sh-override");
         Path target = Files.writeString(dir.resolve("denied.txt"), "readable");
         Path prefix = dir.resolve("st");
 

@@ -25,7 +25,7 @@ class StraceDifferentialTest {
     })
     void sameSyscallsAsTheKernel(String workload, Workloads.Mode mode) throws Exception {
         assumeTrue(Workloads.hasStrace(), "strace is not installed (Debian package strace)");
-        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("sh-strace");
+        java.nio.file.Path dir = Workloads.scratch("sh-strace");
         java.nio.file.Path prefix = dir.resolve("st");
         Workloads.Result r = Workloads.run(workload, mode, Map.of(), prefix);
         Workloads.assertClean(r.run(), workload + " ok\n");

@@ -26,6 +26,27 @@ final class Workloads {
 
     private Workloads() {}
 
+    private static final List<Path> SCRATCH = new ArrayList<>();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> SCRATCH.forEach(Workloads::deleteTree)));
+    }
+
+    /** A directory for one run's logs, removed when the test JVM exits. */
+    static synchronized Path scratch(String prefix) throws IOException {
+        Path dir = Files.createTempDirectory(prefix);
+        SCRATCH.add(dir);
+        return dir;
+    }
+
+    private static void deleteTree(Path dir) {
+        try (java.util.stream.Stream<Path> s = Files.walk(dir)) {
+            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // best effort: a leftover temporary directory is harmless
+        }
+    }
+
     static Map<String, String> env(Path log, Mode mode, Map<String, String> extra) {
         Map<String, String> env = new HashMap<>();
         env.put("LD_PRELOAD", NativeBuild.preload().toAbsolutePath().toString());
@@ -47,7 +68,7 @@ final class Workloads {
     /** With straceOutput, the workload runs under strace, which alone is not preloaded. */
     static Result run(String workload, Mode mode, Map<String, String> extra, Path straceOutput, String... args)
             throws IOException {
-        Path dir = Files.createTempDirectory("sh-" + workload);
+        Path dir = scratch("sh-" + workload);
         Path log = RecorderLog.create(dir, 1 << 18);
         Map<String, String> env = env(log, mode, extra);
         List<String> cmd = new ArrayList<>();
