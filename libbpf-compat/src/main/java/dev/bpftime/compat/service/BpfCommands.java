@@ -1,9 +1,14 @@
 package dev.bpftime.compat.service;
 
 import dev.bpftime.compat.attr.BpfCmd;
+import dev.bpftime.compat.btf.BtfInfoWriter;
+import dev.bpftime.compat.btf.BtfLoadCommand;
 import dev.bpftime.compat.objects.IdCommands;
 import dev.bpftime.compat.objects.ObjectKind;
 import dev.bpftime.compat.objects.ObjectTable;
+import dev.bpftime.compat.pin.BpfFs;
+import dev.bpftime.compat.pin.ObjGetCommand;
+import dev.bpftime.compat.pin.ObjPinCommand;
 import dev.bpftime.compat.posix.Clock;
 import dev.bpftime.compat.prog.ProgInfoWriter;
 import dev.bpftime.compat.prog.ProgLoadCommand;
@@ -11,6 +16,8 @@ import dev.bpftime.compat.prog.ProgTag;
 import dev.bpftime.compat.prog.ProgramVerifier;
 import dev.bpftime.compat.syscall.Dispatcher;
 import dev.bpftime.compat.syscall.GetInfoCommand;
+import dev.bpftime.compat.testrun.ProgramEngine;
+import dev.bpftime.compat.testrun.TestRunCommand;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,12 +32,21 @@ public final class BpfCommands {
 
     public static Dispatcher create(ObjectTable objects, Consumer<String> refusalLog,
             BiConsumer<String, RuntimeException> bugLog) {
+        // The service's one emulated bpffs: pins live as long as the service (docs/PROTOCOL.md, "Pins").
+        BpfFs bpffs = new BpfFs();
         return new Dispatcher(refusalLog, bugLog)
                 .register(BpfCmd.PROG_LOAD, new ProgLoadCommand(objects, ProgramVerifier.STRUCTURAL_ONLY,
                         Clock::boottimeNanos, ProgTag.Algorithm.forKernelRelease(hostKernelRelease())))
-                .register(BpfCmd.OBJ_GET_INFO_BY_FD, new GetInfoCommand().with(ObjectKind.PROG, new ProgInfoWriter()))
+                .register(BpfCmd.OBJ_GET_INFO_BY_FD, new GetInfoCommand().with(ObjectKind.PROG, new ProgInfoWriter())
+                        .with(ObjectKind.BTF, new BtfInfoWriter()))
                 .register(BpfCmd.PROG_GET_NEXT_ID, IdCommands.nextId(objects, ObjectKind.PROG))
-                .register(BpfCmd.PROG_GET_FD_BY_ID, IdCommands.fdById(objects, ObjectKind.PROG));
+                .register(BpfCmd.PROG_GET_FD_BY_ID, IdCommands.fdById(objects, ObjectKind.PROG))
+                .register(BpfCmd.BTF_LOAD, new BtfLoadCommand(objects))
+                .register(BpfCmd.BTF_GET_NEXT_ID, IdCommands.nextId(objects, ObjectKind.BTF))
+                .register(BpfCmd.BTF_GET_FD_BY_ID, IdCommands.fdById(objects, ObjectKind.BTF))
+                .register(BpfCmd.OBJ_PIN, new ObjPinCommand(bpffs))
+                .register(BpfCmd.OBJ_GET, new ObjGetCommand(bpffs))
+                .register(BpfCmd.PROG_TEST_RUN, new TestRunCommand(ProgramEngine::configured));
     }
 
     /** The running kernel's release (uname -r), or "" when /proc is not there. */
