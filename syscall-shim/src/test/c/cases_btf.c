@@ -263,6 +263,156 @@ static void ids_and_info(int fd)
 	expect_ret("btf.closed.fd_by_id", -1, ENOENT, r, errno);
 }
 
+/* [1] INT int, [2] FUNC_PROTO int (void), [3] FUNC prog static -> [2]; strings "\0int\0prog\0" */
+static size_t func_blob(unsigned char *out)
+{
+	static const char strs[] = "\0int\0prog";
+	struct btf_header hdr;
+	unsigned int words[] = {
+		1, BTF_KIND_INT << 24, 4, BTF_INT_SIGNED << 24 | 32,
+		0, BTF_KIND_FUNC_PROTO << 24, 1,
+		5, BTF_KIND_FUNC << 24, 2,
+	};
+
+	memset(&hdr, 0, sizeof(hdr));
+	hdr.magic = BTF_MAGIC;
+	hdr.version = BTF_VERSION;
+	hdr.hdr_len = sizeof(hdr);
+	hdr.type_len = sizeof(words);
+	hdr.str_off = sizeof(words);
+	hdr.str_len = sizeof(strs);
+	memcpy(out, &hdr, sizeof(hdr));
+	memcpy(out + sizeof(hdr), words, sizeof(words));
+	memcpy(out + sizeof(hdr) + sizeof(words), strs, sizeof(strs));
+	return sizeof(hdr) + sizeof(words) + sizeof(strs);
+}
+
+struct info_case {
+	int btf_fd;
+	unsigned func_rec, func_cnt, line_rec, line_cnt;
+	const void *funcs, *lines;
+};
+
+static long load_with_info(const struct info_case *c, char *log, unsigned log_size)
+{
+	union bpf_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.prog_type = BPF_PROG_TYPE_SOCKET_FILTER;
+	attr.insns = (uintptr_t)prog_ret0;
+	attr.insn_cnt = 2;
+	attr.license = (uintptr_t)"GPL";
+	attr.prog_btf_fd = c->btf_fd;
+	attr.func_info_rec_size = c->func_rec;
+	attr.func_info_cnt = c->func_cnt;
+	attr.func_info = (uintptr_t)c->funcs;
+	attr.line_info_rec_size = c->line_rec;
+	attr.line_info_cnt = c->line_cnt;
+	attr.line_info = (uintptr_t)c->lines;
+	if (log) {
+		log[0] = 0;
+		attr.log_buf = (uintptr_t)log;
+		attr.log_size = log_size;
+		attr.log_level = 1;
+	}
+	return sys_bpf(BPF_PROG_LOAD, &attr, sizeof(attr));
+}
+
+/* PROG_LOAD's prog_btf_fd, func_info and line_info (verifier.c check_btf_info_early, check_btf_func, check_btf_line) */
+static void prog_info_cases(void)
+{
+	unsigned char fblob[128];
+	unsigned funcs[6] = { 0, 3, 0, 0, 0, 0 };
+	unsigned lines[8] = { 0, 1, 1, 0, 0, 0, 0, 0 };
+	char log[4096];
+	struct info_case c;
+	long btf, r;
+
+	btf = load_btf(fblob, func_blob(fblob), NULL, 0, 0, NULL);
+	expect_ret("btfinfo.btf", 3, 0, btf, errno);
+	memset(&c, 0, sizeof(c));
+	c.btf_fd = btf;
+	c.func_rec = 8;
+	c.func_cnt = 1;
+	c.funcs = funcs;
+	r = load_with_info(&c, NULL, 0);
+	expect_ret("btfinfo.func_info", 4, 0, r, errno);
+	close((int)r);
+	c.line_rec = 16;
+	c.line_cnt = 1;
+	c.lines = lines;
+	r = load_with_info(&c, NULL, 0);
+	expect_ret("btfinfo.func_and_line_info", 4, 0, r, errno);
+	close((int)r);
+
+	c.func_rec = 7;
+	r = load_with_info(&c, log, sizeof(log));
+	expect_ret("btfinfo.func_rec_size_7", -1, EINVAL, r, errno);
+	observe("btfinfo.func_rec_size_7.log", "%s", log);
+	c.func_rec = 12;
+	funcs[2] = 0xff;
+	r = load_with_info(&c, log, sizeof(log));
+	expect_ret("btfinfo.func_rec_nonzero_tail", -1, E2BIG, r, errno);
+	observe("btfinfo.func_rec_nonzero_tail.log", "%s", log);
+	funcs[2] = 0;
+	r = load_with_info(&c, NULL, 0);
+	expect_ret("btfinfo.func_rec_zero_tail", 4, 0, r, errno);
+	close((int)r);
+	c.func_rec = 8;
+	funcs[1] = 1;
+	r = load_with_info(&c, log, sizeof(log));
+	expect_ret("btfinfo.func_type_not_func", -1, EINVAL, r, errno);
+	observe("btfinfo.func_type_not_func.log", "%s", log);
+	funcs[1] = 3;
+	funcs[0] = 1;
+	r = load_with_info(&c, log, sizeof(log));
+	expect_ret("btfinfo.first_func_not_at_0", -1, EINVAL, r, errno);
+	observe("btfinfo.first_func_not_at_0.log", "%s", log);
+	funcs[0] = 0;
+	funcs[2] = 1;
+	funcs[3] = 3;
+	c.func_cnt = 2;
+	r = load_with_info(&c, log, sizeof(log));
+	expect_ret("btfinfo.more_funcs_than_subprogs", -1, EINVAL, r, errno);
+	observe("btfinfo.more_funcs_than_subprogs.log", "%s", log);
+	c.func_cnt = 1;
+	c.btf_fd = 999;
+	r = load_with_info(&c, NULL, 0);
+	expect_ret("btfinfo.btf_fd_closed", -1, EBADF, r, errno);
+	c.btf_fd = 0;
+	r = load_with_info(&c, NULL, 0);
+	expect_ret("btfinfo.btf_fd_stdin", -1, EINVAL, r, errno);
+	c.btf_fd = btf;
+	c.funcs = NULL;
+	r = load_with_info(&c, NULL, 0);
+	expect_ret("btfinfo.func_info_null", -1, EFAULT, r, errno);
+	c.funcs = funcs;
+
+	c.line_rec = 8;
+	r = load_with_info(&c, NULL, 0);
+	expect_ret("btfinfo.line_rec_size_8", -1, EINVAL, r, errno);
+	c.line_rec = 16;
+	lines[0] = 5;
+	r = load_with_info(&c, log, sizeof(log));
+	expect_ret("btfinfo.line_past_end", -1, EINVAL, r, errno);
+	observe("btfinfo.line_past_end.log", "%s", log);
+	lines[0] = 1;
+	r = load_with_info(&c, log, sizeof(log));
+	expect_ret("btfinfo.line_not_at_0", -1, EINVAL, r, errno);
+	observe("btfinfo.line_not_at_0.log", "%s", log);
+	lines[0] = 0;
+	lines[2] = 1000;
+	r = load_with_info(&c, log, sizeof(log));
+	expect_ret("btfinfo.line_off_past_strings", -1, EINVAL, r, errno);
+	observe("btfinfo.line_off_past_strings.log", "%s", log);
+	lines[2] = 1;
+	c.func_cnt = 0;
+	r = load_with_info(&c, NULL, 0);
+	expect_ret("btfinfo.line_info_only", 4, 0, r, errno);
+	close((int)r);
+	close((int)btf);
+}
+
 int cases_btf(void)
 {
 	long fd;
@@ -273,5 +423,6 @@ int cases_btf(void)
 	refusals();
 	if (fd >= 0)
 		ids_and_info((int)fd);
+	prog_info_cases();
 	return 0;
 }
