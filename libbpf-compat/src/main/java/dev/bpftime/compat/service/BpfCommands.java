@@ -44,6 +44,8 @@ public final class BpfCommands {
                 .register(BpfCmd.BTF_LOAD, new BtfLoadCommand(objects))
                 .register(BpfCmd.BTF_GET_NEXT_ID, IdCommands.nextId(objects, ObjectKind.BTF))
                 .register(BpfCmd.BTF_GET_FD_BY_ID, IdCommands.fdById(objects, ObjectKind.BTF))
+                // bpftool btf show walks the maps too (for their btf ids); compat-maps may own this line.
+                .register(BpfCmd.MAP_GET_NEXT_ID, IdCommands.nextId(objects, ObjectKind.MAP))
                 .register(BpfCmd.OBJ_PIN, new ObjPinCommand(bpffs))
                 .register(BpfCmd.OBJ_GET, new ObjGetCommand(bpffs))
                 .register(BpfCmd.PROG_TEST_RUN, new TestRunCommand(ProgramEngine::configured));
