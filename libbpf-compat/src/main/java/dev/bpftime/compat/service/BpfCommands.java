@@ -3,6 +3,7 @@ package dev.bpftime.compat.service;
 import dev.bpftime.compat.attr.BpfCmd;
 import dev.bpftime.compat.btf.BtfInfoWriter;
 import dev.bpftime.compat.btf.BtfLoadCommand;
+import dev.bpftime.compat.info.MapInfoWriter;
 import dev.bpftime.compat.objects.IdCommands;
 import dev.bpftime.compat.objects.ObjectKind;
 import dev.bpftime.compat.objects.ObjectTable;
@@ -38,7 +39,8 @@ public final class BpfCommands {
                 .register(BpfCmd.PROG_LOAD, new ProgLoadCommand(objects, ProgramVerifier.STRUCTURAL_ONLY,
                         Clock::boottimeNanos, ProgTag.Algorithm.forKernelRelease(hostKernelRelease())))
                 .register(BpfCmd.OBJ_GET_INFO_BY_FD, new GetInfoCommand().with(ObjectKind.PROG, new ProgInfoWriter())
-                        .with(ObjectKind.BTF, new BtfInfoWriter()))
+                        .with(ObjectKind.BTF, new BtfInfoWriter())
+                        .with(ObjectKind.MAP, new MapInfoWriter()))
                 .register(BpfCmd.PROG_GET_NEXT_ID, IdCommands.nextId(objects, ObjectKind.PROG))
                 .register(BpfCmd.PROG_GET_FD_BY_ID, IdCommands.fdById(objects, ObjectKind.PROG))
                 .register(BpfCmd.BTF_LOAD, new BtfLoadCommand(objects))
