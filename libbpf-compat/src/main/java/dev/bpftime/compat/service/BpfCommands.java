@@ -28,6 +28,9 @@ import java.util.function.Consumer;
 /** Which handler answers which command: the one place a new command is wired in. */
 public final class BpfCommands {
 
+    /** Whether PROG_LOAD's verifier proves memory safety, which running JIT code in the service needs. */
+    private static final boolean PROGRAMS_VERIFIED_MEMORY_SAFE = false;
+
     private BpfCommands() {
     }
 
@@ -50,7 +53,8 @@ public final class BpfCommands {
                 .register(BpfCmd.MAP_GET_NEXT_ID, IdCommands.nextId(objects, ObjectKind.MAP))
                 .register(BpfCmd.OBJ_PIN, new ObjPinCommand(bpffs))
                 .register(BpfCmd.OBJ_GET, new ObjGetCommand(bpffs))
-                .register(BpfCmd.PROG_TEST_RUN, new TestRunCommand(ProgramEngine::configured));
+                .register(BpfCmd.PROG_TEST_RUN, new TestRunCommand(
+                        () -> ProgramEngine.configured(PROGRAMS_VERIFIED_MEMORY_SAFE)));
     }
 
     /** The running kernel's release (uname -r), or "" when /proc is not there. */

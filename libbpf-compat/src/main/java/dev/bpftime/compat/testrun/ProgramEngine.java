@@ -19,10 +19,17 @@ public interface ProgramEngine {
 
     Loaded load(List<Instruction> program);
 
-    /** The engine the service uses: the interpreter when $BPFTIME_NO_JIT=1 or the service ran with --no-jit. */
-    static ProgramEngine configured() {
+    /**
+     * The engine for a program: the JIT, unless $BPFTIME_NO_JIT=1 or the service ran with --no-jit, or
+     * the program's memory safety is not proven. JIT code runs natively in the service, so an
+     * unverified program that reads a wild address would bring the service down with every user
+     * object in it; the bounds-checked interpreter refuses that access instead. Until the verifier
+     * lands ({@code ProgramVerifier.STRUCTURAL_ONLY} proves nothing about memory) every test run is
+     * therefore interpreted.
+     */
+    static ProgramEngine configured(boolean memorySafetyProven) {
         boolean noJit = "1".equals(System.getenv("BPFTIME_NO_JIT")) || Boolean.getBoolean(NO_JIT_PROPERTY);
-        return noJit ? new InterpreterEngine() : new JitEngine();
+        return noJit || !memorySafetyProven ? new InterpreterEngine() : new JitEngine();
     }
 
     /** Set by ServiceMain for --no-jit. */

@@ -94,14 +94,15 @@ class TestRunCommandTest {
     }
 
     @Test
-    void theInterpreterIsChosenByTheServiceOption() {
+    void theInterpreterIsChosenByTheServiceOptionOrForUnverifiedPrograms() {
         String before = System.getProperty(ProgramEngine.NO_JIT_PROPERTY);
         try {
             System.setProperty(ProgramEngine.NO_JIT_PROPERTY, "true");
-            assertEquals("interpreter", ProgramEngine.configured().name());
+            assertEquals("interpreter", ProgramEngine.configured(true).name());
             System.setProperty(ProgramEngine.NO_JIT_PROPERTY, "false");
             assertEquals("1".equals(System.getenv("BPFTIME_NO_JIT")) ? "interpreter" : "jit",
-                    ProgramEngine.configured().name());
+                    ProgramEngine.configured(true).name());
+            assertEquals("interpreter", ProgramEngine.configured(false).name());
         } finally {
             if (before == null) {
                 System.clearProperty(ProgramEngine.NO_JIT_PROPERTY);
@@ -109,5 +110,29 @@ class TestRunCommandTest {
                 System.setProperty(ProgramEngine.NO_JIT_PROPERTY, before);
             }
         }
+    }
+
+    @Test
+    void theInterpreterRefusesAWildReadInsteadOfCrashing() throws BpfException {
+        // r0 = *(u64 *)(r1 + 0x7000); exit: far outside the 96-byte argument block
+        caller.openObject(8, load(ProgramType.RAW_TRACEPOINT, HexFormat.of().parseHex("7910007000000000"
+                + "9500000000000000")));
+        ByteBuffer a = ByteBuffer.allocate(Attr.UNION_SIZE).order(ByteOrder.nativeOrder());
+        a.putInt(TestRunAttr.PROG_FD.offset(), 8);
+        BpfException e = assertThrows(BpfException.class, () -> new TestRunCommand(InterpreterEngine::new)
+                .handle(new Attr(a.array(), Attr.UNION_SIZE), caller));
+        assertEquals(Errno.EINVAL, e.errno());
+    }
+
+    @Test
+    void theInterpreterStopsAnEndlessLoop() throws BpfException {
+        // r0 = 0; l: if r0 != 1 goto l; exit
+        caller.openObject(9, load(ProgramType.RAW_TRACEPOINT, HexFormat.of().parseHex("b700000000000000"
+                + "5500ffff01000000" + "9500000000000000")));
+        ByteBuffer a = ByteBuffer.allocate(Attr.UNION_SIZE).order(ByteOrder.nativeOrder());
+        a.putInt(TestRunAttr.PROG_FD.offset(), 9);
+        BpfException e = assertThrows(BpfException.class, () -> new TestRunCommand(InterpreterEngine::new)
+                .handle(new Attr(a.array(), Attr.UNION_SIZE), caller));
+        assertEquals(Errno.EINVAL, e.errno());
     }
 }
