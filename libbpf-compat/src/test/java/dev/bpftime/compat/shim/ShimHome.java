@@ -49,17 +49,26 @@ public final class ShimHome implements AutoCloseable {
             assertTrue(Files.isRegularFile(p), "the C tests are not built: " + p);
             Files.copy(p, bin.resolve(program), StandardCopyOption.COPY_ATTRIBUTES);
         }
+        // Built only where libbpf-dev is installed; LibbpfApiTest says so when it is missing.
+        Path libbpfCases = built.resolve("test-bin").resolve("libbpf_cases");
+        if (Files.isRegularFile(libbpfCases)) {
+            Files.copy(libbpfCases, bin.resolve("libbpf_cases"), StandardCopyOption.COPY_ATTRIBUTES);
+        }
         StringBuilder classpath = new StringBuilder();
         int n = 0;
         for (Class<?> anchor : List.of(ServiceMain.class, Instruction.class, Native.class,
                 org.apache.commons.compress.archivers.tar.TarArchiveInputStream.class, org.tukaani.xz.XZInputStream.class,
                 org.apache.commons.io.IOUtils.class, org.apache.commons.lang3.StringUtils.class,
-                org.apache.commons.codec.binary.Hex.class)) {
+                org.apache.commons.codec.binary.Hex.class,
+                dev.bpftime.obj.btf.Btf.class, dev.bpftime.jit.JitCompiler.class, dev.bpftime.vm.Interpreter.class)) {
             Path from = codeOf(anchor);
             Path to = lib.resolve("cp" + n++ + (Files.isDirectory(from) ? "" : ".jar"));
             copyTree(from, to);
             classpath.append(classpath.length() == 0 ? "" : ":").append(to);
         }
+        // The interpreter's library, where NativeLibraries looks beside copied classes (lib/native).
+        Path vmLib = dev.bpftime.vm.NativeLibraries.find("bpftime-vm");
+        Files.copy(vmLib, Files.createDirectories(lib.resolve("native")).resolve(vmLib.getFileName()));
         Path launcher = home.resolve("bin/bpftime");
         Files.writeString(launcher, "#!/bin/sh\n"
                 + "# Test launcher: what `bpftime service` runs, without the CLI.\n"
