@@ -139,13 +139,15 @@ static int is_function(const Elf64_Sym *s)
 	return (type == STT_FUNC || type == STT_GNU_IFUNC) && s->st_size && s->st_shndx != SHN_UNDEF;
 }
 
-int elf_find_function(const struct elf_file *e, uint64_t vaddr, uint64_t *start, uint64_t *size)
+int elf_find_function(const struct elf_file *e, uint64_t vaddr, uint64_t *start, uint64_t *size,
+		      const char **name)
 {
 	for (size_t i = 0; i < e->nsyms; i++) {
 		const Elf64_Sym *s = &e->syms[i];
 		if (is_function(s) && vaddr >= s->st_value && vaddr - s->st_value < s->st_size) {
 			*start = s->st_value;
 			*size = s->st_size;
+			*name = s->st_name < e->strs_size ? e->strs + s->st_name : "";
 			return 0;
 		}
 	}

@@ -21,8 +21,10 @@ int elf_offset_to_vaddr(const struct elf_file *elf, uint64_t offset, uint64_t *v
 /* The file bytes at a link-time address, and how many follow inside the segment, or NULL. */
 const uint8_t *elf_vaddr_bytes(const struct elf_file *elf, uint64_t vaddr, size_t *avail);
 
-/* The function symbol (STT_FUNC or STT_GNU_IFUNC, non-zero size) holding vaddr: 0, or -ENOENT. */
-int elf_find_function(const struct elf_file *elf, uint64_t vaddr, uint64_t *start, uint64_t *size);
+/* The function symbol (STT_FUNC or STT_GNU_IFUNC, non-zero size) holding vaddr: 0, or -ENOENT.
+ * *name points into the mapped file (valid until elf_close). */
+int elf_find_function(const struct elf_file *elf, uint64_t vaddr, uint64_t *start, uint64_t *size,
+		      const char **name);
 
 /* Calls fn for every function symbol with a non-zero size until it returns non-zero. */
 int elf_for_each_function(const struct elf_file *elf,

@@ -144,10 +144,28 @@ static int upgrade_pending(void)
 	return pending;
 }
 
+/* fork waits for an attach or detach in progress, so the child never inherits a held lock or a
+ * half-patched site. */
+static void lock_before_fork(void)
+{
+	pthread_mutex_lock(&lock);
+}
+
+static void unlock_after_fork(void)
+{
+	pthread_mutex_unlock(&lock);
+}
+
+static int initialised;
+
 static int init(void)
 {
-	cpu_sync_init();
-	probe_thread_init();
+	if (!initialised) {
+		cpu_sync_init();
+		probe_thread_init();
+		pthread_atfork(lock_before_fork, unlock_after_fork, unlock_after_fork);
+		initialised = 1;
+	}
 	return int3_trap_install();
 }
 

@@ -1,5 +1,3 @@
-#include <errno.h>
-
 #include "bpftime_vm.h"
 #include "probe_dispatch.h"
 #include "probe_run.h"
@@ -59,7 +57,7 @@ uint64_t probe_entry_hit(void *site, struct bpftime_pt_regs *regs)
 		miss(s);
 		return 0;
 	}
-	int saved_errno = errno;
+	int saved_errno = *t->errno_ptr;
 	const struct prog_list *l = __atomic_load_n(&s->entry, __ATOMIC_ACQUIRE);
 	if (l) {
 		struct probe_hit hit = { regs, s->addr, 0, s->at_function_start, 0 };
@@ -68,7 +66,7 @@ uint64_t probe_entry_hit(void *site, struct bpftime_pt_regs *regs)
 	}
 	if (__atomic_load_n(&s->ret, __ATOMIC_ACQUIRE))
 		uretprobe_push(t, s, regs);
-	errno = saved_errno;
+	*t->errno_ptr = saved_errno;
 	section_leave(t, w);
 	return override;
 }
@@ -80,12 +78,12 @@ void probe_run_return(struct probe_thread *t, struct probe_site *s, struct bpfti
 		miss(s);
 		return;
 	}
-	int saved_errno = errno;
+	int saved_errno = *t->errno_ptr;
 	const struct prog_list *l = __atomic_load_n(&s->ret, __ATOMIC_ACQUIRE);
 	if (l) {
 		struct probe_hit hit = { regs, s->addr, 0, 0, 0 };
 		run_list(t, l, &hit);
 	}
-	errno = saved_errno;
+	*t->errno_ptr = saved_errno;
 	section_leave(t, w);
 }

@@ -19,6 +19,7 @@
 
 struct function {
 	uintptr_t start, end;    /* in memory */
+	int abi_entry;           /* start is entered by calls (System V ABI state holds there) */
 	const uint8_t *file;     /* the function's bytes in its ELF file */
 };
 
@@ -34,6 +35,7 @@ static int find_function(uintptr_t addr, struct elf_file **elf, struct function 
 	char path[PATH_MAX];
 	uintptr_t map_start;
 	uint64_t map_offset, vaddr, start, size;
+	const char *name;
 	size_t avail;
 	int r = proc_maps_file_of(addr, path, sizeof(path), &map_start, &map_offset);
 	if (r)
@@ -41,8 +43,10 @@ static int find_function(uintptr_t addr, struct elf_file **elf, struct function 
 	if ((r = elf_open(path, elf)))
 		return r;
 	if ((r = elf_offset_to_vaddr(*elf, addr - map_start + map_offset, &vaddr)) ||
-	    (r = elf_find_function(*elf, vaddr, &start, &size)))
+	    (r = elf_find_function(*elf, vaddr, &start, &size, &name)))
 		return r;
+	/* A compiler's cold part (f.cold) is entered by a jump from f, not called: not an ABI entry. */
+	f->abi_entry = strstr(name, ".cold") == NULL;
 	f->file = elf_vaddr_bytes(*elf, start, &avail);
 	if (!f->file || avail < size)
 		return -ENOENT;
@@ -118,8 +122,14 @@ static const char *scan_function(const struct function *f, uintptr_t addr, unsig
 /* Emits the entry trampoline for the displaced instructions d at e->runtime. */
 static const char *emit_trampoline(struct x86_emit *e, struct probe_site *s, const struct displaced *d)
 {
-	size_t fixup = trampoline_emit_entry(e, s, s->addr, probe_entry_hit,
-					     s->at_function_start ? TRAMPOLINE_VEC_ARGS : TRAMPOLINE_VEC_FULL);
+	struct trampoline_options o = { TRAMPOLINE_VEC_FULL, 1, 1 };
+	if (s->at_function_start) {
+		o = (struct trampoline_options){ TRAMPOLINE_VEC_ARGS, 0, 0 };
+		for (unsigned i = 0, off = 0; i < d->n; off += d->insn[i].len, i++)
+			if (x86_reads_flags(s->orig + off, &d->insn[i]))
+				o.restore_flags = 1;
+	}
+	size_t fixup = trampoline_emit_entry(e, s, s->addr, probe_entry_hit, &o);
 	unsigned off = 0;
 	for (unsigned i = 0; i < d->n; i++) {
 		int r = x86_relocate_one(e, s->orig + off, &d->insn[i], s->addr + off, i == d->n - 1);
@@ -240,7 +250,7 @@ int probe_plan(uintptr_t addr, uint32_t flags, struct probe_site **out)
 	int err = 0, bad_offset = 0;
 	const char *why = "function bounds unknown (no ELF symbol)";
 	if (find_function(addr, &elf, &f) == 0) {
-		s->at_function_start = addr == f.start;
+		s->at_function_start = addr == f.start && f.abi_entry;
 		/* A breakpoint inside an instruction would corrupt it: check the boundary first. */
 		scan_function(&f, addr, 1, 1, &bad_offset);
 		if (!bad_offset)

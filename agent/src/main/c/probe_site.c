@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cpu_sync.h"
+#include "proc_maps.h"
 #include "probe_site.h"
 #include "text_patch.h"
 #include "thread_quiesce.h"
@@ -112,9 +113,29 @@ int site_arm(struct probe_site *s)
 	return 0;
 }
 
+/* Whether the code at the site is still what arming wrote: the library may have been unloaded and
+ * other code mapped there, which must not be "restored". */
+static int still_ours(const struct probe_site *s)
+{
+	if (proc_maps_prot(s->addr) < 0 || proc_maps_prot(s->addr + s->patch_len - 1) < 0)
+		return 0;
+	if (s->mode != BPFTIME_PROBE_MODE_INLINE)
+		return *(const volatile uint8_t *)s->addr == INT3;
+	uint8_t jmp[SITE_MAX_PATCH];
+	jump_bytes(s, jmp);
+	return memcmp((const void *)s->addr, jmp, s->patch_len) == 0;
+}
+
 int site_disarm(struct probe_site *s)
 {
 	struct text_window w;
+	if (!still_ours(s)) {
+		if (s->upgrade)
+			quiesce_end(s->upgrade);
+		s->upgrade = NULL;
+		s->armed = 0;
+		return -ENOENT;
+	}
 	int err = text_window_open(s->addr, s->patch_len, &w);
 	if (err)
 		return err;

@@ -76,6 +76,8 @@ struct probe_thread *probe_thread_claim(void)
 		t = claim_new(tid);
 	if (!t)
 		t = claim_free(tid, 1);
+	if (t)
+		t->errno_ptr = &errno; /* a probe on __errno_location here is a miss (claiming) */
 	probe_thread_self = t;
 	claiming = 0;
 	return t;

@@ -21,7 +21,8 @@ struct probe_site;
 
 struct shadow_entry {
 	uint64_t ret;             /* the real return address */
-	uint64_t slot;            /* the stack address it was read from and replaced at */
+	uint64_t slot : 63;       /* the stack address it was read from and replaced at */
+	uint64_t chained : 1;     /* a tail call: the next older entry of the same slot returns with it */
 	struct probe_site *site;  /* whose return programs run */
 };
 
@@ -40,6 +41,7 @@ struct probe_thread {
 	volatile pid_t tid;       /* the owner, 0 when free */
 	uint32_t depth;           /* live shadow entries */
 	struct probe_hit *hit;
+	int *errno_ptr;           /* the owner's errno, which a hit leaves as it found it */
 	struct shadow_entry shadow[SHADOW_DEPTH];
 };
 

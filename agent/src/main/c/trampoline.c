@@ -20,7 +20,7 @@ static const struct {
 };
 
 /* rsp -> a pt_regs below the red zone; rbx = &regs afterwards (its own value is saved first). */
-static void emit_save_regs(struct x86_emit *e, uintptr_t ip)
+static void emit_save_regs(struct x86_emit *e, uintptr_t ip, int clear_df)
 {
 	emit_lea_rsp(e, -TRAMPOLINE_FRAME);
 	for (size_t i = 0; i < sizeof(gprs) / sizeof(gprs[0]); i++)
@@ -37,19 +37,22 @@ static void emit_save_regs(struct x86_emit *e, uintptr_t ip)
 	emit_store_imm(e, OFF(cs), USER_CS);
 	emit_store_imm(e, OFF(ss), USER_SS);
 	emit_store_imm(e, OFF(orig_ax), -1);
-	emit_u8(e, 0xfc); /* cld: the C code assumes DF = 0 (System V ABI 3.2.1) */
+	if (clear_df)
+		emit_u8(e, 0xfc); /* cld: the C code assumes DF = 0 (System V ABI 3.2.1) */
 	emit_mov_rr(e, RBX, RSP);
 }
 
-/* Restores flags and every register from the pt_regs at rsp, then rsp itself. */
-static void emit_restore_regs(struct x86_emit *e)
+/* Restores [flags and] every register from the pt_regs at rsp, then rsp itself. */
+static void emit_restore_regs(struct x86_emit *e, int restore_flags)
 {
-	/* push qword [rsp + flags]; popfq */
-	emit_u8(e, 0xff);
-	emit_u8(e, 0xb4);
-	emit_u8(e, 0x24);
-	emit_u32(e, (uint32_t)OFF(flags));
-	emit_u8(e, 0x9d);
+	if (restore_flags) {
+		/* push qword [rsp + flags]; popfq */
+		emit_u8(e, 0xff);
+		emit_u8(e, 0xb4);
+		emit_u8(e, 0x24);
+		emit_u32(e, (uint32_t)OFF(flags));
+		emit_u8(e, 0x9d);
+	}
 	for (size_t i = 0; i < sizeof(gprs) / sizeof(gprs[0]); i++)
 		emit_load(e, gprs[i].reg, gprs[i].off);
 	emit_lea_rsp(e, TRAMPOLINE_FRAME);
@@ -139,19 +142,19 @@ static void emit_call_saving_vectors(struct x86_emit *e, enum trampoline_vectors
 }
 
 size_t trampoline_emit_entry(struct x86_emit *e, void *site, uintptr_t site_addr, probe_entry_fn hit,
-			     enum trampoline_vectors vectors)
+			     const struct trampoline_options *o)
 {
-	emit_save_regs(e, site_addr);
+	emit_save_regs(e, site_addr, o->clear_df);
 	emit_movabs(e, RDI, (uintptr_t)site);
 	emit_mov_rr(e, RSI, RBX);
-	emit_call_saving_vectors(e, vectors, (uintptr_t)hit);
+	emit_call_saving_vectors(e, o->vectors, (uintptr_t)hit);
 	emit_u8(e, 0x85);
 	emit_u8(e, 0xc0); /* test eax, eax */
 	emit_u8(e, 0x0f);
 	emit_u8(e, 0x85); /* jnz rel32 -> override tail */
 	size_t fixup = e->pos;
 	emit_u32(e, 0);
-	emit_restore_regs(e);
+	emit_restore_regs(e, o->restore_flags);
 	return fixup;
 }
 
@@ -162,19 +165,19 @@ void trampoline_emit_override(struct x86_emit *e, size_t branch_pos)
 		memcpy(e->buf + branch_pos, &rel, 4);
 	}
 	/* rax holds the value the program gave (probe_entry_hit stored it in regs->ax) */
-	emit_restore_regs(e);
+	emit_restore_regs(e, 0);
 	emit_u8(e, 0xc3); /* ret: return from the probed function without running it */
 }
 
 void trampoline_emit_return(struct x86_emit *e, probe_return_fn hit)
 {
 	/* Reached by the function's ret: rsp is one slot above where the return address was. */
-	emit_save_regs(e, 0);
+	emit_save_regs(e, 0, 0);
 	emit_mov_rr(e, RDI, RBX);
 	emit_call_saving_vectors(e, TRAMPOLINE_VEC_RETURN, (uintptr_t)hit);
 	/* Put the real return address back in its slot (rsp + frame - 8) and return through it. */
 	emit_store(e, RAX, TRAMPOLINE_FRAME - 8);
-	emit_restore_regs(e);
+	emit_restore_regs(e, 0);
 	emit_lea_rsp(e, -8);
 	emit_u8(e, 0xc3);
 }

@@ -5,7 +5,7 @@
  *     lea  rsp, [rsp - 128 - 168]     skip the red zone (the probed code may keep data there), then
  *                                     a struct pt_regs: every register stored, flags, rsp and
  *                                     ip = the site's address, cs/ss as the kernel's user segments
- *     cld; align the stack; save vector registers (see enum trampoline_vectors)
+ *     [cld]; align the stack; save vector registers (see enum trampoline_vectors)
  *     call probe_entry_hit(site, &regs)
  *     restore vector registers; if it returned 1 (override), restore and `ret` from the function;
  *     else restore every register from pt_regs, lea rsp back, run the displaced instructions
@@ -34,6 +34,18 @@ enum trampoline_vectors {
 	TRAMPOLINE_VEC_RETURN,
 };
 
+/*
+ * What the code around the probe lets a trampoline skip. At a function's first instruction and at a
+ * return (System V ABI 3.2.1 and 3.4.1) the arithmetic flags are dead and the direction flag is clear:
+ * restoring flags (popfq, slow) and clearing DF (cld) are needed only elsewhere, or when a displaced
+ * instruction reads a flag.
+ */
+struct trampoline_options {
+	enum trampoline_vectors vectors;
+	int restore_flags;
+	int clear_df;
+};
+
 /* Bytes of stack below the interrupted rsp a trampoline uses before aligning: red zone + pt_regs. */
 #define TRAMPOLINE_FRAME (128 + (int32_t)sizeof(struct bpftime_pt_regs))
 
@@ -46,7 +58,8 @@ typedef uint64_t (*probe_return_fn)(struct bpftime_pt_regs *regs);
  * emitted the displaced instructions and the jump back.
  */
 size_t trampoline_emit_entry(struct x86_emit *e, void *site, uintptr_t site_addr, probe_entry_fn hit,
-			     enum trampoline_vectors vectors);
+			     const struct trampoline_options *options);
+/* The override tail: only at a function's first instruction, where flags are dead. */
 void trampoline_emit_override(struct x86_emit *e, size_t branch_pos);
 
 /* The return trampoline. */

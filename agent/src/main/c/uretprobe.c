@@ -36,15 +36,19 @@ void uretprobe_push(struct probe_thread *t, struct probe_site *site, struct bpft
 	uintptr_t tramp = __atomic_load_n(&return_trampoline, __ATOMIC_ACQUIRE);
 	uint64_t *slot = (uint64_t *)(uintptr_t)regs->sp;
 	uint64_t ret = *slot;
+	int chained = ret == tramp;
 	if (!tramp)
 		return;
-	if (ret == tramp) {
+	if (chained) {
 		/* A tail call from a function whose return is probed: chain to its entry. */
-		if (!t->depth || t->shadow[t->depth - 1].slot != regs->sp) {
+		int i = (int)t->depth - 1;
+		while (i >= 0 && t->shadow[i].slot != regs->sp)
+			i--;
+		if (i < 0) {
 			__atomic_fetch_add(&site->misses, 1, __ATOMIC_RELAXED);
 			return;
 		}
-		ret = t->shadow[t->depth - 1].ret;
+		ret = t->shadow[i].ret;
 	}
 	if (t->depth == SHADOW_DEPTH) {
 		/* Entries below the current frame belong to frames longjmp abandoned. */
@@ -58,7 +62,7 @@ void uretprobe_push(struct probe_thread *t, struct probe_site *site, struct bpft
 			return;
 		}
 	}
-	t->shadow[t->depth] = (struct shadow_entry){ ret, regs->sp, site };
+	t->shadow[t->depth] = (struct shadow_entry){ ret, regs->sp, chained, site };
 	t->depth++;
 	*slot = tramp;
 }
@@ -80,15 +84,31 @@ uint64_t probe_return_hit(struct bpftime_pt_regs *regs)
 		i--;
 	if (i < 0)
 		lost_return_address();
-	/* Entries above i were left by longjmp; those at the same slot are a tail-call chain,
-	 * innermost first. */
+	/* The newest entry of this slot leaves, with the older ones of the same slot it chains to (a
+	 * tail-call chain), innermost first. Entries above it were left by longjmp, or belong to
+	 * another stack of this thread (coroutines): they stay, and those of dead frames go when the
+	 * shadow stack fills (uretprobe_push). */
 	struct probe_site *sites[MAX_CHAIN];
+	uint32_t leave[MAX_CHAIN];
 	int n = 0;
 	uint64_t ret = t->shadow[i].ret;
-	for (; i >= 0 && t->shadow[i].slot == slot; i--)
-		if (n < MAX_CHAIN)
-			sites[n++] = t->shadow[i].site;
-	t->depth = (uint32_t)(i + 1);
+	for (int k = i; k >= 0 && n < MAX_CHAIN; k--) {
+		if (t->shadow[k].slot != slot)
+			continue;
+		leave[n] = (uint32_t)k;
+		sites[n++] = t->shadow[k].site;
+		if (!t->shadow[k].chained)
+			break;
+	}
+	uint32_t keep = 0;
+	for (uint32_t k = 0, j = (uint32_t)n; k < t->depth; k++) {
+		if (j > 0 && leave[j - 1] == k) {
+			j--;
+			continue;
+		}
+		t->shadow[keep++] = t->shadow[k];
+	}
+	t->depth = keep;
 	/* The kernel shows the real return address as the ip of a uretprobe (handle_trampoline). */
 	regs->ip = ret;
 	for (int k = 0; k < n; k++)

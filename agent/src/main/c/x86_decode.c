@@ -343,3 +343,29 @@ done:
 	*out = in;
 	return in.len;
 }
+
+int x86_reads_flags(const uint8_t *code, const struct x86_insn *in)
+{
+	uint8_t op = in->opcode;
+	unsigned reg = in->modrm_off >= 0 ? x86_modrm_reg(code, in) : 0;
+	if (in->vex)
+		return 0;
+	if (in->map == 0) {
+		if ((op >= 0x10 && op <= 0x15) || (op >= 0x18 && op <= 0x1d)) /* adc, sbb */
+			return 1;
+		if ((op >= 0x70 && op <= 0x7f) || op == 0x9c || op == 0x9f || op == 0xf5 || op == 0xe0 || op == 0xe1)
+			return 1;
+		if (op >= 0x80 && op <= 0x83 && (reg == 2 || reg == 3)) /* adc/sbb with an immediate */
+			return 1;
+		if ((op == 0xc0 || op == 0xc1 || (op >= 0xd0 && op <= 0xd3)) && (reg == 2 || reg == 3)) /* rcl, rcr */
+			return 1;
+		if ((op == 0xda || op == 0xdb) && x86_modrm_mod(code, in) == 3 && reg < 4) /* fcmovcc */
+			return 1;
+		return 0;
+	}
+	if (in->map == 1)
+		return (op >= 0x40 && op <= 0x4f) || (op >= 0x80 && op <= 0x9f); /* cmovcc, jcc, setcc */
+	if (in->map == 2)
+		return op == 0xf6 && (in->opsize16 || in->rep == 0xf3); /* adcx, adox */
+	return 0;
+}

@@ -56,6 +56,11 @@ struct x86_insn {
  */
 int x86_decode(const uint8_t *code, size_t avail, struct x86_insn *out);
 
+/* Whether the instruction reads an arithmetic flag it did not set itself (adc/sbb, jcc, setcc,
+ * cmovcc, loope/loopne, pushf, lahf, rcl/rcr, cmc, fcmov, adcx/adox): Intel SDM Vol. 1,
+ * appendix A, "EFLAGS cross-reference". */
+int x86_reads_flags(const uint8_t *code, const struct x86_insn *in);
+
 /* The ModR/M fields of a decoded instruction (valid only when modrm_off >= 0). */
 static inline unsigned x86_modrm_mod(const uint8_t *code, const struct x86_insn *in)
 {

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <ucontext.h>
 #include <unistd.h>
 
 #include "bpftime_probe.h"
@@ -192,7 +193,9 @@ static void vector_checks(uint32_t flags)
 		expect_mode(ids[i], flags ? BPFTIME_PROBE_MODE_INT3 : BPFTIME_PROBE_MODE_INLINE, NULL);
 	uint64_t base = progs_count(COUNT_CLOBBER);
 
+	errno = 1234;
 	double sum = t_float_args(1, 2, 3, 4, 5, 6, 7, 8);
+	EXPECT_EQ(errno, 1234, "errno after a probe whose helper set it");
 	CHECK(sum == 204.0, "t_float_args: actual %g vs expected 204", sum);
 	uint8_t in[64], out[72];
 	for (int i = 0; i < 64; i++)
@@ -252,6 +255,20 @@ static void return_checks(uint32_t flags)
 	EXPECT_EQ(t_short(9), 10, "t_short under a uretprobe");
 	EXPECT_EQ(progs_record()[REC_AX], 10, "ax at t_short's return");
 	detach(id);
+
+	/* t_jmp_first tail-jumps into t_riprel: one return slot, two uretprobes chained on it */
+	base = progs_count(COUNT_RECORD);
+	plain = progs_count(COUNT_PLAIN);
+	int outer = attach_at(BPFTIME_PROBE_RETURN, t_jmp_first, PROG_COUNT, 0, flags);
+	int inner = attach_at(BPFTIME_PROBE_RETURN, t_riprel, PROG_RECORD, 0, flags);
+	t_counter = 5;
+	for (int i = 0; i < 10; i++)
+		EXPECT_EQ(t_jmp_first(i), i + 5, "t_jmp_first (tail call) under uretprobes");
+	EXPECT_EQ(progs_count(COUNT_RECORD) - base, 10, "returns seen by the tail-called function's uretprobe");
+	EXPECT_EQ(progs_count(COUNT_PLAIN) - plain, 10, "returns seen by the tail-calling function's uretprobe");
+	EXPECT_EQ(progs_record()[REC_AX], 9 + 5, "return value at the chained uretprobe");
+	detach(outer);
+	detach(inner);
 }
 
 static void scenario_uretprobe(void)
@@ -308,6 +325,51 @@ static void scenario_longjmp(void)
 	EXPECT_EQ(progs_count(COUNT_PLAIN), 6, "returns of t_fact(6)");
 	detach(id);
 	detach(fact);
+}
+
+/* A uretprobe'd function suspended on a coroutine's stack while the main stack has its own
+ * uretprobe'd frame: each return finds its own entry (swapcontext, makecontext). */
+static ucontext_t main_ctx, co_ctx;
+static volatile long co_result;
+
+__attribute__((noinline)) static long yielding(long x)
+{
+	swapcontext(&co_ctx, &main_ctx);
+	jumpy_sink = x;
+	return x + 1;
+}
+
+static void co_body(void)
+{
+	co_result = yielding(41);
+}
+
+__attribute__((noinline)) static long resume_co(void)
+{
+	swapcontext(&main_ctx, &co_ctx);
+	jumpy_sink = 0;
+	return 7;
+}
+
+static void scenario_coroutine(void)
+{
+	int a = attach_at(BPFTIME_PROBE_RETURN, yielding, PROG_RECORD, 0, 0);
+	int b = attach_at(BPFTIME_PROBE_RETURN, resume_co, PROG_COUNT, 0, 0);
+	static char stack[256 * 1024];
+	getcontext(&co_ctx);
+	co_ctx.uc_stack.ss_sp = stack;
+	co_ctx.uc_stack.ss_size = sizeof(stack);
+	co_ctx.uc_link = &main_ctx;
+	makecontext(&co_ctx, co_body, 0);
+	swapcontext(&main_ctx, &co_ctx); /* the coroutine stops inside yielding */
+	EXPECT_EQ(t_fact(3), 6, "a call on the main stack meanwhile");
+	EXPECT_EQ(resume_co(), 7, "resume_co, whose frame waits while the coroutine's returns");
+	EXPECT_EQ(co_result, 42, "the coroutine's result");
+	EXPECT_EQ(progs_count(COUNT_RECORD), 1, "yielding's return");
+	EXPECT_EQ(progs_record()[REC_AX], 42, "yielding's return value");
+	EXPECT_EQ(progs_count(COUNT_PLAIN), 1, "resume_co's return");
+	detach(a);
+	detach(b);
 }
 
 static void scenario_override(void)
@@ -590,7 +652,8 @@ static const struct {
 	{ "entry-inline", scenario_entry_inline }, { "entry-int3", scenario_entry_int3 },
 	{ "relocation", scenario_relocation },     { "vectors", scenario_vectors },
 	{ "uretprobe", scenario_uretprobe },       { "recursion", scenario_recursion },
-	{ "longjmp", scenario_longjmp },           { "override", scenario_override },
+	{ "longjmp", scenario_longjmp },           { "coroutine", scenario_coroutine },
+	{ "override", scenario_override },
 	{ "multi", scenario_multi },               { "threads", scenario_threads },
 	{ "sigtrap", scenario_sigtrap },           { "fork", scenario_fork },
 	{ "libc", scenario_libc },                 { "errors", scenario_errors },

@@ -83,7 +83,8 @@ const char *const prog_names[PROG_COUNT_ALL] = {
 };
 
 static struct bpftime_map *maps[2];
-static struct bpftime_probe_prog loaded[PROG_COUNT_ALL];
+static struct bpftime_probe_prog loaded[PROG_COUNT_ALL]; /* the engine progs_get gives */
+static struct bpftime_probe_prog on_vm[PROG_COUNT_ALL], on_jit[PROG_COUNT_ALL];
 static const void *helper_table[HELPER_TABLE_SIZE];
 
 static uint64_t helper_lookup(uint64_t map, uint64_t key, uint64_t r3, uint64_t r4, uint64_t r5)
@@ -97,7 +98,7 @@ static uint64_t helper_unknown(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r
 }
 
 /* Destroys every vector register a probed function might keep live, as library code using AVX or
- * AVX-512 would: the trampolines must have saved what matters. */
+ * AVX-512 would, and errno: the trampolines and the engine must have saved what matters. */
 __attribute__((target("avx512f"))) static void clobber_avx512(void)
 {
 	__asm__ volatile("vpternlogd $0xff, %%zmm16, %%zmm16, %%zmm16\n\t"
@@ -112,6 +113,7 @@ static int has_avx, has_avx512;
 
 static uint64_t helper_clobber(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5)
 {
+	errno = EBADF; /* as a helper whose system call failed */
 	if (has_avx512)
 		clobber_avx512();
 	if (has_avx)
@@ -172,7 +174,7 @@ static int load_vm(enum prog_id id)
 		fprintf(stderr, "load %s: %s\n", prog_names[id], err);
 		return r;
 	}
-	loaded[id].vm = vm;
+	on_vm[id].vm = vm;
 	return 0;
 }
 
@@ -217,7 +219,7 @@ static int load_jit(enum prog_id id, const char *dir)
 	r = bpftime_jit_image_load(code, head[1], head[0], relocs, head[2], helper_table, HELPER_TABLE_SIZE,
 				   resolve_map, NULL, &img);
 	if (r == 0)
-		loaded[id].jit = bpftime_jit_image_entry(img);
+		on_jit[id].jit = bpftime_jit_image_entry(img);
 out:
 	if (r)
 		fprintf(stderr, "%s: bad image (%d)\n", path, r);
@@ -227,17 +229,23 @@ out:
 	return r;
 }
 
-int progs_init(const char *engine, const char *dir)
+static int make_maps(void)
 {
 	detect_cpu();
 	fill_helpers();
 	int r = bpftime_map_create(BPF_MAP_TYPE_ARRAY, 4, 8, COUNT_KEYS, 0, -1, 1, 0, "counts", &maps[MAP_COUNTS]);
 	if (!r)
 		r = bpftime_map_create(BPF_MAP_TYPE_ARRAY, 4, 8 * REC_SLOTS, 1, 0, -1, 2, 0, "record", &maps[MAP_RECORD]);
-	if (r) {
+	if (r)
 		fprintf(stderr, "map create: %d\n", r);
+	return r;
+}
+
+int progs_init(const char *engine, const char *dir)
+{
+	int r = make_maps();
+	if (r)
 		return r;
-	}
 	int jit = strcmp(engine, "jit") == 0;
 	if (!jit && strcmp(engine, "interp")) {
 		fprintf(stderr, "engine: actual %s vs expected interp or jit\n", engine);
@@ -246,7 +254,23 @@ int progs_init(const char *engine, const char *dir)
 	for (int i = 0; i < PROG_COUNT_ALL; i++)
 		if ((r = jit ? load_jit(i, dir) : load_vm(i)))
 			return r;
+	memcpy(loaded, jit ? on_jit : on_vm, sizeof(loaded));
 	return 0;
+}
+
+int progs_init_both(const char *dir)
+{
+	int r = make_maps();
+	for (int i = 0; i < PROG_COUNT_ALL && !r; i++)
+		r = load_vm(i);
+	for (int i = 0; i < PROG_COUNT_ALL && !r && dir; i++)
+		r = load_jit(i, dir);
+	return r;
+}
+
+struct bpftime_probe_prog progs_get_on(enum prog_id id, int jit)
+{
+	return jit ? on_jit[id] : on_vm[id];
 }
 
 int progs_dump(const char *dir)

@@ -30,6 +30,10 @@ int progs_dump(const char *dir);
 
 struct bpftime_probe_prog progs_get(enum prog_id id);
 
+/* Both engines at once (the benchmark): interpreter always, JIT images when dir is not NULL. */
+int progs_init_both(const char *dir);
+struct bpftime_probe_prog progs_get_on(enum prog_id id, int jit);
+
 uint64_t progs_count(enum count_key key);
 int progs_cpu_avx512(void);
 void progs_reset(void);
