@@ -130,9 +130,10 @@ static void chain(int sig, siginfo_t *si, ucontext_t *uc)
 
 static void on_sigtrap(int sig, siginfo_t *si, void *ucv)
 {
+	/* No errno access here: __errno_location may itself be probed. Nothing below sets errno but
+	 * the application's own handler, which must keep it as any signal handler must. */
 	ucontext_t *uc = ucv;
 	greg_t *g = uc->uc_mcontext.gregs;
-	int saved_errno = errno;
 	if (si->si_code == SI_KERNEL) {
 		uintptr_t addr = (uintptr_t)g[REG_RIP] - 1;
 		struct probe_site *s = site_lookup(addr);
@@ -141,12 +142,10 @@ static void on_sigtrap(int sig, siginfo_t *si, void *ucv)
 				handle_site(s, g);
 			else
 				g[REG_RIP] = addr; /* unpatched since the trap: run the original instruction */
-			errno = saved_errno;
 			return;
 		}
 	}
 	chain(sig, si, uc);
-	errno = saved_errno;
 }
 
 int int3_trap_install(void)

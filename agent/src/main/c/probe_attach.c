@@ -66,14 +66,24 @@ static int overlaps_armed(uintptr_t addr, unsigned len, const struct probe_site 
 	return 0;
 }
 
+/* Whether the code an idle site was planned from is still there (not another library's). */
 static int same_code(const struct probe_site *s)
 {
-	return memcmp((const void *)s->addr, s->orig, s->patch_len) == 0;
+	size_t n = s->patch_len > s->first.len ? s->patch_len : s->first.len;
+	return proc_maps_prot(s->addr) >= 0 && proc_maps_prot(s->addr + n - 1) >= 0 &&
+	       memcmp((const void *)s->addr, s->orig, n) == 0;
 }
 
 static int get_site(uintptr_t addr, uint32_t flags, struct probe_site **out)
 {
 	struct probe_site *s = site_lookup(addr);
+	/* A library unloaded and loaded again at the same place lost the patch: arm again (its
+	 * attachments then run again, as the kernel reinserts uprobes when a file is mapped). */
+	if (s && s->armed && !site_intact(s)) {
+		if (s->upgrade)
+			site_disarm(s);
+		s->armed = 0;
+	}
 	/* An armed site keeps its mode; an idle one is reused when its code and flags still hold. */
 	if (s && (s->armed || (same_code(s) && s->flags == flags))) {
 		*out = s;

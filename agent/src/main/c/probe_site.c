@@ -115,7 +115,7 @@ int site_arm(struct probe_site *s)
 
 /* Whether the code at the site is still what arming wrote: the library may have been unloaded and
  * other code mapped there, which must not be "restored". */
-static int still_ours(const struct probe_site *s)
+int site_intact(const struct probe_site *s)
 {
 	if (proc_maps_prot(s->addr) < 0 || proc_maps_prot(s->addr + s->patch_len - 1) < 0)
 		return 0;
@@ -129,12 +129,13 @@ static int still_ours(const struct probe_site *s)
 int site_disarm(struct probe_site *s)
 {
 	struct text_window w;
-	if (!still_ours(s)) {
+	if (!site_intact(s)) {
+		/* nothing of ours left to remove */
 		if (s->upgrade)
 			quiesce_end(s->upgrade);
 		s->upgrade = NULL;
 		s->armed = 0;
-		return -ENOENT;
+		return 0;
 	}
 	int err = text_window_open(s->addr, s->patch_len, &w);
 	if (err)

@@ -61,5 +61,7 @@ int site_arm(struct probe_site *site);
 /* 1 when the site has its jump now, 0 when it still waits, -errno. */
 int site_upgrade(struct probe_site *site);
 int site_disarm(struct probe_site *site);
+/* Whether an armed site's patch is still in place (its library may have been unloaded since). */
+int site_intact(const struct probe_site *site);
 
 #endif

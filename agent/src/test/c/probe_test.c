@@ -618,6 +618,57 @@ static void scenario_libc(void)
 	detach(b);
 }
 
+/* A probed library unloaded and loaded again: detach after the unload touches nothing; a probe
+ * still attached when the library comes back at the same place fires again once the site is armed
+ * again (as the kernel reinserts uprobes into a file mapped again). */
+static long (*load_lib(const char *lib, void **h))(long)
+{
+	*h = dlopen(lib, RTLD_NOW | RTLD_LOCAL);
+	CHECK(*h, "dlopen %s: %s", lib, dlerror());
+	return (long (*)(long))dlsym(*h, "lib_twice");
+}
+
+static void scenario_dlopen(void)
+{
+	char exe[4096], lib[4200], path[4096];
+	uint64_t off;
+	void *h;
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	CHECK(n > 0, "readlink /proc/self/exe");
+	exe[n] = 0;
+	*strrchr(exe, '/') = 0;
+	snprintf(lib, sizeof(lib), "%s/libprobe_target_lib.so", exe);
+
+	long (*twice)(long) = load_lib(lib, &h);
+	file_offset_of((void *)twice, path, sizeof(path), &off);
+	struct bpftime_probe_spec spec = { BPFTIME_PROBE_ENTRY, 0, lib, off };
+	int a = bpftime_probe_attach(&spec, progs_get(PROG_COUNT), 0);
+	CHECK(a > 0, "attach to %s+%#llx: %d", lib, (unsigned long long)off, a);
+	EXPECT_EQ(twice(20), 41, "lib_twice");
+	EXPECT_EQ(progs_count(COUNT_PLAIN), 1, "hit");
+	dlclose(h);
+	EXPECT_EQ(bpftime_probe_detach(a), 0, "detach after the library was unloaded");
+
+	long (*again)(long) = load_lib(lib, &h);
+	a = bpftime_probe_attach(&spec, progs_get(PROG_COUNT), 0);
+	CHECK(a > 0, "attach to the library loaded again: %d", a);
+	EXPECT_EQ(again(1), 3, "lib_twice loaded again");
+	EXPECT_EQ(progs_count(COUNT_PLAIN), 2, "hit in the library loaded again");
+	dlclose(h); /* a stays attached */
+
+	long (*third)(long) = load_lib(lib, &h);
+	int b = bpftime_probe_attach(&spec, progs_get(PROG_COUNT_ALT), 0);
+	CHECK(b > 0, "attach to the library loaded a third time: %d", b);
+	EXPECT_EQ(third(2), 5, "lib_twice loaded a third time");
+	EXPECT_EQ(progs_count(COUNT_ALT), 1, "hit of the new probe");
+	EXPECT_EQ(progs_count(COUNT_PLAIN), third == again ? 3 : 2, "hit of the probe attached before the unload");
+	detach(a);
+	detach(b);
+	EXPECT_EQ(third(3), 7, "lib_twice after detach");
+	EXPECT_EQ(progs_count(COUNT_ALT), 1, "hits after detach");
+	dlclose(h);
+}
+
 static void scenario_errors(void)
 {
 	struct bpftime_probe_spec spec = { 7, 0, NULL, (uintptr_t)t_inline };
@@ -656,7 +707,8 @@ static const struct {
 	{ "override", scenario_override },
 	{ "multi", scenario_multi },               { "threads", scenario_threads },
 	{ "sigtrap", scenario_sigtrap },           { "fork", scenario_fork },
-	{ "libc", scenario_libc },                 { "errors", scenario_errors },
+	{ "libc", scenario_libc },                 { "dlopen", scenario_dlopen },
+	{ "errors", scenario_errors },
 };
 
 int main(int argc, char **argv)
