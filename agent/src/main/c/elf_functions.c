@@ -14,6 +14,7 @@
 #include "elf_functions.h"
 
 struct elf_file {
+	ino_t inode;
 	const uint8_t *base;
 	size_t size;
 	const Elf64_Ehdr *eh;
@@ -80,6 +81,7 @@ int elf_open(const char *path, struct elf_file **out)
 	}
 	e->base = map;
 	e->size = st.st_size;
+	e->inode = st.st_ino;
 	e->eh = map;
 	const Elf64_Ehdr *eh = e->eh;
 	if (memcmp(eh->e_ident, ELFMAG, SELFMAG) || eh->e_ident[EI_CLASS] != ELFCLASS64 ||
@@ -95,6 +97,11 @@ int elf_open(const char *path, struct elf_file **out)
 		pick_symbols(e);
 	*out = e;
 	return 0;
+}
+
+int elf_is_file(const struct elf_file *e, ino_t inode)
+{
+	return e->inode == inode;
 }
 
 void elf_close(struct elf_file *e)

@@ -9,11 +9,15 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 struct elf_file;
 
 /* Maps the file read-only. -errno on failure, -ENOEXEC when it is not a 64-bit x86-64 ELF. */
 int elf_open(const char *path, struct elf_file **out);
+/* Whether the opened file is the mapped one with this inode, not a file put at its path since. Only
+ * the inode is compared: on overlayfs /proc/self/maps shows the underlying file system's device. */
+int elf_is_file(const struct elf_file *elf, ino_t inode);
 void elf_close(struct elf_file *elf);
 
 /* The link-time address of a file offset inside a PT_LOAD segment's file image, or -ENOENT. */

@@ -37,11 +37,15 @@ static int find_function(uintptr_t addr, struct elf_file **elf, struct function 
 	uint64_t map_offset, vaddr, start, size;
 	const char *name;
 	size_t avail;
-	int r = proc_maps_file_of(addr, path, sizeof(path), &map_start, &map_offset);
+	dev_t dev; /* unused: see elf_is_file */
+	ino_t inode;
+	int r = proc_maps_file_of(addr, path, sizeof(path), &map_start, &map_offset, &dev, &inode);
 	if (r)
 		return r;
 	if ((r = elf_open(path, elf)))
 		return r;
+	if (!elf_is_file(*elf, inode)) /* replaced on disk since it was mapped */
+		return -ESTALE;
 	if ((r = elf_offset_to_vaddr(*elf, addr - map_start + map_offset, &vaddr)) ||
 	    (r = elf_find_function(*elf, vaddr, &start, &size, &name)))
 		return r;

@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -128,6 +129,7 @@ int proc_maps_prot(uintptr_t addr)
 
 struct resolve_query {
 	const char *path;
+	const char *real;     /* the path with symbolic links resolved, or NULL */
 	int by_inode;
 	dev_t dev;
 	ino_t inode;
@@ -139,7 +141,10 @@ struct resolve_query {
 static int find_offset(void *arg, const struct proc_mapping *m)
 {
 	struct resolve_query *q = arg;
-	int same = q->by_inode ? (m->dev == q->dev && m->inode == q->inode) : strcmp(m->path, q->path) == 0;
+	/* The same device and inode, or the same inode under the same name: on overlayfs the maps
+	 * show the underlying file system's device, not the one stat() reports. */
+	int same_name = strcmp(m->path, q->path) == 0 || (q->real && strcmp(m->path, q->real) == 0);
+	int same = q->by_inode ? m->inode == q->inode && (m->dev == q->dev || same_name) : same_name;
 	if (!same || !(m->prot & PROT_EXEC))
 		return 0;
 	if (q->offset >= m->offset && q->offset - m->offset < m->end - m->start) {
@@ -159,7 +164,10 @@ int proc_maps_resolve(const char *path, uint64_t offset, uintptr_t *addr)
 		q.dev = st.st_dev;
 		q.inode = st.st_ino;
 	}
+	char *real = realpath(path, NULL);
+	q.real = real;
 	int r = proc_maps_each(find_offset, &q);
+	free(real);
 	if (r < 0)
 		return r;
 	if (!q.found)
@@ -174,6 +182,8 @@ struct file_query {
 	size_t path_len;
 	uintptr_t start;
 	uint64_t offset;
+	dev_t dev;
+	ino_t inode;
 	int result;
 };
 
@@ -194,19 +204,24 @@ static int find_file(void *arg, const struct proc_mapping *m)
 	memcpy(q->path, m->path, n + 1);
 	q->start = m->start;
 	q->offset = m->offset;
+	q->dev = m->dev;
+	q->inode = m->inode;
 	q->result = 0;
 	return 1;
 }
 
-int proc_maps_file_of(uintptr_t addr, char *path, size_t path_len, uintptr_t *start, uint64_t *offset)
+int proc_maps_file_of(uintptr_t addr, char *path, size_t path_len, uintptr_t *start, uint64_t *offset,
+		      dev_t *dev, ino_t *inode)
 {
-	struct file_query q = { addr, path, path_len, 0, 0, -ENOENT };
+	struct file_query q = { addr, path, path_len, 0, 0, 0, 0, -ENOENT };
 	int r = proc_maps_each(find_file, &q);
 	if (r < 0)
 		return r;
 	if (q.result == 0) {
 		*start = q.start;
 		*offset = q.offset;
+		*dev = q.dev;
+		*inode = q.inode;
 	}
 	return q.result;
 }

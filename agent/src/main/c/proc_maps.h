@@ -29,7 +29,9 @@ int proc_maps_prot(uintptr_t addr);
 int proc_maps_resolve(const char *path, uint64_t offset, uintptr_t *addr);
 
 /* The mapping holding addr: its file path (copied into path, NUL-terminated), the start and file
- * offset of the mapping. -ENOENT when unmapped, -ENOEXEC when anonymous. */
-int proc_maps_file_of(uintptr_t addr, char *path, size_t path_len, uintptr_t *start, uint64_t *offset);
+ * offset of the mapping, the file's device and inode. -ENOENT when unmapped, -ENOEXEC when
+ * anonymous. */
+int proc_maps_file_of(uintptr_t addr, char *path, size_t path_len, uintptr_t *start, uint64_t *offset,
+		      dev_t *dev, ino_t *inode);
 
 #endif

@@ -600,10 +600,16 @@ static void scenario_libc(void)
 	uint64_t off;
 	file_offset_of(fn, path, sizeof(path), &off);
 	CHECK(strstr(path, "libc"), "getpid in %s, not in libc", path);
-	struct bpftime_probe_spec entry = { BPFTIME_PROBE_ENTRY, 0, path, off };
+	/* through a symbolic link: the file is matched by device and inode, not by name */
+	char link[64];
+	snprintf(link, sizeof(link), "/tmp/probe_test_libc_%d.so", (int)getpid());
+	unlink(link);
+	CHECK(symlink(path, link) == 0, "symlink %s: %s", link, strerror(errno));
+	struct bpftime_probe_spec entry = { BPFTIME_PROBE_ENTRY, 0, link, off };
 	struct bpftime_probe_spec ret = { BPFTIME_PROBE_RETURN, 0, path, off };
 	int a = bpftime_probe_attach(&entry, progs_get(PROG_COUNT), 0);
 	int b = bpftime_probe_attach(&ret, progs_get(PROG_RECORD), 0);
+	unlink(link);
 	CHECK(a > 0 && b > 0, "attach to %s+%#llx: %d %d", path, (unsigned long long)off, a, b);
 	struct bpftime_probe_info info;
 	bpftime_probe_info(a, &info);
