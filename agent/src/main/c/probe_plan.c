@@ -222,7 +222,7 @@ int probe_plan(uintptr_t addr, uint32_t flags, struct probe_site **out)
 		return prot;
 	if (!(prot & PROT_EXEC))
 		return -EINVAL;
-	if (!(prot & PROT_READ))
+	if (!(prot & PROT_READ) || (prot & PROC_MAPS_SHARED))
 		return -EACCES;
 
 	struct probe_site *s = calloc(1, sizeof(*s));

@@ -47,7 +47,8 @@ static int parse_line(char *line, struct proc_mapping *m)
 	m->end = parse_hex(&p);
 	if (*p++ != ' ' || strlen(p) < 4)
 		return -EINVAL;
-	m->prot = (p[0] == 'r' ? PROT_READ : 0) | (p[1] == 'w' ? PROT_WRITE : 0) | (p[2] == 'x' ? PROT_EXEC : 0);
+	m->prot = (p[0] == 'r' ? PROT_READ : 0) | (p[1] == 'w' ? PROT_WRITE : 0) | (p[2] == 'x' ? PROT_EXEC : 0) |
+		  (p[3] == 's' ? PROC_MAPS_SHARED : 0);
 	p += 4;
 	if (*p++ != ' ')
 		return -EINVAL;

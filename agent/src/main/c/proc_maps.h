@@ -21,7 +21,11 @@ struct proc_mapping {
  * -errno when the file cannot be read. */
 int proc_maps_each(int (*fn)(void *arg, const struct proc_mapping *m), void *arg);
 
-/* The protection of the page holding addr, or -ENOENT when it is not mapped. */
+/* Set in proc_maps_prot's result for a shared mapping ('s' in the maps), whose writes would reach
+ * the file or other processes. */
+#define PROC_MAPS_SHARED 0x100000
+
+/* The protection of the page holding addr (| PROC_MAPS_SHARED), or -ENOENT when it is not mapped. */
 int proc_maps_prot(uintptr_t addr);
 
 /* The address of file offset `offset` of the file at path, in an executable mapping of it. The file

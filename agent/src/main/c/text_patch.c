@@ -18,7 +18,9 @@ int text_window_open(uintptr_t addr, size_t len, struct text_window *w)
 			return prot;
 		if (!(prot & PROT_EXEC))
 			return -EINVAL;
-		w->prot[i] = prot;
+		if (prot & PROC_MAPS_SHARED) /* a write would change the file, or another process's code */
+			return -EACCES;
+		w->prot[i] = prot & (PROT_READ | PROT_WRITE | PROT_EXEC);
 	}
 	if (mprotect((void *)w->lo, w->hi - w->lo, PROT_READ | PROT_WRITE | PROT_EXEC))
 		return -errno;

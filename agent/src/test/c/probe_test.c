@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <ucontext.h>
 #include <unistd.h>
@@ -691,6 +692,16 @@ static void scenario_errors(void)
 	struct bpftime_probe_spec missing = { BPFTIME_PROBE_ENTRY, 0, "/nonexistent/lib.so", 0x1000 };
 	EXPECT_EQ(bpftime_probe_attach(&missing, progs_get(PROG_COUNT), 0), -ENOENT, "unmapped path");
 	EXPECT_EQ(bpftime_probe_detach(12345), -ENOENT, "detach of an unknown id");
+	/* code in a shared mapping: a patch would change the memfd for every process mapping it */
+	int fd = memfd_create("probe_test_shared_code", MFD_CLOEXEC);
+	static const uint8_t ret_insn[4096] = { 0xc3 };
+	CHECK(fd >= 0 && write(fd, ret_insn, sizeof(ret_insn)) == sizeof(ret_insn), "memfd");
+	void *shared = mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_SHARED, fd, 0);
+	CHECK(shared != MAP_FAILED, "mmap shared code");
+	spec.offset = (uintptr_t)shared;
+	EXPECT_EQ(bpftime_probe_attach(&spec, progs_get(PROG_COUNT), 0), -EACCES, "code in a shared mapping");
+	munmap(shared, 4096);
+	close(fd);
 	/* errno is the application's: a probe never changes it */
 	int id = attach_at(BPFTIME_PROBE_ENTRY, t_inline, PROG_RECORD, 0, 0);
 	int id2 = attach_at(BPFTIME_PROBE_ENTRY, t_short, PROG_RECORD, 0, 0);

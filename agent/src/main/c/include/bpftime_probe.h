@@ -59,8 +59,10 @@ struct bpftime_probe_prog {
  * Attaches prog at the probe spec describes, with the attach cookie bpf_get_attach_cookie returns.
  * Returns a positive id, or -EINVAL (bad spec, not an instruction boundary), -ENOENT (path not
  * mapped or offset outside its executable mappings), -EOPNOTSUPP (an instruction at the address the
- * engine cannot move or emulate), -EPERM (the address is in the agent itself), -ENOMEM, -ENOSPC
- * (too many probes), or another -errno from the system.
+ * engine cannot move or emulate), -EPERM (the address is in the agent itself), -EACCES (code that
+ * is not readable, or in a shared mapping a write would change for others), -EBUSY (another
+ * breakpoint, or inside the bytes another probe's jump replaced), -ENOMEM, -ENOSPC (too many
+ * probes), or another -errno from the system.
  */
 BPFTIME_PROBE_API int bpftime_probe_attach(const struct bpftime_probe_spec *spec, struct bpftime_probe_prog prog,
 					   uint64_t cookie);
