@@ -38,6 +38,8 @@ const char *errno_name(int e)
 	case ENOMEM: return "ENOMEM";
 	case EOPNOTSUPP: return "EOPNOTSUPP";
 	case 524: return "ENOTSUPP";
+	case EEXIST: return "EEXIST";
+	case EBUSY: return "EBUSY";
 	default:
 		snprintf(other, sizeof(other), "errno%d", e);
 		return other;

@@ -1,6 +1,10 @@
 package dev.bpftime.compat.service;
 
 import dev.bpftime.compat.attr.BpfCmd;
+import dev.bpftime.compat.maps.MapBatchCommands;
+import dev.bpftime.compat.maps.MapCreateCommand;
+import dev.bpftime.compat.maps.MapElemCommands;
+import dev.bpftime.compat.maps.MapFdById;
 import dev.bpftime.compat.objects.IdCommands;
 import dev.bpftime.compat.objects.ObjectKind;
 import dev.bpftime.compat.objects.ObjectTable;
@@ -11,6 +15,8 @@ import dev.bpftime.compat.prog.ProgTag;
 import dev.bpftime.compat.prog.ProgramVerifier;
 import dev.bpftime.compat.syscall.Dispatcher;
 import dev.bpftime.compat.syscall.GetInfoCommand;
+import dev.bpftime.maps.MapFactory;
+import dev.bpftime.maps.SharedMemoryBudget;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,12 +31,34 @@ public final class BpfCommands {
 
     public static Dispatcher create(ObjectTable objects, Consumer<String> refusalLog,
             BiConsumer<String, RuntimeException> bugLog) {
-        return new Dispatcher(refusalLog, bugLog)
-                .register(BpfCmd.PROG_LOAD, new ProgLoadCommand(objects, ProgramVerifier.STRUCTURAL_ONLY,
+        Dispatcher dispatcher = new Dispatcher(refusalLog, bugLog);
+        dispatcher.register(BpfCmd.PROG_LOAD, new ProgLoadCommand(objects, ProgramVerifier.STRUCTURAL_ONLY,
                         Clock::boottimeNanos, ProgTag.Algorithm.forKernelRelease(hostKernelRelease())))
                 .register(BpfCmd.OBJ_GET_INFO_BY_FD, new GetInfoCommand().with(ObjectKind.PROG, new ProgInfoWriter()))
                 .register(BpfCmd.PROG_GET_NEXT_ID, IdCommands.nextId(objects, ObjectKind.PROG))
                 .register(BpfCmd.PROG_GET_FD_BY_ID, IdCommands.fdById(objects, ObjectKind.PROG));
+        registerMaps(dispatcher, objects);
+        return dispatcher;
+    }
+
+    /** The map commands (compat/maps), on the maps module's shared-memory maps. */
+    private static void registerMaps(Dispatcher dispatcher, ObjectTable objects) {
+        MapElemCommands elem = new MapElemCommands();
+        MapBatchCommands batch = new MapBatchCommands();
+        dispatcher.register(BpfCmd.MAP_CREATE, new MapCreateCommand(objects,
+                        () -> new MapFactory(SharedMemoryBudget.fromSystemProperties())))
+                .register(BpfCmd.MAP_LOOKUP_ELEM, elem.lookup())
+                .register(BpfCmd.MAP_UPDATE_ELEM, elem.update())
+                .register(BpfCmd.MAP_DELETE_ELEM, elem.delete())
+                .register(BpfCmd.MAP_GET_NEXT_KEY, elem.nextKey())
+                .register(BpfCmd.MAP_LOOKUP_AND_DELETE_ELEM, elem.lookupAndDelete())
+                .register(BpfCmd.MAP_FREEZE, elem.freeze())
+                .register(BpfCmd.MAP_LOOKUP_BATCH, batch.lookup(false))
+                .register(BpfCmd.MAP_LOOKUP_AND_DELETE_BATCH, batch.lookup(true))
+                .register(BpfCmd.MAP_UPDATE_BATCH, batch.update())
+                .register(BpfCmd.MAP_DELETE_BATCH, batch.delete())
+                .register(BpfCmd.MAP_GET_NEXT_ID, IdCommands.nextId(objects, ObjectKind.MAP))
+                .register(BpfCmd.MAP_GET_FD_BY_ID, new MapFdById(objects));
     }
 
     /** The running kernel's release (uname -r), or "" when /proc is not there. */

@@ -203,7 +203,7 @@ public final class Service implements AutoCloseable {
         }
         HandleTable.Created created;
         try {
-            created = handles.create(r.newFdFor());
+            created = handles.create(r.newFdFor(), r.view());
         } catch (IOException e) {
             log.warn("cannot make a descriptor for pid " + c.peer.pid() + ": " + e.getMessage());
             send(c, Wire.reply(Wire.STATUS_DONE, -Errno.EMFILE, false, 0, 0, r.writebacks()), -1);

@@ -51,12 +51,17 @@ public final class ShimHome implements AutoCloseable {
         }
         StringBuilder classpath = new StringBuilder();
         int n = 0;
-        for (Class<?> anchor : List.of(ServiceMain.class, Instruction.class, Native.class)) {
+        for (Class<?> anchor : List.of(ServiceMain.class, Instruction.class, Native.class,
+                dev.bpftime.maps.BpfMap.class)) {
             Path from = codeOf(anchor);
             Path to = lib.resolve("cp" + n++ + (Files.isDirectory(from) ? "" : ".jar"));
             copyTree(from, to);
             classpath.append(classpath.length() == 0 ? "" : ":").append(to);
         }
+        // the maps module finds its native library beside its classes (NativeLibraryLocator)
+        Path mapsLib = codeOf(dev.bpftime.maps.BpfMap.class).getParent().resolve("native/libbpftime-maps.so");
+        assertTrue(Files.isRegularFile(mapsLib), "the maps module's library is not built: " + mapsLib);
+        Files.copy(mapsLib, lib.resolve("libbpftime-maps.so"));
         Path launcher = home.resolve("bin/bpftime");
         Files.writeString(launcher, "#!/bin/sh\n"
                 + "# Test launcher: what `bpftime service` runs, without the CLI.\n"

@@ -1,0 +1,68 @@
+package dev.bpftime.compat.maps;
+
+import dev.bpftime.compat.objects.BpfObject;
+import dev.bpftime.compat.objects.ObjectKind;
+import dev.bpftime.maps.BpfMap;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A map as an object of the service: the maps module's map (one read-write view that lives as long
+ * as the object) and what the kernel's struct bpf_map keeps that shared memory does not: a
+ * PROG_ARRAY's owner program type (bpf_prog_map_compatible()) and the programs its slots hold
+ * references to (the slots themselves hold ids).
+ */
+public final class EmulatedMap extends BpfObject {
+
+    private BpfMap map;
+    private int ownerProgType = -1;
+    private final Map<Integer, BpfObject> slotRefs = new HashMap<>();
+
+    EmulatedMap() {
+        super(ObjectKind.MAP);
+    }
+
+    void attach(BpfMap created) {
+        this.map = created;
+    }
+
+    public BpfMap map() {
+        return map;
+    }
+
+    /** A file's own view with the access it was opened with. */
+    MapView openView(boolean read, boolean write) {
+        return new MapView(this, map.withAccess(read, write), read, write);
+    }
+
+    /**
+     * bpf_prog_map_compatible() (kernel/bpf/core.c): the first program put into a PROG_ARRAY fixes
+     * its owner type; later ones must be of that type.
+     */
+    boolean acceptsProgramType(int progType) {
+        if (ownerProgType < 0) {
+            ownerProgType = progType;
+            return true;
+        }
+        return ownerProgType == progType;
+    }
+
+    /** A slot now holds {@code target} (already retained) or, for null, nothing: the old one is released. */
+    void setSlot(int index, BpfObject target) {
+        BpfObject old = target == null ? slotRefs.remove(index) : slotRefs.put(index, target);
+        if (old != null) {
+            old.release();
+        }
+    }
+
+    @Override
+    protected void free() {
+        for (BpfObject o : slotRefs.values()) {
+            o.release();
+        }
+        slotRefs.clear();
+        if (map != null) {
+            map.close();
+        }
+    }
+}
