@@ -6,6 +6,7 @@
  *   log   verifier log rules: log_level/log_size/log_buf, log_true_size, ENOSPC
  *   info  BPF_OBJ_GET_INFO_BY_FD for programs
  *   ids   BPF_PROG_GET_NEXT_ID, BPF_PROG_GET_FD_BY_ID
+ *   mmap  mmap of map fds (arrays, ring buffers), freeze against writable mappings, epoll/poll on rings
  *   maps  the map commands: create, elements, access per fd, freeze, fd arrays, batches, ids
  *   life  descriptor lifetime: close, dup, fork, exec, SCM_RIGHTS, a killed owner, two processes
  *   one   loads one program and prints the outcome, no expectation (for the service start tests)
@@ -34,6 +35,8 @@ int main(int argc, char **argv)
 		cases_ids();
 	else if (!strcmp(argv[1], "maps"))
 		cases_maps();
+	else if (!strcmp(argv[1], "mmap"))
+		cases_mmap();
 	else if (!strcmp(argv[1], "one")) {
 		char buf[64];
 		long fd = load_prog(prog_ret0, 2, "one", NULL);

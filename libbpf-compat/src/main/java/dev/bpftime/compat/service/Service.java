@@ -2,6 +2,8 @@ package dev.bpftime.compat.service;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
+import dev.bpftime.compat.attr.Attr;
+import dev.bpftime.compat.maps.MapMemory;
 import dev.bpftime.compat.objects.ObjectTable;
 import dev.bpftime.compat.posix.Epoll;
 import dev.bpftime.compat.posix.Errno;
@@ -11,10 +13,12 @@ import dev.bpftime.compat.posix.UnixSockets;
 import dev.bpftime.compat.syscall.Dispatcher;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import dev.bpftime.maps.MmapSegment;
 
 /**
  * The service's event loop: one thread owns the listening socket, the clients, the object table and
@@ -150,6 +154,7 @@ public final class Service implements AutoCloseable {
         switch (request.kind()) {
             case Wire.KIND_HELLO -> hello(c, request);
             case Wire.KIND_BPF -> bpf(c, request);
+            case Wire.KIND_MAP_MMAP, Wire.KIND_MAP_UNMAP, Wire.KIND_MAP_BUFFER_FD -> mapMemory(c, request);
             default -> {
                 log.warn("pid " + c.peer.pid() + " sent request kind " + request.kind() + ": unknown");
                 disconnect(c);
@@ -215,6 +220,34 @@ public final class Service implements AutoCloseable {
         // In flight or delivered, the app's end lives on without our copy; if the client is gone, the
         // kernel drops it with the message and the handle hangs up by itself.
         LibC.closeQuietly(created.appFd());
+    }
+
+    /** The shim's requests about a map's memory (compat/maps/MapMemory): answered with a descriptor to map or wait on. */
+    private void mapMemory(Client c, Wire.Request request) {
+        if (!c.greeted) {
+            send(c, Wire.reply(Wire.STATUS_DONE, -Errno.EPERM, false, 0, 0, List.of()), -1);
+            return;
+        }
+        long[] a = request.args();
+        MapMemory.Answer answer;
+        if (request.kind() == Wire.KIND_MAP_UNMAP) {
+            MapMemory.unmapped(objects, (int) a[0], a[1] != 0);
+            answer = new MapMemory.Answer(0, -1, List.of(), "");
+        } else if (request.kind() == Wire.KIND_MAP_MMAP) {
+            answer = MapMemory.mmap(c.caller, (int) a[0], a[1], a[2], a[3], a[4]);
+        } else {
+            answer = MapMemory.bufferFd(c.caller, (int) a[0], (int) a[1]);
+        }
+        if (answer.result() < 0) {
+            log.debug("pid " + c.peer.pid() + " map memory request " + request.kind() + ": " + answer.reason());
+        }
+        List<Attr.Writeback> segments = new ArrayList<>();
+        for (MmapSegment s : answer.segments()) {
+            segments.add(new Attr.Writeback(0, Wire.segment(s.addressOffset(), s.memfdOffset(), s.length(),
+                    s.writable())));
+        }
+        boolean withFd = answer.result() == 0 && answer.fd() >= 0;
+        send(c, Wire.reply(Wire.STATUS_DONE, answer.result(), withFd, 0, 0, segments), withFd ? answer.fd() : -1);
     }
 
     private void send(Client c, byte[] reply, int fd) {
