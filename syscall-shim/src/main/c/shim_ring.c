@@ -112,3 +112,37 @@ struct shim_ring *shim_ring_of(int fd)
 	}
 	return found;
 }
+
+/*
+ * For producers in a shimmed process (tests now, in-process agents later): new descriptors of the
+ * ring or perf buffer behind map fd, its memfd and its eventfd, which the caller owns and may open
+ * with the maps module (bpftime_map_open). Returns 0, or -errno (EINVAL: not a buffer of ours).
+ */
+SHIM_EXPORT int bpftime_shim_buffer_fds(int fd, int *memfd, int *eventfd)
+{
+	uint32_t kind, id;
+	int m, e;
+
+	if (!shim_fdtable_any() || !shim_fdtable_lookup(fd, &kind, &id) || kind != WIRE_OBJ_MAP)
+		return -EINVAL;
+	m = buffer_fd(fd, 0);
+	if (m < 0)
+		return -EINVAL;
+	e = buffer_fd(fd, 1);
+	if (e < 0) {
+		close(m);
+		return -EINVAL;
+	}
+	*memfd = fcntl(m, F_DUPFD_CLOEXEC, 3);
+	*eventfd = fcntl(e, F_DUPFD_CLOEXEC, 3);
+	close(m);
+	close(e);
+	if (*memfd < 0 || *eventfd < 0) {
+		if (*memfd >= 0)
+			close(*memfd);
+		if (*eventfd >= 0)
+			close(*eventfd);
+		return -EMFILE;
+	}
+	return 0;
+}

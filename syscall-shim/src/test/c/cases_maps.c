@@ -515,6 +515,26 @@ static void ringbuf(void)
 	close((int)fd);
 }
 
+static void info(void)
+{
+	struct bpf_map_info info;
+	union bpf_attr attr;
+	long fd = map_create(BPF_MAP_TYPE_HASH, 4, 8, 16, BPF_F_NO_PREALLOC | BPF_F_RDONLY, "infomap");
+	long r;
+
+	memset(&info, 0, sizeof(info));
+	memset(&attr, 0, sizeof(attr));
+	attr.info.bpf_fd = (__u32)fd;
+	attr.info.info_len = offsetof(struct bpf_map_info, map_extra) + 8; /* Linux 6.1's struct */
+	attr.info.info = (__u64)(unsigned long)&info;
+	r = sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &attr, sizeof(attr));
+	EXPECT("maps.info", 0, 0, r, errno);
+	observe("maps.info.fields", "len %u type %u key %u value %u max %u flags 0x%x name '%s' id %s btf %u",
+		attr.info.info_len, info.type, info.key_size, info.value_size, info.max_entries, info.map_flags,
+		info.name, info.id ? "set" : "0", info.btf_id);
+	close((int)fd);
+}
+
 static void ids(void)
 {
 	union bpf_attr attr;
@@ -539,6 +559,7 @@ int cases_maps(void)
 	fd_arrays();
 	batches();
 	ringbuf();
+	info();
 	ids();
 	expect_long("maps.no_descriptor_left", open_before, open_descriptors_above(2));
 	return 0;

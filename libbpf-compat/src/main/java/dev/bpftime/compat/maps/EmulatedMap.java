@@ -17,6 +17,9 @@ public final class EmulatedMap extends BpfObject {
     private BpfMap map;
     private int ownerProgType = -1;
     private final Map<Integer, BpfObject> slotRefs = new HashMap<>();
+    private BpfObject btf;
+    private int btfKeyTypeId;
+    private int btfValueTypeId;
 
     EmulatedMap() {
         super(ObjectKind.MAP);
@@ -28,6 +31,25 @@ public final class EmulatedMap extends BpfObject {
 
     public BpfMap map() {
         return map;
+    }
+
+    /** The map's BTF (already retained; the map holds it as the kernel's map->btf) and its type ids. */
+    void setBtf(BpfObject btfObject, int keyTypeId, int valueTypeId) {
+        this.btf = btfObject;
+        this.btfKeyTypeId = keyTypeId;
+        this.btfValueTypeId = valueTypeId;
+    }
+
+    int btfId() {
+        return btf == null ? 0 : btf.id();
+    }
+
+    int btfKeyTypeId() {
+        return btfKeyTypeId;
+    }
+
+    int btfValueTypeId() {
+        return btfValueTypeId;
     }
 
     /** A file's own view with the access it was opened with. */
@@ -61,6 +83,10 @@ public final class EmulatedMap extends BpfObject {
             o.release();
         }
         slotRefs.clear();
+        if (btf != null) {
+            btf.release();
+            btf = null;
+        }
         if (map != null) {
             map.close();
         }

@@ -15,6 +15,7 @@ import static dev.bpftime.compat.attr.MapCreateAttr.NUMA_NODE;
 import static dev.bpftime.compat.attr.MapCreateAttr.VALUE_SIZE;
 
 import dev.bpftime.compat.attr.Attr;
+import dev.bpftime.compat.objects.BpfObject;
 import dev.bpftime.compat.objects.ObjectKind;
 import dev.bpftime.compat.objects.ObjectTable;
 import dev.bpftime.compat.posix.Errno;
@@ -98,7 +99,9 @@ public final class MapCreateCommand implements CommandHandler {
         }
         try {
             if (attr.u32(BTF_KEY_TYPE_ID) != 0 || attr.u32(BTF_VALUE_TYPE_ID) != 0) {
-                checkBtf(caller, attr.u32(BTF_FD));
+                BpfObject btf = checkBtf(caller, attr.u32(BTF_FD));
+                btf.retain();
+                object.setBtf(btf, attr.u32(BTF_KEY_TYPE_ID), attr.u32(BTF_VALUE_TYPE_ID));
             }
         } catch (BpfException e) {
             object.release();
@@ -131,7 +134,7 @@ public final class MapCreateCommand implements CommandHandler {
      * btf_get_by_fd(): no descriptor EBADF, not a BTF object EINVAL. The types are not checked against
      * key_size and value_size yet (map_check_btf()); without a BTF object there is no spin lock.
      */
-    private static void checkBtf(Caller caller, int fd) throws BpfException {
+    private static BpfObject checkBtf(Caller caller, int fd) throws BpfException {
         FdRef ref = caller.fd(fd);
         if (ref instanceof FdRef.Missing) {
             throw new BpfException(Errno.EBADF, "btf_fd " + fd + " is not an open descriptor");
@@ -139,6 +142,7 @@ public final class MapCreateCommand implements CommandHandler {
         if (!(ref instanceof FdRef.Object o) || o.object().kind() != ObjectKind.BTF) {
             throw new BpfException(Errno.EINVAL, "btf_fd " + fd + " is not a BTF object");
         }
+        return o.object();
     }
 
     /**

@@ -5,6 +5,7 @@ import dev.bpftime.compat.maps.MapBatchCommands;
 import dev.bpftime.compat.maps.MapCreateCommand;
 import dev.bpftime.compat.maps.MapElemCommands;
 import dev.bpftime.compat.maps.MapFdById;
+import dev.bpftime.compat.maps.MapInfoWriter;
 import dev.bpftime.compat.objects.IdCommands;
 import dev.bpftime.compat.objects.ObjectKind;
 import dev.bpftime.compat.objects.ObjectTable;
@@ -34,7 +35,8 @@ public final class BpfCommands {
         Dispatcher dispatcher = new Dispatcher(refusalLog, bugLog);
         dispatcher.register(BpfCmd.PROG_LOAD, new ProgLoadCommand(objects, ProgramVerifier.STRUCTURAL_ONLY,
                         Clock::boottimeNanos, ProgTag.Algorithm.forKernelRelease(hostKernelRelease())))
-                .register(BpfCmd.OBJ_GET_INFO_BY_FD, new GetInfoCommand().with(ObjectKind.PROG, new ProgInfoWriter()))
+                .register(BpfCmd.OBJ_GET_INFO_BY_FD, new GetInfoCommand().with(ObjectKind.PROG, new ProgInfoWriter())
+                        .with(ObjectKind.MAP, new MapInfoWriter()))
                 .register(BpfCmd.PROG_GET_NEXT_ID, IdCommands.nextId(objects, ObjectKind.PROG))
                 .register(BpfCmd.PROG_GET_FD_BY_ID, IdCommands.fdById(objects, ObjectKind.PROG));
         registerMaps(dispatcher, objects);

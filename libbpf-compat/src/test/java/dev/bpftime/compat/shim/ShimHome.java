@@ -49,6 +49,11 @@ public final class ShimHome implements AutoCloseable {
             assertTrue(Files.isRegularFile(p), "the C tests are not built: " + p);
             Files.copy(p, bin.resolve(program), StandardCopyOption.COPY_ATTRIBUTES);
         }
+        // Built only where libbpf-dev is installed; LibbpfDifferentialTest skips without it.
+        Path libbpfCases = built.resolve("test-bin").resolve("libbpf_cases");
+        if (Files.isRegularFile(libbpfCases)) {
+            Files.copy(libbpfCases, bin.resolve("libbpf_cases"), StandardCopyOption.COPY_ATTRIBUTES);
+        }
         StringBuilder classpath = new StringBuilder();
         int n = 0;
         for (Class<?> anchor : List.of(ServiceMain.class, Instruction.class, Native.class,
