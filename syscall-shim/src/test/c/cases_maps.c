@@ -535,6 +535,83 @@ static void info(void)
 	close((int)fd);
 }
 
+/* r1 = map reference (ld_imm64 with src, imm = fd, second imm = off); r0 = 0; exit */
+static long load_with_map(int src, int fd, int off)
+{
+	struct bpf_insn insns[4] = {
+		{ .code = BPF_LD | BPF_DW | BPF_IMM, .dst_reg = 1, .src_reg = src, .imm = fd },
+		{ .imm = off },
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = 0, .imm = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	return load_prog(insns, 4, "usesmap", NULL);
+}
+
+static __u32 info_map_id(int fd)
+{
+	struct bpf_map_info info;
+	union bpf_attr attr;
+
+	memset(&info, 0, sizeof(info));
+	memset(&attr, 0, sizeof(attr));
+	attr.info.bpf_fd = (__u32)fd;
+	attr.info.info_len = offsetof(struct bpf_map_info, map_extra) + 8;
+	attr.info.info = (__u64)(unsigned long)&info;
+	return sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &attr, sizeof(attr)) == 0 ? info.id : 0;
+}
+
+static void programs_hold_maps(void)
+{
+	long hash = map_create(BPF_MAP_TYPE_HASH, 4, 8, 4, 0, "used");
+	long one = map_create(BPF_MAP_TYPE_ARRAY, 4, 8, 1, 0, "one");
+	long two = map_create(BPF_MAP_TYPE_ARRAY, 4, 8, 2, 0, "two");
+	__u32 id = info_map_id((int)hash), ids[4] = { 0 };
+	struct bpf_prog_info pinfo;
+	union bpf_attr attr;
+	long prog;
+
+	prog = load_with_map(BPF_PSEUDO_MAP_FD, (int)hash, 0);
+	EXPECT("maps.prog.map_fd", 6, 0, prog, errno);
+	memset(&pinfo, 0, sizeof(pinfo));
+	pinfo.nr_map_ids = 4;
+	pinfo.map_ids = (__u64)(unsigned long)ids;
+	memset(&attr, 0, sizeof(attr));
+	attr.info.bpf_fd = (__u32)prog;
+	attr.info.info_len = sizeof(pinfo);
+	attr.info.info = (__u64)(unsigned long)&pinfo;
+	EXPECT("maps.prog.info", 0, 0, sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &attr, sizeof(attr)), errno);
+	expect_long("maps.prog.info.nr_map_ids", 1, pinfo.nr_map_ids);
+	expect_long("maps.prog.info.map_id_is_the_maps", 1, ids[0] == id && id != 0);
+	close((int)hash);
+	long again = fd_by_id(id, 0);
+	EXPECT("maps.prog.map_alive_while_prog_holds_it", 3, 0, again, errno);
+	close((int)again);
+	close((int)prog);
+	/* the kernel frees a program (and puts its maps) after an RCU grace period: wait for it */
+	int freed = 0;
+	for (int i = 0; i < 400 && !freed; i++) {
+		again = fd_by_id(id, 0);
+		if (again < 0 && errno == ENOENT)
+			freed = 1;
+		else if (again >= 0)
+			close((int)again);
+		usleep(5000);
+	}
+	expect_long("maps.prog.map_freed_with_prog", 1, freed);
+
+	EXPECT("maps.prog.map_value", 3, 0, prog = load_with_map(BPF_PSEUDO_MAP_VALUE, (int)one, 4), errno);
+	close((int)prog);
+	EXPECT("maps.prog.map_value_past_value", -1, EINVAL, load_with_map(BPF_PSEUDO_MAP_VALUE, (int)one, 8), errno);
+	EXPECT("maps.prog.map_value_two_entries", -1, 524, load_with_map(BPF_PSEUDO_MAP_VALUE, (int)two, 0),
+	       errno);
+	hash = map_create(BPF_MAP_TYPE_HASH, 4, 8, 4, 0, NULL);
+	EXPECT("maps.prog.map_value_hash", -1, EINVAL, load_with_map(BPF_PSEUDO_MAP_VALUE, (int)hash, 0), errno);
+	EXPECT("maps.prog.map_fd_closed", -1, EBADF, load_with_map(BPF_PSEUDO_MAP_FD, 99, 0), errno);
+	close((int)hash);
+	close((int)one);
+	close((int)two);
+}
+
 static void ids(void)
 {
 	union bpf_attr attr;
@@ -560,6 +637,7 @@ int cases_maps(void)
 	batches();
 	ringbuf();
 	info();
+	programs_hold_maps();
 	ids();
 	expect_long("maps.no_descriptor_left", open_before, open_descriptors_above(2));
 	return 0;
