@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The map commands through the dispatcher with a caller made of byte arrays: what the service does
  * with keys, values, descriptors and references, without the shim (ShimKernelDifferentialTest and
- * LibbpfDifferentialTest compare the same commands with the kernel).
+ * LibbpfMapsDifferentialTest compare the same commands with the kernel).
  */
 class MapCommandsTest {
 

@@ -49,10 +49,10 @@ public final class ShimHome implements AutoCloseable {
             assertTrue(Files.isRegularFile(p), "the C tests are not built: " + p);
             Files.copy(p, bin.resolve(program), StandardCopyOption.COPY_ATTRIBUTES);
         }
-        // Built only where libbpf-dev is installed; LibbpfDifferentialTest skips without it.
-        Path libbpfCases = built.resolve("test-bin").resolve("libbpf_cases");
+        // Built only where libbpf-dev is installed; LibbpfMapsDifferentialTest skips without it.
+        Path libbpfCases = built.resolve("test-bin").resolve("libbpf_maps");
         if (Files.isRegularFile(libbpfCases)) {
-            Files.copy(libbpfCases, bin.resolve("libbpf_cases"), StandardCopyOption.COPY_ATTRIBUTES);
+            Files.copy(libbpfCases, bin.resolve("libbpf_maps"), StandardCopyOption.COPY_ATTRIBUTES);
         }
         StringBuilder classpath = new StringBuilder();
         int n = 0;

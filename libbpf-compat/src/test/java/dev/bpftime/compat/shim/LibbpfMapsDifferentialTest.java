@@ -16,12 +16,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * syscall-shim/src/test/c/libbpf_cases.c, linked with libbpf-dev: the map API and the ring buffer
+ * syscall-shim/src/test/c/libbpf_maps.c, linked with libbpf-dev: the map API and the ring buffer
  * consumer (ring_buffer__new/poll/consume, woken through epoll) under the shim, against the kernel as
  * root, and as nobody under the shim; the transcripts must be equal and stderr empty (no libbpf
  * warning: libbpf's own messages are printed as observations).
  */
-class LibbpfDifferentialTest {
+class LibbpfMapsDifferentialTest {
 
     @TempDir
     static Path temp;
@@ -34,7 +34,7 @@ class LibbpfDifferentialTest {
     @BeforeAll
     static void setUp() throws IOException, InterruptedException {
         assumeTrue(Files.isRegularFile(Path.of("/usr/include/bpf/libbpf.h")),
-                "libbpf-dev is not installed: libbpf_cases was not built");
+                "libbpf-dev is not installed: libbpf_maps was not built");
         home = new ShimHome(temp);
         rootRun = home.newRuntimeDir("libbpf-as-" + Run.uid());
         nobodyRun = home.newRuntimeDir("libbpf-as-nobody");
@@ -48,7 +48,7 @@ class LibbpfDifferentialTest {
     }
 
     private static String program() {
-        return home.program("libbpf_cases").toString();
+        return home.program("libbpf_maps").toString();
     }
 
     private static Run.Result shim(String group) throws IOException, InterruptedException {

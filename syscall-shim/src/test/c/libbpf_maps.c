@@ -1,9 +1,9 @@
 /*
- * libbpf_cases: the map API of libbpf-dev (bpf_map_create, bpf_map_update_elem, lookup, delete,
+ * libbpf_maps: the map API of libbpf-dev (bpf_map_create, bpf_map_update_elem, lookup, delete,
  * get_next_key, lookup_and_delete, the batch calls, freeze, ids, info) and its ring buffer consumer
  * (ring_buffer__new, ring_buffer__poll, ring_buffer__consume) called as a libbpf tool calls them. One
  * line per observation on stdout; the same binary runs against the kernel and under the shim and the
- * transcripts are compared (libbpf-compat's LibbpfDifferentialTest).
+ * transcripts are compared (libbpf-compat's LibbpfMapsDifferentialTest).
  *
  * The ring is filled by a producer the consumer does not see: against the kernel, a socket filter
  * calling bpf_ringbuf_output() run by BPF_PROG_TEST_RUN; under the shim, the maps library writing the
