@@ -22,6 +22,7 @@
 typedef int (*epoll_ctl_fn)(int, int, int, struct epoll_event *);
 typedef int (*epoll_wait_fn)(int, struct epoll_event *, int, int);
 typedef int (*epoll_pwait_fn)(int, struct epoll_event *, int, int, const sigset_t *);
+typedef int (*epoll_pwait2_fn)(int, struct epoll_event *, int, const struct timespec *, const sigset_t *);
 typedef int (*poll_fn)(struct pollfd *, nfds_t, int);
 typedef int (*ppoll_fn)(struct pollfd *, nfds_t, const struct timespec *, const sigset_t *);
 
@@ -36,6 +37,7 @@ typedef int (*ppoll_fn)(struct pollfd *, nfds_t, const struct timespec *, const 
 NEXT(epoll_ctl_fn, epoll_ctl)
 NEXT(epoll_wait_fn, epoll_wait)
 NEXT(epoll_pwait_fn, epoll_pwait)
+NEXT(epoll_pwait2_fn, epoll_pwait2)
 NEXT(poll_fn, poll)
 NEXT(ppoll_fn, ppoll)
 
@@ -110,6 +112,21 @@ SHIM_EXPORT int epoll_pwait(int epfd, struct epoll_event *events, int maxevents,
 		errno = saved;
 	}
 	return next_epoll_pwait()(epfd, events, maxevents, timeout, sigmask);
+}
+
+SHIM_EXPORT int epoll_pwait2(int epfd, struct epoll_event *events, int maxevents, const struct timespec *timeout,
+			     const sigset_t *sigmask)
+{
+	if (!next_epoll_pwait2()) {
+		errno = ENOSYS;
+		return -1;
+	}
+	if (shim_fdtable_any()) {
+		int saved = errno;
+		rearm(epfd);
+		errno = saved;
+	}
+	return next_epoll_pwait2()(epfd, events, maxevents, timeout, sigmask);
 }
 
 /* Swaps each ring fd of the set for its (rearmed) eventfd; returns how many, with the originals. */
