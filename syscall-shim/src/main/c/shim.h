@@ -67,11 +67,12 @@ long shim_call(struct wire_request *req, long (*handle)(const struct shim_reply 
 /* shim_fdtable.c: whether any descriptor was ever received (a fast path for mmap and poll). */
 int shim_fdtable_any(void);
 
-/* shim_ring.c: the ring buffer behind map fd, opened in this process from its memfd and eventfd
+/* shim_ring.c: the ring (or perf) buffer behind an object fd, opened in this process from its memfd and eventfd
  * (maps module), or NULL when fd is not a ring of ours. */
 struct bpftime_map;
 struct shim_ring {
 	uint32_t id;
+	uint32_t kind; /* enum wire_object_kind: ids are per kind */
 	struct bpftime_map *map;
 	int eventfd;
 };

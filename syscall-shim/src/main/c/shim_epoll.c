@@ -14,8 +14,10 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <linux/bpf.h>
 #include <sys/epoll.h>
 
+#include "bpftime_map.h"
 #include "bpftime_ringbuf.h"
 #include "shim.h"
 
@@ -70,12 +72,20 @@ out:
 	pthread_mutex_unlock(&watch_lock);
 }
 
+/* Only rings have a rearm in the maps module so far; a perf buffer needs its own
+ * (bpftime_perfbuf has none yet) and is waited on without one, edge-like. */
+static void rearm_one(struct shim_ring *ring)
+{
+	if (bpftime_map_type(ring->map) == BPF_MAP_TYPE_RINGBUF)
+		bpftime_ringbuf_poll_rearm(ring->map);
+}
+
 static void rearm(int epfd)
 {
 	pthread_mutex_lock(&watch_lock);
 	for (int i = 0; i < MAX_WATCHES; i++)
 		if (watches[i].ring && watches[i].epfd == epfd)
-			bpftime_ringbuf_poll_rearm(watches[i].ring->map);
+			rearm_one(watches[i].ring);
 	pthread_mutex_unlock(&watch_lock);
 }
 
@@ -139,7 +149,7 @@ static int swap_in(struct pollfd *fds, nfds_t n, int *original)
 
 		original[i] = fds[i].fd;
 		if (ring) {
-			bpftime_ringbuf_poll_rearm(ring->map);
+			rearm_one(ring);
 			fds[i].fd = ring->eventfd;
 			swapped++;
 		}

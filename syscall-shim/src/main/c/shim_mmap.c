@@ -168,13 +168,15 @@ out:
 	return base;
 }
 
+/* Any object of ours: the service maps maps and buffers and answers ENODEV for the others, as
+ * the kernel does for a file without an mmap operation. */
 static int is_map_fd(int fd, int flags, uint32_t *id)
 {
 	uint32_t kind;
 
 	if (fd < 0 || (flags & MAP_ANONYMOUS) || !shim_fdtable_any())
 		return 0;
-	return shim_fdtable_lookup(fd, &kind, id) && kind == WIRE_OBJ_MAP;
+	return shim_fdtable_lookup(fd, &kind, id);
 }
 
 SHIM_EXPORT void *mmap(void *addr, size_t length, int prot, int flags, int fd, off_t offset)

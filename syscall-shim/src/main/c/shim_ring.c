@@ -73,11 +73,13 @@ struct shim_ring *shim_ring_of(int fd)
 	uint32_t kind, id;
 	int memfd, eventfd;
 
-	if (!shim_fdtable_any() || !shim_fdtable_lookup(fd, &kind, &id) || kind != WIRE_OBJ_MAP)
+	/* maps, and later perf events: the service says which have a buffer */
+	if (!shim_fdtable_any() || !shim_fdtable_lookup(fd, &kind, &id) || kind == WIRE_OBJ_PROG ||
+	    kind == WIRE_OBJ_BTF || kind == WIRE_OBJ_LINK)
 		return NULL;
 	pthread_mutex_lock(&rings_lock);
 	for (int i = 0; i < ring_count; i++)
-		if (rings[i].id == id)
+		if (rings[i].id == id && rings[i].kind == kind)
 			found = &rings[i];
 	pthread_mutex_unlock(&rings_lock);
 	if (found)
@@ -98,11 +100,11 @@ struct shim_ring *shim_ring_of(int fd)
 	close(memfd);
 	pthread_mutex_lock(&rings_lock);
 	for (int i = 0; i < ring_count; i++)
-		if (rings[i].id == id)
+		if (rings[i].id == id && rings[i].kind == kind)
 			found = &rings[i];
 	if (!found && ring_count < MAX_RINGS) {
 		found = &rings[ring_count++];
-		*found = (struct shim_ring){ .id = id, .map = map, .eventfd = eventfd };
+		*found = (struct shim_ring){ .id = id, .kind = kind, .map = map, .eventfd = eventfd };
 		map = NULL;
 	}
 	pthread_mutex_unlock(&rings_lock);

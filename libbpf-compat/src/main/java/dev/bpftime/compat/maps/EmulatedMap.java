@@ -12,7 +12,7 @@ import java.util.Map;
  * PROG_ARRAY's owner program type (bpf_prog_map_compatible()) and the programs its slots hold
  * references to (the slots themselves hold ids).
  */
-public final class EmulatedMap extends BpfObject {
+public final class EmulatedMap extends BpfObject implements SharedMemoryObject {
 
     private BpfMap map;
     private int ownerProgType = -1;
@@ -30,6 +30,11 @@ public final class EmulatedMap extends BpfObject {
     }
 
     public BpfMap map() {
+        return map;
+    }
+
+    @Override
+    public BpfMap sharedMemory() {
         return map;
     }
 

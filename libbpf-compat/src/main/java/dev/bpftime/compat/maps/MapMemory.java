@@ -44,8 +44,8 @@ public final class MapMemory {
         if (!(ref instanceof FdRef.Object o)) {
             return Answer.refused(Errno.EBADF, "mmap: fd " + fd + " is not one of ours");
         }
-        if (!(o.object() instanceof EmulatedMap map)) {
-            return Answer.refused(Errno.ENODEV, "mmap: fd " + fd + " is a " + o.object().kind() + ", not a map");
+        if (!(o.object() instanceof SharedMemoryObject shm)) {
+            return Answer.refused(Errno.ENODEV, "mmap: fd " + fd + " is a " + o.object().kind() + ", not mappable");
         }
         if ((offset & 4095) != 0) {
             return Answer.refused(Errno.EINVAL, "mmap: offset " + offset + " is not page-aligned");
@@ -53,7 +53,7 @@ public final class MapMemory {
         boolean shared = (flags & MAP_TYPE) == MAP_SHARED || (flags & MAP_TYPE) == MAP_SHARED_VALIDATE;
         MapView view = o.view() instanceof MapView v ? v : null;
         try {
-            List<MmapSegment> segments = (view != null ? view.map() : map.map())
+            List<MmapSegment> segments = (view != null ? view.map() : shm.sharedMemory())
                     .mmap(offset / 4096, length, (prot & PROT_WRITE) != 0, shared);
             return new Answer(0, segments.isEmpty() ? -1 : segments.get(0).memfd(), segments, "");
         } catch (MapException e) {
@@ -61,24 +61,27 @@ public final class MapMemory {
         }
     }
 
-    /** The app unmapped a writable mapping of map {@code id}: it no longer blocks BPF_MAP_FREEZE. */
+    /**
+     * The app unmapped a writable mapping of map {@code id}: it no longer blocks BPF_MAP_FREEZE.
+     * (Perf buffers keep no writer count: BpfMap.unmapped ignores them.)
+     */
     public static void unmapped(ObjectTable objects, int id, boolean writable) {
         BpfObject o = objects.byId(ObjectKind.MAP, id).orElse(null);
-        if (o instanceof EmulatedMap map) {
-            map.map().unmapped(writable);
+        if (o instanceof SharedMemoryObject shm) {
+            shm.sharedMemory().unmapped(writable);
         }
     }
 
     /** Which descriptor of a ring (or, later, perf) buffer: 0 its memfd, 1 its eventfd. */
     public static Answer bufferFd(Caller caller, int fd, int which) {
         FdRef ref = caller.fd(fd);
-        if (!(ref instanceof FdRef.Object o) || !(o.object() instanceof EmulatedMap map)) {
-            return Answer.refused(Errno.EINVAL, "fd " + fd + " is not a map");
+        if (!(ref instanceof FdRef.Object o) || !(o.object() instanceof SharedMemoryObject shm)) {
+            return Answer.refused(Errno.EINVAL, "fd " + fd + " is not a map or buffer");
         }
-        int eventfd = map.map().eventfd();
+        int eventfd = shm.sharedMemory().eventfd();
         if (eventfd < 0) {
-            return Answer.refused(Errno.EINVAL, "map " + map + " has no eventfd: not a ring or perf buffer");
+            return Answer.refused(Errno.EINVAL, o.object() + " has no eventfd: not a ring or perf buffer");
         }
-        return new Answer(0, which == 0 ? map.map().memfd() : eventfd, List.of(), "");
+        return new Answer(0, which == 0 ? shm.sharedMemory().memfd() : eventfd, List.of(), "");
     }
 }
