@@ -44,7 +44,7 @@ static munmap_fn real_munmap(void)
 static pthread_mutex_t writable_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct {
 	unsigned long start, length;
-	uint32_t id;
+	uint32_t id, kind;
 } writable[MAX_WRITABLE];
 
 struct mmap_answer {
@@ -86,7 +86,7 @@ bad:
 	return 0;
 }
 
-static void remember_writable(void *start, size_t length, uint32_t id)
+static void remember_writable(void *start, size_t length, uint32_t id, uint32_t kind)
 {
 	pthread_mutex_lock(&writable_lock);
 	for (int i = 0; i < MAX_WRITABLE; i++) {
@@ -94,15 +94,16 @@ static void remember_writable(void *start, size_t length, uint32_t id)
 			writable[i].start = (unsigned long)start;
 			writable[i].length = length;
 			writable[i].id = id;
+			writable[i].kind = kind;
 			break;
 		}
 	}
 	pthread_mutex_unlock(&writable_lock);
 }
 
-static void unmap_notify(uint32_t id)
+static void unmap_notify(uint32_t id, uint32_t kind)
 {
-	struct wire_request req = { .kind = WIRE_MAP_UNMAP, .args = { id, 1 } };
+	struct wire_request req = { .kind = WIRE_MAP_UNMAP, .args = { id, 1, kind } };
 	struct mmap_answer ignored;
 
 	shim_call(&req, read_answer, &ignored);
@@ -110,7 +111,8 @@ static void unmap_notify(uint32_t id)
 		close(ignored.memfd);
 }
 
-static void *map_object(void *addr, size_t length, int prot, int flags, int fd, off_t offset, uint32_t id)
+static void *map_object(void *addr, size_t length, int prot, int flags, int fd, off_t offset, uint32_t id,
+			uint32_t kind)
 {
 	struct wire_request req = {
 		.kind = WIRE_MAP_MMAP,
@@ -159,36 +161,34 @@ out:
 	close(a.memfd);
 	if (base == MAP_FAILED) {
 		if (writable_seen || (prot & PROT_WRITE))
-			unmap_notify(id);
+			unmap_notify(id, kind);
 		errno = err;
 		return MAP_FAILED;
 	}
 	if (prot & PROT_WRITE)
-		remember_writable(base, total, id);
+		remember_writable(base, total, id, kind);
 	return base;
 }
 
 /* Any object of ours: the service maps maps and buffers and answers ENODEV for the others, as
  * the kernel does for a file without an mmap operation. */
-static int is_map_fd(int fd, int flags, uint32_t *id)
+static int is_map_fd(int fd, int flags, uint32_t *id, uint32_t *kind)
 {
-	uint32_t kind;
-
 	if (fd < 0 || (flags & MAP_ANONYMOUS) || !shim_fdtable_any())
 		return 0;
-	return shim_fdtable_lookup(fd, &kind, id);
+	return shim_fdtable_lookup(fd, kind, id);
 }
 
 SHIM_EXPORT void *mmap(void *addr, size_t length, int prot, int flags, int fd, off_t offset)
 {
-	uint32_t id;
+	uint32_t id, kind;
 	int saved = errno;
 
-	if (!is_map_fd(fd, flags, &id)) {
+	if (!is_map_fd(fd, flags, &id, &kind)) {
 		errno = saved;
 		return real_mmap()(addr, length, prot, flags, fd, offset);
 	}
-	void *p = map_object(addr, length, prot, flags, fd, offset, id);
+	void *p = map_object(addr, length, prot, flags, fd, offset, id, kind);
 	if (p != MAP_FAILED)
 		errno = saved;
 	return p;
@@ -202,7 +202,7 @@ SHIM_EXPORT void *mmap64(void *addr, size_t length, int prot, int flags, int fd,
 SHIM_EXPORT int munmap(void *addr, size_t length)
 {
 	unsigned long from = (unsigned long)addr, to = from + length;
-	uint32_t released[8];
+	uint32_t released[8], kinds[8];
 	int n = 0, r;
 
 	r = real_munmap()(addr, length);
@@ -212,6 +212,7 @@ SHIM_EXPORT int munmap(void *addr, size_t length)
 	for (int i = 0; i < MAX_WRITABLE && n < 8; i++) {
 		if (writable[i].length && from <= writable[i].start &&
 		    writable[i].start + writable[i].length <= to) {
+			kinds[n] = writable[i].kind;
 			released[n++] = writable[i].id;
 			writable[i].length = 0;
 		}
@@ -219,7 +220,7 @@ SHIM_EXPORT int munmap(void *addr, size_t length)
 	pthread_mutex_unlock(&writable_lock);
 	int saved = errno;
 	for (int i = 0; i < n; i++)
-		unmap_notify(released[i]);
+		unmap_notify(released[i], kinds[i]);
 	errno = saved;
 	return 0;
 }

@@ -23,7 +23,7 @@ enum wire_kind {
 	/* mmap of a map fd: args = {fd, offset, length, prot, flags}; the reply carries the object's
 	 * memfd and one struct wire_mmap_segment per piece, as write-back records. */
 	WIRE_MAP_MMAP = 16,
-	/* A writable mapping of a map went away (it no longer blocks BPF_MAP_FREEZE): args = {map id, 1}. */
+	/* A writable mapping went away (it no longer blocks BPF_MAP_FREEZE): args = {id, 1, object kind}. */
 	WIRE_MAP_UNMAP = 17,
 	/* A ring (later perf) buffer's memfd (args[1] = 0) or eventfd (1): args = {fd, which}. */
 	WIRE_MAP_BUFFER_FD = 18,

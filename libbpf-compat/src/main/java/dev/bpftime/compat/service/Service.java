@@ -4,6 +4,7 @@ import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
 import dev.bpftime.compat.attr.Attr;
 import dev.bpftime.compat.maps.MapMemory;
+import dev.bpftime.compat.objects.ObjectKind;
 import dev.bpftime.compat.objects.ObjectTable;
 import dev.bpftime.compat.posix.Epoll;
 import dev.bpftime.compat.posix.Errno;
@@ -231,7 +232,9 @@ public final class Service implements AutoCloseable {
         long[] a = request.args();
         MapMemory.Answer answer;
         if (request.kind() == Wire.KIND_MAP_UNMAP) {
-            MapMemory.unmapped(objects, (int) a[0], a[1] != 0);
+            if (a[2] == ObjectKind.MAP.wireCode()) {
+                MapMemory.unmapped(objects, (int) a[0], a[1] != 0);
+            }
             answer = new MapMemory.Answer(0, -1, List.of(), "");
         } else if (request.kind() == Wire.KIND_MAP_MMAP) {
             answer = MapMemory.mmap(c.caller, (int) a[0], a[1], a[2], a[3], a[4]);

@@ -21,7 +21,7 @@ public final class Wire {
     public static final int KIND_BPF = 2;
     /** mmap of a map fd: args {fd, offset, length, prot, flags}; the reply carries the memfd and segments. */
     public static final int KIND_MAP_MMAP = 16;
-    /** A writable mapping of a map went away: args {map id, writable}. */
+    /** A writable mapping went away: args {object id, writable, object kind}; only maps count writers. */
     public static final int KIND_MAP_UNMAP = 17;
     /** A ring or perf buffer's memfd (args[1] 0) or eventfd (1), for the shim's epoll and poll: args {fd, which}. */
     public static final int KIND_MAP_BUFFER_FD = 18;
