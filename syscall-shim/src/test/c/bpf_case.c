@@ -41,6 +41,8 @@ const char *errno_name(int e)
 	case EEXIST: return "EEXIST";
 	case EBUSY: return "EBUSY";
 	case ENODEV: return "ENODEV";
+	case ENOTDIR: return "ENOTDIR";
+	case ENXIO: return "ENXIO";
 	default:
 		snprintf(other, sizeof(other), "errno%d", e);
 		return other;

@@ -62,6 +62,15 @@ int cases_maps(void);
 int cases_mmap(void);
 int cases_life(int argc, char **argv);
 int cases_fuzz(long calls, uint64_t seed);
+int cases_btf(void);
+int cases_pin(void);
+int cases_testrun(void);
+
+/* A valid BTF blob in the host's byte order: int, a pointer to it, struct pair { int a; int b; }. */
+size_t btf_blob(unsigned char *out, size_t cap);
+/* BPF_BTF_LOAD of buf with an optional log; returns the syscall's result. */
+long load_btf(const void *buf, unsigned size, char *log, unsigned log_size, unsigned log_level,
+	      unsigned *log_true_size);
 
 /* Whether fd is open; how many descriptors above n are open (the shim's own socket excluded). */
 int fcntl_is_open(int fd);

@@ -9,6 +9,10 @@
  *   mmap  mmap of map fds (arrays, ring buffers), freeze against writable mappings, epoll/poll on rings
  *   maps  the map commands: create, elements, access per fd, freeze, fd arrays, batches, ids
  *   life  descriptor lifetime: close, dup, fork, exec, SCM_RIGHTS, a killed owner, two processes
+ *   btf   BPF_BTF_LOAD, BTF ids and fds, OBJ_GET_INFO_BY_FD for BTF
+ *   pin   BPF_OBJ_PIN and BPF_OBJ_GET on bpffs, a pin outliving the process that made it
+ *   testrun  BPF_PROG_TEST_RUN for raw tracepoint and socket filter programs, ENOTSUPP for the others
+ *   hold-btf  loads a BTF, prints its id and holds it until stdin ends (for bpftool btf show)
  *   one   loads one program and prints the outcome, no expectation (for the service start tests)
  *   count prints how many programs BPF_PROG_GET_NEXT_ID walks through, no expectation
  *   fuzz N SEED  N random calls: each gets a value or an errno, no descriptor stays open
@@ -37,6 +41,32 @@ int main(int argc, char **argv)
 		cases_maps();
 	else if (!strcmp(argv[1], "mmap"))
 		cases_mmap();
+	else if (!strcmp(argv[1], "btf"))
+		cases_btf();
+	else if (!strcmp(argv[1], "pin"))
+		cases_pin();
+	else if (!strcmp(argv[1], "testrun"))
+		cases_testrun();
+	else if (!strcmp(argv[1], "hold-btf")) {
+		unsigned char blob[256];
+		char buf[64];
+		long fd = load_btf(blob, btf_blob(blob, sizeof(blob)), NULL, 0, 0, NULL);
+		struct bpf_btf_info info;
+		union bpf_attr attr;
+
+		memset(&info, 0, sizeof(info));
+		memset(&attr, 0, sizeof(attr));
+		attr.info.bpf_fd = (int)fd;
+		attr.info.info_len = sizeof(info);
+		attr.info.info = (uintptr_t)&info;
+		if (fd < 0 || sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &attr, sizeof(attr)) != 0) {
+			observe("hold-btf", "%s", outcome(-1, errno, buf, sizeof(buf)));
+			return 1;
+		}
+		observe("hold-btf.id", "%u", info.id);
+		while (read(0, buf, sizeof(buf)) > 0)
+			;
+	}
 	else if (!strcmp(argv[1], "one")) {
 		char buf[64];
 		long fd = load_prog(prog_ret0, 2, "one", NULL);

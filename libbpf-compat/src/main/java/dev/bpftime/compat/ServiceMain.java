@@ -19,11 +19,12 @@ import java.nio.file.StandardOpenOption;
  * the same socket.
  *
  * <pre>
- * bpftime service [--runtime-dir DIR] [--idle-exit SECONDS] [--debug]
+ * bpftime service [--runtime-dir DIR] [--idle-exit SECONDS] [--debug] [--no-jit]
  *   --runtime-dir  where the socket, pid file and logs live (default: the shim's rule, see RuntimeDir)
  *   --idle-exit    stop after this many seconds without clients or objects (default: $BPFTIME_SERVICE_IDLE_EXIT
  *                  or 300; 0: never)
  *   --debug        log every refused call
+ *   --no-jit       run BPF_PROG_TEST_RUN on the interpreter instead of the JIT (also: $BPFTIME_NO_JIT=1)
  * </pre>
  *
  * Exit codes: 0 stopped, 1 failed to start, 2 bad command line, 3 another service already serves the
@@ -54,6 +55,9 @@ public final class ServiceMain {
             String a = args[i];
             if (a.equals("--debug")) {
                 debug = true;
+            } else if (a.equals("--no-jit")) {
+                // BPF_PROG_TEST_RUN on the interpreter, as with $BPFTIME_NO_JIT=1.
+                System.setProperty(dev.bpftime.compat.testrun.ProgramEngine.NO_JIT_PROPERTY, "true");
             } else if ((a.equals("--runtime-dir") || a.equals("--idle-exit")) && i + 1 < args.length) {
                 String v = args[++i];
                 if (a.equals("--runtime-dir")) {
@@ -71,7 +75,7 @@ public final class ServiceMain {
                 }
             } else {
                 err.println("bpftime service: unknown argument '" + a + "'; usage: bpftime service [--runtime-dir DIR]"
-                        + " [--idle-exit SECONDS] [--debug]");
+                        + " [--idle-exit SECONDS] [--debug] [--no-jit]");
                 return EXIT_USAGE;
             }
         }

@@ -1,8 +1,10 @@
 package dev.bpftime.compat.maps;
 
+import dev.bpftime.compat.info.MapInfoSource;
 import dev.bpftime.compat.objects.BpfObject;
 import dev.bpftime.compat.objects.ObjectKind;
 import dev.bpftime.maps.BpfMap;
+import dev.bpftime.maps.MapFlags;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -12,7 +14,7 @@ import java.util.Map;
  * PROG_ARRAY's owner program type (bpf_prog_map_compatible()) and the programs its slots hold
  * references to (the slots themselves hold ids).
  */
-public final class EmulatedMap extends BpfObject implements SharedMemoryObject {
+public final class EmulatedMap extends BpfObject implements SharedMemoryObject, MapInfoSource {
 
     private BpfMap map;
     private int ownerProgType = -1;
@@ -45,16 +47,50 @@ public final class EmulatedMap extends BpfObject implements SharedMemoryObject {
         this.btfValueTypeId = valueTypeId;
     }
 
-    int btfId() {
+    @Override
+    public int btfId() {
         return btf == null ? 0 : btf.id();
     }
 
-    int btfKeyTypeId() {
+    @Override
+    public int btfKeyTypeId() {
         return btfKeyTypeId;
     }
 
-    int btfValueTypeId() {
+    @Override
+    public int btfValueTypeId() {
         return btfValueTypeId;
+    }
+
+    @Override
+    public int mapType() {
+        return map.type().id();
+    }
+
+    @Override
+    public int keySize() {
+        return map.keySize();
+    }
+
+    @Override
+    public int valueSize() {
+        return map.valueSize();
+    }
+
+    @Override
+    public int maxEntries() {
+        return map.maxEntries();
+    }
+
+    /** The permanent flags: bpf_map_flags_retain_permanent() drops the file-only RDONLY and WRONLY. */
+    @Override
+    public int mapFlags() {
+        return map.attr().mapFlags() & ~(MapFlags.RDONLY | MapFlags.WRONLY);
+    }
+
+    @Override
+    public String name() {
+        return map.attr().name();
     }
 
     /** A file's own view with the access it was opened with. */

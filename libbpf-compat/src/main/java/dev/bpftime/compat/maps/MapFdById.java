@@ -5,6 +5,7 @@ import static dev.bpftime.compat.attr.IdAttr.OPEN_FLAGS;
 
 import dev.bpftime.compat.attr.Attr;
 import dev.bpftime.compat.objects.BpfObject;
+import dev.bpftime.compat.objects.FileView;
 import dev.bpftime.compat.objects.ObjectKind;
 import dev.bpftime.compat.objects.ObjectTable;
 import dev.bpftime.compat.posix.Errno;
@@ -41,6 +42,15 @@ public final class MapFdById implements CommandHandler {
             throw new BpfException(Errno.ENOENT, "no map with id " + Integer.toUnsignedString(id));
         }
         map.retain();
-        return Outcome.newFd(map, map.openView((flags & MapFlags.WRONLY) == 0, (flags & MapFlags.RDONLY) == 0));
+        return Outcome.newFd(map, viewFor(map, flags));
+    }
+
+    /**
+     * The file of a new descriptor on {@code object} opened with BPF_F_RDONLY / BPF_F_WRONLY (checked
+     * by the caller): a map's own view with that access, null for other objects.
+     */
+    public static FileView viewFor(BpfObject object, int flags) {
+        return object instanceof EmulatedMap map
+                ? map.openView((flags & MapFlags.WRONLY) == 0, (flags & MapFlags.RDONLY) == 0) : null;
     }
 }

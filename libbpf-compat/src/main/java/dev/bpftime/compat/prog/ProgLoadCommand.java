@@ -85,11 +85,14 @@ public final class ProgLoadCommand implements CommandHandler {
         BpfException refusal = null;
         StructuralCheck.Checked checked = null;
         try {
+            // check_btf_info_early, the walk of the instructions, then check_btf_info (kernel/bpf/verifier.c).
+            dev.bpftime.compat.btf.ProgBtfInfo btfInfo = dev.bpftime.compat.btf.ProgBtfInfo.early(attr, caller);
             checked = StructuralCheck.run(insns, caller, attr.u64(FD_ARRAY));
+            btfInfo.late(insns);
             verifier.verify(type, checked, log);
         } catch (BpfException e) {
             refusal = e;
-            log.line(e.reason());
+            log.reason(e.reason());
         }
         int processed = refusal == null ? checked.reachable() : 0;
         if (log.wants(VerifierLog.STATS)) {

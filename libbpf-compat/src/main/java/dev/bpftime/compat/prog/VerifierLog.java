@@ -71,6 +71,23 @@ public final class VerifierLog {
         return (level & bits) != 0;
     }
 
+    /**
+     * Ends a refusal's reason that the kernel logs without a newline: a few verbose() formats lack it
+     * (kernel/bpf/verifier.c check_btf_func_early), so the next line runs on.
+     */
+    public static final String NO_NEWLINE = "\u0001";
+
+    /** Appends a refusal's reason as the kernel's verbose() would: a line, unless it ends with {@link #NO_NEWLINE}. */
+    public void reason(String reason) {
+        if (reason.endsWith(NO_NEWLINE)) {
+            if (level != 0) {
+                text.append(reason, 0, reason.length() - NO_NEWLINE.length());
+            }
+        } else {
+            line(reason);
+        }
+    }
+
     /** Appends one line (a newline is added) when any logging was asked for. */
     public void line(String line) {
         if (level != 0) {

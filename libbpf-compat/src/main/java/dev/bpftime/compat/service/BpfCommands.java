@@ -1,14 +1,19 @@
 package dev.bpftime.compat.service;
 
 import dev.bpftime.compat.attr.BpfCmd;
+import dev.bpftime.compat.btf.BtfInfoWriter;
+import dev.bpftime.compat.btf.BtfLoadCommand;
+import dev.bpftime.compat.info.MapInfoWriter;
 import dev.bpftime.compat.maps.MapBatchCommands;
 import dev.bpftime.compat.maps.MapCreateCommand;
 import dev.bpftime.compat.maps.MapElemCommands;
 import dev.bpftime.compat.maps.MapFdById;
-import dev.bpftime.compat.maps.MapInfoWriter;
 import dev.bpftime.compat.objects.IdCommands;
 import dev.bpftime.compat.objects.ObjectKind;
 import dev.bpftime.compat.objects.ObjectTable;
+import dev.bpftime.compat.pin.BpfFs;
+import dev.bpftime.compat.pin.ObjGetCommand;
+import dev.bpftime.compat.pin.ObjPinCommand;
 import dev.bpftime.compat.posix.Clock;
 import dev.bpftime.compat.prog.ProgInfoWriter;
 import dev.bpftime.compat.prog.ProgLoadCommand;
@@ -16,6 +21,8 @@ import dev.bpftime.compat.prog.ProgTag;
 import dev.bpftime.compat.prog.ProgramVerifier;
 import dev.bpftime.compat.syscall.Dispatcher;
 import dev.bpftime.compat.syscall.GetInfoCommand;
+import dev.bpftime.compat.testrun.ProgramEngine;
+import dev.bpftime.compat.testrun.TestRunCommand;
 import dev.bpftime.maps.MapFactory;
 import dev.bpftime.maps.SharedMemoryBudget;
 import java.io.IOException;
@@ -27,18 +34,31 @@ import java.util.function.Consumer;
 /** Which handler answers which command: the one place a new command is wired in. */
 public final class BpfCommands {
 
+    /** Whether PROG_LOAD's verifier proves memory safety, which running JIT code in the service needs. */
+    private static final boolean PROGRAMS_VERIFIED_MEMORY_SAFE = false;
+
     private BpfCommands() {
     }
 
     public static Dispatcher create(ObjectTable objects, Consumer<String> refusalLog,
             BiConsumer<String, RuntimeException> bugLog) {
+        // The service's one emulated bpffs: pins live as long as the service (docs/PROTOCOL.md, "Pins").
+        BpfFs bpffs = new BpfFs();
         Dispatcher dispatcher = new Dispatcher(refusalLog, bugLog);
         dispatcher.register(BpfCmd.PROG_LOAD, new ProgLoadCommand(objects, ProgramVerifier.STRUCTURAL_ONLY,
                         Clock::boottimeNanos, ProgTag.Algorithm.forKernelRelease(hostKernelRelease())))
                 .register(BpfCmd.OBJ_GET_INFO_BY_FD, new GetInfoCommand().with(ObjectKind.PROG, new ProgInfoWriter())
+                        .with(ObjectKind.BTF, new BtfInfoWriter())
                         .with(ObjectKind.MAP, new MapInfoWriter()))
                 .register(BpfCmd.PROG_GET_NEXT_ID, IdCommands.nextId(objects, ObjectKind.PROG))
-                .register(BpfCmd.PROG_GET_FD_BY_ID, IdCommands.fdById(objects, ObjectKind.PROG));
+                .register(BpfCmd.PROG_GET_FD_BY_ID, IdCommands.fdById(objects, ObjectKind.PROG))
+                .register(BpfCmd.BTF_LOAD, new BtfLoadCommand(objects))
+                .register(BpfCmd.BTF_GET_NEXT_ID, IdCommands.nextId(objects, ObjectKind.BTF))
+                .register(BpfCmd.BTF_GET_FD_BY_ID, IdCommands.fdById(objects, ObjectKind.BTF))
+                .register(BpfCmd.OBJ_PIN, new ObjPinCommand(bpffs))
+                .register(BpfCmd.OBJ_GET, new ObjGetCommand(bpffs))
+                .register(BpfCmd.PROG_TEST_RUN, new TestRunCommand(
+                        () -> ProgramEngine.configured(PROGRAMS_VERIFIED_MEMORY_SAFE)));
         registerMaps(dispatcher, objects);
         return dispatcher;
     }
@@ -59,6 +79,7 @@ public final class BpfCommands {
                 .register(BpfCmd.MAP_LOOKUP_AND_DELETE_BATCH, batch.lookup(true))
                 .register(BpfCmd.MAP_UPDATE_BATCH, batch.update())
                 .register(BpfCmd.MAP_DELETE_BATCH, batch.delete())
+                // bpftool btf show walks the maps too (for their btf ids)
                 .register(BpfCmd.MAP_GET_NEXT_ID, IdCommands.nextId(objects, ObjectKind.MAP))
                 .register(BpfCmd.MAP_GET_FD_BY_ID, new MapFdById(objects));
     }

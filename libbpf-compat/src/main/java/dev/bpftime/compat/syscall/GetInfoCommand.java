@@ -39,7 +39,17 @@ public final class GetInfoCommand implements CommandHandler {
         long infoLen = Integer.toUnsignedLong(attr.u32(INFO_LEN));
         AttrRules.checkTailZero(caller, info, writer.infoSize(), infoLen, "info");
         int len = (int) Math.min(infoLen, writer.infoSize());
-        int written = writer.write(object.object(), info, len, caller);
+        int written;
+        try {
+            written = writer.write(object.object(), info, len, caller);
+        } catch (BpfException e) {
+            // ENOSPC from a writer: the info was written but a buffer it points to was short (the name in
+            // btf_get_info_by_fd); the kernel still reports info_len.
+            if (e.errno() == Errno.ENOSPC) {
+                attr.putU32(INFO_LEN, len);
+            }
+            throw e;
+        }
         attr.putU32(INFO_LEN, written);
         return Outcome.value(0);
     }

@@ -1,0 +1,52 @@
+package dev.bpftime.compat.info;
+
+import dev.bpftime.compat.objects.BpfObject;
+import dev.bpftime.compat.posix.Errno;
+import dev.bpftime.compat.syscall.BpfException;
+import dev.bpftime.compat.syscall.Caller;
+import dev.bpftime.compat.syscall.InfoWriter;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * The map kind's answer to BPF_OBJ_GET_INFO_BY_FD (kernel/bpf/syscall.c bpf_map_get_info_by_fd): the
+ * caller's struct is not read, only written, its first info_len bytes. struct bpf_map_info (6.1): type 0,
+ * id 4, key_size 8, value_size 12, max_entries 16, map_flags 20, name[16] 24, ifindex 40,
+ * btf_vmlinux_value_type_id 44, netns_dev 48, netns_ino 56, btf_id 64, btf_key_type_id 68,
+ * btf_value_type_id 72, pad 76, map_extra 80; 88 bytes. No map here is offloaded: ifindex and the
+ * netns fields stay 0.
+ */
+public final class MapInfoWriter implements InfoWriter {
+
+    public static final int SIZE = 88;
+
+    @Override
+    public int infoSize() {
+        return SIZE;
+    }
+
+    @Override
+    public int write(BpfObject object, long infoAddress, int infoLen, Caller caller) throws BpfException {
+        if (!(object instanceof MapInfoSource map)) {
+            throw new BpfException(Errno.EINVAL, object + " carries no map info");
+        }
+        ByteBuffer info = ByteBuffer.allocate(SIZE).order(ByteOrder.nativeOrder());
+        info.putInt(0, map.mapType());
+        info.putInt(4, object.id());
+        info.putInt(8, map.keySize());
+        info.putInt(12, map.valueSize());
+        info.putInt(16, map.maxEntries());
+        info.putInt(20, map.mapFlags());
+        byte[] name = map.name().getBytes(StandardCharsets.ISO_8859_1);
+        info.put(24, Arrays.copyOf(name, Math.min(name.length, 15)));
+        info.putInt(44, map.btfVmlinuxValueTypeId());
+        info.putInt(64, map.btfId());
+        info.putInt(68, map.btfKeyTypeId());
+        info.putInt(72, map.btfValueTypeId());
+        info.putLong(80, map.mapExtra());
+        caller.write(infoAddress, info.array(), 0, infoLen);
+        return infoLen;
+    }
+}

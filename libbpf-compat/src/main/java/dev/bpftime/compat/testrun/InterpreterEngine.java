@@ -1,0 +1,39 @@
+package dev.bpftime.compat.testrun;
+
+import dev.bpftime.isa.Instruction;
+import dev.bpftime.vm.Interpreter;
+import java.util.List;
+
+/**
+ * Runs programs on the C interpreter (libbpftime-vm) with bounds checking on: an access outside the
+ * context and the stack, or a run longer than {@value #INSTRUCTION_LIMIT} instructions, ends the run
+ * with an error instead of harming the service.
+ */
+public final class InterpreterEngine implements ProgramEngine {
+
+    /** Far above what a verified program executes per run; a bound on an unverified endless loop. */
+    static final long INSTRUCTION_LIMIT = 100_000_000L;
+
+    @Override
+    public String name() {
+        return "interpreter";
+    }
+
+    @Override
+    public Loaded load(List<Instruction> program) {
+        Interpreter vm = Interpreter.load(program);
+        vm.setBoundsChecking(true);
+        vm.setInstructionLimit(INSTRUCTION_LIMIT);
+        return new Loaded() {
+            @Override
+            public long run(byte[] ctx) {
+                return vm.run(ctx);
+            }
+
+            @Override
+            public void close() {
+                vm.close();
+            }
+        };
+    }
+}

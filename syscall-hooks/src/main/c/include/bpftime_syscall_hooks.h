@@ -1,0 +1,69 @@
+/*
+ * Syscall hooks inside the traced process: every syscall the process makes, through a libc wrapper
+ * or a raw `syscall` instruction anywhere, reaches the installed callbacks once on entry and once
+ * on exit, as the kernel's raw_syscalls:sys_enter / sys_exit tracepoints see it. The design (fast
+ * path: rewritten syscall sites; complete fallback: Syscall User Dispatch) is in ../README.md.
+ *
+ * The runtime's own syscalls are never seen: they go through bpftime_syscall_hooks_raw(), and
+ * syscalls made while a callback runs (a callback calling libc) pass through untraced.
+ */
+#ifndef BPFTIME_SYSCALL_HOOKS_H
+#define BPFTIME_SYSCALL_HOOKS_H
+
+#include <stdint.h>
+
+#define BPFTIME_SH_API __attribute__((visibility("default")))
+
+/* on_enter's answer: run the syscall, or skip it and return *ret (bpf_override_return). */
+#define BPFTIME_SYSCALL_RUN 0
+#define BPFTIME_SYSCALL_SKIP 1
+
+/* Callbacks may use SSE/AVX registers (a C callback calling libc does): the hooks then save and
+ * restore the interrupted code's extended register state around them (xsavec/xrstor). Without
+ * it a callback must leave every vector register untouched (JIT-ed BPF code does). */
+#define BPFTIME_SH_CALLBACKS_USE_VECTOR 0x1u
+
+struct bpftime_syscall_hooks_callbacks {
+	/* Before the syscall. args are the six argument registers (rdi rsi rdx r10 r8 r9). Returns
+	 * BPFTIME_SYSCALL_SKIP to skip the syscall: the caller then sees *ret, and on_exit still runs
+	 * with it, as sys_exit follows an overridden syscall in the kernel. */
+	int (*on_enter)(void *user, long nr, const uint64_t args[6], int64_t *ret);
+	/* After the syscall, with its result (a negative errno on failure, as the kernel returns
+	 * it). Not called for a syscall that does not return (exit, exit_group, a successful execve
+	 * or rt_sigreturn: see README.md for what is reported instead). */
+	void (*on_exit)(void *user, long nr, const uint64_t args[6], int64_t ret);
+	void *user;
+	unsigned flags;
+};
+
+/* Counters of what the installation found and what the hooks did (this process only). */
+struct bpftime_syscall_hooks_stats {
+	uint64_t objects_scanned;	/* ELF objects whose text was searched for syscall sites */
+	uint64_t sites_found;		/* `syscall` instructions found at instruction boundaries */
+	uint64_t sites_patched_jmp8;	/* rewritten to a 2-byte jump into inter-function padding */
+	uint64_t sites_patched_displaced; /* the instruction before rewritten to a 5-byte jump */
+	uint64_t sites_left_to_fallback; /* found but not rewritable: caught by the fallback */
+	uint64_t fallback_traps;	/* syscalls caught by Syscall User Dispatch (SIGSYS) */
+};
+
+/* Installs the hooks in this process (once; later calls only replace the callbacks) and enables
+ * the fallback in the calling thread. Threads that exist already keep running unhooked except
+ * through rewritten sites; threads and processes created later are hooked from their first
+ * instruction. Returns 0 or a negative errno (-ENOSYS: no Syscall User Dispatch in this kernel). */
+BPFTIME_SH_API int bpftime_syscall_hooks_install(const struct bpftime_syscall_hooks_callbacks *cb);
+
+/* Replaces the callbacks (NULL: none, every syscall passes through). Safe while other threads
+ * make syscalls: each syscall sees the old or the new set whole. The struct must stay valid. */
+BPFTIME_SH_API void bpftime_syscall_hooks_set_callbacks(const struct bpftime_syscall_hooks_callbacks *cb);
+
+/* Marks the calling thread as the runtime's own (its syscalls are never traced) or not. */
+BPFTIME_SH_API void bpftime_syscall_hooks_thread_untraced(int untraced);
+
+/* A syscall that is never traced: the runtime's own path to the kernel. Returns the kernel's
+ * result (-errno on failure); errno is not touched. */
+BPFTIME_SH_API long bpftime_syscall_hooks_raw(long nr, long a0, long a1, long a2, long a3, long a4,
+					      long a5);
+
+BPFTIME_SH_API void bpftime_syscall_hooks_get_stats(struct bpftime_syscall_hooks_stats *out);
+
+#endif

@@ -1,0 +1,168 @@
+/* Loaded ELF objects from /proc/self/maps: see objects.h. */
+#include <elf.h>
+#include <errno.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+
+#include "internal.h"
+#include "objects.h"
+
+struct mapping {
+	uint64_t lo, hi, offset, ident;
+	char perms[4];
+	int vdso;
+};
+
+static const char *hex(const char *p, uint64_t *v)
+{
+	*v = 0;
+	for (;; p++) {
+		unsigned d;
+
+		if (*p >= '0' && *p <= '9')
+			d = (unsigned)(*p - '0');
+		else if (*p >= 'a' && *p <= 'f')
+			d = (unsigned)(*p - 'a' + 10);
+		else
+			return p;
+		*v = *v << 4 | d;
+	}
+}
+
+static const char *dec(const char *p, uint64_t *v)
+{
+	for (*v = 0; *p >= '0' && *p <= '9'; p++)
+		*v = *v * 10 + (uint64_t)(*p - '0');
+	return p;
+}
+
+/* One line of /proc/self/maps: "lo-hi perms offset major:minor inode   path" */
+static const char *parse_line(const char *p, struct mapping *m)
+{
+	uint64_t major, minor, inode;
+
+	p = hex(p, &m->lo);
+	p = hex(p + 1, &m->hi);
+	for (int i = 0; i < 4; i++)
+		m->perms[i] = *++p;
+	p = hex(p + 2, &m->offset);
+	p = hex(p + 1, &major);
+	p = hex(p + 1, &minor);
+	p = dec(p + 1, &inode);
+	while (*p == ' ')
+		p++;
+	m->vdso = p[0] == '[' && p[1] == 'v' && p[2] == 'd' && p[3] == 's' && p[4] == 'o' && p[5] == ']';
+	m->ident = inode ? (major << 52 | minor << 32) ^ inode : 0;
+	while (*p && *p != '\n')
+		p++;
+	return *p ? p + 1 : p;
+}
+
+/* Reads the ELF header mapped at hdr (a readable mapping [hdr, hdr_hi)) into obj. */
+static int describe(uint64_t hdr, uint64_t hdr_hi, uint64_t ident, struct sh_object *obj)
+{
+	const Elf64_Ehdr *eh = (const Elf64_Ehdr *)(uintptr_t)hdr;
+	const Elf64_Phdr *ph;
+	uint64_t first_load = ~0ull;
+
+	if (hdr_hi - hdr < sizeof(*eh) || eh->e_ident[EI_MAG0] != ELFMAG0 ||
+	    eh->e_ident[EI_MAG1] != ELFMAG1 || eh->e_ident[EI_MAG2] != ELFMAG2 ||
+	    eh->e_ident[EI_MAG3] != ELFMAG3 || eh->e_ident[EI_CLASS] != ELFCLASS64 ||
+	    eh->e_machine != EM_X86_64 || eh->e_phentsize != sizeof(Elf64_Phdr) ||
+	    eh->e_phoff + (uint64_t)eh->e_phnum * sizeof(Elf64_Phdr) > hdr_hi - hdr)
+		return -1;
+	ph = (const Elf64_Phdr *)(uintptr_t)(hdr + eh->e_phoff);
+	for (int i = 0; i < eh->e_phnum; i++)
+		if (ph[i].p_type == PT_LOAD && ph[i].p_offset == 0)
+			first_load = ph[i].p_vaddr & ~0xfffull;
+	if (first_load == ~0ull)
+		return -1;
+	*obj = (struct sh_object){ .l_addr = hdr - first_load, .ident = ident };
+	for (int i = 0; i < eh->e_phnum; i++) {
+		if (ph[i].p_type == PT_LOAD && (ph[i].p_flags & PF_X) && obj->ntext < SH_OBJECT_MAX_TEXT) {
+			obj->text_lo[obj->ntext] = obj->l_addr + ph[i].p_vaddr;
+			obj->text_hi[obj->ntext] = obj->l_addr + ph[i].p_vaddr + ph[i].p_memsz;
+			obj->ntext++;
+		}
+		if (ph[i].p_type == PT_GNU_EH_FRAME)
+			obj->eh_hdr = obj->l_addr + ph[i].p_vaddr;
+	}
+	for (int i = 0; i < eh->e_phnum && obj->eh_hdr; i++) {
+		uint64_t lo = obj->l_addr + ph[i].p_vaddr, hi = lo + ph[i].p_filesz;
+
+		if (ph[i].p_type == PT_LOAD && obj->eh_hdr >= lo && obj->eh_hdr < hi) {
+			obj->eh_lo = lo;
+			obj->eh_hi = hi;
+		}
+	}
+	if (obj->eh_hdr && !obj->eh_hi)
+		obj->eh_hdr = 0;
+	return obj->ntext ? 0 : -1;
+}
+
+int sh_objects_each(int (*fn)(void *ctx, const struct sh_object *obj), void *ctx)
+{
+	/* /proc/self/maps, whole: a growing buffer of our own (no malloc in a hook) */
+	unsigned long cap = 1 << 20;
+	long n, r;
+	char *buf;
+
+	for (;;) {
+		r = bpftime_syscall_hooks_raw(SYS_mmap, 0, (long)cap, PROT_READ | PROT_WRITE,
+					      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (r < 0 && r > -4096)
+			return (int)r;
+		buf = (char *)r;
+		n = sh_proc_read("/proc/self/maps", buf, cap);
+		if (n < 0 || (unsigned long)n + 1 < cap)
+			break;
+		sh_raw2(SYS_munmap, (long)buf, (long)cap);
+		cap *= 4;
+	}
+	if (n < 0) {
+		sh_raw2(SYS_munmap, (long)buf, (long)cap);
+		return (int)n;
+	}
+
+	/* Each executable file mapping belongs to the object whose ELF header is the mapping of the
+	 * same file at offset 0; an object is reported once, at its first executable mapping. */
+	static uint64_t done[512]; /* callers hold the rewrite lock */
+	int ndone = 0, stop = 0;
+	for (const char *p = buf; *p && !stop;) {
+		struct mapping m;
+		const char *q;
+		int seen = 0;
+
+		p = parse_line(p, &m);
+		if (m.perms[2] != 'x' || (!m.ident && !m.vdso))
+			continue;
+		uint64_t hdr = 0, hdr_hi = 0;
+		if (m.vdso) {
+			hdr = m.lo;
+			hdr_hi = m.hi;
+		} else {
+			for (q = buf; *q;) {
+				struct mapping h;
+
+				q = parse_line(q, &h);
+				/* the closest such mapping below: the same file may be mapped twice */
+				if (h.ident == m.ident && h.offset == 0 && h.perms[0] == 'r' && h.lo <= m.lo &&
+				    h.lo >= hdr) {
+					hdr = h.lo;
+					hdr_hi = h.hi;
+				}
+			}
+		}
+		for (int i = 0; i < ndone; i++)
+			seen |= done[i] == hdr;
+		if (!hdr || seen)
+			continue;
+		if (ndone < 512)
+			done[ndone++] = hdr;
+		struct sh_object obj;
+		if (describe(hdr, hdr_hi, m.ident, &obj) == 0)
+			stop = fn(ctx, &obj);
+	}
+	sh_raw2(SYS_munmap, (long)buf, (long)cap);
+	return 0;
+}

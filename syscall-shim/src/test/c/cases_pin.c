@@ -1,0 +1,156 @@
+/*
+ * BPF_OBJ_PIN and BPF_OBJ_GET (kernel/bpf/syscall.c bpf_obj_pin / bpf_obj_get, kernel/bpf/inode.c):
+ * flags, what can be pinned (maps, programs, links; a BTF object or a bad fd is EINVAL), where (bpffs
+ * only: EPERM in another filesystem, ENOENT without the directory, EEXIST on an existing name), what a
+ * get returns (ENOENT, EACCES for a directory or a file that is no pin), and a pin that outlives the
+ * process that made it. Pin names carry the pid so that kernel runs do not collide; they are removed at
+ * the end (under the shim the unlink is not emulated yet and fails unseen; the service's pins end with it).
+ */
+#include "bpf_case.h"
+
+#include <sys/wait.h>
+
+static long obj_pin(int fd, const char *path, unsigned flags)
+{
+	union bpf_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.pathname = (uintptr_t)path;
+	attr.bpf_fd = fd;
+	attr.file_flags = flags;
+	return sys_bpf(BPF_OBJ_PIN, &attr, sizeof(attr));
+}
+
+static long obj_get(const char *path, unsigned flags, int bpf_fd)
+{
+	union bpf_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.pathname = (uintptr_t)path;
+	attr.bpf_fd = bpf_fd;
+	attr.file_flags = flags;
+	return sys_bpf(BPF_OBJ_GET, &attr, sizeof(attr));
+}
+
+static void child_pins(const char *path)
+{
+	pid_t pid = fork();
+	int status;
+
+	if (pid == 0) {
+		long fd = load_prog(prog_ret0, 2, "pinned_by_child", NULL);
+		_exit(fd >= 0 && obj_pin((int)fd, path, 0) == 0 ? 0 : 1);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		;
+	expect_long("pin.child_pinned", 1, WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+int cases_pin(void)
+{
+	char path[128], other[128], child[128], deep[160], outside[128];
+	unsigned char blob[256];
+	long fd, r, got, btf;
+	int pipefd[2], id;
+	struct bpf_prog_info info;
+	union bpf_attr attr;
+
+	snprintf(path, sizeof(path), "/sys/fs/bpf/bpftime_case_%d", getpid());
+	snprintf(other, sizeof(other), "/sys/fs/bpf/bpftime_case_%d_other", getpid());
+	snprintf(child, sizeof(child), "/sys/fs/bpf/bpftime_case_%d_child", getpid());
+	snprintf(deep, sizeof(deep), "/sys/fs/bpf/bpftime_nodir_%d/x", getpid());
+	snprintf(outside, sizeof(outside), "/tmp/bpftime_case_pin_%d", getpid());
+
+	fd = load_prog(prog_ret0, 2, "pin_me", NULL);
+	expect_ret("pin.load", 3, 0, fd, errno);
+	id = prog_id_of((int)fd);
+
+	r = obj_pin((int)fd, path, 0);
+	expect_ret("pin.prog", 0, 0, r, errno);
+	r = obj_pin((int)fd, path, 0);
+	expect_ret("pin.again_same_path", -1, EEXIST, r, errno);
+	r = obj_pin((int)fd, "/sys/fs/bpf", 0);
+	expect_ret("pin.on_the_mount", -1, EEXIST, r, errno);
+	r = obj_pin((int)fd, other, 1);
+	expect_ret("pin.file_flags", -1, EINVAL, r, errno);
+	r = obj_pin(999, other, 0);
+	expect_ret("pin.bad_fd", -1, EINVAL, r, errno);
+	pipe(pipefd);
+	r = obj_pin(pipefd[0], other, 0);
+	expect_ret("pin.pipe_fd", -1, EINVAL, r, errno);
+	close(pipefd[0]);
+	close(pipefd[1]);
+	btf = load_btf(blob, btf_blob(blob, sizeof(blob)), NULL, 0, 0, NULL);
+	expect_ret("pin.btf.load", 4, 0, btf, errno);
+	r = obj_pin((int)btf, other, 0);
+	expect_ret("pin.btf_fd", -1, EINVAL, r, errno);
+	close((int)btf);
+	r = obj_pin((int)fd, outside, 0);
+	expect_ret("pin.outside_bpffs", -1, EPERM, r, errno);
+	r = obj_pin((int)fd, "/nonexistent_bpftime_dir/x", 0);
+	expect_ret("pin.no_such_dir", -1, ENOENT, r, errno);
+	r = obj_pin((int)fd, deep, 0);
+	expect_ret("pin.no_such_dir_in_bpffs", -1, ENOENT, r, errno);
+	snprintf(deep, sizeof(deep), "%s/x", path);
+	r = obj_pin((int)fd, deep, 0);
+	expect_ret("pin.under_a_pin", -1, ENOTDIR, r, errno);
+	r = obj_pin((int)fd, "", 0);
+	expect_ret("pin.empty_path", -1, ENOENT, r, errno);
+	r = obj_pin((int)fd, NULL, 0);
+	expect_ret("pin.null_path", -1, EFAULT, r, errno);
+
+	got = obj_get(path, 0, 0);
+	expect_ret("get.prog", 4, 0, got, errno);
+	expect_long("get.same_prog", 1, id == prog_id_of((int)got));
+	close((int)got);
+	got = obj_get(path, BPF_F_RDONLY, 0);
+	expect_ret("get.rdonly", 4, 0, got, errno);
+	close((int)got);
+	got = obj_get(path, BPF_F_WRONLY, 0);
+	expect_ret("get.wronly", 4, 0, got, errno);
+	close((int)got);
+	r = obj_get(path, BPF_F_RDONLY | BPF_F_WRONLY, 0);
+	expect_ret("get.rdonly_and_wronly", -1, EINVAL, r, errno);
+	r = obj_get(path, 1, 0);
+	expect_ret("get.unknown_flag", -1, EINVAL, r, errno);
+	r = obj_get(path, 0, (int)fd);
+	expect_ret("get.bpf_fd_set", -1, EINVAL, r, errno);
+	r = obj_get(other, 0, 0);
+	expect_ret("get.nothing_pinned", -1, ENOENT, r, errno);
+	r = obj_get("/sys/fs/bpf", 0, 0);
+	expect_ret("get.the_mount", -1, EACCES, r, errno);
+	r = obj_get("/etc/passwd", 0, 0);
+	expect_ret("get.regular_file", -1, EACCES, r, errno);
+	r = obj_get(outside, 0, 0);
+	expect_ret("get.outside_missing", -1, ENOENT, r, errno);
+	r = obj_get("", 0, 0);
+	expect_ret("get.empty_path", -1, ENOENT, r, errno);
+	r = obj_get(NULL, 0, 0);
+	expect_ret("get.null_path", -1, EFAULT, r, errno);
+
+	/* the pin holds the program after its last descriptor is closed */
+	close((int)fd);
+	memset(&attr, 0, sizeof(attr));
+	attr.prog_id = id;
+	r = sys_bpf(BPF_PROG_GET_FD_BY_ID, &attr, sizeof(attr));
+	expect_ret("pin.holds_after_close", 3, 0, r, errno);
+	if (r >= 0)
+		close((int)r);
+
+	/* a pin outlives the process that made it */
+	child_pins(child);
+	got = obj_get(child, 0, 0);
+	expect_ret("get.child_pin", 3, 0, got, errno);
+	memset(&info, 0, sizeof(info));
+	memset(&attr, 0, sizeof(attr));
+	attr.info.bpf_fd = (int)got;
+	attr.info.info_len = sizeof(info);
+	attr.info.info = (uintptr_t)&info;
+	sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &attr, sizeof(attr));
+	expect_str("get.child_pin.name", "pinned_by_child", info.name);
+	close((int)got);
+
+	unlink(path);
+	unlink(child);
+	return 0;
+}
