@@ -612,6 +612,38 @@ static void programs_hold_maps(void)
 	close((int)two);
 }
 
+/* A pinned map reopened with BPF_OBJ_GET carries the access of file_flags (bpf_obj_get_user). */
+static void pinned_access(void)
+{
+	char path[64];
+	union bpf_attr attr;
+	__u32 k = 0;
+	__u64 v = 1;
+	long fd = map_create(BPF_MAP_TYPE_ARRAY, 4, 8, 1, 0, "pinned"), ro;
+
+	snprintf(path, sizeof(path), "/sys/fs/bpf/bpftime_maps_%d", getpid());
+	memset(&attr, 0, sizeof(attr));
+	attr.pathname = (__u64)(unsigned long)path;
+	attr.bpf_fd = (__u32)fd;
+	EXPECT("maps.pin", 0, 0, sys_bpf(BPF_OBJ_PIN, &attr, sizeof(attr)), errno);
+	memset(&attr, 0, sizeof(attr));
+	attr.pathname = (__u64)(unsigned long)path;
+	attr.file_flags = BPF_F_RDONLY;
+	ro = sys_bpf(BPF_OBJ_GET, &attr, sizeof(attr));
+	EXPECT("maps.pin.get_rdonly", 4, 0, ro, errno);
+	EXPECT("maps.pin.rdonly_update", -1, EPERM, elem(BPF_MAP_UPDATE_ELEM, ro, &k, &v, 0), errno);
+	EXPECT("maps.pin.rdonly_lookup", 0, 0, elem(BPF_MAP_LOOKUP_ELEM, ro, &k, &v, 0), errno);
+	close((int)ro);
+	attr.file_flags = BPF_F_WRONLY;
+	ro = sys_bpf(BPF_OBJ_GET, &attr, sizeof(attr));
+	EXPECT("maps.pin.wronly_lookup", -1, EPERM, elem(BPF_MAP_LOOKUP_ELEM, ro, &k, &v, 0), errno);
+	EXPECT("maps.pin.wronly_update", 0, 0, elem(BPF_MAP_UPDATE_ELEM, ro, &k, &v, 0), errno);
+	close((int)ro);
+	close((int)fd);
+	/* under the shim the unlink is not emulated yet (cases_pin.c): the pin ends with the service */
+	unlink(path);
+}
+
 static void ids(void)
 {
 	union bpf_attr attr;
@@ -638,6 +670,7 @@ int cases_maps(void)
 	ringbuf();
 	info();
 	programs_hold_maps();
+	pinned_access();
 	ids();
 	expect_long("maps.no_descriptor_left", open_before, open_descriptors_above(2));
 	return 0;
