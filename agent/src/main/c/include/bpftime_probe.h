@@ -1,0 +1,117 @@
+/*
+ * The probe engine of the agent: uprobes and uretprobes inside the traced process.
+ *
+ * The agent's control part resolves an attachment (binary path and file offset, as the kernel's
+ * uprobe PMU takes them), links the program, and calls bpftime_probe_attach; the engine patches the
+ * function while other threads run and returns an id for bpftime_probe_detach. A probe hit runs the
+ * program with ctx = a struct bpftime_pt_regs holding the registers at the probe (the kernel's x86-64
+ * struct pt_regs, arch/x86/include/asm/ptrace.h), so programs compiled against vmlinux.h read it
+ * unchanged.
+ *
+ * Attach and detach are serialised internally and may be called from any thread except from inside
+ * a program. Detach returns only when no thread can still be running the detached program, so the
+ * caller may free it afterwards.
+ */
+#ifndef BPFTIME_PROBE_H
+#define BPFTIME_PROBE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define BPFTIME_PROBE_API __attribute__((visibility("default")))
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The kernel's x86-64 struct pt_regs, field for field (arch/x86/include/asm/ptrace.h). */
+struct bpftime_pt_regs {
+	uint64_t r15, r14, r13, r12, bp, bx, r11, r10, r9, r8;
+	uint64_t ax, cx, dx, si, di;
+	uint64_t orig_ax;
+	uint64_t ip, cs, flags, sp, ss;
+};
+
+enum bpftime_probe_kind {
+	BPFTIME_PROBE_ENTRY = 0,  /* uprobe: runs when execution reaches the address */
+	BPFTIME_PROBE_RETURN = 1, /* uretprobe: runs when the function entered at the address returns */
+};
+
+/* Flags of a spec. */
+#define BPFTIME_PROBE_F_INT3 0x1u /* never patch with a jump: always the breakpoint path (tests) */
+
+struct bpftime_probe_spec {
+	uint32_t kind;     /* enum bpftime_probe_kind */
+	uint32_t flags;    /* BPFTIME_PROBE_F_* */
+	const char *path;  /* a file mapped executable in this process; NULL: `offset` is an address */
+	uint64_t offset;   /* the file offset of the probed instruction (the kernel uprobe's offset) */
+};
+
+/* A program to run: a linked JIT image's entry point, or a loaded interpreter VM. */
+struct bpftime_vm;
+typedef uint64_t (*bpftime_jit_fn)(void *ctx, uint64_t r2);
+struct bpftime_probe_prog {
+	bpftime_jit_fn jit;           /* non-NULL: called with (ctx, 0) */
+	const struct bpftime_vm *vm;  /* used when jit is NULL */
+};
+
+/*
+ * Attaches prog at the probe spec describes, with the attach cookie bpf_get_attach_cookie returns.
+ * Returns a positive id, or -EINVAL (bad spec, not an instruction boundary), -ENOENT (path not
+ * mapped or offset outside its executable mappings), -EOPNOTSUPP (an instruction at the address the
+ * engine cannot move or emulate), -EPERM (the address is in the agent itself), -EACCES (code that
+ * is not readable, or in a shared mapping a write would change for others), -EBUSY (another
+ * breakpoint, or inside the bytes another probe's jump replaced), -ENOMEM, -ENOSPC (too many
+ * probes), or another -errno from the system.
+ */
+BPFTIME_PROBE_API int bpftime_probe_attach(const struct bpftime_probe_spec *spec, struct bpftime_probe_prog prog,
+					   uint64_t cookie);
+
+/* Detaches; when it returns, no thread runs or will run the program for this attachment. */
+BPFTIME_PROBE_API int bpftime_probe_detach(int id);
+
+/*
+ * A site is armed with int3 at once and works from then; its jump is written when no other thread
+ * can be stopped inside the bytes the jump replaces (immediately in a single-threaded process, and
+ * at once when it can be told). This completes pending jumps, waiting up to timeout_ms, and returns
+ * how many sites still wait. Attach and detach also complete what they can; the agent's control
+ * loop calls this now and then.
+ */
+BPFTIME_PROBE_API int bpftime_probe_poll(int timeout_ms);
+
+/* How a probe site is implemented. */
+enum bpftime_probe_mode {
+	BPFTIME_PROBE_MODE_INLINE = 1, /* a jump to a trampoline */
+	BPFTIME_PROBE_MODE_INT3 = 2,   /* a breakpoint and the SIGTRAP handler */
+};
+
+struct bpftime_probe_info {
+	uint64_t address;   /* the probed instruction */
+	uint32_t mode;      /* enum bpftime_probe_mode */
+	uint32_t kind;      /* enum bpftime_probe_kind */
+	uint64_t misses;    /* hits of the site whose programs did not run (nested in a program, no thread slot) */
+	char why_int3[64];  /* for an int3 site: why no trampoline fits */
+};
+
+BPFTIME_PROBE_API int bpftime_probe_info(int id, struct bpftime_probe_info *info);
+
+/*
+ * Helpers bound to the probe being run, for the helper table (ids from include/uapi/linux/bpf.h).
+ * They take the BPF registers r1..r5 as every helper does.
+ */
+#define BPFTIME_HELPER_OVERRIDE_RETURN 58
+#define BPFTIME_HELPER_GET_FUNC_IP 173
+#define BPFTIME_HELPER_GET_ATTACH_COOKIE 174
+/* bpf_override_return(regs, rc): the probed function returns rc without running (entry probes at a
+ * function's first instruction only); 0, or -EINVAL elsewhere. */
+BPFTIME_PROBE_API uint64_t bpftime_helper_override_return(uint64_t regs, uint64_t rc, uint64_t, uint64_t, uint64_t);
+/* bpf_get_func_ip(ctx): the probed address (uprobe) or the function's address (uretprobe). */
+BPFTIME_PROBE_API uint64_t bpftime_helper_get_func_ip(uint64_t ctx, uint64_t, uint64_t, uint64_t, uint64_t);
+/* bpf_get_attach_cookie(ctx): the cookie given at attach. */
+BPFTIME_PROBE_API uint64_t bpftime_helper_get_attach_cookie(uint64_t ctx, uint64_t, uint64_t, uint64_t, uint64_t);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,89 @@
+#include "bpftime_vm.h"
+#include "probe_dispatch.h"
+#include "probe_run.h"
+#include "probe_site.h"
+#include "thread_state.h"
+#include "uretprobe.h"
+
+#define compiler_barrier() __asm__ volatile("" ::: "memory")
+
+/* Read sections (grace_period.h): the word is odd inside. A hit inside a section of the same thread
+ * (a program's helper reaching a probed function, or a signal handler interrupting a program) runs
+ * nothing, as the kernel's bpf_prog_active guard skips nested kprobe programs. */
+static inline int section_enter(struct probe_thread *t, uint64_t *w)
+{
+	*w = t->word;
+	if (*w & 1)
+		return 0;
+	t->word = *w + 1;
+	compiler_barrier();
+	return 1;
+}
+
+static inline void section_leave(struct probe_thread *t, uint64_t w)
+{
+	compiler_barrier();
+	t->word = w + 2;
+}
+
+static void miss(struct probe_site *s)
+{
+	__atomic_fetch_add(&s->misses, 1, __ATOMIC_RELAXED);
+}
+
+static void run_list(struct probe_thread *t, const struct prog_list *l, struct probe_hit *hit)
+{
+	struct probe_hit *outer = t->hit;
+	t->hit = hit;
+	for (uint32_t i = 0; i < l->n; i++) {
+		const struct probe_attachment *a = &l->a[i];
+		hit->cookie = a->cookie;
+		if (a->prog.jit) {
+			a->prog.jit(hit->regs, 0);
+		} else {
+			uint64_t r0;
+			bpftime_vm_exec(a->prog.vm, hit->regs, sizeof(*hit->regs), &r0);
+		}
+	}
+	t->hit = outer;
+}
+
+uint64_t probe_entry_hit(void *site, struct bpftime_pt_regs *regs)
+{
+	struct probe_site *s = site;
+	struct probe_thread *t = probe_thread_get();
+	uint64_t w, override = 0;
+	if (!t || !section_enter(t, &w)) {
+		miss(s);
+		return 0;
+	}
+	int saved_errno = *t->errno_ptr;
+	const struct prog_list *l = __atomic_load_n(&s->entry, __ATOMIC_ACQUIRE);
+	if (l) {
+		struct probe_hit hit = { regs, s->addr, 0, s->at_function_start, 0 };
+		run_list(t, l, &hit);
+		override = hit.override;
+	}
+	if (__atomic_load_n(&s->ret, __ATOMIC_ACQUIRE))
+		uretprobe_push(t, s, regs);
+	*t->errno_ptr = saved_errno;
+	section_leave(t, w);
+	return override;
+}
+
+void probe_run_return(struct probe_thread *t, struct probe_site *s, struct bpftime_pt_regs *regs)
+{
+	uint64_t w;
+	if (!section_enter(t, &w)) {
+		miss(s);
+		return;
+	}
+	int saved_errno = *t->errno_ptr;
+	const struct prog_list *l = __atomic_load_n(&s->ret, __ATOMIC_ACQUIRE);
+	if (l) {
+		struct probe_hit hit = { regs, s->addr, 0, 0, 0 };
+		run_list(t, l, &hit);
+	}
+	*t->errno_ptr = saved_errno;
+	section_leave(t, w);
+}

@@ -1,0 +1,183 @@
+/* The trampolines' machine code (see trampoline.h). Encodings: Intel SDM Vol. 2. */
+#include <stddef.h>
+
+#include "cpu_features.h"
+#include "trampoline.h"
+
+#define OFF(field) ((int32_t)offsetof(struct bpftime_pt_regs, field))
+
+/* x86-64 Linux user segment selectors (__USER_CS, __USER_DS in arch/x86/include/asm/segment.h). */
+#define USER_CS 0x33
+#define USER_SS 0x2b
+
+static const struct {
+	uint8_t reg;
+	int32_t off;
+} gprs[] = {
+	{ R15, OFF(r15) }, { R14, OFF(r14) }, { R13, OFF(r13) }, { R12, OFF(r12) }, { RBP, OFF(bp) },
+	{ RBX, OFF(bx) },  { R11, OFF(r11) }, { R10, OFF(r10) }, { R9, OFF(r9) },   { R8, OFF(r8) },
+	{ RAX, OFF(ax) },  { RCX, OFF(cx) },  { RDX, OFF(dx) },  { RSI, OFF(si) },  { RDI, OFF(di) },
+};
+
+/* rsp -> a pt_regs below the red zone; rbx = &regs afterwards (its own value is saved first). */
+static void emit_save_regs(struct x86_emit *e, uintptr_t ip, int clear_df)
+{
+	emit_lea_rsp(e, -TRAMPOLINE_FRAME);
+	for (size_t i = 0; i < sizeof(gprs) / sizeof(gprs[0]); i++)
+		emit_store(e, gprs[i].reg, gprs[i].off);
+	emit_u8(e, 0x9c); /* pushfq: below the frame, which is free */
+	emit_u8(e, 0x58); /* pop rax */
+	emit_store(e, RAX, OFF(flags));
+	emit_lea_from_rsp(e, RAX, TRAMPOLINE_FRAME);
+	emit_store(e, RAX, OFF(sp));
+	if (ip) {
+		emit_movabs(e, RAX, ip);
+		emit_store(e, RAX, OFF(ip));
+	}
+	emit_store_imm(e, OFF(cs), USER_CS);
+	emit_store_imm(e, OFF(ss), USER_SS);
+	emit_store_imm(e, OFF(orig_ax), -1);
+	if (clear_df)
+		emit_u8(e, 0xfc); /* cld: the C code assumes DF = 0 (System V ABI 3.2.1) */
+	emit_mov_rr(e, RBX, RSP);
+}
+
+/* Restores [flags and] every register from the pt_regs at rsp, then rsp itself. */
+static void emit_restore_regs(struct x86_emit *e, int restore_flags)
+{
+	if (restore_flags) {
+		/* push qword [rsp + flags]; popfq */
+		emit_u8(e, 0xff);
+		emit_u8(e, 0xb4);
+		emit_u8(e, 0x24);
+		emit_u32(e, (uint32_t)OFF(flags));
+		emit_u8(e, 0x9d);
+	}
+	for (size_t i = 0; i < sizeof(gprs) / sizeof(gprs[0]); i++)
+		emit_load(e, gprs[i].reg, gprs[i].off);
+	emit_lea_rsp(e, TRAMPOLINE_FRAME);
+}
+
+static int vector_count(enum trampoline_vectors v)
+{
+	return v == TRAMPOLINE_VEC_RETURN ? 2 : 8;
+}
+
+static int32_t vector_area(enum trampoline_vectors v)
+{
+	const struct cpu_features *f = cpu_features();
+	if (v == TRAMPOLINE_VEC_FULL)
+		return f->xsave ? (int32_t)((f->xsave_size + 63) & ~63u) : 512;
+	return vector_count(v) * (f->avx ? 32 : 16);
+}
+
+/* movups / vmovdqu between vector register n and [rsp + n * width]; store or load. */
+static void emit_vector_moves(struct x86_emit *e, enum trampoline_vectors v, int store)
+{
+	int avx = cpu_features()->avx;
+	for (int n = 0; n < vector_count(v); n++) {
+		if (avx) {
+			emit_u8(e, 0xc5);
+			emit_u8(e, 0xfe); /* VEX.256.F3.0F: vmovdqu */
+			emit_u8(e, store ? 0x7f : 0x6f);
+			emit_u8(e, (uint8_t)(0x84 | n << 3));
+			emit_u8(e, 0x24);
+			emit_u32(e, (uint32_t)(n * 32));
+		} else {
+			emit_u8(e, 0x0f);
+			emit_u8(e, store ? 0x11 : 0x10); /* movups */
+			emit_u8(e, (uint8_t)(0x44 | n << 3));
+			emit_u8(e, 0x24);
+			emit_u8(e, (uint8_t)(n * 16));
+		}
+	}
+}
+
+/* xsave/xsavec/xrstor (or fxsave/fxrstor) of the user vector state at [rsp]; uses eax and edx. */
+static void emit_xstate(struct x86_emit *e, int save)
+{
+	const struct cpu_features *f = cpu_features();
+	if (!f->xsave) {
+		static const uint8_t fxsave[] = { 0x48, 0x0f, 0xae, 0x04, 0x24 }, fxrstor[] = { 0x48, 0x0f, 0xae, 0x0c, 0x24 };
+		emit_bytes(e, save ? fxsave : fxrstor, 5);
+		return;
+	}
+	if (save) {
+		/* XRSTOR faults unless the header's reserved bytes are zero; XSAVE(C) does not write them. */
+		for (int i = 0; i < 8; i++)
+			emit_store_imm(e, 512 + 8 * i, 0);
+	}
+	emit_u8(e, 0xb8); /* mov eax, mask low */
+	emit_u32(e, (uint32_t)f->xsave_mask);
+	emit_u8(e, 0xba); /* mov edx, mask high */
+	emit_u32(e, (uint32_t)(f->xsave_mask >> 32));
+	static const uint8_t xsave[] = { 0x48, 0x0f, 0xae, 0x24, 0x24 }, xsavec[] = { 0x48, 0x0f, 0xc7, 0x24, 0x24 },
+			     xrstor[] = { 0x48, 0x0f, 0xae, 0x2c, 0x24 };
+	emit_bytes(e, !save ? xrstor : f->xsavec ? xsavec : xsave, 5);
+}
+
+/* Aligns rsp, saves vectors, calls fn with rdi/rsi already set; the result ends in r12 and rax. */
+static void emit_call_saving_vectors(struct x86_emit *e, enum trampoline_vectors v, uintptr_t fn)
+{
+	static const uint8_t and_rsp_m64[] = { 0x48, 0x83, 0xe4, 0xc0 };
+	emit_bytes(e, and_rsp_m64, 4);
+	emit_u8(e, 0x48);
+	emit_u8(e, 0x81);
+	emit_u8(e, 0xec); /* sub rsp, imm32 */
+	emit_u32(e, (uint32_t)vector_area(v));
+	if (v == TRAMPOLINE_VEC_FULL)
+		emit_xstate(e, 1);
+	else
+		emit_vector_moves(e, v, 1);
+	emit_movabs(e, RAX, fn);
+	emit_u8(e, 0xff);
+	emit_u8(e, 0xd0); /* call rax */
+	emit_mov_rr(e, R12, RAX);
+	if (v == TRAMPOLINE_VEC_FULL)
+		emit_xstate(e, 0);
+	else
+		emit_vector_moves(e, v, 0);
+	emit_mov_rr(e, RAX, R12);
+	emit_mov_rr(e, RSP, RBX);
+}
+
+size_t trampoline_emit_entry(struct x86_emit *e, void *site, uintptr_t site_addr, probe_entry_fn hit,
+			     const struct trampoline_options *o)
+{
+	emit_save_regs(e, site_addr, o->clear_df);
+	emit_movabs(e, RDI, (uintptr_t)site);
+	emit_mov_rr(e, RSI, RBX);
+	emit_call_saving_vectors(e, o->vectors, (uintptr_t)hit);
+	emit_u8(e, 0x85);
+	emit_u8(e, 0xc0); /* test eax, eax */
+	emit_u8(e, 0x0f);
+	emit_u8(e, 0x85); /* jnz rel32 -> override tail */
+	size_t fixup = e->pos;
+	emit_u32(e, 0);
+	emit_restore_regs(e, o->restore_flags);
+	return fixup;
+}
+
+void trampoline_emit_override(struct x86_emit *e, size_t branch_pos)
+{
+	if (!e->overflow) {
+		int32_t rel = (int32_t)(e->pos - (branch_pos + 4));
+		memcpy(e->buf + branch_pos, &rel, 4);
+	}
+	/* rax holds the value the program gave (probe_entry_hit stored it in regs->ax) */
+	emit_restore_regs(e, 0);
+	emit_u8(e, 0xc3); /* ret: return from the probed function without running it */
+}
+
+void trampoline_emit_return(struct x86_emit *e, probe_return_fn hit)
+{
+	/* Reached by the function's ret: rsp is one slot above where the return address was. */
+	emit_save_regs(e, 0, 0);
+	emit_mov_rr(e, RDI, RBX);
+	emit_call_saving_vectors(e, TRAMPOLINE_VEC_RETURN, (uintptr_t)hit);
+	/* Put the real return address back in its slot (rsp + frame - 8) and return through it. */
+	emit_store(e, RAX, TRAMPOLINE_FRAME - 8);
+	emit_restore_regs(e, 0);
+	emit_lea_rsp(e, -8);
+	emit_u8(e, 0xc3);
+}

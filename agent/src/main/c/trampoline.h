@@ -1,0 +1,68 @@
+/*
+ * Generated code of the fast path.
+ *
+ * Entry trampoline of a site (one per probed address), reached by the jump patched over the site:
+ *     lea  rsp, [rsp - 128 - 168]     skip the red zone (the probed code may keep data there), then
+ *                                     a struct pt_regs: every register stored, flags, rsp and
+ *                                     ip = the site's address, cs/ss as the kernel's user segments
+ *     [cld]; align the stack; save vector registers (see enum trampoline_vectors)
+ *     call probe_entry_hit(site, &regs)
+ *     restore vector registers; if it returned 1 (override), restore and `ret` from the function;
+ *     else restore every register from pt_regs, lea rsp back, run the displaced instructions
+ *     (moved, x86_relocate.c) and jump back after them.
+ *
+ * Return trampoline (one per process): a uretprobe replaced a return address with it; it saves the
+ * registers the same way, calls probe_return_hit(&regs), which returns the real return address, and
+ * returns there.
+ */
+#ifndef BPFTIME_TRAMPOLINE_H
+#define BPFTIME_TRAMPOLINE_H
+
+#include <stdint.h>
+
+#include "bpftime_probe.h"
+#include "x86_emit.h"
+
+/* Which vector state a trampoline preserves around the engine's C code. */
+enum trampoline_vectors {
+	/* At a function's first instruction only argument registers are live (System V x86-64 ABI,
+	 * 3.2.3): xmm0-7 (ymm0-7 with AVX). */
+	TRAMPOLINE_VEC_ARGS,
+	/* Anywhere else: the whole x87/SSE/AVX/AVX-512 state with XSAVE. */
+	TRAMPOLINE_VEC_FULL,
+	/* At a return: xmm0-1 (ymm0-1) may hold the return value. */
+	TRAMPOLINE_VEC_RETURN,
+};
+
+/*
+ * What the code around the probe lets a trampoline skip. At a function's first instruction and at a
+ * return (System V ABI 3.2.1 and 3.4.1) the arithmetic flags are dead and the direction flag is clear:
+ * restoring flags (popfq, slow) and clearing DF (cld) are needed only elsewhere, or when a displaced
+ * instruction reads a flag.
+ */
+struct trampoline_options {
+	enum trampoline_vectors vectors;
+	int restore_flags;
+	int clear_df;
+};
+
+/* Bytes of stack below the interrupted rsp a trampoline uses before aligning: red zone + pt_regs. */
+#define TRAMPOLINE_FRAME (128 + (int32_t)sizeof(struct bpftime_pt_regs))
+
+typedef uint64_t (*probe_entry_fn)(void *site, struct bpftime_pt_regs *regs);
+typedef uint64_t (*probe_return_fn)(struct bpftime_pt_regs *regs);
+
+/*
+ * Emits the entry trampoline up to where the displaced instructions go. Returns the buffer position
+ * of the rel32 of the override branch, which trampoline_emit_override binds after the caller has
+ * emitted the displaced instructions and the jump back.
+ */
+size_t trampoline_emit_entry(struct x86_emit *e, void *site, uintptr_t site_addr, probe_entry_fn hit,
+			     const struct trampoline_options *options);
+/* The override tail: only at a function's first instruction, where flags are dead. */
+void trampoline_emit_override(struct x86_emit *e, size_t branch_pos);
+
+/* The return trampoline. */
+void trampoline_emit_return(struct x86_emit *e, probe_return_fn hit);
+
+#endif
