@@ -69,6 +69,28 @@ int shim_spawn_service(const char *runtime_dir, pid_t *service_pid);
 void shim_fdtable_add(int fd, uint32_t kind, uint32_t id);
 int shim_fdtable_lookup(int fd, uint32_t *kind, uint32_t *id);
 
+/* shim_forward.c: one request of another kind than bpf(2) (mmap, buffer fds), answered under the
+ * forwarding lock: handle() reads the reply before the next call may reuse it. Returns handle()'s
+ * value, or -errno when the service could not be asked. */
+long shim_call(struct wire_request *req, long (*handle)(const struct shim_reply *reply, void *ctx), void *ctx);
+
+/* shim_fdtable.c: whether any descriptor was ever received (a fast path for mmap and poll). */
+int shim_fdtable_any(void);
+
+/* shim_ring.c: the ring (or perf) buffer behind an object fd, opened in this process from its memfd and eventfd
+ * (maps module), or NULL when fd is not a ring of ours. */
+struct bpftime_map;
+struct shim_ring {
+	uint32_t id;
+	uint32_t kind; /* enum wire_object_kind: ids are per kind */
+	struct bpftime_map *map;
+	int eventfd;
+};
+struct shim_ring *shim_ring_of(int fd);
+
+/* Real libc functions behind the ones we interpose. */
+void *shim_next(const char *name);
+
 /* Milliseconds from an environment variable, else the default. */
 long shim_env_ms(const char *name, long fallback);
 

@@ -74,3 +74,8 @@ int shim_fdtable_lookup(int fd, uint32_t *kind, uint32_t *id)
 	pthread_mutex_unlock(&table_lock);
 	return found;
 }
+
+int shim_fdtable_any(void)
+{
+	return __atomic_load_n(&count, __ATOMIC_RELAXED) != 0;
+}

@@ -203,6 +203,41 @@ static long exchange_locked(struct wire_request *req, size_t got, unsigned long 
 	return interpret(attr, passed);
 }
 
+long shim_call(struct wire_request *req, long (*handle)(const struct shim_reply *reply, void *ctx), void *ctx)
+{
+	int saved = errno, attempt, sock = -1, err;
+	long r;
+
+	req->magic = WIRE_MAGIC;
+	req->version = WIRE_VERSION;
+	req->pid = (uint32_t)getpid();
+	req->tid = (uint32_t)gettid();
+	pthread_mutex_lock(&lock);
+	for (attempt = 0; attempt < 2; attempt++) {
+		sock = shim_conn_get(&conn);
+		if (sock < 0)
+			break;
+		err = shim_send_request(sock, req, NULL, 0);
+		if (err == 0)
+			break;
+		shim_log("sending request kind %u to the service failed: %s", req->kind, strerror(-err));
+		shim_conn_drop(&conn);
+		sock = -EPERM;
+	}
+	if (sock < 0) {
+		r = sock;
+	} else if ((err = shim_receive_reply(sock, &reply)) != 0) {
+		shim_log("no reply from the service to request kind %u: %s", req->kind, strerror(-err));
+		shim_conn_drop(&conn);
+		r = -EPERM;
+	} else {
+		r = handle(&reply, ctx);
+	}
+	pthread_mutex_unlock(&lock);
+	errno = saved;
+	return r;
+}
+
 long shim_bpf(long cmd, unsigned long attr, unsigned long size)
 {
 	int saved = errno;

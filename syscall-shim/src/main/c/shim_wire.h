@@ -26,6 +26,13 @@ enum wire_kind {
 	WIRE_PERF_OPEN = 4,
 	/* ioctl on an emulated perf event fd: args = {fd, request, arg}; no payload. */
 	WIRE_PERF_IOCTL = 5,
+	/* mmap of a map fd: args = {fd, offset, length, prot, flags}; the reply carries the object's
+	 * memfd and one struct wire_mmap_segment per piece, as write-back records. */
+	WIRE_MAP_MMAP = 16,
+	/* A writable mapping went away (it no longer blocks BPF_MAP_FREEZE): args = {id, 1, object kind}. */
+	WIRE_MAP_UNMAP = 17,
+	/* A ring (later perf) buffer's memfd (args[1] = 0) or eventfd (1): args = {fd, which}. */
+	WIRE_MAP_BUFFER_FD = 18,
 };
 
 /* Request flags. */
@@ -68,6 +75,16 @@ struct wire_writeback {
 	uint32_t len;
 } __attribute__((packed));
 
+/* One piece of an mmap of a map fd: map length bytes of the memfd from memfd_offset at
+ * address_offset from the start of the app's mapping (a ring's data area comes twice). */
+struct wire_mmap_segment {
+	uint64_t address_offset;
+	uint64_t memfd_offset;
+	uint64_t length;
+	uint32_t writable;
+	uint32_t reserved;
+} __attribute__((packed));
+
 enum wire_object_kind {
 	WIRE_OBJ_NONE = 0,
 	WIRE_OBJ_MAP = 1,
@@ -80,5 +97,6 @@ enum wire_object_kind {
 _Static_assert(sizeof(struct wire_request) == 72, "wire_request layout");
 _Static_assert(sizeof(struct wire_reply) == 32, "wire_reply layout");
 _Static_assert(sizeof(struct wire_writeback) == 8, "wire_writeback layout");
+_Static_assert(sizeof(struct wire_mmap_segment) == 32, "wire_mmap_segment layout");
 
 #endif

@@ -39,6 +39,8 @@ const char *errno_name(int e)
 	case EOPNOTSUPP: return "EOPNOTSUPP";
 	case 524: return "ENOTSUPP";
 	case EEXIST: return "EEXIST";
+	case EBUSY: return "EBUSY";
+	case ENODEV: return "ENODEV";
 	case ENOTDIR: return "ENOTDIR";
 	case ENXIO: return "ENXIO";
 	default:
@@ -183,8 +185,10 @@ int open_descriptors_above(int n)
 		if (e->d_name[0] == '.' || fd <= n || fd == self)
 			continue;
 		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-		/* The shim keeps its connection high (docs/PROTOCOL.md); it is not the app's. */
-		if (readlink(path, link, sizeof(link) - 1) > 0 && fd >= 512 && !strncmp(link, "socket:", 7))
+		/* The shim keeps its connection high (docs/PROTOCOL.md), and the eventfds of the rings
+		 * the app waited on: they are not the app's. */
+		if (readlink(path, link, sizeof(link) - 1) > 0 && fd >= 512 &&
+		    (!strncmp(link, "socket:", 7) || !strcmp(link, "anon_inode:[eventfd]")))
 			continue;
 		count++;
 	}

@@ -58,6 +58,8 @@ int cases_load(void);
 int cases_log(void);
 int cases_info(void);
 int cases_ids(void);
+int cases_maps(void);
+int cases_mmap(void);
 int cases_life(int argc, char **argv);
 int cases_fuzz(long calls, uint64_t seed);
 /* shim: also the cases only the emulation can pass on this host (no kprobe PMU, no debugfs here). */

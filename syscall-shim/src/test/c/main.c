@@ -6,6 +6,8 @@
  *   log   verifier log rules: log_level/log_size/log_buf, log_true_size, ENOSPC
  *   info  BPF_OBJ_GET_INFO_BY_FD for programs
  *   ids   BPF_PROG_GET_NEXT_ID, BPF_PROG_GET_FD_BY_ID
+ *   mmap  mmap of map fds (arrays, ring buffers), freeze against writable mappings, epoll/poll on rings
+ *   maps  the map commands: create, elements, access per fd, freeze, fd arrays, batches, ids
  *   life  descriptor lifetime: close, dup, fork, exec, SCM_RIGHTS, a killed owner, two processes
  *   btf   BPF_BTF_LOAD, BTF ids and fds, OBJ_GET_INFO_BY_FD for BTF
  *   pin   BPF_OBJ_PIN and BPF_OBJ_GET on bpffs, a pin outliving the process that made it
@@ -44,6 +46,10 @@ int main(int argc, char **argv)
 		cases_perf_fuzz(argc > 2 ? atol(argv[2]) : 10000, argc > 3 ? strtoull(argv[3], NULL, 0) : 1);
 	else if (!strcmp(argv[1], "attach") || !strcmp(argv[1], "attach-shim"))
 		cases_attach(argv[1][6] == '-');
+	else if (!strcmp(argv[1], "maps"))
+		cases_maps();
+	else if (!strcmp(argv[1], "mmap"))
+		cases_mmap();
 	else if (!strcmp(argv[1], "btf"))
 		cases_btf();
 	else if (!strcmp(argv[1], "pin"))

@@ -65,6 +65,7 @@ public final class ObjGetCommand implements CommandHandler {
             throw new BpfException(Errno.EINVAL, "a link opens read-write only");
         }
         object.retain();
-        return Outcome.newFd(object);
+        // a map's descriptor carries the access file_flags asked for (map_get_sys_perms())
+        return Outcome.newFd(object, dev.bpftime.compat.maps.MapFdById.viewFor(object, flags));
     }
 }

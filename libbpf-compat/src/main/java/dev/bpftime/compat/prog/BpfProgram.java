@@ -18,6 +18,7 @@ public final class BpfProgram extends BpfObject {
     private final int createdByUid;
     private final boolean gplCompatible;
     private final int verifiedInsns;
+    private List<BpfObject> usedMaps = List.of();
 
     public BpfProgram(ProgramType type, int expectedAttachType, String name, byte[] insns,
             List<Instruction> instructions, byte[] tag, long loadTimeNs, int createdByUid, boolean gplCompatible,
@@ -74,5 +75,26 @@ public final class BpfProgram extends BpfObject {
 
     public int verifiedInsns() {
         return verifiedInsns;
+    }
+
+    /** Takes a reference on each map the program refers to, as the kernel's prog->aux->used_maps. */
+    public void holdMaps(List<BpfObject> maps) {
+        for (BpfObject m : maps) {
+            m.retain();
+        }
+        this.usedMaps = List.copyOf(maps);
+    }
+
+    /** The ids of the maps the program holds, in order of first reference (bpf_prog_info.map_ids). */
+    public int[] mapIds() {
+        return usedMaps.stream().mapToInt(BpfObject::id).toArray();
+    }
+
+    @Override
+    protected void free() {
+        for (BpfObject m : usedMaps) {
+            m.release();
+        }
+        usedMaps = List.of();
     }
 }

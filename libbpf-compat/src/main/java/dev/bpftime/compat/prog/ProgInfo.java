@@ -78,8 +78,16 @@ final class ProgInfo {
         System.arraycopy(chars, 0, name, 0, chars.length);
         info.put(NAME, name);
 
-        // No maps yet: nothing to copy into map_ids.
-        info.putInt(NR_MAP_IDS, 0);
+        int[] mapIds = prog.mapIds();
+        long wantIds = Math.min(Integer.toUnsignedLong(info.getInt(NR_MAP_IDS)), mapIds.length);
+        info.putInt(NR_MAP_IDS, mapIds.length);
+        if (wantIds != 0) {
+            ByteBuffer ids = ByteBuffer.allocate((int) wantIds * 4).order(ByteOrder.nativeOrder());
+            for (int i = 0; i < wantIds; i++) {
+                ids.putInt(mapIds[i]);
+            }
+            caller.write(info.getLong(MAP_IDS), ids.array(), "map_ids");
+        }
         setRecordSizes(info);
         info.putLong(RUN_TIME_NS, 0);
         info.putLong(RUN_CNT, 0);

@@ -117,6 +117,8 @@ public final class ProgLoadCommand implements CommandHandler {
         BpfProgram program = new BpfProgram(type, attr.u32(EXPECTED_ATTACH_TYPE), name, insns, checked.instructions(),
                 ProgTag.of(insns, tagAlgorithm), boottimeNanos.getAsLong(), caller.uid(),
                 Licenses.gplCompatible(license), processed);
-        return Outcome.newFd(objects.register(program));
+        objects.register(program);
+        program.holdMaps(checked.usedMaps());
+        return Outcome.newFd(program);
     }
 }

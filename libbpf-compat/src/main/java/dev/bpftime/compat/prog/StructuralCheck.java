@@ -3,6 +3,8 @@ package dev.bpftime.compat.prog;
 import dev.bpftime.compat.posix.Errno;
 import dev.bpftime.compat.syscall.BpfException;
 import dev.bpftime.compat.syscall.Caller;
+import dev.bpftime.compat.maps.EmulatedMap;
+import dev.bpftime.compat.objects.BpfObject;
 import dev.bpftime.compat.syscall.FdRef;
 import dev.bpftime.isa.DecodeException;
 import dev.bpftime.isa.Instruction;
@@ -30,8 +32,21 @@ public final class StructuralCheck {
     static final int HELPER_ID_LIMIT = 210;
 
     /** What the checks found out about an accepted program. */
-    public record Checked(List<Instruction> instructions, int reachable, int stackDepth) {
+    public record Checked(List<Instruction> instructions, int reachable, int stackDepth, List<BpfObject> usedMaps) {
+
+        public Checked(List<Instruction> instructions, int reachable, int stackDepth) {
+            this(instructions, reachable, stackDepth, List.of());
+        }
     }
+
+    /** MAX_USED_MAPS (kernel/bpf/verifier.c). */
+    static final int MAX_USED_MAPS = 64;
+    /** BPF_MAX_VAR_OFF: the largest direct value offset. */
+    static final long MAX_VAR_OFF = 1L << 29;
+    private static final int MAP_TYPE_ARRAY = 2;
+
+    /** The maps the instructions refer to, each once, in order of first reference (env->used_maps). */
+    private final List<BpfObject> usedMaps = new java.util.ArrayList<>();
 
     private final RawInsn[] insns;
     private final byte[] bytes;
@@ -54,7 +69,7 @@ public final class StructuralCheck {
         boolean[] reached = c.checkControlFlow();
         c.checkHelperIds(reached);
         List<Instruction> decoded = InstructionDecoder.decode(insns);
-        return new Checked(decoded, c.countReachable(reached), c.stackDepth(decoded));
+        return new Checked(decoded, c.countReachable(reached), c.stackDepth(decoded), List.copyOf(c.usedMaps));
     }
 
     private static BpfException refuse(String kernelMessage) {
@@ -144,15 +159,15 @@ public final class StructuralCheck {
                 if (second.imm() != 0) {
                     throw refuse("unrecognized bpf_ld_imm64 insn");
                 }
-                checkMapReference(first);
+                checkMapReference(first, second);
             }
-            case 2, 6 -> checkMapReference(first);
+            case 2, 6 -> checkMapReference(first, second);
             default -> throw refuse("unrecognized bpf_ld_imm64 insn");
         }
     }
 
     /** A map reference by fd (src 1, 2) or by index into fd_array (src 5, 6). */
-    private void checkMapReference(RawInsn first) throws BpfException {
+    private void checkMapReference(RawInsn first, RawInsn second) throws BpfException {
         int fd = first.imm();
         if (first.src() == 5 || first.src() == 6) {
             if (fdArray == 0) {
@@ -162,9 +177,40 @@ public final class StructuralCheck {
             fd = ByteBuffer.wrap(slot).order(ByteOrder.nativeOrder()).getInt();
         }
         FdRef ref = caller.fd(fd);
-        // No map exists yet (maps come with the maps issue): every reference is to something else.
-        int errno = ref instanceof FdRef.Missing ? Errno.EBADF : Errno.EINVAL;
-        throw new BpfException(errno, "fd " + fd + " is not pointing to valid bpf_map");
+        if (!(ref instanceof FdRef.Object o) || !(o.object() instanceof EmulatedMap map)) {
+            int errno = ref instanceof FdRef.Missing ? Errno.EBADF : Errno.EINVAL;
+            throw new BpfException(errno, "fd " + fd + " is not pointing to valid bpf_map");
+        }
+        if (first.src() == 2 || first.src() == 6) {
+            checkDirectValue(map, Integer.toUnsignedLong(second.imm()));
+        }
+        if (!usedMaps.contains(map)) {
+            if (usedMaps.size() >= MAX_USED_MAPS) {
+                throw new BpfException(Errno.E2BIG, "The total number of maps per program has reached the limit of "
+                        + MAX_USED_MAPS);
+            }
+            usedMaps.add(map);
+        }
+    }
+
+    /**
+     * BPF_PSEUDO_MAP_VALUE: resolve_pseudo_ldimm64's offset limit, then the map type's
+     * map_direct_value_addr (array_map_direct_value_addr: one element only, ENOTSUPP; the offset
+     * inside the value, EINVAL).
+     */
+    private static void checkDirectValue(EmulatedMap map, long off) throws BpfException {
+        if (off >= MAX_VAR_OFF) {
+            throw new BpfException(Errno.EINVAL, "direct value offset of " + off + " is not allowed");
+        }
+        if (map.map().type().id() != MAP_TYPE_ARRAY) {
+            throw new BpfException(Errno.EINVAL, "no direct value access support for this map type");
+        }
+        int valueSize = map.map().valueSize();
+        if (map.map().maxEntries() != 1 || off >= Integer.toUnsignedLong(valueSize)) {
+            throw new BpfException(map.map().maxEntries() != 1 ? Errno.ENOTSUPP : Errno.EINVAL,
+                    "invalid access to map value pointer, value_size=" + Integer.toUnsignedString(valueSize) + " off="
+                            + off);
+        }
     }
 
     private void decodeOrRefuse(ByteBuffer buf, int slot) throws BpfException {

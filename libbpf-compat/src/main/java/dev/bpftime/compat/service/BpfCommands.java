@@ -8,7 +8,12 @@ import dev.bpftime.compat.link.AttachRegistry;
 import dev.bpftime.compat.link.InMemoryAttachRegistry;
 import dev.bpftime.compat.link.LinkCommands;
 import dev.bpftime.compat.link.LinkInfoWriter;
+import dev.bpftime.compat.maps.MapBatchCommands;
+import dev.bpftime.compat.maps.MapCreateCommand;
+import dev.bpftime.compat.maps.MapElemCommands;
+import dev.bpftime.compat.maps.MapFdById;
 import dev.bpftime.compat.objects.IdCommands;
+import dev.bpftime.compat.perf.PerfEvent;
 import dev.bpftime.compat.objects.ObjectKind;
 import dev.bpftime.compat.objects.ObjectTable;
 import dev.bpftime.compat.pin.BpfFs;
@@ -23,6 +28,8 @@ import dev.bpftime.compat.syscall.Dispatcher;
 import dev.bpftime.compat.syscall.GetInfoCommand;
 import dev.bpftime.compat.testrun.ProgramEngine;
 import dev.bpftime.compat.testrun.TestRunCommand;
+import dev.bpftime.maps.MapFactory;
+import dev.bpftime.maps.SharedMemoryBudget;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,8 +54,8 @@ public final class BpfCommands {
             BiConsumer<String, RuntimeException> bugLog) {
         // The service's one emulated bpffs: pins live as long as the service (docs/PROTOCOL.md, "Pins").
         BpfFs bpffs = new BpfFs();
-        Dispatcher d = new Dispatcher(refusalLog, bugLog)
-                .register(BpfCmd.PROG_LOAD, new ProgLoadCommand(objects, ProgramVerifier.STRUCTURAL_ONLY,
+        Dispatcher dispatcher = new Dispatcher(refusalLog, bugLog);
+        dispatcher.register(BpfCmd.PROG_LOAD, new ProgLoadCommand(objects, ProgramVerifier.STRUCTURAL_ONLY,
                         Clock::boottimeNanos, ProgTag.Algorithm.forKernelRelease(hostKernelRelease())))
                 .register(BpfCmd.OBJ_GET_INFO_BY_FD, new GetInfoCommand().with(ObjectKind.PROG, new ProgInfoWriter())
                         .with(ObjectKind.BTF, new BtfInfoWriter())
@@ -59,13 +66,35 @@ public final class BpfCommands {
                 .register(BpfCmd.BTF_LOAD, new BtfLoadCommand(objects))
                 .register(BpfCmd.BTF_GET_NEXT_ID, IdCommands.nextId(objects, ObjectKind.BTF))
                 .register(BpfCmd.BTF_GET_FD_BY_ID, IdCommands.fdById(objects, ObjectKind.BTF))
-                // bpftool btf show walks the maps too (for their btf ids); compat-maps may own this line.
-                .register(BpfCmd.MAP_GET_NEXT_ID, IdCommands.nextId(objects, ObjectKind.MAP))
                 .register(BpfCmd.OBJ_PIN, new ObjPinCommand(bpffs))
                 .register(BpfCmd.OBJ_GET, new ObjGetCommand(bpffs))
                 .register(BpfCmd.PROG_TEST_RUN, new TestRunCommand(
                         () -> ProgramEngine.configured(PROGRAMS_VERIFIED_MEMORY_SAFE)));
-        return LinkCommands.register(d, objects, attachments);
+        registerMaps(dispatcher, objects);
+        LinkCommands.register(dispatcher, objects, attachments);
+        return dispatcher;
+    }
+
+    /** The map commands (compat/maps), on the maps module's shared-memory maps. */
+    private static void registerMaps(Dispatcher dispatcher, ObjectTable objects) {
+        // A PERF_EVENT_ARRAY slot takes a perf event of perf_event_open (compat/perf).
+        MapElemCommands elem = new MapElemCommands(o -> o instanceof PerfEvent e ? e.id() : null);
+        MapBatchCommands batch = new MapBatchCommands();
+        dispatcher.register(BpfCmd.MAP_CREATE, new MapCreateCommand(objects,
+                        () -> new MapFactory(SharedMemoryBudget.fromSystemProperties())))
+                .register(BpfCmd.MAP_LOOKUP_ELEM, elem.lookup())
+                .register(BpfCmd.MAP_UPDATE_ELEM, elem.update())
+                .register(BpfCmd.MAP_DELETE_ELEM, elem.delete())
+                .register(BpfCmd.MAP_GET_NEXT_KEY, elem.nextKey())
+                .register(BpfCmd.MAP_LOOKUP_AND_DELETE_ELEM, elem.lookupAndDelete())
+                .register(BpfCmd.MAP_FREEZE, elem.freeze())
+                .register(BpfCmd.MAP_LOOKUP_BATCH, batch.lookup(false))
+                .register(BpfCmd.MAP_LOOKUP_AND_DELETE_BATCH, batch.lookup(true))
+                .register(BpfCmd.MAP_UPDATE_BATCH, batch.update())
+                .register(BpfCmd.MAP_DELETE_BATCH, batch.delete())
+                // bpftool btf show walks the maps too (for their btf ids)
+                .register(BpfCmd.MAP_GET_NEXT_ID, IdCommands.nextId(objects, ObjectKind.MAP))
+                .register(BpfCmd.MAP_GET_FD_BY_ID, new MapFdById(objects));
     }
 
     /** The running kernel's release (uname -r), or "" when /proc is not there. */

@@ -1,6 +1,7 @@
 package dev.bpftime.compat.service;
 
 import dev.bpftime.compat.objects.BpfObject;
+import dev.bpftime.compat.objects.FileView;
 
 /**
  * One descriptor-level reference to an object: the service's end of a socketpair whose other end
@@ -9,7 +10,12 @@ import dev.bpftime.compat.objects.BpfObject;
  * drops a file's reference at its last close.
  *
  * @param keptFd our end
+ * @param view the file's own state (access mode, per-file slots), or null
  * @param appInode the socket inode of the app's end, which /proc/<pid>/fd/<n> shows as socket:[inode]
  */
-public record Handle(int keptFd, long appInode, BpfObject object) {
+public record Handle(int keptFd, long appInode, BpfObject object, FileView view) {
+
+    public Handle(int keptFd, long appInode, BpfObject object) {
+        this(keptFd, appInode, object, null);
+    }
 }

@@ -1,6 +1,7 @@
 package dev.bpftime.compat.service;
 
 import dev.bpftime.compat.objects.BpfObject;
+import dev.bpftime.compat.objects.FileView;
 import dev.bpftime.compat.posix.Epoll;
 import dev.bpftime.compat.posix.LibC;
 import dev.bpftime.compat.posix.UnixSockets;
@@ -47,10 +48,16 @@ public final class HandleTable implements AutoCloseable {
      * and the app's end, to pass and then close; on failure the reference is released.
      */
     public Created create(BpfObject object) throws IOException {
+        return create(object, null);
+    }
+
+    /** As {@link #create(BpfObject)}, the file carrying {@code view}; on failure the view is closed too. */
+    public Created create(BpfObject object, FileView view) throws IOException {
         int[] pair;
         try {
             pair = UnixSockets.seqpacketPair();
         } catch (com.sun.jna.LastErrorException e) {
+            closeView(view);
             object.release();
             throw new IOException("socketpair for " + object + ": errno " + e.getErrorCode(), e);
         }
@@ -61,10 +68,11 @@ public final class HandleTable implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             LibC.closeQuietly(pair[0]);
             LibC.closeQuietly(pair[1]);
+            closeView(view);
             object.release();
             throw e instanceof IOException io ? io : new IOException(e);
         }
-        Handle h = new Handle(pair[0], inode, object);
+        Handle h = new Handle(pair[0], inode, object, view);
         byKeptFd.put(pair[0], h);
         byInode.put(inode, h);
         return new Created(h, pair[1]);
@@ -119,9 +127,16 @@ public final class HandleTable implements AutoCloseable {
         byKeptFd.remove(h.keptFd());
         byInode.remove(h.appInode());
         BpfObject o = h.object();
+        closeView(h.view());
         o.release();
         if (!o.alive()) {
             log.debug("freed " + o.kind().name().toLowerCase(java.util.Locale.ROOT) + " (last reference closed)");
+        }
+    }
+
+    private static void closeView(FileView view) {
+        if (view != null) {
+            view.close();
         }
     }
 

@@ -84,6 +84,6 @@ final class ProcessCaller implements Caller {
         }
         long inode = HandleTable.parseSocketInode(link);
         Handle h = inode < 0 ? null : handles.byInode(inode);
-        return h == null ? new FdRef.Foreign(fd, link) : new FdRef.Object(fd, h.object());
+        return h == null ? new FdRef.Foreign(fd, link) : new FdRef.Object(fd, h.object(), h.view());
     }
 }

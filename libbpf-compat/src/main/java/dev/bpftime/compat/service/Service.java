@@ -4,6 +4,9 @@ import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
 import dev.bpftime.compat.link.AttachRegistry;
 import dev.bpftime.compat.link.InMemoryAttachRegistry;
+import dev.bpftime.compat.attr.Attr;
+import dev.bpftime.compat.maps.MapMemory;
+import dev.bpftime.compat.objects.ObjectKind;
 import dev.bpftime.compat.objects.ObjectTable;
 import dev.bpftime.compat.posix.Epoll;
 import dev.bpftime.compat.posix.Errno;
@@ -13,10 +16,12 @@ import dev.bpftime.compat.posix.UnixSockets;
 import dev.bpftime.compat.syscall.Dispatcher;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import dev.bpftime.maps.MmapSegment;
 
 /**
  * The service's event loop: one thread owns the listening socket, the clients, the object table and
@@ -156,6 +161,7 @@ public final class Service implements AutoCloseable {
             case Wire.KIND_HELLO -> hello(c, request);
             case Wire.KIND_BPF -> bpf(c, request);
             case Wire.KIND_FILES, Wire.KIND_PERF_OPEN, Wire.KIND_PERF_IOCTL -> perfOrFiles(c, request);
+            case Wire.KIND_MAP_MMAP, Wire.KIND_MAP_UNMAP, Wire.KIND_MAP_BUFFER_FD -> mapMemory(c, request);
             default -> {
                 log.warn("pid " + c.peer.pid() + " sent request kind " + request.kind() + ": unknown");
                 disconnect(c);
@@ -209,7 +215,7 @@ public final class Service implements AutoCloseable {
         }
         HandleTable.Created created;
         try {
-            created = handles.create(r.newFdFor());
+            created = handles.create(r.newFdFor(), r.view());
         } catch (IOException e) {
             log.warn("cannot make a descriptor for pid " + c.peer.pid() + ": " + e.getMessage());
             send(c, Wire.reply(Wire.STATUS_DONE, -Errno.EMFILE, false, 0, 0, r.writebacks()), -1);
@@ -247,6 +253,36 @@ public final class Service implements AutoCloseable {
         send(c, Wire.reply(Wire.STATUS_DONE, 0, true, h.object().kind().wireCode(), h.object().id(), List.of()),
                 created.appFd());
         LibC.closeQuietly(created.appFd());
+    }
+
+    /** The shim's requests about a map's memory (compat/maps/MapMemory): answered with a descriptor to map or wait on. */
+    private void mapMemory(Client c, Wire.Request request) {
+        if (!c.greeted) {
+            send(c, Wire.reply(Wire.STATUS_DONE, -Errno.EPERM, false, 0, 0, List.of()), -1);
+            return;
+        }
+        long[] a = request.args();
+        MapMemory.Answer answer;
+        if (request.kind() == Wire.KIND_MAP_UNMAP) {
+            if (a[2] == ObjectKind.MAP.wireCode()) {
+                MapMemory.unmapped(objects, (int) a[0], a[1] != 0);
+            }
+            answer = new MapMemory.Answer(0, -1, List.of(), "");
+        } else if (request.kind() == Wire.KIND_MAP_MMAP) {
+            answer = MapMemory.mmap(c.caller, (int) a[0], a[1], a[2], a[3], a[4]);
+        } else {
+            answer = MapMemory.bufferFd(c.caller, (int) a[0], (int) a[1]);
+        }
+        if (answer.result() < 0) {
+            log.debug("pid " + c.peer.pid() + " map memory request " + request.kind() + ": " + answer.reason());
+        }
+        List<Attr.Writeback> segments = new ArrayList<>();
+        for (MmapSegment s : answer.segments()) {
+            segments.add(new Attr.Writeback(0, Wire.segment(s.addressOffset(), s.memfdOffset(), s.length(),
+                    s.writable())));
+        }
+        boolean withFd = answer.result() == 0 && answer.fd() >= 0;
+        send(c, Wire.reply(Wire.STATUS_DONE, answer.result(), withFd, 0, 0, segments), withFd ? answer.fd() : -1);
     }
 
     private void send(Client c, byte[] reply, int fd) {

@@ -25,6 +25,12 @@ public final class Wire {
     public static final int KIND_PERF_OPEN = 4;
     /** ioctl on an emulated perf event fd: args = {fd, request, arg}. */
     public static final int KIND_PERF_IOCTL = 5;
+    /** mmap of a map fd: args {fd, offset, length, prot, flags}; the reply carries the memfd and segments. */
+    public static final int KIND_MAP_MMAP = 16;
+    /** A writable mapping went away: args {object id, writable, object kind}; only maps count writers. */
+    public static final int KIND_MAP_UNMAP = 17;
+    /** A ring or perf buffer's memfd (args[1] 0) or eventfd (1), for the shim's epoll and poll: args {fd, which}. */
+    public static final int KIND_MAP_BUFFER_FD = 18;
 
     public static final int F_PTRACER_SET = 0x1;
 
@@ -85,5 +91,14 @@ public final class Wire {
             out.writeBytes(w.bytes());
         }
         return out.toByteArray();
+    }
+
+    /**
+     * One mmap segment of a KIND_MAP_MMAP reply, carried as a write-back record of 32 bytes (struct
+     * wire_mmap_segment): {u64 address offset, u64 memfd offset, u64 length, u32 writable, u32 0}.
+     */
+    public static byte[] segment(long addressOffset, long memfdOffset, long length, boolean writable) {
+        return ByteBuffer.allocate(32).order(ByteOrder.nativeOrder()).putLong(addressOffset).putLong(memfdOffset)
+                .putLong(length).putInt(writable ? 1 : 0).putInt(0).array();
     }
 }

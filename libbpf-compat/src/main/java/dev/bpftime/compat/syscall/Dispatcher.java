@@ -3,6 +3,7 @@ package dev.bpftime.compat.syscall;
 import dev.bpftime.compat.attr.Attr;
 import dev.bpftime.compat.attr.BpfCmd;
 import dev.bpftime.compat.objects.BpfObject;
+import dev.bpftime.compat.objects.FileView;
 import dev.bpftime.compat.posix.Errno;
 import java.util.EnumMap;
 import java.util.List;
@@ -18,7 +19,11 @@ import java.util.function.Consumer;
 public final class Dispatcher {
 
     /** The answer to one call: the return value or -errno, a new object's fd to pass, the attr write-backs. */
-    public record Result(long value, BpfObject newFdFor, List<Attr.Writeback> writebacks) {
+    public record Result(long value, BpfObject newFdFor, List<Attr.Writeback> writebacks, FileView view) {
+
+        public Result(long value, BpfObject newFdFor, List<Attr.Writeback> writebacks) {
+            this(value, newFdFor, writebacks, null);
+        }
 
         public boolean failed() {
             return value < 0;
@@ -67,7 +72,7 @@ public final class Dispatcher {
                 throw new BpfException(Errno.EINVAL, name + " is not implemented by bpftime yet");
             }
             Outcome outcome = handler.handle(attr, caller);
-            return new Result(outcome.value(), outcome.newFdFor(), attr.writebacks());
+            return new Result(outcome.value(), outcome.newFdFor(), attr.writebacks(), outcome.view());
         } catch (BpfException e) {
             if (log != null) {
                 log.accept("pid " + caller.pid() + " " + name + ": " + e.getMessage());

@@ -1,6 +1,7 @@
 package dev.bpftime.compat.syscall;
 
 import dev.bpftime.compat.objects.BpfObject;
+import dev.bpftime.compat.objects.FileView;
 
 /**
  * What a caller's descriptor number refers to. The kernel's fdget gives no file (EBADF) or a file
@@ -18,6 +19,10 @@ public sealed interface FdRef {
     }
 
     /** One of our BPF objects. */
-    record Object(int fd, BpfObject object) implements FdRef {
+    record Object(int fd, BpfObject object, FileView view) implements FdRef {
+
+        public Object(int fd, BpfObject object) {
+            this(fd, object, null);
+        }
     }
 }

@@ -54,13 +54,19 @@ public final class ShimHome implements AutoCloseable {
         if (Files.isRegularFile(libbpfCases)) {
             Files.copy(libbpfCases, bin.resolve("libbpf_cases"), StandardCopyOption.COPY_ATTRIBUTES);
         }
+        // Built only where libbpf-dev is installed; LibbpfMapsDifferentialTest skips without it.
+        Path libbpfMaps = built.resolve("test-bin").resolve("libbpf_maps");
+        if (Files.isRegularFile(libbpfMaps)) {
+            Files.copy(libbpfMaps, bin.resolve("libbpf_maps"), StandardCopyOption.COPY_ATTRIBUTES);
+        }
         StringBuilder classpath = new StringBuilder();
         int n = 0;
         for (Class<?> anchor : List.of(ServiceMain.class, Instruction.class, Native.class,
                 org.apache.commons.compress.archivers.tar.TarArchiveInputStream.class, org.tukaani.xz.XZInputStream.class,
                 org.apache.commons.io.IOUtils.class, org.apache.commons.lang3.StringUtils.class,
                 org.apache.commons.codec.binary.Hex.class,
-                dev.bpftime.obj.btf.Btf.class, dev.bpftime.jit.JitCompiler.class, dev.bpftime.vm.Interpreter.class)) {
+                dev.bpftime.obj.btf.Btf.class, dev.bpftime.jit.JitCompiler.class, dev.bpftime.vm.Interpreter.class,
+                dev.bpftime.maps.BpfMap.class)) {
             Path from = codeOf(anchor);
             Path to = lib.resolve("cp" + n++ + (Files.isDirectory(from) ? "" : ".jar"));
             copyTree(from, to);
@@ -69,6 +75,10 @@ public final class ShimHome implements AutoCloseable {
         // The interpreter's library, where NativeLibraries looks beside copied classes (lib/native).
         Path vmLib = dev.bpftime.vm.NativeLibraries.find("bpftime-vm");
         Files.copy(vmLib, Files.createDirectories(lib.resolve("native")).resolve(vmLib.getFileName()));
+        // the maps module finds its native library beside its classes (NativeLibraryLocator)
+        Path mapsLib = codeOf(dev.bpftime.maps.BpfMap.class).getParent().resolve("native/libbpftime-maps.so");
+        assertTrue(Files.isRegularFile(mapsLib), "the maps module's library is not built: " + mapsLib);
+        Files.copy(mapsLib, lib.resolve("libbpftime-maps.so"));
         Path launcher = home.resolve("bin/bpftime");
         Files.writeString(launcher, "#!/bin/sh\n"
                 + "# Test launcher: what `bpftime service` runs, without the CLI.\n"

@@ -57,7 +57,7 @@ class ShimKernelDifferentialTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"attr", "load", "log", "info", "ids", "life", "btf", "testrun", "pin"})
+    @ValueSource(strings = {"attr", "load", "log", "info", "ids", "life", "btf", "testrun", "pin", "maps", "mmap"})
     void shimMeetsTheKernelsContract(String group) throws Exception {
         Run.Result r = shim(group);
         assertEquals(0, r.code(), r.describe());
@@ -65,7 +65,7 @@ class ShimKernelDifferentialTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"attr", "load", "log", "info", "ids", "life", "btf", "testrun", "pin"})
+    @ValueSource(strings = {"attr", "load", "log", "info", "ids", "life", "btf", "testrun", "pin", "maps", "mmap"})
     void shimAnswersAsTheKernel(String group) throws Exception {
         assumeTrue(Run.isRoot(), "the kernel oracle needs root (bpf() is privileged here)");
         Run.Result kernel = Run.run(temp, Map.of(), false, home.program("bpf_cases").toString(), "one");
@@ -79,7 +79,7 @@ class ShimKernelDifferentialTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"attr", "load", "log", "info", "ids", "life", "btf", "testrun", "pin"})
+    @ValueSource(strings = {"attr", "load", "log", "info", "ids", "life", "btf", "testrun", "pin", "maps", "mmap"})
     void shimWorksForAnUnprivilegedUser(String group) throws Exception {
         Run.assumeNobodyAvailable();
         Run.Result nobody = Run.run(temp, home.env(nobodyRun), true, home.program("bpf_cases").toString(), group);

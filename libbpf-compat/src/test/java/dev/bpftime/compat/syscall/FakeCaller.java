@@ -40,6 +40,11 @@ public final class FakeCaller implements Caller {
         fds.put(fd, new FdRef.Object(fd, object));
     }
 
+    /** A descriptor whose file carries {@code view}, as a command's new descriptor does. */
+    public void openObject(int fd, BpfObject object, dev.bpftime.compat.objects.FileView view) {
+        fds.put(fd, new FdRef.Object(fd, object, view));
+    }
+
     public void openOther(int fd, String what) {
         fds.put(fd, new FdRef.Foreign(fd, what));
     }
