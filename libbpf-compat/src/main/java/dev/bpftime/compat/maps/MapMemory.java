@@ -44,6 +44,13 @@ public final class MapMemory {
         if (!(ref instanceof FdRef.Object o)) {
             return Answer.refused(Errno.EBADF, "mmap: fd " + fd + " is not one of ours");
         }
+        if (o.object() instanceof dev.bpftime.compat.perf.PerfEvent event) {
+            try {
+                event.prepareMmap(offset, length); // the kernel makes a perf event's buffer at its first mmap
+            } catch (MapException e) {
+                return Answer.refused(e.errno(), e.getMessage());
+            }
+        }
         if (!(o.object() instanceof SharedMemoryObject shm)) {
             return Answer.refused(Errno.ENODEV, "mmap: fd " + fd + " is a " + o.object().kind() + ", not mappable");
         }
@@ -75,8 +82,9 @@ public final class MapMemory {
     /** Which descriptor of a ring (or, later, perf) buffer: 0 its memfd, 1 its eventfd. */
     public static Answer bufferFd(Caller caller, int fd, int which) {
         FdRef ref = caller.fd(fd);
-        if (!(ref instanceof FdRef.Object o) || !(o.object() instanceof SharedMemoryObject shm)) {
-            return Answer.refused(Errno.EINVAL, "fd " + fd + " is not a map or buffer");
+        if (!(ref instanceof FdRef.Object o) || !(o.object() instanceof SharedMemoryObject shm)
+                || shm.sharedMemory() == null) {
+            return Answer.refused(Errno.EINVAL, "fd " + fd + " is not a map or buffer (or a perf event not mapped yet)");
         }
         int eventfd = shm.sharedMemory().eventfd();
         if (eventfd < 0) {
