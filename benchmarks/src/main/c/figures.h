@@ -16,7 +16,8 @@ extern const struct bench_figure fig_kernel_syscall_update_hash;
 
 /* figures_kernel_prog.c: programs run in the kernel by BPF_PROG_TEST_RUN, cost per run. */
 extern const struct bench_figure fig_kernel_prog_empty;
-extern const struct bench_figure fig_kernel_prog_empty_2t;
+extern const struct bench_figure fig_kernel_prog_empty_per16;
+extern const struct bench_figure fig_kernel_prog_empty_per16_2t;
 extern const struct bench_figure fig_kernel_prog_lookup_array;
 extern const struct bench_figure fig_kernel_prog_lookup_array_2t;
 extern const struct bench_figure fig_kernel_prog_lookup_hash;
@@ -27,7 +28,7 @@ extern const struct bench_figure fig_kernel_prog_update_array_2t;
 extern const struct bench_figure fig_kernel_prog_update_hash;
 extern const struct bench_figure fig_kernel_prog_update_hash_2t;
 extern const struct bench_figure fig_kernel_prog_delete_hash;
-extern const struct bench_figure fig_kernel_prog_delete_hash_2t;
+extern const struct bench_figure fig_kernel_prog_update_delete_hash_2t;
 
 /* figures_bpftime_map.c: the maps library's operations as a BPF helper makes them. */
 extern const struct bench_figure fig_bpftime_map_lookup_array;
@@ -40,7 +41,7 @@ extern const struct bench_figure fig_bpftime_map_update_array_2t;
 extern const struct bench_figure fig_bpftime_map_update_hash;
 extern const struct bench_figure fig_bpftime_map_update_hash_2t;
 extern const struct bench_figure fig_bpftime_map_delete_hash;
-extern const struct bench_figure fig_bpftime_map_delete_hash_2t;
+extern const struct bench_figure fig_bpftime_map_update_delete_hash_2t;
 
 /* figures_ringbuf.c: 64-byte records from a producer to a consumer in another process. */
 extern const struct bench_figure fig_kernel_ringbuf_output;
