@@ -37,7 +37,7 @@ fi
 # Build when an output is missing or older than any module's sources (a superset of what it is made of).
 stale() {
   [[ ! -x "$harness" || ! -f "$jar" ]] && return 0
-  [[ -n "$(find "$root/pom.xml" "$root"/*/pom.xml "$root"/*/src/main -newer "$jar" -print -quit)" ]]
+  [[ -n "$(find "$root/pom.xml" "$root"/*/pom.xml "$root"/*/src/main "$root/benchmarks/src/bpf" -newer "$jar" -print -quit)" ]]
 }
 if stale; then
   echo "bench: building (mvn -B -q package -DskipTests -pl benchmarks -am)" >&2

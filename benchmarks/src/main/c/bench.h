@@ -21,6 +21,11 @@ struct bench_figure {
 	/* The kernel figure this one is compared against (ratio ours / kernel), or NULL. */
 	const char *kernel;
 	/*
+	 * Or the figure of the same work compiled natively (native.*) this one is compared against
+	 * (ratio ours / native), or NULL; a figure names at most one counterpart.
+	 */
+	const char *native;
+	/*
 	 * A figure of the same run whose cost is part of this one's (e.g. the kernel's test-run loop
 	 * around a program); the report subtracts it to give the net cost of the operation, or NULL.
 	 */
@@ -34,6 +39,8 @@ struct bench_figure {
 	/* Performs ops operations; returns 0 or -errno (reason in why). */
 	int (*run)(void *state, uint64_t ops, char *why, size_t why_len);
 	void (*teardown)(void *state);
+	/* Optional: instructions one operation executes (a VM figure), reported beside its cost. */
+	double (*insns_per_op)(void *state);
 };
 
 struct bench_config {
@@ -49,6 +56,7 @@ struct bench_result {
 	double max_ns_per_op;
 	uint64_t ops; /* operations per run */
 	int runs;
+	double insns_per_op; /* 0: not counted */
 };
 
 #define BENCH_MAX_RUNS 101

@@ -22,6 +22,10 @@ static void begin(FILE *out, const struct bench_figure *fig)
 		fputs(",\"kernel\":", out);
 		bench_json_string(out, fig->kernel);
 	}
+	if (fig->native) {
+		fputs(",\"native\":", out);
+		bench_json_string(out, fig->native);
+	}
 	if (fig->baseline) {
 		fputs(",\"baseline\":", out);
 		bench_json_string(out, fig->baseline);
@@ -41,6 +45,8 @@ void bench_json_result(FILE *out, const struct bench_figure *fig, const struct b
 		",\"ns_per_op\":%.3f,\"cpu_ns_per_op\":%.3f,\"ops\":%llu,\"runs\":%d,\"min_ns_per_op\":%.3f,"
 		"\"max_ns_per_op\":%.3f",
 		r->ns_per_op, r->cpu_ns_per_op, (unsigned long long)r->ops, r->runs, r->min_ns_per_op, r->max_ns_per_op);
+	if (r->insns_per_op > 0)
+		fprintf(out, ",\"insns_per_op\":%.1f", r->insns_per_op);
 	end(out);
 }
 

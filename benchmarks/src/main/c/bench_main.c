@@ -1,9 +1,12 @@
 /*
- * bpftime-bench [--quick] [--list] [NAME_PREFIX...]
+ * bpftime-bench [--quick | --check] [--list] [NAME_PREFIX...]
  *
  * Runs every native figure (or those whose name starts with one of the prefixes) and prints one
  * JSON line per figure on stdout; progress goes to stderr. Exit status 1 when a figure failed,
  * 0 when all were measured or skipped with a reason.
+ *
+ * --check measures nothing: it sets each figure up, runs one operation (which checks its result)
+ * and tears it down, ending with "N passed, M failed, K skipped" (Maven's test phase runs it).
  */
 #include "figures.h"
 
@@ -11,7 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
-/* Run order: baselines first, then kernel figures; a later figure pairs with a kernel one by name. */
+/* Run order: baselines, kernel figures, then ours; the report pairs figures by name, not by order. */
 static const struct bench_figure *const figures[] = {
 	&fig_baseline_call_empty,
 	&fig_baseline_syscall_getppid,
@@ -20,9 +23,40 @@ static const struct bench_figure *const figures[] = {
 	&fig_kernel_syscall_update_array,
 	&fig_kernel_syscall_update_hash,
 	&fig_kernel_prog_empty,
+	&fig_kernel_prog_empty_per16,
+	&fig_kernel_prog_empty_per16_2t,
 	&fig_kernel_prog_lookup_array,
+	&fig_kernel_prog_lookup_array_2t,
 	&fig_kernel_prog_lookup_hash,
+	&fig_kernel_prog_lookup_hash_2t,
 	&fig_kernel_prog_lookup_array_hash,
+	&fig_kernel_prog_update_array,
+	&fig_kernel_prog_update_array_2t,
+	&fig_kernel_prog_update_hash,
+	&fig_kernel_prog_update_hash_2t,
+	&fig_kernel_prog_delete_hash,
+	&fig_kernel_prog_update_delete_hash_2t,
+	&fig_bpftime_map_lookup_array,
+	&fig_bpftime_map_lookup_array_2t,
+	&fig_bpftime_map_lookup_inlined_array,
+	&fig_bpftime_map_lookup_hash,
+	&fig_bpftime_map_lookup_hash_2t,
+	&fig_bpftime_map_update_array,
+	&fig_bpftime_map_update_array_2t,
+	&fig_bpftime_map_update_hash,
+	&fig_bpftime_map_update_hash_2t,
+	&fig_bpftime_map_delete_hash,
+	&fig_bpftime_map_update_delete_hash_2t,
+	&fig_kernel_ringbuf_output,
+	&fig_bpftime_ringbuf_output,
+#define VM_FIGURE_LIST(prog) &fig_native_vm_##prog, &fig_bpftime_vm_jit_##prog, &fig_bpftime_vm_interp_##prog
+	VM_FIGURE_LIST(sieve),
+	VM_FIGURE_LIST(memcpy),
+	VM_FIGURE_LIST(strcmp),
+	VM_FIGURE_LIST(switch),
+	VM_FIGURE_LIST(log2),
+	VM_FIGURE_LIST(hash),
+	VM_FIGURE_LIST(arith),
 };
 
 #define FIGURE_COUNT (sizeof(figures) / sizeof(figures[0]))
@@ -64,6 +98,8 @@ static int run_figure(const struct bench_figure *fig, const struct bench_config 
 	}
 	if (err == 0) {
 		err = bench_measure(fig, state, cfg, &result, why, sizeof(why));
+		if (!err && fig->insns_per_op)
+			result.insns_per_op = fig->insns_per_op(state);
 		fig->teardown(state);
 	}
 	if (err) {
@@ -77,18 +113,51 @@ static int run_figure(const struct bench_figure *fig, const struct bench_config 
 	return 0;
 }
 
+enum check_outcome { CHECK_PASSED, CHECK_FAILED, CHECK_SKIPPED };
+
+/* Sets the figure up, runs one operation and tears it down: the figure works, nothing is timed. */
+static enum check_outcome check_figure(const struct bench_figure *fig)
+{
+	char why[8192] = "";
+	void *state = NULL;
+	int err;
+
+	if (fig->needs_root && geteuid() != 0) {
+		fprintf(stderr, "check %-40s skipped: needs root\n", fig->name);
+		return CHECK_SKIPPED;
+	}
+	err = fig->setup(&state, why, sizeof(why));
+	if (err == BENCH_SKIP) {
+		fprintf(stderr, "check %-40s skipped: %s\n", fig->name, why);
+		return CHECK_SKIPPED;
+	}
+	if (err == 0) {
+		err = fig->run(state, 1, why, sizeof(why));
+		fig->teardown(state);
+	}
+	if (err) {
+		fprintf(stderr, "check %-40s FAILED: %s\n", fig->name, why);
+		return CHECK_FAILED;
+	}
+	fprintf(stderr, "check %-40s ok\n", fig->name);
+	return CHECK_PASSED;
+}
+
 int main(int argc, char **argv)
 {
 	const struct bench_config *cfg = &full_config;
-	int first_filter = 1, failed = 0, list = 0;
+	int first_filter = 1, failed = 0, list = 0, check = 0;
+	int outcomes[3] = { 0 };
 
 	for (; first_filter < argc && strncmp(argv[first_filter], "--", 2) == 0; first_filter++) {
 		if (strcmp(argv[first_filter], "--quick") == 0) {
 			cfg = &quick_config;
 		} else if (strcmp(argv[first_filter], "--list") == 0) {
 			list = 1;
+		} else if (strcmp(argv[first_filter], "--check") == 0) {
+			check = 1;
 		} else {
-			fprintf(stderr, "usage: %s [--quick] [--list] [NAME_PREFIX...]\n", argv[0]);
+			fprintf(stderr, "usage: %s [--quick | --check] [--list] [NAME_PREFIX...]\n", argv[0]);
 			return 2;
 		}
 	}
@@ -97,8 +166,15 @@ int main(int argc, char **argv)
 			continue;
 		if (list)
 			printf("%s\n", figures[i]->name);
+		else if (check)
+			outcomes[check_figure(figures[i])]++;
 		else
 			failed |= run_figure(figures[i], cfg);
+	}
+	if (check && !list) {
+		printf("bench_check: %d passed, %d failed, %d skipped\n", outcomes[CHECK_PASSED],
+		       outcomes[CHECK_FAILED], outcomes[CHECK_SKIPPED]);
+		return outcomes[CHECK_FAILED] ? 1 : 0;
 	}
 	return failed;
 }

@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static int passed, failed;
 
@@ -57,6 +58,20 @@ static int sleepy_run(void *state, uint64_t ops, char *why, size_t why_len)
 	return 0;
 }
 
+/* The first run only waits (as a thread pinned to a busy CPU does); later ones are sleepy_run's. */
+static int waiting_first_run(void *state, uint64_t ops, char *why, size_t why_len)
+{
+	int *calls = state;
+
+	if ((*calls)++ == 0) {
+		struct timespec wait = { .tv_nsec = 2000000 };
+
+		nanosleep(&wait, NULL);
+		return 0;
+	}
+	return sleepy_run(NULL, ops, why, why_len);
+}
+
 static int instant_run(void *state, uint64_t ops, char *why, size_t why_len)
 {
 	(void)state;
@@ -78,8 +93,11 @@ int main(void)
 	double odd[] = { 5, 1, 3 }, even[] = { 4, 1, 3, 2 }, one[] = { 7 };
 	const struct bench_figure sleepy = { .name = "sleepy", .run = sleepy_run };
 	const struct bench_figure capped = { .name = "capped", .run = instant_run, .max_ops = 1024 };
+	const struct bench_config one_ms = { .min_run_ns = 1000000, .warmup_runs = 0, .runs = 1 };
 	const struct bench_config one_second = { .min_run_ns = 1000000000, .warmup_runs = 0, .runs = 1 };
 	const struct bench_figure failing = { .name = "failing", .run = failing_run };
+	const struct bench_figure waiting = { .name = "waiting", .run = waiting_first_run };
+	int waiting_calls = 0;
 	const struct bench_config cfg = { .min_run_ns = 100000, .warmup_runs = 1, .runs = 5 };
 	struct bench_result r;
 	char why[128] = "";
@@ -104,6 +122,10 @@ int main(void)
 	expect(r.ns_per_op >= 1000, "a 1 us operation measures at least 1000 ns");
 	expect(r.cpu_ns_per_op > 0 && r.cpu_ns_per_op <= r.max_ns_per_op * 1.01,
 	       "a busy loop's CPU time is positive and at most its wall time");
+
+	/* Runs of 1 ms, the first one a 2 ms wait: under the 8 ms that ends calibration anyway. */
+	expect(bench_measure(&waiting, &waiting_calls, &one_ms, &r, why, sizeof(why)) == 0 && r.ops > 1,
+	       "calibration does not stop at a run that lasted long only by waiting");
 
 	expect(bench_measure(&capped, NULL, &one_second, &r, why, sizeof(why)) == 0 && r.ops == 1024,
 	       "calibration stops at the figure's max_ops");

@@ -54,7 +54,14 @@ static int timed_run(const struct bench_figure *fig, void *state, uint64_t ops, 
 	return err;
 }
 
-/* Doubles the operation count until one run lasts min_run_ns; these runs also warm caches up. */
+/*
+ * Doubles the operation count until one run lasts min_run_ns; these runs also warm caches up. The
+ * run must also have kept its thread busy for a quarter of that: on a loaded machine a short run can
+ * last min_run_ns only because the thread waited for a CPU (a thread pinned to a busy CPU waits a
+ * whole time slice), and stopping there would time a handful of operations. A run that waits by
+ * design stops doubling at CALIBRATION_WAIT_LIMIT times min_run_ns.
+ */
+#define CALIBRATION_WAIT_LIMIT 8
 static int calibrate(const struct bench_figure *fig, void *state, const struct bench_config *cfg,
 		     uint64_t *ops, char *why, size_t why_len)
 {
@@ -66,7 +73,8 @@ static int calibrate(const struct bench_figure *fig, void *state, const struct b
 
 		if (err)
 			return err;
-		if (elapsed.wall_ns >= cfg->min_run_ns || (fig->max_ops && n * 2 > fig->max_ops))
+		if ((elapsed.wall_ns >= cfg->min_run_ns && elapsed.cpu_ns >= cfg->min_run_ns / 4) ||
+		    elapsed.wall_ns >= CALIBRATION_WAIT_LIMIT * cfg->min_run_ns || (fig->max_ops && n * 2 > fig->max_ops))
 			break;
 		n *= 2;
 	}
@@ -99,6 +107,7 @@ int bench_measure(const struct bench_figure *fig, void *state, const struct benc
 	}
 	out->ops = ops;
 	out->runs = runs;
+	out->insns_per_op = 0;
 	out->ns_per_op = bench_median(per_op, runs);
 	out->cpu_ns_per_op = bench_median(cpu_per_op, runs);
 	/* bench_median sorted the array. */

@@ -16,8 +16,48 @@ extern const struct bench_figure fig_kernel_syscall_update_hash;
 
 /* figures_kernel_prog.c: programs run in the kernel by BPF_PROG_TEST_RUN, cost per run. */
 extern const struct bench_figure fig_kernel_prog_empty;
+extern const struct bench_figure fig_kernel_prog_empty_per16;
+extern const struct bench_figure fig_kernel_prog_empty_per16_2t;
 extern const struct bench_figure fig_kernel_prog_lookup_array;
+extern const struct bench_figure fig_kernel_prog_lookup_array_2t;
 extern const struct bench_figure fig_kernel_prog_lookup_hash;
+extern const struct bench_figure fig_kernel_prog_lookup_hash_2t;
 extern const struct bench_figure fig_kernel_prog_lookup_array_hash;
+extern const struct bench_figure fig_kernel_prog_update_array;
+extern const struct bench_figure fig_kernel_prog_update_array_2t;
+extern const struct bench_figure fig_kernel_prog_update_hash;
+extern const struct bench_figure fig_kernel_prog_update_hash_2t;
+extern const struct bench_figure fig_kernel_prog_delete_hash;
+extern const struct bench_figure fig_kernel_prog_update_delete_hash_2t;
+
+/* figures_bpftime_map.c: the maps library's operations as a BPF helper makes them. */
+extern const struct bench_figure fig_bpftime_map_lookup_array;
+extern const struct bench_figure fig_bpftime_map_lookup_array_2t;
+extern const struct bench_figure fig_bpftime_map_lookup_inlined_array;
+extern const struct bench_figure fig_bpftime_map_lookup_hash;
+extern const struct bench_figure fig_bpftime_map_lookup_hash_2t;
+extern const struct bench_figure fig_bpftime_map_update_array;
+extern const struct bench_figure fig_bpftime_map_update_array_2t;
+extern const struct bench_figure fig_bpftime_map_update_hash;
+extern const struct bench_figure fig_bpftime_map_update_hash_2t;
+extern const struct bench_figure fig_bpftime_map_delete_hash;
+extern const struct bench_figure fig_bpftime_map_update_delete_hash_2t;
+
+/* figures_ringbuf.c: 64-byte records from a producer to a consumer in another process. */
+extern const struct bench_figure fig_kernel_ringbuf_output;
+extern const struct bench_figure fig_bpftime_ringbuf_output;
+
+/* figures_vm.c: the VM suite natively, as JIT code and on the interpreter. */
+#define VM_FIGURE_DECLS(prog) \
+	extern const struct bench_figure fig_native_vm_##prog; \
+	extern const struct bench_figure fig_bpftime_vm_jit_##prog; \
+	extern const struct bench_figure fig_bpftime_vm_interp_##prog
+VM_FIGURE_DECLS(sieve);
+VM_FIGURE_DECLS(memcpy);
+VM_FIGURE_DECLS(strcmp);
+VM_FIGURE_DECLS(switch);
+VM_FIGURE_DECLS(log2);
+VM_FIGURE_DECLS(hash);
+VM_FIGURE_DECLS(arith);
 
 #endif

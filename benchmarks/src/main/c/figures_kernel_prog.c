@@ -1,5 +1,6 @@
 #include "figures.h"
 #include "kernel_bpf.h"
+#include "two_cpus.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -7,52 +8,138 @@
 #include <unistd.h>
 
 /*
- * Tiny tc (SCHED_CLS) programs run by BPF_PROG_TEST_RUN with repeat = ops: one syscall runs the
- * program ops times in the kernel (net/bpf/test_run.c, bpf_test_run), so a figure is the in-kernel
- * cost of one program run with the test loop's own step; kernel.prog.empty is that step alone and
- * the baseline the report subtracts. Not XDP: measured here, each repeated XDP test run pays about
- * 8 ms of fixed cost (bpf_prog_test_run_xdp switches the XDP dispatcher around the loop).
+ * Tiny tc (SCHED_CLS) programs run by BPF_PROG_TEST_RUN with repeat: one syscall runs the program
+ * `repeat` times in the kernel (net/bpf/test_run.c, bpf_test_run). kernel.prog.empty is one run of
+ * `r0 = 0; exit`, the test loop's own step. Not XDP: measured here, each repeated XDP test run pays
+ * about 8 ms of fixed cost (bpf_prog_test_run_xdp switches the XDP dispatcher around the loop).
+ *
+ * A map program does OPS_PER_RUN map operations one after the other, and a figure's operation is one
+ * of them: its baseline, kernel.prog.empty.per16, is the empty program with one operation being a
+ * sixteenth of its run, so the net is the cost of one map operation with the test loop's step
+ * (about 20 ns, against 1 to 50 ns of map work) spread over sixteen instead of subtracted from one.
+ *
+ * Map programs work on 2-entry maps (u32 keys 0 and 1 present, u64 values): a program of thread t
+ * uses key t, so the .2threads figures are two CPUs on one map, each on its own element, as the
+ * bpftime.map.* figures they are compared with. Every program returns 0 (TC_ACT_OK) only when all
+ * its map operations succeeded (a lookup found its key), and each run checks the return value.
  */
 
-/* TC_ACT_OK; any constant works, checking it proves the program ran. */
-#define RETURN_VALUE 0
-#define MAX_INSNS 32
+#define OPS_PER_RUN 16
+#define MAX_INSNS 512
+#define MAP_ENTRIES 2
+
+enum prog_kind {
+	PROG_EMPTY,
+	PROG_LOOKUP_ARRAY,
+	PROG_LOOKUP_HASH,
+	PROG_LOOKUP_ARRAY_HASH,
+	PROG_UPDATE_ARRAY,
+	PROG_UPDATE_HASH,
+	/* An update then a delete of the same key: net of PROG_UPDATE_HASH, the delete. */
+	PROG_DELETE_HASH,
+};
+
+struct prog_run {
+	int prog_fd;
+	uint32_t repeat;
+	/* Test runs of skb programs refuse packets shorter than an Ethernet header (bpf_test_init). */
+	unsigned char packet[64];
+	char why[256];
+};
 
 struct prog_state {
 	int array_fd;
 	int hash_fd;
-	int prog_fd;
-	/* Test runs of skb programs refuse packets shorter than an Ethernet header (bpf_test_init). */
-	unsigned char packet[64];
+	int threads;
+	int ops_per_run;
+	struct prog_run runs[2];
+	struct cpu_pair *pair; /* the second thread of a .2threads figure */
 };
 
-static struct bpf_insn insn(uint8_t code, uint8_t dst, uint8_t src, int16_t off, int32_t imm)
-{
-	struct bpf_insn i = { .code = code, .dst_reg = dst, .src_reg = src, .off = off, .imm = imm };
-
-	return i;
-}
-
-/* bpf_map_lookup_elem(map, &key) with key = 0 kept at r10 - 4; clobbers r0-r5 as every call does. */
-static uint32_t emit_lookup(struct bpf_insn *p, int map_fd)
+/* r2 = &key (at r10 - 4); r1 = map; call helper (clobbers r0-r5 as every call does). */
+static uint32_t emit_map_call(struct bpf_insn *p, int map_fd, int helper)
 {
 	uint32_t n = 0;
 
-	p[n++] = insn(BPF_ST | BPF_MEM | BPF_W, BPF_REG_10, 0, -4, 0);
-	p[n++] = insn(BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_2, BPF_REG_10, 0, 0);
-	p[n++] = insn(BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_2, 0, 0, -4);
-	/* lddw r1, map: two slots, the map's fd in the first immediate (BPF_PSEUDO_MAP_FD). */
-	p[n++] = insn(BPF_LD | BPF_DW | BPF_IMM, BPF_REG_1, BPF_PSEUDO_MAP_FD, 0, map_fd);
-	p[n++] = insn(0, 0, 0, 0, 0);
-	p[n++] = insn(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_map_lookup_elem);
+	p[n++] = kbpf_insn(BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_2, BPF_REG_10, 0, 0);
+	p[n++] = kbpf_insn(BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_2, 0, 0, -4);
+	n += kbpf_ld_map_fd(p + n, BPF_REG_1, map_fd);
+	p[n++] = kbpf_insn(BPF_JMP | BPF_CALL, 0, 0, 0, helper);
 	return n;
 }
 
-static uint32_t emit_return(struct bpf_insn *p)
+/* The key of the running thread at r10 - 4, then bpf_map_lookup_elem; r6 = 1 when it found nothing. */
+static uint32_t emit_lookup(struct bpf_insn *p, int map_fd, uint32_t key)
 {
-	p[0] = insn(BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, RETURN_VALUE);
-	p[1] = insn(BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
-	return 2;
+	uint32_t n = 0;
+
+	p[n++] = kbpf_insn(BPF_ST | BPF_MEM | BPF_W, BPF_REG_10, 0, -4, (int32_t)key);
+	n += emit_map_call(p + n, map_fd, BPF_FUNC_map_lookup_elem);
+	p[n++] = kbpf_insn(BPF_JMP | BPF_JNE | BPF_K, BPF_REG_0, 0, 1, 0);
+	p[n++] = kbpf_insn(BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_6, 0, 0, 1);
+	return n;
+}
+
+/* r6 |= r0: the result of the call just made joins the program's return value. */
+static uint32_t emit_collect(struct bpf_insn *p)
+{
+	p[0] = kbpf_insn(BPF_ALU64 | BPF_OR | BPF_X, BPF_REG_6, BPF_REG_0, 0, 0);
+	return 1;
+}
+
+/* bpf_map_update_elem(map, &key, &value, BPF_ANY) with value 1 at r10 - 16. */
+static uint32_t emit_update(struct bpf_insn *p, int map_fd, uint32_t key)
+{
+	uint32_t n = 0;
+
+	p[n++] = kbpf_insn(BPF_ST | BPF_MEM | BPF_W, BPF_REG_10, 0, -4, (int32_t)key);
+	p[n++] = kbpf_insn(BPF_ST | BPF_MEM | BPF_DW, BPF_REG_10, 0, -16, 1);
+	p[n++] = kbpf_insn(BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_3, BPF_REG_10, 0, 0);
+	p[n++] = kbpf_insn(BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_3, 0, 0, -16);
+	p[n++] = kbpf_insn(BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_4, 0, 0, BPF_ANY);
+	n += emit_map_call(p + n, map_fd, BPF_FUNC_map_update_elem);
+	return n + emit_collect(p + n);
+}
+
+/* One map operation of the kind; the key is the thread's. */
+static uint32_t emit_operation(struct bpf_insn *p, enum prog_kind kind, const struct prog_state *s, uint32_t key)
+{
+	uint32_t n = 0;
+
+	switch (kind) {
+	case PROG_EMPTY:
+		return 0;
+	case PROG_LOOKUP_ARRAY:
+		return emit_lookup(p, s->array_fd, key);
+	case PROG_LOOKUP_HASH:
+		return emit_lookup(p, s->hash_fd, key);
+	case PROG_LOOKUP_ARRAY_HASH:
+		n = emit_lookup(p, s->array_fd, key);
+		return n + emit_lookup(p + n, s->hash_fd, key);
+	case PROG_UPDATE_ARRAY:
+		return emit_update(p, s->array_fd, key);
+	case PROG_UPDATE_HASH:
+		return emit_update(p, s->hash_fd, key);
+	case PROG_DELETE_HASH:
+		n = emit_update(p, s->hash_fd, key);
+		n += emit_map_call(p + n, s->hash_fd, BPF_FUNC_map_delete_elem);
+		return n + emit_collect(p + n);
+	}
+	return 0;
+}
+
+/* r6 = 0; the operations; r0 = r6; exit. */
+static uint32_t build(struct bpf_insn *p, enum prog_kind kind, int operations, const struct prog_state *s,
+		      uint32_t key)
+{
+	uint32_t n = 0;
+
+	p[n++] = kbpf_insn(BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_6, 0, 0, 0);
+	for (int i = 0; i < operations; i++)
+		n += emit_operation(p + n, kind, s, key);
+	p[n++] = kbpf_insn(BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_0, BPF_REG_6, 0, 0);
+	p[n++] = kbpf_insn(BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
+	return n;
 }
 
 static void close_fd(int fd)
@@ -65,7 +152,9 @@ static void close_prog(void *state)
 {
 	struct prog_state *s = state;
 
-	close_fd(s->prog_fd);
+	cpu_pair_stop(s->pair);
+	for (int t = 0; t < 2; t++)
+		close_fd(s->runs[t].prog_fd);
 	close_fd(s->array_fd);
 	close_fd(s->hash_fd);
 	free(s);
@@ -73,50 +162,69 @@ static void close_prog(void *state)
 
 static int create_map(enum bpf_map_type type, const char *type_name, int *fd, char *why, size_t why_len)
 {
-	uint32_t key = 0;
 	uint64_t value = 0;
-	int err;
 
-	*fd = kbpf_map_create(type, sizeof(key), sizeof(value), 1);
+	*fd = kbpf_map_create(type, sizeof(uint32_t), sizeof(value), MAP_ENTRIES);
 	if (*fd < 0) {
 		snprintf(why, why_len, "bpf(BPF_MAP_CREATE, %s): %s", type_name, strerror(-*fd));
 		return *fd == -EPERM ? BENCH_SKIP : *fd;
 	}
-	/* The program looks key 0 up: present, so a hash lookup walks to a hit as a probe's usual lookup does. */
-	err = kbpf_map_update(*fd, &key, &value, BPF_ANY);
-	if (err)
-		snprintf(why, why_len, "bpf(BPF_MAP_UPDATE_ELEM, %s): %s", type_name, strerror(-err));
-	return err;
+	/* Every key present: a hash lookup walks to a hit, as a probe's usual lookup does. */
+	for (uint32_t key = 0; key < MAP_ENTRIES; key++) {
+		int err = kbpf_map_update(*fd, &key, &value, BPF_ANY);
+
+		if (err) {
+			snprintf(why, why_len, "bpf(BPF_MAP_UPDATE_ELEM, %s): %s", type_name, strerror(-err));
+			return err;
+		}
+	}
+	return 0;
 }
 
-static int open_prog(int with_array, int with_hash, void **state, char *why, size_t why_len)
+static int uses_array(enum prog_kind kind)
+{
+	return kind == PROG_LOOKUP_ARRAY || kind == PROG_LOOKUP_ARRAY_HASH || kind == PROG_UPDATE_ARRAY;
+}
+
+static int uses_hash(enum prog_kind kind)
+{
+	return kind == PROG_LOOKUP_HASH || kind == PROG_LOOKUP_ARRAY_HASH || kind == PROG_UPDATE_HASH ||
+	       kind == PROG_DELETE_HASH;
+}
+
+static int test_run_one(void *arg);
+
+static int open_prog(enum prog_kind kind, int ops_per_run, int threads, void **state, char *why, size_t why_len)
 {
 	struct bpf_insn prog[MAX_INSNS];
-	struct prog_state *s = calloc(1, sizeof(*s));
-	uint32_t n = 0;
-	int err = 0;
+	struct prog_state *s;
+	int err = threads == 2 ? two_cpus_available(why, why_len) : 0;
 
+	if (err)
+		return err;
+	s = calloc(1, sizeof(*s));
 	if (!s) {
 		snprintf(why, why_len, "out of memory");
 		return -ENOMEM;
 	}
-	s->array_fd = s->hash_fd = s->prog_fd = -1;
-	if (with_array) {
-		err = create_map(BPF_MAP_TYPE_ARRAY, "array", &s->array_fd, why, why_len);
-		if (err)
+	s->threads = threads;
+	s->ops_per_run = ops_per_run;
+	s->array_fd = s->hash_fd = s->runs[0].prog_fd = s->runs[1].prog_fd = -1;
+	if (uses_array(kind) && (err = create_map(BPF_MAP_TYPE_ARRAY, "array", &s->array_fd, why, why_len)))
+		goto fail;
+	if (uses_hash(kind) && (err = create_map(BPF_MAP_TYPE_HASH, "hash", &s->hash_fd, why, why_len)))
+		goto fail;
+	for (int t = 0; t < threads; t++) {
+		uint32_t n = build(prog, kind, kind == PROG_EMPTY ? 0 : ops_per_run, s, (uint32_t)t);
+
+		s->runs[t].prog_fd = kbpf_prog_load(BPF_PROG_TYPE_SCHED_CLS, prog, n, why, why_len);
+		if (s->runs[t].prog_fd < 0) {
+			err = s->runs[t].prog_fd == -EPERM ? BENCH_SKIP : s->runs[t].prog_fd;
 			goto fail;
-		n += emit_lookup(prog + n, s->array_fd);
+		}
 	}
-	if (with_hash) {
-		err = create_map(BPF_MAP_TYPE_HASH, "hash", &s->hash_fd, why, why_len);
-		if (err)
-			goto fail;
-		n += emit_lookup(prog + n, s->hash_fd);
-	}
-	n += emit_return(prog + n);
-	s->prog_fd = kbpf_prog_load(BPF_PROG_TYPE_SCHED_CLS, prog, n, why, why_len);
-	if (s->prog_fd < 0) {
-		err = s->prog_fd == -EPERM ? BENCH_SKIP : s->prog_fd;
+	if (threads == 2 && (err = cpu_pair_start(&s->pair, test_run_one, &s->runs[1]))) {
+		snprintf(why, why_len, "starting the second thread: %s", strerror(-err));
 		goto fail;
 	}
 	*state = s;
@@ -126,57 +234,81 @@ fail:
 	return err;
 }
 
-static int open_empty(void **state, char *why, size_t why_len)
+static int test_run_one(void *arg)
 {
-	return open_prog(0, 0, state, why, why_len);
-}
-
-static int open_array_lookup(void **state, char *why, size_t why_len)
-{
-	return open_prog(1, 0, state, why, why_len);
-}
-
-static int open_hash_lookup(void **state, char *why, size_t why_len)
-{
-	return open_prog(0, 1, state, why, why_len);
-}
-
-static int open_array_hash_lookup(void **state, char *why, size_t why_len)
-{
-	return open_prog(1, 1, state, why, why_len);
-}
-
-static int test_run(void *state, uint64_t ops, char *why, size_t why_len)
-{
-	struct prog_state *s = state;
+	struct prog_run *r = arg;
 	uint32_t retval = 0;
-	int err = kbpf_prog_test_run(s->prog_fd, s->packet, sizeof(s->packet), (uint32_t)ops, &retval);
+	int err = kbpf_prog_test_run(r->prog_fd, r->packet, sizeof(r->packet), r->repeat, &retval);
 
 	if (err) {
-		snprintf(why, why_len, "bpf(BPF_PROG_TEST_RUN, repeat %llu): %s", (unsigned long long)ops,
-			 strerror(-err));
+		snprintf(r->why, sizeof(r->why), "bpf(BPF_PROG_TEST_RUN, repeat %u): %s", r->repeat, strerror(-err));
 		return err;
 	}
-	if (retval != RETURN_VALUE) {
-		snprintf(why, why_len, "program returned: actual %u vs expected %d (TC_ACT_OK)", retval, RETURN_VALUE);
+	if (retval != 0) {
+		snprintf(r->why, sizeof(r->why),
+			 "program returned: actual %d vs expected 0 (TC_ACT_OK: every map operation succeeded)",
+			 (int)retval);
 		return -EINVAL;
 	}
 	return 0;
 }
 
-#define PROG_FIGURE(var, figure_name, open, baseline_name) \
+static int test_run(void *state, uint64_t ops, char *why, size_t why_len)
+{
+	struct prog_state *s = state;
+	int err;
+
+	/* Runs that cover ops operations (calibration's first tiny counts round up to one run). */
+	uint64_t repeat = (ops + (uint64_t)s->ops_per_run - 1) / (uint64_t)s->ops_per_run;
+
+	for (int t = 0; t < s->threads; t++) {
+		s->runs[t].repeat = (uint32_t)repeat;
+		s->runs[t].why[0] = '\0';
+	}
+	err = s->threads == 2 ? cpu_pair_run(s->pair, &s->runs[0]) : test_run_one(&s->runs[0]);
+	if (err)
+		snprintf(why, why_len, "%s", s->runs[0].why[0] ? s->runs[0].why
+					     : s->runs[1].why[0] ? s->runs[1].why : strerror(-err));
+	return err;
+}
+
+#define PROG_FIGURE(var, figure_name, kind, ops_per_run, threads, baseline_name) \
+	static int open_##var(void **state, char *why, size_t why_len) \
+	{ \
+		return open_prog(kind, ops_per_run, threads, state, why, why_len); \
+	} \
 	const struct bench_figure var = { \
 		.name = figure_name, \
 		.baseline = baseline_name, \
 		.needs_root = 1, \
-		.max_ops = UINT32_MAX, \
-		.setup = open, \
+		.max_ops = (uint64_t)UINT32_MAX * (ops_per_run), \
+		.setup = open_##var, \
 		.run = test_run, \
 		.teardown = close_prog, \
 	}
 
-PROG_FIGURE(fig_kernel_prog_empty, "kernel.prog.empty", open_empty, NULL);
-PROG_FIGURE(fig_kernel_prog_lookup_array, "kernel.prog.map_lookup.array", open_array_lookup, "kernel.prog.empty");
-PROG_FIGURE(fig_kernel_prog_lookup_hash, "kernel.prog.map_lookup.hash", open_hash_lookup, "kernel.prog.empty");
-PROG_FIGURE(fig_kernel_prog_lookup_array_hash, "kernel.prog.map_lookup.array_hash", open_array_hash_lookup,
-	    "kernel.prog.empty");
+#define PER16 "kernel.prog.empty.per16"
+#define PER16_2T "kernel.prog.empty.per16.2threads"
+
+PROG_FIGURE(fig_kernel_prog_empty, "kernel.prog.empty", PROG_EMPTY, 1, 1, NULL);
+PROG_FIGURE(fig_kernel_prog_empty_per16, PER16, PROG_EMPTY, OPS_PER_RUN, 1, NULL);
+PROG_FIGURE(fig_kernel_prog_empty_per16_2t, PER16_2T, PROG_EMPTY, OPS_PER_RUN, 2, NULL);
+PROG_FIGURE(fig_kernel_prog_lookup_array, "kernel.prog.map_lookup.array", PROG_LOOKUP_ARRAY, OPS_PER_RUN, 1, PER16);
+PROG_FIGURE(fig_kernel_prog_lookup_array_2t, "kernel.prog.map_lookup.array.2threads", PROG_LOOKUP_ARRAY, OPS_PER_RUN,
+	    2, PER16_2T);
+PROG_FIGURE(fig_kernel_prog_lookup_hash, "kernel.prog.map_lookup.hash", PROG_LOOKUP_HASH, OPS_PER_RUN, 1, PER16);
+PROG_FIGURE(fig_kernel_prog_lookup_hash_2t, "kernel.prog.map_lookup.hash.2threads", PROG_LOOKUP_HASH, OPS_PER_RUN, 2,
+	    PER16_2T);
+PROG_FIGURE(fig_kernel_prog_lookup_array_hash, "kernel.prog.map_lookup.array_hash", PROG_LOOKUP_ARRAY_HASH,
+	    OPS_PER_RUN, 1, PER16);
+PROG_FIGURE(fig_kernel_prog_update_array, "kernel.prog.map_update.array", PROG_UPDATE_ARRAY, OPS_PER_RUN, 1, PER16);
+PROG_FIGURE(fig_kernel_prog_update_array_2t, "kernel.prog.map_update.array.2threads", PROG_UPDATE_ARRAY, OPS_PER_RUN,
+	    2, PER16_2T);
+PROG_FIGURE(fig_kernel_prog_update_hash, "kernel.prog.map_update.hash", PROG_UPDATE_HASH, OPS_PER_RUN, 1, PER16);
+PROG_FIGURE(fig_kernel_prog_update_hash_2t, "kernel.prog.map_update.hash.2threads", PROG_UPDATE_HASH, OPS_PER_RUN, 2,
+	    PER16_2T);
+PROG_FIGURE(fig_kernel_prog_delete_hash, "kernel.prog.map_delete.hash", PROG_DELETE_HASH, OPS_PER_RUN, 1,
+	    "kernel.prog.map_update.hash");
+/* Two threads: the pair, net of the test loop only (the difference of two contended figures is noise). */
+PROG_FIGURE(fig_kernel_prog_update_delete_hash_2t, "kernel.prog.map_update_delete.hash.2threads", PROG_DELETE_HASH,
+	    OPS_PER_RUN, 2, PER16_2T);

@@ -70,7 +70,8 @@ public final class JmhResults {
             min = Math.min(min, s);
             max = Math.max(max, s);
         }
-        return new Figure(name, "jmh", Median.of(scores), null, null, scores.length, min, max, null, null, null, null);
+        return new Figure(name, "jmh", Median.of(scores), null, null, scores.length, min, max, null, null, null, null,
+                null, null);
     }
 
     private static String name(JsonObject run) {

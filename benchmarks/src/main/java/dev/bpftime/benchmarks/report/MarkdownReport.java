@@ -20,7 +20,7 @@ public final class MarkdownReport {
         md.append("Measured ").append(run.date()).append(" on `").append(run.machine().host()).append("`: ")
                 .append(run.machine().describe()).append(".  \n")
                 .append("Command: `").append(run.command()).append("` (").append(run.mode()).append(" mode).\n\n")
-                .append("| figure | ns/op (median) | cpu ns/op | runs | net ns/op | ours / kernel |\n")
+                .append("| figure | ns/op (median) | cpu ns/op | runs | net ns/op | ours / counterpart |\n")
                 .append("|---|---:|---:|---:|---:|---|\n");
         for (Figure f : run.figures()) {
             md.append("| ").append(f.name()).append(" | ");
@@ -40,10 +40,12 @@ public final class MarkdownReport {
             }
             md.append(" | ");
             run.compare(f).ifPresent(c -> md.append(c.ratio() != null
-                    ? String.format(Locale.ROOT, "%.2f × %s", c.ratio(), c.kernel())
-                    : "vs " + c.kernel() + ": " + cell(c.missing())));
+                    ? String.format(Locale.ROOT, "%.2f × %s", c.ratio(), c.counterpart())
+                    : "vs " + c.counterpart() + ": " + cell(c.missing())));
             md.append(" |\n");
         }
+        md.append(VmSuite.render(run));
+        md.append(Targets.render(run));
         if (run.figures().stream().anyMatch(MarkdownReport::disturbed)) {
             md.append("\n⚠ wall time above ").append(DISTURBED).append(" × CPU time: other tasks took the CPU during "
                     + "the runs, so this figure and the net costs and ratios made from it are inflated; "

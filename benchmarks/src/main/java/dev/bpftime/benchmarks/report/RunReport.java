@@ -13,8 +13,11 @@ import java.util.Optional;
  */
 public record RunReport(String date, String mode, String command, Machine machine, List<Figure> figures) {
 
-    /** What a figure is compared with: its kernel counterpart's name and the ratio, or why there is none. */
-    public record Comparison(String kernel, Double ratio, String missing) {
+    /**
+     * What a figure is compared with: its counterpart's name (its kernel or native figure) and the ratio,
+     * or why there is none.
+     */
+    public record Comparison(String counterpart, Double ratio, String missing) {
     }
 
     public Optional<Figure> find(String name) {
@@ -35,27 +38,28 @@ public record RunReport(String date, String mode, String command, Machine machin
         return find(figure.baseline()).filter(Figure::measured).map(b -> figure.nsPerOp() - b.nsPerOp());
     }
 
-    /** Ours / kernel, each net of its baseline; empty when the figure names no kernel counterpart. */
+    /** Ours / counterpart, each net of its baseline; empty when the figure names no counterpart. */
     public Optional<Comparison> compare(Figure figure) {
-        if (figure.kernel() == null) {
+        String counterpart = figure.counterpart();
+        if (counterpart == null) {
             return Optional.empty();
         }
-        Optional<Figure> kernel = find(figure.kernel());
-        String missing = kernel.isEmpty() ? "not in this run"
-                : kernel.get().skipped() != null ? "skipped: " + kernel.get().skipped()
-                : kernel.get().error() != null ? "failed: " + kernel.get().error()
+        Optional<Figure> other = find(counterpart);
+        String missing = other.isEmpty() ? "not in this run"
+                : other.get().skipped() != null ? "skipped: " + other.get().skipped()
+                : other.get().error() != null ? "failed: " + other.get().error()
                 : null;
         if (missing == null) {
             Optional<Double> ours = net(figure);
-            Optional<Double> theirs = net(kernel.get());
+            Optional<Double> theirs = net(other.get());
             if (ours.isEmpty() || theirs.isEmpty()) {
                 missing = "a figure or its baseline was not measured";
             } else if (theirs.get() <= 0) {
-                missing = "kernel cost net of its baseline is " + theirs.get() + " ns";
+                missing = "counterpart's cost net of its baseline is " + theirs.get() + " ns";
             } else {
-                return Optional.of(new Comparison(figure.kernel(), ours.get() / theirs.get(), null));
+                return Optional.of(new Comparison(counterpart, ours.get() / theirs.get(), null));
             }
         }
-        return Optional.of(new Comparison(figure.kernel(), null, missing));
+        return Optional.of(new Comparison(counterpart, null, missing));
     }
 }

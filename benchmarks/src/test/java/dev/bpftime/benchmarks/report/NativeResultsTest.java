@@ -37,6 +37,25 @@ class NativeResultsTest {
     }
 
     @Test
+    void readsANativeCounterpartAndTheInstructionCount() {
+        Figure interp = NativeResults.parse("{\"name\":\"bpftime.vm.interp.sieve\",\"native\":\"native.vm.sieve\","
+                + "\"ns_per_op\":900000.0,\"cpu_ns_per_op\":899000.0,\"ops\":64,\"runs\":11,\"min_ns_per_op\":1,"
+                + "\"max_ns_per_op\":2,\"insns_per_op\":123456.0}", "in").get(0);
+
+        assertEquals("native.vm.sieve", interp.nativeFigure());
+        assertEquals("native.vm.sieve", interp.counterpart());
+        assertEquals(123456.0, interp.insnsPerOp());
+    }
+
+    @Test
+    void refusesAFigureWithTwoCounterparts() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> NativeResults.parse("{\"name\":\"x\",\"kernel\":\"k\",\"native\":\"n\",\"skipped\":\"s\"}", "in"));
+        assertEquals("in line 1: figure x: counterparts: actual kernel k and native n vs expected at most one",
+                e.getMessage());
+    }
+
+    @Test
     void namesTheLineOfMalformedJson() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> NativeResults.parse("{\"name\":\"a\",\"skipped\":\"x\"}\n{\"name\":", "native.jsonl"));

@@ -14,7 +14,7 @@ class RunReportTest {
     private static final Machine MACHINE = new Machine("box", "Some CPU", 2, "6.18.0", "1", "OpenJDK 17", "0.10 0.20 0.30");
 
     private static Figure measured(String name, double ns, String kernel, String baseline) {
-        return new Figure(name, "native", ns, ns, 1000L, 11, ns, ns, kernel, baseline, null, null);
+        return new Figure(name, "native", ns, ns, 1000L, 11, ns, ns, kernel, baseline, null, null, null, null);
     }
 
     private static RunReport run(Figure... figures) {
@@ -32,9 +32,21 @@ class RunReportTest {
 
         assertEquals(Optional.of(22.0), run.net(ours));
         RunReport.Comparison c = run.compare(ours).orElseThrow();
-        assertEquals("kernel.prog.map_lookup.hash", c.kernel());
+        assertEquals("kernel.prog.map_lookup.hash", c.counterpart());
         assertEquals(2.0, c.ratio(), 1e-12);
         assertNull(c.missing());
+    }
+
+    @Test
+    void aNativeCounterpartGivesTheRatioToNative() {
+        Figure jit = new Figure("bpftime.vm.jit.sieve", "native", 150.0, 150.0, 1L, 11, 150.0, 150.0, null, null, null,
+                null, "native.vm.sieve", null);
+        RunReport run = run(measured("native.vm.sieve", 100, null, null), jit);
+        RunReport.Comparison c = run.compare(jit).orElseThrow();
+
+        assertEquals("native.vm.sieve", c.counterpart());
+        assertEquals(1.5, c.ratio(), 1e-12);
+        assertTrue(MarkdownReport.render(run).contains("| bpftime.vm.jit.sieve | 150 | 150 | 11 |  | 1.50 × native.vm.sieve |"));
     }
 
     @Test
@@ -80,8 +92,8 @@ class RunReportTest {
 
     @Test
     void aFigureWhoseWallTimeFarExceedsItsCpuTimeIsMarkedDisturbed() {
-        Figure calm = new Figure("a", "native", 10.0, 9.0, 1L, 11, 9.0, 11.0, null, null, null, null);
-        Figure busy = new Figure("b", "native", 25.0, 10.0, 1L, 11, 20.0, 30.0, null, null, null, null);
+        Figure calm = new Figure("a", "native", 10.0, 9.0, 1L, 11, 9.0, 11.0, null, null, null, null, null, null);
+        Figure busy = new Figure("b", "native", 25.0, 10.0, 1L, 11, 20.0, 30.0, null, null, null, null, null, null);
         assertTrue(MarkdownReport.render(run(calm)).contains("| a | 10.0 | 9.00 | 11 |"));
         assertFalse(MarkdownReport.render(run(calm)).contains("⚠"));
         String md = MarkdownReport.render(run(calm, busy));

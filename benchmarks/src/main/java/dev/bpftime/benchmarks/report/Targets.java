@@ -1,0 +1,103 @@
+package dev.bpftime.benchmarks.report;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.function.Function;
+
+/**
+ * The performance targets the issues set (issue 3: maps; issue 4: the VM), judged on one run: each
+ * says what it requires, what the run measured and whether that meets it.
+ */
+public final class Targets {
+
+    /** Compile time of the compile-time figure must stay under this (issue 4). */
+    static final double COMPILE_LIMIT_NS = 1_000_000;
+    static final String COMPILE_FIGURE = "java.jit.CompileBenchmark.compile";
+
+    /**
+     * @param target   what is required, in words
+     * @param measured what the run gave, or why nothing could be judged
+     * @param met      null when nothing could be judged
+     */
+    public record Verdict(String target, String measured, Boolean met) {
+    }
+
+    private Targets() {
+    }
+
+    public static List<Verdict> judge(RunReport run) {
+        List<Verdict> verdicts = new ArrayList<>();
+        verdicts.add(ratioAtMost(run, "bpftime.map.lookup.hash", 1.0, "hash lookup no slower than the kernel's"));
+        verdicts.add(ratioAtMost(run, "bpftime.map.lookup.hash.2threads", 1.0,
+                "hash lookup no slower than the kernel's, two threads"));
+        verdicts.add(ratioAtMost(run, "bpftime.map.lookup.array", 1.2, "array lookup within 1.2 × the kernel's"));
+        verdicts.add(ratioAtMost(run, "bpftime.map.lookup.array.2threads", 1.2,
+                "array lookup within 1.2 × the kernel's, two threads"));
+        // The kernel's figure is an inlined lookup (the verifier's array_map_gen_lookup): ours inlined too.
+        verdicts.add(ratioAtMost(run, "bpftime.map.lookup_inlined.array", 1.2,
+                "array lookup within 1.2 × the kernel's, inlined by the JIT"));
+
+        List<VmSuite.Row> rows = VmSuite.rows(run);
+        verdicts.add(worst(rows, VmSuite.Row::jitRatio, 1.5, "JIT within 1.5 × native on every program", "%.2f ×"));
+        OptionalDouble geomean = VmSuite.jitGeomean(rows);
+        verdicts.add(geomean.isEmpty() || rows.stream().anyMatch(r -> r.jitRatio() == null)
+                ? new Verdict("JIT within 1.2 × native, geometric mean", notMeasured(rows.isEmpty()), null)
+                : new Verdict("JIT within 1.2 × native, geometric mean",
+                        String.format(Locale.ROOT, "%.2f ×", geomean.getAsDouble()), geomean.getAsDouble() <= 1.2));
+        verdicts.add(worst(rows, VmSuite.Row::interpNsPerInsn, 10, "interpreter under 10 ns per instruction on every "
+                + "program", "%.2f ns"));
+
+        Optional<Figure> compile = run.figures().stream().filter(f -> f.name().startsWith(COMPILE_FIGURE)).findFirst();
+        verdicts.add(compile.filter(Figure::measured)
+                .map(f -> new Verdict("JIT compile of a 1,000-instruction program under 1 ms (warm JVM)",
+                        String.format(Locale.ROOT, "%.3f ms", f.nsPerOp() / 1e6), f.nsPerOp() < COMPILE_LIMIT_NS))
+                .orElse(new Verdict("JIT compile of a 1,000-instruction program under 1 ms (warm JVM)",
+                        compile.isEmpty() ? "not in this run" : "not measured", null)));
+        return verdicts;
+    }
+
+    private static Verdict ratioAtMost(RunReport run, String figure, double limit, String target) {
+        String what = target + " (" + figure + ")";
+        Optional<Figure> f = run.find(figure);
+        if (f.isEmpty()) {
+            return new Verdict(what, "not in this run", null);
+        }
+        Optional<RunReport.Comparison> c = run.compare(f.get());
+        if (!f.get().measured() || c.isEmpty() || c.get().ratio() == null) {
+            return new Verdict(what, f.get().measured() ? "no ratio: " + c.map(RunReport.Comparison::missing).orElse("")
+                    : "not measured", null);
+        }
+        double ratio = c.get().ratio();
+        return new Verdict(what, String.format(Locale.ROOT, "%.2f ×", ratio), ratio <= limit);
+    }
+
+    /** The program with the largest value must stay within the limit; every program must have one. */
+    private static Verdict worst(List<VmSuite.Row> rows, Function<VmSuite.Row, Double> value, double limit,
+            String target, String format) {
+        if (rows.isEmpty() || rows.stream().anyMatch(r -> value.apply(r) == null)) {
+            return new Verdict(target, notMeasured(rows.isEmpty()), null);
+        }
+        VmSuite.Row worst = rows.stream().max(Comparator.comparing(value)).orElseThrow();
+        double v = value.apply(worst);
+        return new Verdict(target, "worst " + String.format(Locale.ROOT, format, v) + " (" + worst.program() + ")",
+                v <= limit);
+    }
+
+    private static String notMeasured(boolean none) {
+        return none ? "not in this run" : "not measured for every program";
+    }
+
+    /** A markdown section. */
+    public static String render(RunReport run) {
+        StringBuilder md = new StringBuilder("\nTargets:\n\n| target | measured | met |\n|---|---|---|\n");
+        for (Verdict v : judge(run)) {
+            md.append("| ").append(v.target()).append(" | ").append(v.measured().replace("|", "\\|")).append(" | ")
+                    .append(v.met() == null ? "-" : v.met() ? "yes" : "**no**").append(" |\n");
+        }
+        return md.toString();
+    }
+}
