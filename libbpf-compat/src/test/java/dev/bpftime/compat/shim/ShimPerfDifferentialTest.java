@@ -1,6 +1,7 @@
 package dev.bpftime.compat.shim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
@@ -84,7 +85,7 @@ class ShimPerfDifferentialTest {
     void shimWorksForAnUnprivilegedUserWithoutTracefs(String group) throws Exception {
         Run.assumeNobodyAvailable();
         Run.Result direct = Run.run(temp, Map.of(), true, "cat", "/sys/kernel/tracing/events/syscalls/sys_enter_openat/id");
-        assertEquals(1, direct.code() == 0 ? 0 : 1, "nobody must not read the real tracefs for this test to mean "
+        assertNotEquals(0, direct.code(), "nobody must not read the real tracefs for this test to mean "
                 + "anything:\n" + direct.describe());
         Run.Result nobody = Run.run(temp, home.env(nobodyRun), true, home.program("bpf_cases").toString(), group);
         assertEquals(0, nobody.code(), nobody.describe());
@@ -124,9 +125,14 @@ class ShimPerfDifferentialTest {
         assertEquals(List.of("load: ok", "tracepoint: attached", "raw_tracepoint: attached", "uprobe: attached",
                 "uretprobe: attached", "closed"), shim.lines(), "no libbpf warning, every attach done:\n" + shim.describe());
         if (Run.isRoot()) {
-            Run.Result kernel = Run.run(temp, Map.of(), false, argv);
-            if (kernel.code() == 0) {
+            // The kernel's side of the comparison needs tracefs, which a root CI run mounts; say so when absent.
+            if (Files.isReadable(Path.of("/sys/kernel/tracing/events/syscalls/sys_enter_openat/id"))) {
+                Run.Result kernel = Run.run(temp, Map.of(), false, argv);
+                assertEquals(0, kernel.code(), "libbpf against the kernel:\n" + kernel.describe());
                 assertEquals(kernel.lines(), shim.lines(), "libbpf under the shim vs against the kernel");
+            } else {
+                System.out.println("libbpf attach: not compared with the kernel: tracefs is not mounted at "
+                        + "/sys/kernel/tracing");
             }
             Run.assumeNobodyAvailable();
             Run.Result nobodyKernel = Run.run(temp, Map.of(), true, argv);
