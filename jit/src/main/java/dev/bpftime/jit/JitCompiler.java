@@ -41,7 +41,7 @@ public final class JitCompiler {
         // overflowed, which alignment padding can cause (CodeBuffer).
         CodeBuffer last = buffer;
         for (int pass = 1; pass < MAX_PASSES && last.hasLongForwardBranch(); pass++) {
-            CodeBuffer next = new CodeBuffer(last.branchDistances());
+            CodeBuffer next = new CodeBuffer(last.branchDistances(), last.forcedLong());
             CodeGen nextGen = emit(analysis, peepholes, options, next);
             boolean settled = !next.overflowed() && next.shortBranches().equals(last.shortBranches());
             if (!next.overflowed()) {

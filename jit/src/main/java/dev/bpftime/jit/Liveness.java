@@ -22,10 +22,14 @@ final class Liveness {
         int n = program.insns.size();
         int[] use = new int[n];
         int[] def = new int[n];
+        boolean[] next = new boolean[n];
+        int[] jump = new int[n];
         for (int i = 0; i < n; i++) {
             Instruction insn = program.insn(i);
             use[i] = uses(insn);
             def[i] = defines(insn);
+            next[i] = fallsThrough(insn) && i + 1 < n;
+            jump[i] = insn.isBranch() ? program.target(i) : -1;
         }
         int[] liveIn = new int[n];
         liveOut = new int[n];
@@ -33,13 +37,9 @@ final class Liveness {
         while (changed) {
             changed = false;
             for (int i = n - 1; i >= 0; i--) {
-                Instruction insn = program.insn(i);
-                int out = 0;
-                if (fallsThrough(insn) && i + 1 < n) {
-                    out |= liveIn[i + 1];
-                }
-                if (insn.isBranch()) {
-                    out |= liveIn[program.target(i)];
+                int out = next[i] ? liveIn[i + 1] : 0;
+                if (jump[i] >= 0) {
+                    out |= liveIn[jump[i]];
                 }
                 int in = use[i] | (out & ~def[i]);
                 if (out != liveOut[i] || in != liveIn[i]) {
@@ -61,8 +61,7 @@ final class Liveness {
     }
 
     private static boolean fallsThrough(Instruction insn) {
-        return !insn.isExit() && !insn.opcode().equals(dev.bpftime.isa.Opcode.JA)
-                && !insn.opcode().equals(dev.bpftime.isa.Opcode.GOTOL);
+        return !insn.isExit() && !(insn.isBranch() && insn.opcode().jumpOp() == dev.bpftime.isa.JumpOp.JA);
     }
 
     /** The registers an instruction may read. */
@@ -101,8 +100,7 @@ final class Liveness {
             return ALL;
         }
         if (insn.isBranch()) {
-            int u = insn.opcode().equals(dev.bpftime.isa.Opcode.JA)
-                    || insn.opcode().equals(dev.bpftime.isa.Opcode.GOTOL) ? 0 : bit(insn.dst());
+            int u = insn.opcode().jumpOp() == dev.bpftime.isa.JumpOp.JA ? 0 : bit(insn.dst());
             return reg ? u | bit(insn.src()) : u;
         }
         return ALL;

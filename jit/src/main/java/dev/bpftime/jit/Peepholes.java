@@ -182,6 +182,9 @@ final class Peepholes {
         if (size == 0) {
             return false;
         }
+        if (treeCompares(root, r) < MIN_TREE_COMPARES) {
+            return false;
+        }
         int[] leaves = new int[size];
         java.util.BitSet compares = new java.util.BitSet();
         for (int v = 0; v < size; v++) {
@@ -201,6 +204,30 @@ final class Peepholes {
         tables[root] = leaves;
         claim(root, Kind.JUMP_TABLE);
         return true;
+    }
+
+    /** The compares of {@code r} with constants reachable from {@code root} through compares and ja (at most 64). */
+    private int treeCompares(int root, Register r) {
+        java.util.BitSet seen = new java.util.BitSet();
+        java.util.ArrayDeque<Integer> work = new java.util.ArrayDeque<>();
+        work.add(root);
+        int compares = 0;
+        while (!work.isEmpty() && seen.cardinality() < 64) {
+            int pc = work.poll();
+            if (seen.get(pc)) {
+                continue;
+            }
+            seen.set(pc);
+            Instruction insn = program.insn(pc);
+            if (insn.opcode().jumpOp() == JumpOp.JA && insn.isBranch()) {
+                work.add(program.target(pc));
+            } else if (isConditionalImm(insn) && insn.dst() == r) {
+                compares++;
+                work.add(program.target(pc));
+                work.add(pc + 1);
+            }
+        }
+        return compares;
     }
 
     private static boolean isConditionalImm(Instruction insn) {

@@ -31,16 +31,27 @@ public final class CodeBuffer {
     private int nextBranchId;
     private boolean longForwardBranch;
     private boolean overflowed;
+    private BitSet forcedLong = new BitSet();
     private final List<Fixup> fixups = new ArrayList<>();
 
     /** The first pass: every forward branch long. */
     public CodeBuffer() {
-        this(null);
+        this(null, new BitSet());
     }
 
     /** A later pass, given {@link #branchDistances} of the one before. */
     public CodeBuffer(int[] previousDistances) {
+        this(previousDistances, new BitSet());
+    }
+
+    /**
+     * A later pass, given {@link #branchDistances} of the one before and the branches that must stay long
+     * ({@link #forcedLong}): a branch whose short form could not reach once keeps the long form, so that
+     * passes cannot alternate between a form that overflows and one that does not.
+     */
+    public CodeBuffer(int[] previousDistances, BitSet forcedLong) {
         this.previousDistances = previousDistances;
+        this.forcedLong = (BitSet) forcedLong.clone();
     }
 
     public int position() {
@@ -83,7 +94,8 @@ public final class CodeBuffer {
         if (target.isBound()) {
             isShort = fitsByte(target.position() - (size + shortLength));
         } else {
-            isShort = previousDistances != null && id < previousDistances.length && fitsByte(previousDistances[id]);
+            isShort = previousDistances != null && id < previousDistances.length && fitsByte(previousDistances[id])
+                    && !forcedLong.get(id);
         }
         if (isShort) {
             shortBranches.set(id);
@@ -146,6 +158,7 @@ public final class CodeBuffer {
             int distance = f.target.position() - (f.base != null ? f.base.position() : f.at + f.width);
             if (f.width == 1 && !fitsByte(distance)) {
                 overflowed = true;
+                forcedLong.set(f.branchId);
             } else {
                 patch(f.at, f.width, distance);
             }
@@ -157,6 +170,11 @@ public final class CodeBuffer {
     /** The distance of every branch of this pass, by number, for the next pass. */
     public int[] branchDistances() {
         return Arrays.copyOf(distances, nextBranchId);
+    }
+
+    /** The branches that took or must take the long form after a short one overflowed, for the next pass. */
+    public BitSet forcedLong() {
+        return (BitSet) forcedLong.clone();
     }
 
     /** True when a short branch could not reach its target: this pass's code is unusable. */
@@ -171,7 +189,8 @@ public final class CodeBuffer {
     public int peekBranchLength(Label target, int shortLength, int longLength) {
         int id = nextBranchId;
         boolean isShort = target.isBound() ? fitsByte(target.position() - (size + shortLength))
-                : previousDistances != null && id < previousDistances.length && fitsByte(previousDistances[id]);
+                : previousDistances != null && id < previousDistances.length && fitsByte(previousDistances[id])
+                        && !forcedLong.get(id);
         return isShort ? shortLength : longLength;
     }
 
