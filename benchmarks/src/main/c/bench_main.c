@@ -52,6 +52,8 @@ static const struct bench_figure *const figures[] = {
 	&fig_bpftime_map_update_delete_hash_2t,
 	&fig_bpftime_jit_prog_empty_per16,
 	&fig_bpftime_jit_prog_lookup_array,
+	&fig_bpftime_jit_prog_empty_per16_2t,
+	&fig_bpftime_jit_prog_lookup_array_2t,
 	&fig_kernel_ringbuf_output,
 	&fig_bpftime_ringbuf_output,
 #define VM_FIGURE_LIST(prog) &fig_native_vm_##prog, &fig_bpftime_vm_jit_##prog, &fig_bpftime_vm_interp_##prog
@@ -155,7 +157,7 @@ int main(int argc, char **argv)
 	int outcomes[3] = { 0 };
 
 	if (argc == 3 && strcmp(argv[1], "--write-programs") == 0) {
-		static const char *const kinds[] = { "empty_per16", "map_lookup_array" };
+		static const char *const kinds[] = { "empty_per16", "map_lookup_array", "map_lookup_array_key1" };
 		char why[512];
 
 		for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)

@@ -284,7 +284,9 @@ int kernel_prog_write(const char *kind_name, const char *dir, char *why, size_t 
 	static const struct {
 		const char *name;
 		enum prog_kind kind;
-	} kinds[] = { { "empty_per16", PROG_EMPTY }, { "map_lookup_array", PROG_LOOKUP_ARRAY } };
+		uint32_t key; /* the thread's key: the second thread of a .2threads figure uses key 1 */
+	} kinds[] = { { "empty_per16", PROG_EMPTY, 0 }, { "map_lookup_array", PROG_LOOKUP_ARRAY, 0 },
+		      { "map_lookup_array_key1", PROG_LOOKUP_ARRAY, 1 } };
 	struct bpf_insn prog[MAX_INSNS];
 	struct prog_state s = { .array_fd = KERNEL_PROG_ARRAY_FD, .hash_fd = -1 };
 	char path[4096];
@@ -295,10 +297,11 @@ int kernel_prog_write(const char *kind_name, const char *dir, char *why, size_t 
 	for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]) && strcmp(kinds[k].name, kind_name) != 0; k++)
 		;
 	if (k == sizeof(kinds) / sizeof(kinds[0])) {
-		snprintf(why, why_len, "program kind: actual %s vs expected empty_per16 or map_lookup_array", kind_name);
+		snprintf(why, why_len, "program kind: actual %s vs expected empty_per16, map_lookup_array or "
+			 "map_lookup_array_key1", kind_name);
 		return -EINVAL;
 	}
-	n = build(prog, kinds[k].kind, kinds[k].kind == PROG_EMPTY ? 0 : OPS_PER_RUN, &s, 0);
+	n = build(prog, kinds[k].kind, kinds[k].kind == PROG_EMPTY ? 0 : OPS_PER_RUN, &s, kinds[k].key);
 	snprintf(path, sizeof(path), "%s/%s.prog", dir, kind_name);
 	f = fopen(path, "wb");
 	if (!f || fwrite(prog, sizeof(prog[0]), n, f) != n || fclose(f) != 0) {

@@ -13,7 +13,10 @@
 #define KERNEL_PROG_OPS_PER_RUN 16
 #define KERNEL_PROG_MAP_ENTRIES 2
 
-/* Writes DIR/<kind>.prog and DIR/<kind>.maps (kind: empty_per16, map_lookup_array); 0 or -errno and why. */
+/*
+ * Writes DIR/<kind>.prog and DIR/<kind>.maps (kind: empty_per16, map_lookup_array, map_lookup_array_key1:
+ * the program of a .2threads figure's second thread); 0 or -errno and why.
+ */
 int kernel_prog_write(const char *kind, const char *dir, char *why, size_t why_len);
 
 #endif
