@@ -61,7 +61,7 @@ final class Peepholes {
     private final JitOptions.MapDescriptor[] lookupDescriptor;
     /** Instructions that need a label though no jump names them (jump table entries). */
     final boolean[] needsLabel;
-    /** Targets of backward jumps: the heads of loops, which the compiler aligns as gcc does. */
+    /** Targets of backward jumps: the heads of loops, which the compiler aligns (JitCompiler.LOOP_ALIGNMENT). */
     final boolean[] loopHead;
     private final Map<Kind, Integer> counts = new EnumMap<>(Kind.class);
 
