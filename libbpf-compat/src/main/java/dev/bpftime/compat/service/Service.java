@@ -18,16 +18,22 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 import dev.bpftime.maps.MmapSegment;
 
 /**
- * The service's event loop: one thread owns the listening socket, the clients, the object table and
- * the handles, so no command needs a lock. Each call is answered before the next is read; a call
- * that needs time (a large verification) delays the others, which is acceptable for a control plane
- * whose hot paths (map access from probes, buffer reads) never come here.
+ * The service's event loop and its workers. One thread waits on the listening socket, the clients and
+ * the handles' hang-ups; a ready client is served on a worker thread (its socket armed one-shot, so
+ * one worker per client at a time, and its calls stay in order). Every request runs under one lock,
+ * {@link #lock}, that guards the object table, the handles, the pins and the attach registry, so the
+ * commands themselves need no locking; a long BPF_PROG_TEST_RUN gives the lock up while its program
+ * runs ({@link ProcessCaller#unlocked}), so that it does not block the other clients.
  */
 public final class Service implements AutoCloseable {
 
@@ -40,9 +46,19 @@ public final class Service implements AutoCloseable {
     private final ObjectTable objects = new ObjectTable();
     private final HandleTable handles;
     private final Dispatcher dispatcher;
-    private final Map<Integer, Client> clients = new HashMap<>();
+    private final Map<Integer, Client> clients = new ConcurrentHashMap<>();
     private final Epoll epoll = new Epoll(64);
-    private final Memory inbox = new Memory(Wire.REQUEST_HEADER + 65536 + 64);
+    /** Guards all object state: taken for each request, each accept and each hang-up reaping. */
+    private final ReentrantLock lock = new ReentrantLock();
+    private final AtomicInteger workerCount = new AtomicInteger();
+    private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "bpftime-client-" + workerCount.incrementAndGet());
+        t.setDaemon(true);
+        return t;
+    });
+    private static final int CLIENT_EVENTS = LibC.EPOLLIN | LibC.EPOLLRDHUP | LibC.EPOLLONESHOT;
+    private final ThreadLocal<Memory> inboxes =
+            ThreadLocal.withInitial(() -> new Memory(Wire.REQUEST_HEADER + 65536 + 64));
     private final int pageSize = (int) LibC.sysconf(LibC.SC_PAGESIZE);
     private final long idleExitMs;
     private volatile boolean stopping;
@@ -72,18 +88,31 @@ public final class Service implements AutoCloseable {
         while (!stopping) {
             int timeout = idleExitMs > 0 ? 1000 : -1;
             for (Epoll.Event e : epoll.await(timeout)) {
+                if (e.data() >= 0) {
+                    Client c = clients.get((int) e.data());
+                    if (c != null) {
+                        workers.execute(() -> serveOnWorker(c, e));
+                    }
+                    continue;
+                }
+                lock.lock();
                 try {
                     handle(e);
                 } catch (RuntimeException bug) {
                     // Whatever it was, one event must not stop the service of every other client.
                     log.bug("event " + e, bug);
-                    Client c = clients.get((int) e.data());
-                    if (c != null) {
-                        disconnect(c);
-                    }
+                } finally {
+                    lock.unlock();
                 }
             }
-            if (!clients.isEmpty() || handles.size() > 0 || objects.count() > 0) {
+            boolean busy;
+            lock.lock();
+            try {
+                busy = !clients.isEmpty() || handles.size() > 0 || objects.count() > 0;
+            } finally {
+                lock.unlock();
+            }
+            if (busy) {
                 idleSince = System.currentTimeMillis();
             } else if (idleExitMs > 0 && System.currentTimeMillis() - idleSince >= idleExitMs) {
                 log.info("idle for " + idleExitMs / 1000 + " s with no clients and no objects: stopping");
@@ -97,10 +126,26 @@ public final class Service implements AutoCloseable {
             acceptAll();
         } else if (e.data() == HANGUP_TOKEN) {
             handles.reapHangups();
-        } else {
-            Client c = clients.get((int) e.data());
-            if (c != null) {
-                serve(c, e.events());
+        }
+    }
+
+    /** One ready client's request, under the lock; then its socket is armed again. */
+    private void serveOnWorker(Client c, Epoll.Event e) {
+        lock.lock();
+        try {
+            serve(c, e.events());
+        } catch (RuntimeException bug) {
+            // Whatever it was, one request must not stop the service of every other client.
+            log.bug("event " + e, bug);
+            disconnect(c);
+        } finally {
+            lock.unlock();
+        }
+        if (clients.get(c.fd) == c) {
+            try {
+                epoll.rearm(c.fd, CLIENT_EVENTS, c.fd);
+            } catch (LastErrorException gone) {
+                // Closed meanwhile by close(): nothing to wait for.
             }
         }
     }
@@ -121,15 +166,16 @@ public final class Service implements AutoCloseable {
                 LibC.closeQuietly(fd);
                 continue;
             }
-            Client c = new Client(fd, peer, handles);
+            Client c = new Client(fd, peer, handles, lock);
             clients.put(fd, c);
-            epoll.add(fd, LibC.EPOLLIN | LibC.EPOLLRDHUP, fd);
+            epoll.add(fd, CLIENT_EVENTS, fd);
             log.debug("client pid " + peer.pid() + " connected");
         }
     }
 
     private void serve(Client c, int events) {
         int n;
+        Memory inbox = inboxes.get();
         try {
             n = UnixSockets.receive(c.fd, inbox);
         } catch (LastErrorException e) {
@@ -305,16 +351,27 @@ public final class Service implements AutoCloseable {
 
     /** Live objects, for tests and the idle rule. */
     public int objectCount() {
-        return objects.count();
+        lock.lock();
+        try {
+            return objects.count();
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override
     public void close() {
-        for (Client c : List.copyOf(clients.values())) {
-            disconnect(c);
+        workers.shutdown();
+        lock.lock();
+        try {
+            for (Client c : List.copyOf(clients.values())) {
+                disconnect(c);
+            }
+            handles.close();
+            epoll.close();
+            LibC.closeQuietly(listenFd);
+        } finally {
+            lock.unlock();
         }
-        handles.close();
-        epoll.close();
-        LibC.closeQuietly(listenFd);
     }
 }
