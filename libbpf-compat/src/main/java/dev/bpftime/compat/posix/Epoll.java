@@ -43,15 +43,6 @@ public final class Epoll implements AutoCloseable {
         LibC.epoll_ctl(fd, LibC.EPOLL_CTL_ADD, target, event);
     }
 
-    /** Arms a one-shot (EPOLLONESHOT) registration again. */
-    public void rearm(int target, int events, long data) {
-        byte[] event = new byte[EVENT_SIZE];
-        ByteBuffer b = ByteBuffer.wrap(event).order(ByteOrder.nativeOrder());
-        b.putInt(0, events);
-        b.putLong(DATA_OFFSET, data);
-        LibC.epoll_ctl(fd, LibC.EPOLL_CTL_MOD, target, event);
-    }
-
     public void remove(int target) {
         try {
             LibC.epoll_ctl(fd, LibC.EPOLL_CTL_DEL, target, new byte[EVENT_SIZE]);

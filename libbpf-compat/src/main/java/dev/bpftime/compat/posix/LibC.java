@@ -34,8 +34,6 @@ public final class LibC {
     public static final int EPOLL_CLOEXEC = 0x80000;
     public static final int EPOLL_CTL_ADD = 1;
     public static final int EPOLL_CTL_DEL = 2;
-    public static final int EPOLL_CTL_MOD = 3;
-    public static final int EPOLLONESHOT = 1 << 30;
     public static final int EPOLLIN = 0x1;
     public static final int EPOLLERR = 0x8;
     public static final int EPOLLHUP = 0x10;
@@ -67,6 +65,9 @@ public final class LibC {
     public static native int close(int fd) throws LastErrorException;
 
     public static native int epoll_create1(int flags) throws LastErrorException;
+
+    /** poll(2) on one struct pollfd {int fd; short events; short revents} (8 bytes). */
+    public static native int poll(Pointer fds, long count, int timeoutMs) throws LastErrorException;
 
     public static native int epoll_ctl(int epfd, int op, int fd, byte[] event) throws LastErrorException;
 

@@ -28,9 +28,10 @@ import java.util.concurrent.locks.ReentrantLock;
 import dev.bpftime.maps.MmapSegment;
 
 /**
- * The service's event loop and its workers. One thread waits on the listening socket, the clients and
- * the handles' hang-ups; a ready client is served on a worker thread (its socket armed one-shot, so
- * one worker per client at a time, and its calls stay in order). Every request runs under one lock,
+ * The service's event loop and its client threads. One thread waits on the listening socket and the
+ * handles' hang-ups; each connected client has a thread of its own that waits for its next request
+ * (so its calls stay in order, and a request wakes the thread that answers it, with no hand-over).
+ * Every request runs under one lock,
  * {@link #lock}, that guards the object table, the handles, the pins and the attach registry, so the
  * commands themselves need no locking; a long BPF_PROG_TEST_RUN gives the lock up while its program
  * runs ({@link ProcessCaller#unlocked}), so that it does not block the other clients.
@@ -56,7 +57,6 @@ public final class Service implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    private static final int CLIENT_EVENTS = LibC.EPOLLIN | LibC.EPOLLRDHUP | LibC.EPOLLONESHOT;
     private final ThreadLocal<Memory> inboxes =
             ThreadLocal.withInitial(() -> new Memory(Wire.REQUEST_HEADER + 65536 + 64));
     private final int pageSize = (int) LibC.sysconf(LibC.SC_PAGESIZE);
@@ -88,13 +88,6 @@ public final class Service implements AutoCloseable {
         while (!stopping) {
             int timeout = idleExitMs > 0 ? 1000 : -1;
             for (Epoll.Event e : epoll.await(timeout)) {
-                if (e.data() >= 0) {
-                    Client c = clients.get((int) e.data());
-                    if (c != null) {
-                        workers.execute(() -> serveOnWorker(c, e));
-                    }
-                    continue;
-                }
                 lock.lock();
                 try {
                     handle(e);
@@ -129,24 +122,47 @@ public final class Service implements AutoCloseable {
         }
     }
 
-    /** One ready client's request, under the lock; then its socket is armed again. */
-    private void serveOnWorker(Client c, Epoll.Event e) {
+    /** A client's thread: waits for each request of its client and answers it, until the client goes. */
+    private void clientLoop(Client c) {
+        Memory pollfd = new Memory(8);
+        while (clients.get(c.fd) == c && !stopping) {
+            pollfd.setInt(0, c.fd);
+            pollfd.setShort(4, (short) (LibC.EPOLLIN | LibC.EPOLLRDHUP));
+            pollfd.setShort(6, (short) 0);
+            int ready;
+            try {
+                // A bounded wait, so that a client close() disconnected is noticed.
+                ready = LibC.poll(pollfd, 1, 1000);
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() == Errno.EINTR) {
+                    continue;
+                }
+                ready = -1;
+            }
+            if (ready < 0) {
+                locked(() -> disconnect(c));
+                return;
+            }
+            if (ready == 0) {
+                continue;
+            }
+            try {
+                serve(c, pollfd.getShort(6));
+            } catch (RuntimeException bug) {
+                // Whatever it was, one request must not stop the service of every other client.
+                log.bug("request of pid " + c.peer.pid(), bug);
+                locked(() -> disconnect(c));
+                return;
+            }
+        }
+    }
+
+    private void locked(Runnable r) {
         lock.lock();
         try {
-            serve(c, e.events());
-        } catch (RuntimeException bug) {
-            // Whatever it was, one request must not stop the service of every other client.
-            log.bug("event " + e, bug);
-            disconnect(c);
+            r.run();
         } finally {
             lock.unlock();
-        }
-        if (clients.get(c.fd) == c) {
-            try {
-                epoll.rearm(c.fd, CLIENT_EVENTS, c.fd);
-            } catch (LastErrorException gone) {
-                // Closed meanwhile by close(): nothing to wait for.
-            }
         }
     }
 
@@ -168,12 +184,16 @@ public final class Service implements AutoCloseable {
             }
             Client c = new Client(fd, peer, handles, lock);
             clients.put(fd, c);
-            epoll.add(fd, CLIENT_EVENTS, fd);
+            workers.execute(() -> clientLoop(c));
             log.debug("client pid " + peer.pid() + " connected");
         }
     }
 
-    private void serve(Client c, int events) {
+    /**
+     * Receives one request of the client (its socket is this worker's alone) and answers it under the
+     * lock; returns whether there was one.
+     */
+    private boolean serve(Client c, int events) {
         int n;
         Memory inbox = inboxes.get();
         try {
@@ -183,16 +203,26 @@ public final class Service implements AutoCloseable {
         }
         if (n < 0) {
             if ((events & (LibC.EPOLLHUP | LibC.EPOLLRDHUP | LibC.EPOLLERR)) != 0) {
-                disconnect(c);
+                locked(() -> disconnect(c));
             }
-            return;
+            return false;
         }
         if (n == 0) {
-            disconnect(c);
-            return;
+            locked(() -> disconnect(c));
+            return false;
         }
         byte[] message = new byte[n];
         inbox.read(0, message, 0, n);
+        lock.lock();
+        try {
+            answer(c, message, n);
+        } finally {
+            lock.unlock();
+        }
+        return true;
+    }
+
+    private void answer(Client c, byte[] message, int n) {
         Wire.Request request;
         try {
             request = Wire.parse(message, n);
@@ -342,7 +372,6 @@ public final class Service implements AutoCloseable {
 
     private void disconnect(Client c) {
         if (clients.remove(c.fd) != null) {
-            epoll.remove(c.fd);
             LibC.closeQuietly(c.fd);
             log.debug("client pid " + c.peer.pid() + " disconnected; objects " + objects.count() + ", handles "
                     + handles.size());
