@@ -1,6 +1,6 @@
 /*
  * Bad input per bpf() command (bpf_cases badinput N SEED): for every command of enum bpf_cmd (Linux
- * 6.1's 0..35, and two unknown numbers), N cases that each take a valid call of that command and
+ * 6.1's 0..35; MAP_CREATE twice, of an array with BTF and of a map of maps; two unknown numbers), N cases that each take a valid call of that command and
  * break one thing:
  *   size     the attr size: 0, short (fields cut off), the union, longer with a zero or a non-zero
  *            tail (E2BIG), beyond a page (E2BIG)
@@ -76,7 +76,19 @@ static uint64_t ptr(const void *p)
 
 #define END(field) (offsetof(union bpf_attr, field) + sizeof(((union bpf_attr *)0)->field))
 
+/* An array typed by the BTF object (btf_blob: 1 int, 2 a pointer to it, 3 struct pair of two ints). */
 static void fill_map_create(union bpf_attr *a, const struct objects *o)
+{
+	a->map_type = BPF_MAP_TYPE_ARRAY;
+	a->key_size = 4;
+	a->value_size = 8;
+	a->max_entries = 2;
+	a->btf_fd = o->btf;
+	a->btf_key_type_id = 1;
+	a->btf_value_type_id = 3;
+}
+
+static void fill_map_of_maps(union bpf_attr *a, const struct objects *o)
 {
 	a->map_type = BPF_MAP_TYPE_ARRAY_OF_MAPS;
 	a->key_size = 4;
@@ -289,6 +301,8 @@ static void fill_nothing(union bpf_attr *a, const struct objects *o)
 
 static const struct command commands[] = {
 	{ BPF_MAP_CREATE, "MAP_CREATE", END(map_extra), fill_map_create,
+	  { FIELD(btf_fd, FD_BTF) }, 1 },
+	{ BPF_MAP_CREATE, "MAP_CREATE_OF_MAPS", END(map_extra), fill_map_of_maps,
 	  { FIELD(inner_map_fd, FD_MAP) }, 1 },
 	{ BPF_MAP_LOOKUP_ELEM, "MAP_LOOKUP_ELEM", END(flags), fill_lookup, ELEM_FIELDS, 0 },
 	{ BPF_MAP_UPDATE_ELEM, "MAP_UPDATE_ELEM", END(flags), fill_update, ELEM_FIELDS, 0 },
@@ -365,6 +379,13 @@ static void put_u64(union bpf_attr *a, unsigned off, uint64_t v)
 	memcpy((char *)a + off, &v, sizeof(v));
 }
 
+/* Whether the command's valid call names one of our objects by id (its first four bytes). */
+static int carries_id(const struct command *c)
+{
+	return c->fill == fill_prog_by_id || c->fill == fill_map_by_id || c->fill == fill_btf_by_id ||
+	       c->fill == fill_link_by_id;
+}
+
 static int wrong_kind(const struct objects *o, enum field_kind want)
 {
 	const int pool[] = { o->array, o->hash, o->prog, o->raw_prog, o->btf, o->link, o->pipe, 0 };
@@ -435,6 +456,10 @@ static int make_case(const struct command *c, const struct objects *o, union bpf
 			break;
 		case 1:
 			*size = 1 + below(sizeof(union bpf_attr) - 1);
+			/* A size that cuts an object id in two leaves a different id on each side (ids are not
+			 * the kernel's): keep the id whole or drop it. */
+			if (carries_id(c) && *size < 4)
+				*size = 0;
 			break;
 		case 2:
 			*size = sizeof(union bpf_attr) + 1 + below(page - sizeof(union bpf_attr));
