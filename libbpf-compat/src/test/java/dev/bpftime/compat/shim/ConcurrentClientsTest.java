@@ -36,12 +36,26 @@ class ConcurrentClientsTest {
         }
     }
 
+    /** How many runs of the test program take about that long on this machine now (a short run timed). */
+    private static long repeatsForSeconds(Path run, int seconds) throws Exception {
+        long t0 = System.nanoTime();
+        Run.Result base = Run.run(temp, home.env(run), false, home.program("bpf_cases").toString(), "one");
+        long t1 = System.nanoTime();
+        Run.Result probe = Run.run(temp, home.env(run), false, home.program("bpf_cases").toString(), "testrun-long",
+                "20000");
+        long t2 = System.nanoTime();
+        assertEquals("testrun-long.run: ok", probe.lines().get(1), probe.describe() + base.describe());
+        double perRun = Math.max(1, (t2 - t1) - (t1 - t0)) / 20000.0;
+        return Math.max(20000, Math.min(50_000_000L, (long) (seconds * 1e9 / perRun)));
+    }
+
     @Test
     void aLongTestRunDoesNotBlockAnotherClient() throws Exception {
         Path run = home.newRuntimeDir("concurrent");
         Run.Result warm = Run.run(temp, home.env(run), false, home.program("bpf_cases").toString(), "one");
         assertEquals("one.load: ok 3\n", warm.out(), warm.describe());
-        ProcessBuilder pb = new ProcessBuilder(home.program("bpf_cases").toString(), "testrun-long", "150000")
+        ProcessBuilder pb = new ProcessBuilder(home.program("bpf_cases").toString(), "testrun-long",
+                Long.toString(repeatsForSeconds(run, 4)))
                 .directory(temp.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD);
         pb.environment().putAll(home.env(run));
         Process slow = pb.start();
