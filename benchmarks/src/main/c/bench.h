@@ -32,6 +32,11 @@ struct bench_figure {
 	const char *baseline;
 	/* Kernel figures need CAP_BPF / CAP_SYS_ADMIN: skipped with a reason unless euid is 0. */
 	int needs_root;
+	/*
+	 * Runs in a child process of its own (set up, measured, torn down there): for a figure whose
+	 * setup changes the whole process for good (the syscall hooks).
+	 */
+	int own_process;
 	/* Largest operation count one run() accepts (e.g. the u32 repeat of PROG_TEST_RUN); 0: no limit. */
 	uint64_t max_ops;
 	/* Returns 0, BENCH_SKIP or -errno; writes the reason for a skip or an error into why. */

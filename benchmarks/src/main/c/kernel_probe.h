@@ -1,26 +1,24 @@
 /*
- * The kernel's own uprobes for the comparison: a uprobe (or uretprobe) perf event of the uprobe PMU
- * (/sys/bus/event_source/devices/uprobe, as libbpf attaches one) on this process, running a
- * BPF_PROG_TYPE_KPROBE program that is empty or counts its runs in an array map. Needs root.
+ * The kernel's own probes with a BPF program, for the probe figures' kernel side (root): a uprobe or
+ * uretprobe through the uprobe PMU (perf_event_open with the binary's path and file offset, as
+ * libbpf attaches one), and a syscall tracepoint through its tracefs id. Each returns the perf
+ * event's fd with the program attached and enabled, or -errno with why.
  */
-#ifndef KERNEL_UPROBE_H
-#define KERNEL_UPROBE_H
+#ifndef KERNEL_PROBE_H
+#define KERNEL_PROBE_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-struct kernel_uprobe {
-	int map_fd, prog_fd, event_fd;
-};
-
-/* 0, or -errno with the reason in why. */
-int kernel_uprobe_attach(const void *fn, int retprobe, int counting, struct kernel_uprobe *k, char *why,
-			 size_t why_len);
-/* The count of a counting program, or -errno. */
-int64_t kernel_uprobe_count(const struct kernel_uprobe *k);
-void kernel_uprobe_detach(struct kernel_uprobe *k);
-
-/* The mapped file holding fn and fn's offset in it (what libbpf passes as the uprobe offset). */
+/* The mapped file holding fn and fn's offset in it (what the uprobe PMU takes). */
 int file_offset_of(const void *fn, char *path, size_t path_len, uint64_t *offset);
+
+/* A uprobe (retprobe 0) or uretprobe (1) at fn, in this process only (pid 0). */
+int kernel_uprobe_open(const void *fn, int retprobe, int prog_fd, char *why, size_t why_len);
+
+/* syscalls:<event> (e.g. "sys_enter_getppid"), for this thread only; the program itself runs for
+ * every task that makes the syscall (include/trace/perf.h runs a tracepoint's programs before any
+ * task filter), so a counting program must check the tgid. */
+int kernel_tracepoint_open(const char *event, int prog_fd, char *why, size_t why_len);
 
 #endif

@@ -1,7 +1,10 @@
 /*
- * The functions the uprobe benchmark probes, in assembly so their first instructions are known:
- *   bench_lea   lea; ret          an instruction the kernel single-steps out of line
+ * The functions the uprobe figures probe, for the kernel's uprobes and ours alike, in assembly so
+ * their first instructions are known (the kernel's cost depends on it, arch/x86/kernel/uprobes.c):
+ *   bench_lea   lea; ret          an instruction the kernel single-steps out of line (~us)
  *   bench_push  push %rbp; ...    the frame-pointer prologue, which the kernel emulates
+ *                                 (push_setup_xol_ops, since Linux 5.x), far cheaper
+ * Each is a noinline function called through its address, one call per operation.
  */
 	.text
 	.globl bench_lea, bench_push

@@ -1,0 +1,226 @@
+#include "figures.h"
+#include "kernel_probe.h"
+#include "probe_programs.h"
+
+#include "bpftime_syscall_ctx.h"
+#include "bpftime_syscall_hooks.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/bpf.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+/*
+ * A syscall tracepoint with a program: syscalls:sys_enter_getppid on getppid(), and
+ * syscalls:sys_enter_write on a 5-byte write to /dev/null (the case bpftime's paper measured), by
+ * the kernel (a tracepoint perf event with the program, root) and by the agent's syscall hooks
+ * (libbpftime-syscall-hooks: the libc wrapper's syscall site rewritten, Syscall User Dispatch on for
+ * the sites that cannot be, as the agent runs them). Net of baseline.syscall.<call> (nothing
+ * attached, no hooks), each is what tracing adds to a syscall.
+ *
+ * Ours runs what the agent's tracepoint dispatch must do per hit: pick the programs of the syscall
+ * number, make the context byte for byte as the kernel's (bpftime_syscall_ctx.h: its head is the
+ * syscall's pt_regs address), run the JIT image. Installing the hooks changes the whole process, so
+ * these figures run in a child of their own (.own_process). .count figures run a program that counts
+ * this process's hits in an array map (the kernel runs a tracepoint's program for every task) and
+ * check the count against the calls made.
+ */
+
+enum tp_engine { TP_NONE, TP_KERNEL, TP_OURS };
+
+struct tp_config {
+	long nr; /* SYS_getppid or SYS_write */
+	const char *event;
+	enum tp_engine engine;
+	enum probe_prog prog;
+	int counting;
+	int no_program; /* ours: hooks installed, nothing attached (what the hooks alone cost) */
+};
+
+struct tp_state {
+	const struct tp_config *cfg;
+	int null_fd;
+	struct kernel_probe_maps kmaps;
+	int prog_fd, event_fd;
+	struct bpftime_probe_maps maps;
+	probe_jit_fn jit;
+};
+
+static void tp_teardown(void *state)
+{
+	struct tp_state *s = state;
+
+	if (!s)
+		return;
+	if (s->event_fd >= 0)
+		close(s->event_fd);
+	if (s->prog_fd >= 0)
+		close(s->prog_fd);
+	kernel_probe_maps_close(&s->kmaps);
+	bpftime_syscall_hooks_set_callbacks(NULL);
+	bpftime_probe_maps_close(&s->maps);
+	if (s->null_fd >= 0)
+		close(s->null_fd);
+	free(s);
+}
+
+/*
+ * The bench's stand-in for the agent's tracepoint dispatch (one program, one number). The head of
+ * the context is the address of the syscall's pt_regs, which only helpers taking the context read
+ * (get_stack, get_stackid, perf_event_output: the verifier keeps programs off those 8 bytes), so it
+ * points at a per-thread pt_regs those helpers fill with bpftime_syscall_hooks_regs() when they run,
+ * inside the hit, instead of every hit copying 168 bytes no program reads (8 ns, measured).
+ */
+static __thread struct bpftime_pt_regs lazy_regs;
+
+static int on_enter(void *user, long nr, const uint64_t args[6], int64_t *ret)
+{
+	const struct tp_state *s = user;
+	struct bpftime_sys_enter_ctx ctx;
+
+	(void)ret;
+	if (nr != s->cfg->nr)
+		return BPFTIME_SYSCALL_RUN;
+	ctx.head.regs = &lazy_regs;
+	bpftime_sys_enter_ctx_fill(&ctx, nr, args);
+	s->jit(&ctx, 0);
+	return BPFTIME_SYSCALL_RUN;
+}
+
+static struct bpftime_syscall_hooks_callbacks callbacks = { .on_enter = on_enter };
+
+static int tp_setup(const struct tp_config *c, void **state, char *why, size_t why_len)
+{
+	struct tp_state *s = calloc(1, sizeof(*s));
+	int err = 0;
+
+	if (!s) {
+		snprintf(why, why_len, "out of memory");
+		return -ENOMEM;
+	}
+	if (c->engine == TP_KERNEL && geteuid() != 0) {
+		free(s);
+		snprintf(why, why_len, "the kernel's tracepoints with BPF need root; euid is %u", (unsigned)geteuid());
+		return BENCH_SKIP;
+	}
+	s->cfg = c;
+	s->prog_fd = s->event_fd = -1;
+	for (int i = 0; i < PROBE_MAP_ALL; i++)
+		s->kmaps.fd[i] = -1;
+	if ((s->null_fd = open("/dev/null", O_WRONLY | O_CLOEXEC)) < 0) {
+		err = -errno;
+		snprintf(why, why_len, "open /dev/null: %s", strerror(-err));
+	}
+	if (!err && c->engine == TP_KERNEL) {
+		err = kernel_probe_maps_create(&s->kmaps, why, why_len);
+		if (!err && (s->prog_fd = kernel_probe_prog_load(c->prog, BPF_PROG_TYPE_TRACEPOINT, &s->kmaps, why,
+								  why_len)) < 0)
+			err = s->prog_fd;
+		if (!err && (s->event_fd = kernel_tracepoint_open(c->event, s->prog_fd, why, why_len)) < 0)
+			err = s->event_fd;
+	} else if (!err && c->engine == TP_OURS) {
+		err = bpftime_probe_maps_create(&s->maps, why, why_len);
+		if (!err && !c->no_program)
+			err = bpftime_probe_jit_load(c->prog, &s->maps, &s->jit, why, why_len);
+		if (!err) {
+			callbacks.user = s;
+			/* Once per process: this figure's child. */
+			err = bpftime_syscall_hooks_install(c->no_program ? NULL : &callbacks);
+			if (err == -ENOSYS) {
+				snprintf(why, why_len, "no Syscall User Dispatch in this kernel (Linux 5.11+)");
+				tp_teardown(s);
+				return BENCH_SKIP;
+			}
+			if (err)
+				snprintf(why, why_len, "bpftime_syscall_hooks_install: %s", strerror(-err));
+		}
+	}
+	if (err) {
+		tp_teardown(s);
+		return err;
+	}
+	*state = s;
+	return 0;
+}
+
+static int64_t hits(struct tp_state *s)
+{
+	if (s->cfg->engine == TP_KERNEL)
+		return kernel_probe_count(&s->kmaps);
+	return (int64_t)bpftime_probe_count(&s->maps);
+}
+
+static int tp_run(void *state, uint64_t ops, char *why, size_t why_len)
+{
+	struct tp_state *s = state;
+	int64_t before = s->cfg->counting ? hits(s) : 0;
+
+	if (s->cfg->nr == SYS_getppid) {
+		for (uint64_t i = 0; i < ops; i++)
+			getppid();
+	} else {
+		for (uint64_t i = 0; i < ops; i++) {
+			if (write(s->null_fd, "hello", 5) != 5) {
+				snprintf(why, why_len, "write to /dev/null: %s", strerror(errno));
+				return -EIO;
+			}
+		}
+	}
+	if (s->cfg->counting) {
+		int64_t after = hits(s);
+		if (before < 0 || after < 0 || (uint64_t)(after - before) != ops) {
+			snprintf(why, why_len, "hits counted by the program: actual %lld vs expected %llu calls",
+				 (long long)(after - before), (unsigned long long)ops);
+			return -EIO;
+		}
+	}
+	return 0;
+}
+
+#define TP_FIGURE(var, fig_name, counterpart, base, own, ...)                                                \
+	static const struct tp_config cfg_##var = { __VA_ARGS__ };                                        \
+	static int setup_##var(void **state, char *why, size_t why_len)                                     \
+	{                                                                                                   \
+		return tp_setup(&cfg_##var, state, why, why_len);                                           \
+	}                                                                                                   \
+	const struct bench_figure fig_##var = {                                                             \
+		.name = fig_name,                                                                           \
+		.kernel = counterpart,                                                                      \
+		.baseline = base,                                                                           \
+		.own_process = own,                                                                          \
+		.setup = setup_##var,                                                                       \
+		.run = tp_run,                                                                              \
+		.teardown = tp_teardown,                                                                    \
+	}
+
+#define GETPPID "baseline.syscall.getppid"
+#define WRITE "baseline.syscall.write_5b"
+
+TP_FIGURE(baseline_syscall_write_5b, WRITE, NULL, NULL, 0, .nr = SYS_write);
+
+TP_FIGURE(kernel_tp_getppid, "kernel.tracepoint.sys_enter_getppid", NULL, GETPPID, 0, SYS_getppid,
+	  "sys_enter_getppid", TP_KERNEL, PROBE_PROG_EMPTY, 0, 0);
+TP_FIGURE(kernel_tp_getppid_count, "kernel.tracepoint.sys_enter_getppid.count", NULL, GETPPID, 0, SYS_getppid,
+	  "sys_enter_getppid", TP_KERNEL, PROBE_PROG_COUNT_TGID, 1, 0);
+TP_FIGURE(kernel_tp_write, "kernel.tracepoint.sys_enter_write", NULL, WRITE, 0, SYS_write, "sys_enter_write",
+	  TP_KERNEL, PROBE_PROG_EMPTY, 0, 0);
+TP_FIGURE(kernel_tp_write_count, "kernel.tracepoint.sys_enter_write.count", NULL, WRITE, 0, SYS_write,
+	  "sys_enter_write", TP_KERNEL, PROBE_PROG_COUNT_TGID, 1, 0);
+
+TP_FIGURE(bpftime_tp_getppid, "bpftime.tracepoint.sys_enter_getppid.jit", "kernel.tracepoint.sys_enter_getppid",
+	  GETPPID, 1, SYS_getppid, NULL, TP_OURS, PROBE_PROG_EMPTY, 0, 0);
+TP_FIGURE(bpftime_tp_getppid_count, "bpftime.tracepoint.sys_enter_getppid.jit.count",
+	  "kernel.tracepoint.sys_enter_getppid.count", GETPPID, 1, SYS_getppid, NULL, TP_OURS, PROBE_PROG_COUNT_TGID, 1,
+	  0);
+TP_FIGURE(bpftime_tp_write, "bpftime.tracepoint.sys_enter_write.jit", "kernel.tracepoint.sys_enter_write", WRITE, 1,
+	  SYS_write, NULL, TP_OURS, PROBE_PROG_EMPTY, 0, 0);
+TP_FIGURE(bpftime_tp_write_count, "bpftime.tracepoint.sys_enter_write.jit.count",
+	  "kernel.tracepoint.sys_enter_write.count", WRITE, 1, SYS_write, NULL, TP_OURS, PROBE_PROG_COUNT_TGID, 1, 0);
+/* For reference: the hooks installed with no program attached (Syscall User Dispatch on, the site
+ * rewritten, the dispatcher finding no callback). */
+TP_FIGURE(bpftime_hooks_getppid, "bpftime.syscall_hooks.getppid.no_program", NULL, GETPPID, 1, SYS_getppid, NULL,
+	  TP_OURS, PROBE_PROG_EMPTY, 0, 1);
