@@ -64,6 +64,25 @@ struct bench_result {
 	double insns_per_op; /* 0: not counted */
 };
 
+/*
+ * A figure made of a shared setup taking a per-figure config (a cfg_type built from the trailing
+ * arguments), a shared run and teardown: defines fig_<var>.
+ */
+#define BENCH_CONFIGURED_FIGURE(var, cfg_type, configured_setup, run_fn, teardown_fn, fig_name, counterpart, base, \
+				own, ...)                                                                         \
+	static const cfg_type cfg_##var = { __VA_ARGS__ };                                                        \
+	static int setup_##var(void **state, char *why, size_t why_len)                                             \
+	{                                                                                                           \
+		return configured_setup(&cfg_##var, state, why, why_len);                                           \
+	}                                                                                                           \
+	const struct bench_figure fig_##var = { .name = fig_name,                                                   \
+						.kernel = counterpart,                                              \
+						.baseline = base,                                                   \
+						.own_process = own,                                                 \
+						.setup = setup_##var,                                               \
+						.run = run_fn,                                                      \
+						.teardown = teardown_fn }
+
 #define BENCH_MAX_RUNS 101
 
 uint64_t bench_now_ns(void);

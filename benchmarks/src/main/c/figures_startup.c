@@ -120,10 +120,9 @@ static int startup_setup(const struct startup_config *c, void **state, char *why
 		snprintf(why, why_len, "out of memory or no /proc/self/exe");
 		return -ENOMEM;
 	}
-	if (c->kind == START_KERNEL && geteuid() != 0) {
+	if (c->kind == START_KERNEL && (err = probe_figure_kernel_allowed("uprobes", why, why_len))) {
 		free(s);
-		snprintf(why, why_len, "the kernel's uprobes with BPF need root; euid is %u", (unsigned)geteuid());
-		return BENCH_SKIP;
+		return err;
 	}
 	s->cfg = c;
 	s->prog_fd = -1;
@@ -184,31 +183,14 @@ static int startup_run(void *state, uint64_t ops, char *why, size_t why_len)
 			return -EIO;
 		}
 	}
-	if (s->cfg->kind == START_KERNEL) {
-		int64_t after = kernel_probe_count(&s->kmaps);
-		if (before < 0 || after < 0 || (uint64_t)(after - before) != ops * STARTUP_TARGETS) {
-			snprintf(why, why_len, "hits counted by the kernel's program: actual %lld vs expected %llu",
-				 (long long)(after - before), (unsigned long long)(ops * STARTUP_TARGETS));
-			return -EIO;
-		}
-	}
+	if (s->cfg->kind == START_KERNEL)
+		return probe_figure_check_hits(before, kernel_probe_count(&s->kmaps), ops * STARTUP_TARGETS, why, why_len);
 	return 0;
 }
 
-#define STARTUP_FIGURE(var, fig_name, counterpart, base, ...)                                             \
-	static const struct startup_config cfg_##var = { __VA_ARGS__ };                                   \
-	static int setup_##var(void **state, char *why, size_t why_len)                                     \
-	{                                                                                                   \
-		return startup_setup(&cfg_##var, state, why, why_len);                                      \
-	}                                                                                                   \
-	const struct bench_figure fig_##var = {                                                             \
-		.name = fig_name,                                                                           \
-		.kernel = counterpart,                                                                      \
-		.baseline = base,                                                                           \
-		.setup = setup_##var,                                                                       \
-		.run = startup_run,                                                                         \
-		.teardown = startup_teardown,                                                               \
-	}
+#define STARTUP_FIGURE(var, fig_name, counterpart, base, ...) \
+	BENCH_CONFIGURED_FIGURE(var, struct startup_config, startup_setup, startup_run, startup_teardown, \
+				fig_name, counterpart, base, 0, __VA_ARGS__)
 
 #define START "baseline.process.start"
 

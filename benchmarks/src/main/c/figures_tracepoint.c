@@ -44,9 +44,7 @@ struct tp_config {
 struct tp_state {
 	const struct tp_config *cfg;
 	int null_fd;
-	struct kernel_probe_maps kmaps;
-	int prog_fd, event_fd;
-	struct bpftime_probe_maps maps;
+	struct probe_figure_state p;
 	probe_jit_fn jit;
 };
 
@@ -56,13 +54,8 @@ static void tp_teardown(void *state)
 
 	if (!s)
 		return;
-	if (s->event_fd >= 0)
-		close(s->event_fd);
-	if (s->prog_fd >= 0)
-		close(s->prog_fd);
-	kernel_probe_maps_close(&s->kmaps);
 	bpftime_syscall_hooks_set_callbacks(NULL);
-	bpftime_probe_maps_close(&s->maps);
+	probe_figure_state_close(&s->p);
 	if (s->null_fd >= 0)
 		close(s->null_fd);
 	free(s);
@@ -95,37 +88,32 @@ static struct bpftime_syscall_hooks_callbacks callbacks = { .on_enter = on_enter
 
 static int tp_setup(const struct tp_config *c, void **state, char *why, size_t why_len)
 {
-	struct tp_state *s = calloc(1, sizeof(*s));
-	int err = 0;
+	int err = c->engine == TP_KERNEL ? probe_figure_kernel_allowed("tracepoints", why, why_len) : 0;
+	struct tp_state *s = err ? NULL : calloc(1, sizeof(*s));
 
 	if (!s) {
-		snprintf(why, why_len, "out of memory");
-		return -ENOMEM;
-	}
-	if (c->engine == TP_KERNEL && geteuid() != 0) {
-		free(s);
-		snprintf(why, why_len, "the kernel's tracepoints with BPF need root; euid is %u", (unsigned)geteuid());
-		return BENCH_SKIP;
+		if (!err)
+			snprintf(why, why_len, "out of memory");
+		return err ? err : -ENOMEM;
 	}
 	s->cfg = c;
-	s->prog_fd = s->event_fd = -1;
-	for (int i = 0; i < PROBE_MAP_ALL; i++)
-		s->kmaps.fd[i] = -1;
+	probe_figure_state_init(&s->p);
 	if ((s->null_fd = open("/dev/null", O_WRONLY | O_CLOEXEC)) < 0) {
 		err = -errno;
 		snprintf(why, why_len, "open /dev/null: %s", strerror(-err));
 	}
 	if (!err && c->engine == TP_KERNEL) {
-		err = kernel_probe_maps_create(&s->kmaps, why, why_len);
-		if (!err && (s->prog_fd = kernel_probe_prog_load(c->prog, BPF_PROG_TYPE_TRACEPOINT, &s->kmaps, why,
+		struct probe_figure_state *p = &s->p;
+		err = kernel_probe_maps_create(&p->kmaps, why, why_len);
+		if (!err && (p->prog_fd = kernel_probe_prog_load(c->prog, BPF_PROG_TYPE_TRACEPOINT, &p->kmaps, why,
 								  why_len)) < 0)
-			err = s->prog_fd;
-		if (!err && (s->event_fd = kernel_tracepoint_open(c->event, s->prog_fd, why, why_len)) < 0)
-			err = s->event_fd;
+			err = p->prog_fd;
+		if (!err && (p->event_fd = kernel_tracepoint_open(c->event, p->prog_fd, why, why_len)) < 0)
+			err = p->event_fd;
 	} else if (!err && c->engine == TP_OURS) {
-		err = bpftime_probe_maps_create(&s->maps, why, why_len);
+		err = bpftime_probe_maps_create(&s->p.maps, why, why_len);
 		if (!err && !c->no_program)
-			err = bpftime_probe_jit_load(c->prog, &s->maps, &s->jit, why, why_len);
+			err = bpftime_probe_jit_load(c->prog, &s->p.maps, &s->jit, why, why_len);
 		if (!err) {
 			callbacks.user = s;
 			/* Once per process: this figure's child. */
@@ -147,17 +135,11 @@ static int tp_setup(const struct tp_config *c, void **state, char *why, size_t w
 	return 0;
 }
 
-static int64_t hits(struct tp_state *s)
-{
-	if (s->cfg->engine == TP_KERNEL)
-		return kernel_probe_count(&s->kmaps);
-	return (int64_t)bpftime_probe_count(&s->maps);
-}
-
 static int tp_run(void *state, uint64_t ops, char *why, size_t why_len)
 {
 	struct tp_state *s = state;
-	int64_t before = s->cfg->counting ? hits(s) : 0;
+	int kernel = s->cfg->engine == TP_KERNEL;
+	int64_t before = s->cfg->counting ? probe_figure_hits(&s->p, kernel) : 0;
 
 	if (s->cfg->nr == SYS_getppid) {
 		for (uint64_t i = 0; i < ops; i++)
@@ -170,32 +152,13 @@ static int tp_run(void *state, uint64_t ops, char *why, size_t why_len)
 			}
 		}
 	}
-	if (s->cfg->counting) {
-		int64_t after = hits(s);
-		if (before < 0 || after < 0 || (uint64_t)(after - before) != ops) {
-			snprintf(why, why_len, "hits counted by the program: actual %lld vs expected %llu calls",
-				 (long long)(after - before), (unsigned long long)ops);
-			return -EIO;
-		}
-	}
-	return 0;
+	return s->cfg->counting ? probe_figure_check_hits(before, probe_figure_hits(&s->p, kernel), ops, why, why_len)
+				: 0;
 }
 
-#define TP_FIGURE(var, fig_name, counterpart, base, own, ...)                                                \
-	static const struct tp_config cfg_##var = { __VA_ARGS__ };                                        \
-	static int setup_##var(void **state, char *why, size_t why_len)                                     \
-	{                                                                                                   \
-		return tp_setup(&cfg_##var, state, why, why_len);                                           \
-	}                                                                                                   \
-	const struct bench_figure fig_##var = {                                                             \
-		.name = fig_name,                                                                           \
-		.kernel = counterpart,                                                                      \
-		.baseline = base,                                                                           \
-		.own_process = own,                                                                          \
-		.setup = setup_##var,                                                                       \
-		.run = tp_run,                                                                              \
-		.teardown = tp_teardown,                                                                    \
-	}
+#define TP_FIGURE(var, fig_name, counterpart, base, own, ...) \
+	BENCH_CONFIGURED_FIGURE(var, struct tp_config, tp_setup, tp_run, tp_teardown, \
+				fig_name, counterpart, base, own, __VA_ARGS__)
 
 #define GETPPID "baseline.syscall.getppid"
 #define WRITE "baseline.syscall.write_5b"

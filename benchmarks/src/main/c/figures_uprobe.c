@@ -36,9 +36,7 @@ struct uprobe_config {
 
 struct uprobe_state {
 	const struct uprobe_config *cfg;
-	struct kernel_probe_maps kmaps;
-	int prog_fd, event_fd;
-	struct bpftime_probe_maps maps;
+	struct probe_figure_state p;
 	int probe_id;
 };
 
@@ -48,14 +46,9 @@ static void uprobe_teardown(void *state)
 
 	if (!s)
 		return;
-	if (s->event_fd >= 0)
-		close(s->event_fd);
-	if (s->prog_fd >= 0)
-		close(s->prog_fd);
-	kernel_probe_maps_close(&s->kmaps);
 	if (s->probe_id > 0)
 		bpftime_probe_detach(s->probe_id);
-	bpftime_probe_maps_close(&s->maps);
+	probe_figure_state_close(&s->p);
 	free(s);
 }
 
@@ -63,17 +56,17 @@ static int attach_ours(struct uprobe_state *s, char *why, size_t why_len)
 {
 	const struct uprobe_config *c = s->cfg;
 	struct bpftime_probe_prog prog = { 0 };
-	int err = bpftime_probe_maps_create(&s->maps, why, why_len);
+	int err = bpftime_probe_maps_create(&s->p.maps, why, why_len);
 
 	if (err)
 		return err;
 	if (c->engine == ENGINE_JIT) {
-		err = bpftime_probe_jit_load(c->prog, &s->maps, (probe_jit_fn *)&prog.jit, why, why_len);
+		err = bpftime_probe_jit_load(c->prog, &s->p.maps, (probe_jit_fn *)&prog.jit, why, why_len);
 		if (err)
 			return err;
 		if (!probe_prog_calls_helper(c->prog))
 			prog.flags = BPFTIME_PROBE_PROG_F_GPR_ONLY;
-	} else if (!(prog.vm = bpftime_probe_vm_load(c->prog, &s->maps, why, why_len))) {
+	} else if (!(prog.vm = bpftime_probe_vm_load(c->prog, &s->p.maps, why, why_len))) {
 		return -EINVAL;
 	}
 	struct bpftime_probe_spec spec = { c->retprobe ? BPFTIME_PROBE_RETURN : BPFTIME_PROBE_ENTRY,
@@ -96,30 +89,25 @@ static int attach_ours(struct uprobe_state *s, char *why, size_t why_len)
 
 static int uprobe_setup(const struct uprobe_config *c, void **state, char *why, size_t why_len)
 {
-	struct uprobe_state *s = calloc(1, sizeof(*s));
-	int err = 0;
+	int err = c->engine == ENGINE_KERNEL ? probe_figure_kernel_allowed("uprobes", why, why_len) : 0;
+	struct uprobe_state *s = err ? NULL : calloc(1, sizeof(*s));
 
 	if (!s) {
-		snprintf(why, why_len, "out of memory");
-		return -ENOMEM;
-	}
-	if (c->engine == ENGINE_KERNEL && geteuid() != 0) {
-		free(s);
-		snprintf(why, why_len, "the kernel's uprobes with BPF need root; euid is %u", (unsigned)geteuid());
-		return BENCH_SKIP;
+		if (!err)
+			snprintf(why, why_len, "out of memory");
+		return err ? err : -ENOMEM;
 	}
 	s->cfg = c;
-	s->prog_fd = s->event_fd = -1;
-	for (int i = 0; i < PROBE_MAP_ALL; i++)
-		s->kmaps.fd[i] = -1;
+	probe_figure_state_init(&s->p);
 	if (c->engine == ENGINE_KERNEL) {
-		err = kernel_probe_maps_create(&s->kmaps, why, why_len);
-		if (!err && (s->prog_fd = kernel_probe_prog_load(c->prog, BPF_PROG_TYPE_KPROBE, &s->kmaps, why,
+		struct probe_figure_state *p = &s->p;
+		err = kernel_probe_maps_create(&p->kmaps, why, why_len);
+		if (!err && (p->prog_fd = kernel_probe_prog_load(c->prog, BPF_PROG_TYPE_KPROBE, &p->kmaps, why,
 								  why_len)) < 0)
-			err = s->prog_fd;
-		if (!err && (s->event_fd = kernel_uprobe_open((const void *)c->target, c->retprobe, s->prog_fd, why,
+			err = p->prog_fd;
+		if (!err && (p->event_fd = kernel_uprobe_open((const void *)c->target, c->retprobe, p->prog_fd, why,
 							       why_len)) < 0)
-			err = s->event_fd;
+			err = p->event_fd;
 	} else if (c->engine != ENGINE_NONE) {
 		err = attach_ours(s, why, why_len);
 	}
@@ -131,50 +119,26 @@ static int uprobe_setup(const struct uprobe_config *c, void **state, char *why, 
 	return 0;
 }
 
-static int64_t hits(struct uprobe_state *s)
-{
-	if (s->cfg->engine == ENGINE_KERNEL)
-		return kernel_probe_count(&s->kmaps);
-	return (int64_t)bpftime_probe_count(&s->maps);
-}
-
 static volatile long sink;
 
 static int uprobe_run(void *state, uint64_t ops, char *why, size_t why_len)
 {
 	struct uprobe_state *s = state;
 	long (*volatile target)(long) = s->cfg->target; /* a call through the address, never inlined */
-	int64_t before = s->cfg->counting ? hits(s) : 0;
+	int kernel = s->cfg->engine == ENGINE_KERNEL;
+	int64_t before = s->cfg->counting ? probe_figure_hits(&s->p, kernel) : 0;
 	long sum = 0;
 
 	for (uint64_t i = 0; i < ops; i++)
 		sum += target((long)i);
 	sink = sum;
-	if (s->cfg->counting) {
-		int64_t after = hits(s);
-		if (before < 0 || after < 0 || (uint64_t)(after - before) != ops) {
-			snprintf(why, why_len, "hits counted by the program: actual %lld vs expected %llu calls",
-				 (long long)(after - before), (unsigned long long)ops);
-			return -EIO;
-		}
-	}
-	return 0;
+	return s->cfg->counting ? probe_figure_check_hits(before, probe_figure_hits(&s->p, kernel), ops, why, why_len)
+				: 0;
 }
 
-#define UPROBE_FIGURE(var, fig_name, counterpart, base, ...)                                              \
-	static const struct uprobe_config cfg_##var = { __VA_ARGS__ };                                    \
-	static int setup_##var(void **state, char *why, size_t why_len)                                     \
-	{                                                                                                   \
-		return uprobe_setup(&cfg_##var, state, why, why_len);                                       \
-	}                                                                                                   \
-	const struct bench_figure fig_##var = {                                                             \
-		.name = fig_name,                                                                           \
-		.kernel = counterpart,                                                                      \
-		.baseline = base,                                                                           \
-		.setup = setup_##var,                                                                       \
-		.run = uprobe_run,                                                                          \
-		.teardown = uprobe_teardown,                                                                \
-	}
+#define UPROBE_FIGURE(var, fig_name, counterpart, base, ...) \
+	BENCH_CONFIGURED_FIGURE(var, struct uprobe_config, uprobe_setup, uprobe_run, uprobe_teardown, \
+				fig_name, counterpart, base, 0, __VA_ARGS__)
 
 #define LEA "baseline.call.lea"
 #define PUSH "baseline.call.push_rbp"

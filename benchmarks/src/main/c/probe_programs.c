@@ -3,6 +3,7 @@
 #include "bpftime_jit_image.h"
 #include "bpftime_vm.h"
 #include "kernel_bpf.h"
+#include "bench.h"
 #include "bench_files.h"
 
 #include <errno.h>
@@ -205,7 +206,6 @@ int kernel_probe_prog_load(enum probe_prog p, int prog_type, const struct kernel
 
 /* ---- ours ---- */
 
-#define HELPER_TABLE_SIZE 256
 
 static uint64_t helper_unknown(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5)
 {
@@ -227,6 +227,12 @@ static uint64_t helper_map_update_elem(uint64_t map, uint64_t key, uint64_t valu
 						 (const void *)(uintptr_t)value, flags);
 }
 
+static uint64_t helper_map_delete_elem(uint64_t map, uint64_t key, uint64_t r3, uint64_t r4, uint64_t r5)
+{
+	(void)r3, (void)r4, (void)r5;
+	return (uint64_t)bpftime_map_delete_elem((struct bpftime_map *)(uintptr_t)map, (const void *)(uintptr_t)key);
+}
+
 /* The thread's ids, read once per thread: a helper must not make a syscall a tracepoint would see
  * (and the agent's helper caches them the same way, refreshed after fork). */
 static __thread uint64_t pid_tgid;
@@ -239,24 +245,35 @@ static uint64_t helper_get_current_pid_tgid(uint64_t r1, uint64_t r2, uint64_t r
 	return pid_tgid;
 }
 
-/* Indexed by helper id (include/uapi/linux/bpf.h), as the agent's table is. */
-static void *helper_table[HELPER_TABLE_SIZE];
+/* Indexed by helper id (include/uapi/linux/bpf.h), as the agent's table is: every entry set, the
+ * known ones over the default (hence the pragma). */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Woverride-init"
+void *const probe_helpers[PROBE_HELPER_TABLE_SIZE] = {
+	[0 ... PROBE_HELPER_TABLE_SIZE - 1] = (void *)helper_unknown,
+	[BPF_FUNC_map_lookup_elem] = (void *)helper_map_lookup_elem,
+	[BPF_FUNC_map_update_elem] = (void *)helper_map_update_elem,
+	[BPF_FUNC_map_delete_elem] = (void *)helper_map_delete_elem,
+	[BPF_FUNC_get_current_pid_tgid] = (void *)helper_get_current_pid_tgid,
+};
+#pragma GCC diagnostic pop
 
 static void forget_ids(void)
 {
 	pid_tgid = 0;
 }
 
+static void forget_ids_after_fork(void)
+{
+	pthread_atfork(NULL, NULL, forget_ids);
+}
+
+/* Once per process: a figure's own child has other ids than the cached ones. */
 static void helpers_init(void)
 {
-	if (helper_table[0])
-		return;
-	pthread_atfork(NULL, NULL, forget_ids); /* a figure's own child has other ids */
-	for (int i = 0; i < HELPER_TABLE_SIZE; i++)
-		helper_table[i] = (void *)helper_unknown;
-	helper_table[BPF_FUNC_map_lookup_elem] = (void *)helper_map_lookup_elem;
-	helper_table[BPF_FUNC_map_update_elem] = (void *)helper_map_update_elem;
-	helper_table[BPF_FUNC_get_current_pid_tgid] = (void *)helper_get_current_pid_tgid;
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+	pthread_once(&once, forget_ids_after_fork);
 }
 
 int bpftime_probe_maps_create(struct bpftime_probe_maps *m, char *why, size_t why_len)
@@ -355,8 +372,8 @@ int bpftime_probe_jit_load(enum probe_prog p, const struct bpftime_probe_maps *m
 	}
 	helpers_init();
 	struct bpftime_jit_image *img;
-	err = bpftime_jit_image_load(data + code_at, head[1], head[0], relocs, head[2], helper_table,
-				     HELPER_TABLE_SIZE, resolve_map, (void *)m, &img);
+	err = bpftime_jit_image_load(data + code_at, head[1], head[0], relocs, head[2], probe_helpers,
+				     PROBE_HELPER_TABLE_SIZE, resolve_map, (void *)m, &img);
 	free(relocs);
 	if (err)
 		snprintf(why, why_len, "%s: bpftime_jit_image_load: %s", path, strerror(-err));
@@ -386,9 +403,9 @@ struct bpftime_vm *bpftime_probe_vm_load(enum probe_prog p, const struct bpftime
 		return NULL;
 	}
 	helpers_init();
-	for (int h = 0; h < HELPER_TABLE_SIZE; h++)
-		if (helper_table[h] != (void *)helper_unknown)
-			bpftime_vm_register_helper(vm, (uint32_t)h, (bpftime_helper_fn)helper_table[h]);
+	for (int h = 0; h < PROBE_HELPER_TABLE_SIZE; h++)
+		if (probe_helpers[h] != (void *)helper_unknown)
+			bpftime_vm_register_helper(vm, (uint32_t)h, (bpftime_helper_fn)probe_helpers[h]);
 	int err = bpftime_vm_load(vm, code, programs[p].n * sizeof(*code), why, why_len);
 	free(code);
 	if (err) {
@@ -396,4 +413,53 @@ struct bpftime_vm *bpftime_probe_vm_load(enum probe_prog p, const struct bpftime
 		return NULL;
 	}
 	return vm;
+}
+
+void *const *probe_probe_helpers(void)
+{
+	helpers_init();
+	return probe_helpers;
+}
+
+/* ---- what every probe figure holds and checks ---- */
+
+void probe_figure_state_init(struct probe_figure_state *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->prog_fd = p->event_fd = -1;
+	for (int i = 0; i < PROBE_MAP_ALL; i++)
+		p->kmaps.fd[i] = -1;
+}
+
+void probe_figure_state_close(struct probe_figure_state *p)
+{
+	if (p->event_fd >= 0)
+		close(p->event_fd);
+	if (p->prog_fd >= 0)
+		close(p->prog_fd);
+	p->prog_fd = p->event_fd = -1;
+	kernel_probe_maps_close(&p->kmaps);
+	bpftime_probe_maps_close(&p->maps);
+}
+
+int probe_figure_kernel_allowed(const char *what, char *why, size_t why_len)
+{
+	if (geteuid() == 0)
+		return 0;
+	snprintf(why, why_len, "the kernel's %s with BPF need root; euid is %u", what, (unsigned)geteuid());
+	return BENCH_SKIP;
+}
+
+int64_t probe_figure_hits(const struct probe_figure_state *p, int kernel)
+{
+	return kernel ? kernel_probe_count(&p->kmaps) : (int64_t)bpftime_probe_count(&p->maps);
+}
+
+int probe_figure_check_hits(int64_t before, int64_t after, uint64_t calls, char *why, size_t why_len)
+{
+	if (before >= 0 && after >= 0 && (uint64_t)(after - before) == calls)
+		return 0;
+	snprintf(why, why_len, "hits counted by the program: actual %lld vs expected %llu calls",
+		 (long long)(after - before), (unsigned long long)calls);
+	return -EIO;
 }

@@ -82,4 +82,27 @@ int bpftime_probe_jit_load(enum probe_prog p, const struct bpftime_probe_maps *m
 struct bpftime_vm *bpftime_probe_vm_load(enum probe_prog p, const struct bpftime_probe_maps *m, char *why,
 					 size_t why_len);
 
+/* The helper table ours link programs to, indexed by helper id (include/uapi/linux/bpf.h), as the
+ * agent's is: map lookup, update and delete, get_current_pid_tgid; -ENOSYS for the others. */
+#define PROBE_HELPER_TABLE_SIZE 256
+extern void *const probe_helpers[PROBE_HELPER_TABLE_SIZE];
+
+/* ---- what every probe figure holds and checks ---- */
+
+struct probe_figure_state {
+	struct kernel_probe_maps kmaps;
+	int prog_fd, event_fd; /* the kernel's program and perf event */
+	struct bpftime_probe_maps maps;
+};
+
+void probe_figure_state_init(struct probe_figure_state *p);
+/* Closes the perf event first (the program stops running), then the program and both sides' maps. */
+void probe_figure_state_close(struct probe_figure_state *p);
+/* BENCH_SKIP with why unless root, which kernel BPF needs; 0 otherwise. */
+int probe_figure_kernel_allowed(const char *what, char *why, size_t why_len);
+/* The count of the kernel's side (kernel != 0) or ours; -errno when it cannot be read. */
+int64_t probe_figure_hits(const struct probe_figure_state *p, int kernel);
+/* 0 when the count grew by exactly calls, else -EIO with why: no figure from a probe that did not fire. */
+int probe_figure_check_hits(int64_t before, int64_t after, uint64_t calls, char *why, size_t why_len);
+
 #endif
