@@ -12,60 +12,24 @@
 #include <unistd.h>
 
 #include "proc_maps.h"
+#include "proc_maps_line.h"
 
-static uint64_t parse_hex(const char **p)
-{
-	uint64_t v = 0;
-	for (;;) {
-		char c = **p;
-		unsigned d;
-		if (c >= '0' && c <= '9')
-			d = c - '0';
-		else if (c >= 'a' && c <= 'f')
-			d = c - 'a' + 10;
-		else
-			return v;
-		v = v << 4 | d;
-		(*p)++;
-	}
-}
-
-static uint64_t parse_dec(const char **p)
-{
-	uint64_t v = 0;
-	while (**p >= '0' && **p <= '9')
-		v = v * 10 + (*(*p)++ - '0');
-	return v;
-}
-
+/* line: NUL-terminated, writable (the path is cut at its end). */
 static int parse_line(char *line, struct proc_mapping *m)
 {
 	const char *p = line;
-	m->start = parse_hex(&p);
-	if (*p++ != '-')
+	struct maps_line l;
+	if (maps_line_next(&p, &l) != 1)
 		return -EINVAL;
-	m->end = parse_hex(&p);
-	if (*p++ != ' ' || strlen(p) < 4)
-		return -EINVAL;
-	m->prot = (p[0] == 'r' ? PROT_READ : 0) | (p[1] == 'w' ? PROT_WRITE : 0) | (p[2] == 'x' ? PROT_EXEC : 0) |
-		  (p[3] == 's' ? PROC_MAPS_SHARED : 0);
-	p += 4;
-	if (*p++ != ' ')
-		return -EINVAL;
-	m->offset = parse_hex(&p);
-	if (*p++ != ' ')
-		return -EINVAL;
-	unsigned major = parse_hex(&p);
-	if (*p++ != ':')
-		return -EINVAL;
-	unsigned minor = parse_hex(&p);
-	m->dev = makedev(major, minor);
-	if (*p++ != ' ')
-		return -EINVAL;
-	m->inode = parse_dec(&p);
-	while (*p == ' ')
-		p++;
-	m->path = p;
+	m->start = l.start;
+	m->end = l.end;
+	m->prot = (l.perms[0] == 'r' ? PROT_READ : 0) | (l.perms[1] == 'w' ? PROT_WRITE : 0) |
+		  (l.perms[2] == 'x' ? PROT_EXEC : 0) | (l.perms[3] == 's' ? PROC_MAPS_SHARED : 0);
+	m->offset = l.offset;
+	m->dev = makedev(l.dev_major, l.dev_minor);
+	m->inode = l.inode;
+	line[l.path - line + l.path_len] = '\0';
+	m->path = l.path;
 	return 0;
 }
 

@@ -8,6 +8,7 @@
 #include <sys/syscall.h>
 
 #include "internal.h"
+#include "proc_maps_line.h"
 
 #ifndef MAP_FIXED_NOREPLACE
 #define MAP_FIXED_NOREPLACE 0x100000
@@ -49,17 +50,12 @@ uint64_t sh_alloc_near(uint64_t lo, uint64_t hi, uint64_t size)
 			return 0;
 		buf = (char *)r;
 		n = sh_proc_read("/proc/self/maps", buf, cap);
-		for (const char *p = buf; n > 0 && *p;) {
-			uint64_t mlo = 0, mhi = 0;
-
-			for (; *p != '-'; p++)
-				mlo = mlo << 4 | (uint64_t)(*p <= '9' ? *p - '0' : *p - 'a' + 10);
-			for (p++; *p != ' '; p++)
-				mhi = mhi << 4 | (uint64_t)(*p <= '9' ? *p - '0' : *p - 'a' + 10);
-			while (*p && *p != '\n')
-				p++;
-			if (*p)
-				p++;
+		struct maps_line line;
+		int got;
+		for (const char *p = buf; n > 0 && (got = maps_line_next(&p, &line)) != 0;) {
+			if (got < 0)
+				continue;
+			uint64_t mlo = line.start, mhi = line.end;
 			/* the free gap [prev_hi, mlo): its top end (below the object) or bottom end */
 			if (mlo >= prev_hi + size + 2 * PAGE) {
 				consider(&best, mlo - PAGE - size, size, lo, hi);
