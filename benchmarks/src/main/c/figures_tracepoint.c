@@ -66,11 +66,14 @@ static void tp_teardown(void *state)
  * the context is the address of the syscall's pt_regs, which only helpers taking the context read
  * (get_stack, get_stackid, perf_event_output: the verifier keeps programs off those 8 bytes), so it
  * points at a per-thread pt_regs those helpers fill with bpftime_syscall_hooks_regs() when they run,
- * inside the hit, instead of every hit copying 168 bytes no program reads (8 ns, measured).
+ * inside the hit, instead of every hit copying 168 bytes no program reads (8 ns, measured). Built
+ * GPR-only: with a program calling no helper the callbacks are BPFTIME_SH_CALLBACKS_PURE, called
+ * without the hooks' bookkeeping (3 to 4 ns less, measured), and must touch no vector register.
  */
 static __thread struct bpftime_pt_regs lazy_regs;
 
-static int on_enter(void *user, long nr, const uint64_t args[6], int64_t *ret)
+__attribute__((target("general-regs-only"))) static int on_enter(void *user, long nr, const uint64_t args[6],
+								   int64_t *ret)
 {
 	const struct tp_state *s = user;
 	struct bpftime_sys_enter_ctx ctx;
@@ -116,6 +119,8 @@ static int tp_setup(const struct tp_config *c, void **state, char *why, size_t w
 			err = bpftime_probe_jit_load(c->prog, &s->p.maps, &s->jit, why, why_len);
 		if (!err) {
 			callbacks.user = s;
+			/* a program calling no helper makes no syscall and keeps errno: as the agent will */
+			callbacks.flags = !c->no_program && !probe_prog_calls_helper(c->prog) ? BPFTIME_SH_CALLBACKS_PURE : 0;
 			/* Once per process: this figure's child. */
 			err = bpftime_syscall_hooks_install(c->no_program ? NULL : &callbacks);
 			if (err == -ENOSYS) {

@@ -87,8 +87,12 @@ static int sh_run_callback(const struct bpftime_syscall_hooks_callbacks *cb, str
 static void sh_exit_hook(const struct bpftime_syscall_hooks_callbacks *cb, struct sh_thread *t,
 			 struct sh_frame *f, long nr, const uint64_t *args, int64_t ret)
 {
-	if (cb && cb->on_exit)
-		sh_run_callback(cb, t, f, 1, nr, args, &ret);
+	if (cb && cb->on_exit) {
+		if (cb->flags & BPFTIME_SH_CALLBACKS_PURE)
+			cb->on_exit(cb->user, nr, args, ret);
+		else
+			sh_run_callback(cb, t, f, 1, nr, args, &ret);
+	}
 }
 
 /*
@@ -203,8 +207,14 @@ int bpftime_sh_dispatch(struct sh_frame *f)
 	else
 		sh_rewrite_poll();
 
-	if (cb && cb->on_enter &&
-	    sh_run_callback(cb, t, f, 0, nr, args, &ret) == BPFTIME_SYSCALL_SKIP) {
+	if (cb && cb->on_enter && (cb->flags & BPFTIME_SH_CALLBACKS_PURE)) {
+		if (cb->on_enter(cb->user, nr, args, &ret) == BPFTIME_SYSCALL_SKIP) {
+			f->rax = (uint64_t)ret;
+			sh_exit_hook(cb, t, f, nr, args, ret);
+			return SH_RETURN;
+		}
+	} else if (cb && cb->on_enter &&
+		   sh_run_callback(cb, t, f, 0, nr, args, &ret) == BPFTIME_SYSCALL_SKIP) {
 		f->rax = (uint64_t)ret;
 		sh_exit_hook(cb, t, f, nr, args, ret);
 		return SH_RETURN;

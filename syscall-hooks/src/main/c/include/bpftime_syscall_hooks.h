@@ -22,6 +22,12 @@
  * restore the interrupted code's extended register state around them (xsavec/xrstor). Without
  * it a callback must leave every vector register untouched (JIT-ed BPF code does). */
 #define BPFTIME_SH_CALLBACKS_USE_VECTOR 0x1u
+/* The callbacks make no syscall (through libc or not), leave errno and every vector register
+ * untouched, and do not call bpftime_syscall_hooks_regs: the hooks then call them directly, without
+ * the bookkeeping that tells a callback's own syscalls apart and keeps errno (an agent whose
+ * attached programs are JIT images calling no helper, or only such helpers). A callback that breaks
+ * the promise may see its own syscalls, recursively. */
+#define BPFTIME_SH_CALLBACKS_PURE 0x2u
 
 struct bpftime_syscall_hooks_callbacks {
 	/* Before the syscall. args are the six argument registers (rdi rsi rdx r10 r8 r9). Returns
