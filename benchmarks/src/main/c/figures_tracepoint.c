@@ -39,7 +39,14 @@ struct tp_config {
 	enum probe_prog prog;
 	int counting;
 	int no_program; /* ours: hooks installed, nothing attached (what the hooks alone cost) */
+	int fallback;	/* getppid from a site the hooks cannot rewrite (no unwind table): the SIGSYS path */
+	int vectors;	/* ours: callbacks flagged BPFTIME_SH_CALLBACKS_USE_VECTOR (the XSAVE a C callback needs) */
 };
+
+/* A getppid site without an unwind table: never rewritten, so always Syscall User Dispatch's. */
+__asm__(".text\n.globl bench_fallback_getppid\nbench_fallback_getppid:\n"
+	"mov $110, %eax\nsyscall\nret\n");
+long bench_fallback_getppid(void);
 
 struct tp_state {
 	const struct tp_config *cfg;
@@ -121,6 +128,8 @@ static int tp_setup(const struct tp_config *c, void **state, char *why, size_t w
 			callbacks.user = s;
 			/* a program calling no helper makes no syscall and keeps errno: as the agent will */
 			callbacks.flags = !c->no_program && !probe_prog_calls_helper(c->prog) ? BPFTIME_SH_CALLBACKS_PURE : 0;
+			if (c->vectors)
+				callbacks.flags = BPFTIME_SH_CALLBACKS_USE_VECTOR;
 			/* Once per process: this figure's child. */
 			err = bpftime_syscall_hooks_install(c->no_program ? NULL : &callbacks);
 			if (err == -ENOSYS) {
@@ -146,7 +155,10 @@ static int tp_run(void *state, uint64_t ops, char *why, size_t why_len)
 	int kernel = s->cfg->engine == TP_KERNEL;
 	int64_t before = s->cfg->counting ? probe_figure_hits(&s->p, kernel) : 0;
 
-	if (s->cfg->nr == SYS_getppid) {
+	if (s->cfg->fallback) {
+		for (uint64_t i = 0; i < ops; i++)
+			bench_fallback_getppid();
+	} else if (s->cfg->nr == SYS_getppid) {
 		for (uint64_t i = 0; i < ops; i++)
 			getppid();
 	} else {
@@ -171,24 +183,29 @@ static int tp_run(void *state, uint64_t ops, char *why, size_t why_len)
 TP_FIGURE(baseline_syscall_write_5b, WRITE, NULL, NULL, 0, .nr = SYS_write);
 
 TP_FIGURE(kernel_tp_getppid, "kernel.tracepoint.sys_enter_getppid", NULL, GETPPID, 0, SYS_getppid,
-	  "sys_enter_getppid", TP_KERNEL, PROBE_PROG_EMPTY, 0, 0);
+	  "sys_enter_getppid", TP_KERNEL, PROBE_PROG_EMPTY, 0, 0, 0, 0);
 TP_FIGURE(kernel_tp_getppid_count, "kernel.tracepoint.sys_enter_getppid.count", NULL, GETPPID, 0, SYS_getppid,
-	  "sys_enter_getppid", TP_KERNEL, PROBE_PROG_COUNT_TGID, 1, 0);
+	  "sys_enter_getppid", TP_KERNEL, PROBE_PROG_COUNT_TGID, 1, 0, 0, 0);
 TP_FIGURE(kernel_tp_write, "kernel.tracepoint.sys_enter_write", NULL, WRITE, 0, SYS_write, "sys_enter_write",
-	  TP_KERNEL, PROBE_PROG_EMPTY, 0, 0);
+	  TP_KERNEL, PROBE_PROG_EMPTY, 0, 0, 0, 0);
 TP_FIGURE(kernel_tp_write_count, "kernel.tracepoint.sys_enter_write.count", NULL, WRITE, 0, SYS_write,
-	  "sys_enter_write", TP_KERNEL, PROBE_PROG_COUNT_TGID, 1, 0);
+	  "sys_enter_write", TP_KERNEL, PROBE_PROG_COUNT_TGID, 1, 0, 0, 0);
 
 TP_FIGURE(bpftime_tp_getppid, "bpftime.tracepoint.sys_enter_getppid.jit", "kernel.tracepoint.sys_enter_getppid",
-	  GETPPID, 1, SYS_getppid, NULL, TP_OURS, PROBE_PROG_EMPTY, 0, 0);
+	  GETPPID, 1, SYS_getppid, NULL, TP_OURS, PROBE_PROG_EMPTY, 0, 0, 0, 0);
 TP_FIGURE(bpftime_tp_getppid_count, "bpftime.tracepoint.sys_enter_getppid.jit.count",
 	  "kernel.tracepoint.sys_enter_getppid.count", GETPPID, 1, SYS_getppid, NULL, TP_OURS, PROBE_PROG_COUNT_TGID, 1,
-	  0);
+	  0, 0, 0);
 TP_FIGURE(bpftime_tp_write, "bpftime.tracepoint.sys_enter_write.jit", "kernel.tracepoint.sys_enter_write", WRITE, 1,
-	  SYS_write, NULL, TP_OURS, PROBE_PROG_EMPTY, 0, 0);
+	  SYS_write, NULL, TP_OURS, PROBE_PROG_EMPTY, 0, 0, 0, 0);
 TP_FIGURE(bpftime_tp_write_count, "bpftime.tracepoint.sys_enter_write.jit.count",
-	  "kernel.tracepoint.sys_enter_write.count", WRITE, 1, SYS_write, NULL, TP_OURS, PROBE_PROG_COUNT_TGID, 1, 0);
+	  "kernel.tracepoint.sys_enter_write.count", WRITE, 1, SYS_write, NULL, TP_OURS, PROBE_PROG_COUNT_TGID, 1, 0, 0, 0);
 /* For reference: the hooks installed with no program attached (Syscall User Dispatch on, the site
- * rewritten, the dispatcher finding no callback). */
+ * rewritten, the dispatcher finding no callback); callbacks that save the vector state (what a
+ * callback written in C calling libc needs); a site the hooks cannot rewrite (the SIGSYS fallback). */
 TP_FIGURE(bpftime_hooks_getppid, "bpftime.syscall_hooks.getppid.no_program", NULL, GETPPID, 1, SYS_getppid, NULL,
-	  TP_OURS, PROBE_PROG_EMPTY, 0, 1);
+	  TP_OURS, PROBE_PROG_EMPTY, 0, 1, 0, 0);
+TP_FIGURE(bpftime_tp_getppid_vectors, "bpftime.tracepoint.sys_enter_getppid.jit.xsave", NULL, GETPPID, 1,
+	  SYS_getppid, NULL, TP_OURS, PROBE_PROG_EMPTY, 0, 0, 0, 1);
+TP_FIGURE(bpftime_tp_getppid_fallback, "bpftime.tracepoint.sys_enter_getppid.jit.fallback", NULL, GETPPID, 1,
+	  SYS_getppid, NULL, TP_OURS, PROBE_PROG_EMPTY, 0, 0, 1, 0);
