@@ -211,6 +211,8 @@ int objects_add_prog(const struct agent_msg *m, const uint8_t *payload)
 		}
 	} else if (!code_len) {
 		agent_log("program %u: the JIT refused it at load: interpreting it", p->id);
+	} else {
+		agent_log("program %u: BPFTIME_NO_JIT=1: interpreting it", p->id);
 	}
 	if (!p->entry) {
 		err = load_vm(p, payload, slots);
