@@ -67,7 +67,7 @@ extern const struct bench_figure fig_bpftime_ringbuf_output;
 
 /* figures_startup.c: a process started under the probe engine, with and without ten probes. */
 #define STARTUP_FIGURES(X) \
-	X(baseline_process_start) X(kernel_process_start_10) X(bpftime_process_start_engine) \
+	X(baseline_process_start) X(kernel_process_start_10) X(bpftime_process_start_agent) X(bpftime_process_start_engine) \
 	X(bpftime_process_start_engine_10)
 
 #define PROBE_FIGURE_DECL(var) extern const struct bench_figure fig_##var;

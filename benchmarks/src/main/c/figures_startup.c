@@ -23,13 +23,21 @@
  * nothing attached, and with ten probes attached at start-up, each counting its call; against the
  * kernel with ten uprobes on the same functions (which the kernel installs in every new mapping of
  * the file, kernel/events/uprobes.c uprobe_mmap), each running the same counting program. Net of
- * baseline.process.start. The control part of libbpftime-agent.so (connecting to the service,
- * receiving attachments) is not in these figures yet.
+ * baseline.process.start. And under the agent itself (libbpftime-agent.so, LD_PRELOAD) with no
+ * service to connect to (BPFTIME_RUNTIME_DIR an empty folder): its syscall hooks installed (every
+ * syscall site of the loaded objects scanned and rewritten) and its control thread started. Ten
+ * probes under the agent need a service and a loader attaching them: the engine-only figure stands
+ * for that part.
  */
+
+/* Built by agent/ (s2-agent-control's libbpftime-agent.so); the Makefile passes its path. */
+#ifndef BENCH_AGENT_SO
+#define BENCH_AGENT_SO "libbpftime-agent.so"
+#endif
 
 extern char **environ;
 
-enum startup_kind { START_PLAIN, START_ENGINE, START_KERNEL };
+enum startup_kind { START_PLAIN, START_ENGINE, START_KERNEL, START_AGENT };
 
 struct startup_config {
 	enum startup_kind kind;
@@ -38,7 +46,7 @@ struct startup_config {
 
 struct startup_state {
 	const struct startup_config *cfg;
-	char target[PATH_MAX + 32], preload[PATH_MAX + 64], probes[64];
+	char target[PATH_MAX + 32], preload[PATH_MAX + 64], probes[64], runtime_dir[PATH_MAX + 32];
 	char **envp;
 	struct kernel_probe_maps kmaps;
 	int prog_fd, event_fd[STARTUP_TARGETS];
@@ -56,6 +64,8 @@ static void startup_teardown(void *state)
 	if (s->prog_fd >= 0)
 		close(s->prog_fd);
 	kernel_probe_maps_close(&s->kmaps);
+	if (s->runtime_dir[0])
+		rmdir(s->runtime_dir + strlen("BPFTIME_RUNTIME_DIR="));
 	free(s->envp);
 	free(s);
 }
@@ -152,6 +162,25 @@ static int startup_setup(const struct startup_config *c, void **state, char *why
 		s->envp[k++] = s->preload;
 		s->envp[k++] = s->probes;
 	}
+	if (c->kind == START_AGENT) {
+		if (access(BENCH_AGENT_SO, R_OK) != 0) {
+			snprintf(why, why_len, "%s: not built (agent/, mvn -B package -DskipTests -pl benchmarks -am)",
+				 BENCH_AGENT_SO);
+			startup_teardown(s);
+			return BENCH_SKIP;
+		}
+		snprintf(s->preload, sizeof(s->preload), "LD_PRELOAD=%s", BENCH_AGENT_SO);
+		snprintf(s->runtime_dir, sizeof(s->runtime_dir), "BPFTIME_RUNTIME_DIR=/tmp/bpftime-bench-XXXXXX");
+		if (!mkdtemp(s->runtime_dir + strlen("BPFTIME_RUNTIME_DIR="))) {
+			err = -errno;
+			snprintf(why, why_len, "mkdtemp: %s", strerror(-err));
+			s->runtime_dir[0] = '\0';
+			startup_teardown(s);
+			return err;
+		}
+		s->envp[k++] = s->preload;
+		s->envp[k++] = s->runtime_dir;
+	}
 	if (c->kind == START_KERNEL)
 		err = attach_kernel(s, why, why_len);
 	if (err) {
@@ -196,6 +225,7 @@ static int startup_run(void *state, uint64_t ops, char *why, size_t why_len)
 
 STARTUP_FIGURE(baseline_process_start, START, NULL, NULL, START_PLAIN, 0);
 STARTUP_FIGURE(kernel_process_start_10, "kernel.process.start.10uprobes", NULL, START, START_KERNEL, 10);
+STARTUP_FIGURE(bpftime_process_start_agent, "bpftime.process.start.agent", NULL, START, START_AGENT, 0);
 STARTUP_FIGURE(bpftime_process_start_engine, "bpftime.process.start.engine", NULL, START, START_ENGINE, 0);
 STARTUP_FIGURE(bpftime_process_start_engine_10, "bpftime.process.start.engine.10probes",
 	       "kernel.process.start.10uprobes", START, START_ENGINE, 10);
