@@ -37,7 +37,8 @@ static int attach_uprobe(struct attachment *a, const struct agent_msg *m, const 
 		.kind = (m->flags & AGENT_MSG_F_EXIT) ? BPFTIME_PROBE_RETURN : BPFTIME_PROBE_ENTRY,
 		.path = path, .offset = m->a[2],
 	};
-	struct bpftime_probe_prog prog = { .jit = p->entry, .vm = p->vm };
+	struct bpftime_probe_prog prog = { .jit = p->entry, .vm = p->vm,
+					   .flags = p->calls_nothing ? BPFTIME_PROBE_PROG_F_GPR_ONLY : 0 };
 	int err = 0;
 
 	if (m->a[3]) {

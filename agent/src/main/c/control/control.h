@@ -41,6 +41,8 @@ struct agent_prog {
 	void *tail_call_entry;           /* its tail-call entry */
 	struct bpftime_jit_image *image;
 	struct bpftime_vm *vm;           /* the interpreter's program (always loaded: tail calls from it) */
+	int calls_nothing;               /* no call instruction (helper, subprogram, kfunc): as a JIT image it
+					    touches no vector register nor errno (BPFTIME_PROBE_PROG_F_GPR_ONLY) */
 };
 int objects_add_map(uint32_t id, int memfd, int eventfd);
 int objects_add_perf_buffer(uint32_t id, int memfd, int eventfd);

@@ -188,6 +188,10 @@ int objects_add_prog(const struct agent_msg *m, const uint8_t *payload)
 		return -ENOMEM;
 	p->id = m->id;
 	p->type = (uint32_t)m->a[0];
+	p->calls_nothing = 1;
+	for (size_t i = 0; i < slots; i++)
+		if (payload[i * 8] == 0x85) /* BPF_JMP | BPF_CALL (include/uapi/linux/bpf.h) */
+			p->calls_nothing = 0;
 	if (code_len && !agent_no_jit) {
 		const struct agent_reloc *r = (const void *)(payload + insn_bytes + code_len);
 		size_t nrelocs = (m->payload_len - insn_bytes - code_len) / sizeof(*r);
