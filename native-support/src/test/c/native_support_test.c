@@ -8,6 +8,7 @@
 
 #include "near_gap.h"
 #include "proc_maps_line.h"
+#include "reserved_signals.h"
 #include "x86_insn.h"
 
 static int checks, failures;
@@ -90,8 +91,19 @@ static void decoder(void)
 	EXPECT_EQ(x86_decode(jmp, 3, &in) < 0, 1, "a truncated instruction is refused");
 }
 
+static void signals(void)
+{
+	EXPECT_EQ(reserved_signals_mask(), 0, "nothing reserved at first");
+	reserved_signals_add(5);  /* SIGTRAP */
+	reserved_signals_add(31); /* SIGSYS */
+	reserved_signals_add(0);  /* not a signal: ignored */
+	reserved_signals_add(65);
+	EXPECT_EQ(reserved_signals_mask(), (1ull << 4) | (1ull << 30), "the kernel's sigset bits of SIGTRAP and SIGSYS");
+}
+
 int main(void)
 {
+	signals();
 	maps_lines();
 	gaps();
 	decoder();

@@ -9,12 +9,15 @@
  *                                     promise (GPR-only code, raw syscalls only, no register
  *                                     check, no clobbering), and the hooks call them directly
  *   BPFTIME_SH_TEST_DENY_OPENAT=path  openat of exactly this path returns -EPERM without running
+ *   BPFTIME_SH_TEST_RESERVE_SIGTRAP=1 reserve SIGTRAP as the agent's probe engine does
+ *                                     (native-support's reserved_signals.h)
  *   BPFTIME_SH_TEST_CLOBBER=1         callbacks clobber errno and every vector register, to show
  *                                     the hooks restore them, and call getpriority through libc,
  *                                     to show a callback's own syscalls are not traced
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -24,6 +27,7 @@
 #include "bpftime_syscall_ctx.h"
 #include "bpftime_syscall_hooks.h"
 #include "recorder_log.h"
+#include "reserved_signals.h"
 
 #define SH_FLAG_NO_REWRITE 0x10000u /* internal.h */
 
@@ -205,6 +209,8 @@ __attribute__((constructor)) static void recorder_start(void)
 	if (mode && strcmp(mode, "fallback") == 0)
 		callbacks.flags |= SH_FLAG_NO_REWRITE;
 	pure = mode && strcmp(mode, "pure") == 0;
+	if (getenv("BPFTIME_SH_TEST_RESERVE_SIGTRAP"))
+		reserved_signals_add(SIGTRAP);
 	if (pure)
 		callbacks.flags = BPFTIME_SH_CALLBACKS_PURE;
 	r = bpftime_syscall_hooks_install(&callbacks);
