@@ -98,14 +98,11 @@ static struct bpftime_syscall_hooks_callbacks callbacks = { .on_enter = on_enter
 
 static int tp_setup(const struct tp_config *c, void **state, char *why, size_t why_len)
 {
-	int err = c->engine == TP_KERNEL ? probe_figure_kernel_allowed("tracepoints", why, why_len) : 0;
-	struct tp_state *s = err ? NULL : calloc(1, sizeof(*s));
+	int err;
+	struct tp_state *s = probe_figure_alloc(sizeof(*s), c->engine == TP_KERNEL, "tracepoints", why, why_len, &err);
 
-	if (!s) {
-		if (!err)
-			snprintf(why, why_len, "out of memory");
-		return err ? err : -ENOMEM;
-	}
+	if (!s)
+		return err;
 	s->cfg = c;
 	probe_figure_state_init(&s->p);
 	if ((s->null_fd = open("/dev/null", O_WRONLY | O_CLOEXEC)) < 0) {

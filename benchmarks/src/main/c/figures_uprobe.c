@@ -89,14 +89,11 @@ static int attach_ours(struct uprobe_state *s, char *why, size_t why_len)
 
 static int uprobe_setup(const struct uprobe_config *c, void **state, char *why, size_t why_len)
 {
-	int err = c->engine == ENGINE_KERNEL ? probe_figure_kernel_allowed("uprobes", why, why_len) : 0;
-	struct uprobe_state *s = err ? NULL : calloc(1, sizeof(*s));
+	int err;
+	struct uprobe_state *s = probe_figure_alloc(sizeof(*s), c->engine == ENGINE_KERNEL, "uprobes", why, why_len, &err);
 
-	if (!s) {
-		if (!err)
-			snprintf(why, why_len, "out of memory");
-		return err ? err : -ENOMEM;
-	}
+	if (!s)
+		return err;
 	s->cfg = c;
 	probe_figure_state_init(&s->p);
 	if (c->engine == ENGINE_KERNEL) {

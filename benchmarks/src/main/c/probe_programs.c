@@ -442,6 +442,20 @@ void probe_figure_state_close(struct probe_figure_state *p)
 	bpftime_probe_maps_close(&p->maps);
 }
 
+void *probe_figure_alloc(size_t size, int kernel, const char *what, char *why, size_t why_len, int *err)
+{
+	void *s;
+
+	*err = kernel ? probe_figure_kernel_allowed(what, why, why_len) : 0;
+	if (*err)
+		return NULL;
+	if (!(s = calloc(1, size))) {
+		snprintf(why, why_len, "out of memory");
+		*err = -ENOMEM;
+	}
+	return s;
+}
+
 int probe_figure_kernel_allowed(const char *what, char *why, size_t why_len)
 {
 	if (geteuid() == 0)

@@ -96,6 +96,9 @@ struct probe_figure_state {
 };
 
 void probe_figure_state_init(struct probe_figure_state *p);
+/* A zeroed figure state of size bytes, or NULL with *err: BENCH_SKIP for the kernel's side (kernel
+ * != 0, what: its probes, for the reason) when not root, -ENOMEM. */
+void *probe_figure_alloc(size_t size, int kernel, const char *what, char *why, size_t why_len, int *err);
 /* Closes the perf event first (the program stops running), then the program and both sides' maps. */
 void probe_figure_state_close(struct probe_figure_state *p);
 /* BENCH_SKIP with why unless root, which kernel BPF needs; 0 otherwise. */
