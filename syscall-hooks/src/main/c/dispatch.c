@@ -84,6 +84,24 @@ static int sh_run_callback(const struct bpftime_syscall_hooks_callbacks *cb, str
 	return r;
 }
 
+void bpftime_syscall_hooks_call_saving_vectors(void (*fn)(void *arg), void *arg)
+{
+	struct sh_thread *t = sh_thread_self();
+	int *errno_at = t->errno_at ? t->errno_at : (t->errno_at = &errno), saved_errno = *errno_at;
+
+	if (sh_xstate_size()) {
+		uintptr_t p = (uintptr_t)__builtin_alloca(sh_xstate_size() + 63);
+		void *area = (void *)((p + 63) & ~(uintptr_t)63);
+
+		sh_xstate_save(area);
+		fn(arg);
+		sh_xstate_restore(area);
+	} else {
+		fn(arg);
+	}
+	*errno_at = saved_errno;
+}
+
 static void sh_exit_hook(const struct bpftime_syscall_hooks_callbacks *cb, struct sh_thread *t,
 			 struct sh_frame *f, long nr, const uint64_t *args, int64_t ret)
 {

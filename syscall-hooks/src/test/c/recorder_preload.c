@@ -7,7 +7,9 @@
  *   BPFTIME_SH_TEST_MODE=fallback     rewrite no site: Syscall User Dispatch catches everything
  *   BPFTIME_SH_TEST_MODE=pure         callbacks flagged BPFTIME_SH_CALLBACKS_PURE: they keep the
  *                                     promise (GPR-only code, raw syscalls only, no register
- *                                     check, no clobbering), and the hooks call them directly
+ *                                     check; they clobber only through
+ *                                     bpftime_syscall_hooks_call_saving_vectors), and the hooks
+ *                                     call them directly
  *   BPFTIME_SH_TEST_DENY_OPENAT=path  openat of exactly this path returns -EPERM without running
  *   BPFTIME_SH_TEST_RESERVE_SIGTRAP=1 reserve SIGTRAP as the agent's probe engine does
  *                                     (native-support's reserved_signals.h)
@@ -84,6 +86,16 @@ static void clobber_state(void)
 			 "xmm15");
 }
 
+/* What a pure callback may do to vector registers and errno: only through the saving call. */
+static void clobber_vectors_and_errno(void *arg)
+{
+	(void)arg;
+	errno = EXDEV;
+	__asm__ volatile("vpcmpeqb %%ymm0, %%ymm0, %%ymm0\n\t"
+			 "vmovdqa %%ymm0, %%ymm1\n\tvmovdqa %%ymm0, %%ymm7\n\tvmovdqa %%ymm0, %%ymm15\n\t"
+			 "std\n\tcld" ::: "xmm0", "xmm1", "xmm7", "xmm15");
+}
+
 /* workload_asm.S's asm_syscall_keeps_state: the values it puts in every preserved register */
 #define MARK_RDI 0x3333333333333303ull
 
@@ -132,6 +144,8 @@ GPR_ONLY static int on_enter(void *user, long nr, const uint64_t args[6], int64_
 		check_regs(nr, args, 0, 0);
 	if (clobber && !pure)
 		clobber_state();
+	if (clobber && pure)
+		bpftime_syscall_hooks_call_saving_vectors(clobber_vectors_and_errno, NULL);
 	if (deny_path && nr == SYS_openat && args[1] && same_string((const char *)(uintptr_t)args[1], deny_path)) {
 		*ret = -EPERM;
 		return BPFTIME_SYSCALL_SKIP;
@@ -148,6 +162,8 @@ GPR_ONLY static void on_exit_cb(void *user, long nr, const uint64_t args[6], int
 		check_regs(nr, args, 1, ret);
 	if (clobber && !pure)
 		clobber_state();
+	if (clobber && pure)
+		bpftime_syscall_hooks_call_saving_vectors(clobber_vectors_and_errno, NULL);
 }
 
 static struct bpftime_syscall_hooks_callbacks callbacks = {
