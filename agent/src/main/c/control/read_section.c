@@ -19,6 +19,11 @@ void *read_section_enter(void)
 	return t;
 }
 
+int read_section_claimed(void)
+{
+	return probe_thread_self != NULL;
+}
+
 void read_section_leave(void *section)
 {
 	struct probe_thread *t = section;
