@@ -70,6 +70,9 @@ void attachments_remove_unconfirmed(void);
 int syscall_tp_install(void);   /* from the constructor, before any thread */
 int syscall_tp_add(uint32_t attach_id, const struct agent_prog *p, int raw, int nr, int exit, uint64_t cookie);
 int syscall_tp_remove(uint32_t attach_id);
+/* bpf_override_return inside a syscall tracepoint's programs: at sys_enter the syscall is skipped and
+ * returns rc (0); -EINVAL at sys_exit; -ENOENT when the thread runs no syscall tracepoint program. */
+int syscall_tp_override(uint64_t rc);
 
 /* ---- usdt_semaphore.c ---- */
 /* The address of the 2-byte USDT semaphore at file offset off of path in this process (a writable

@@ -187,6 +187,13 @@ static uint64_t rb_query(uint64_t map, uint64_t flags, uint64_t c, uint64_t d, u
 	return bpftime_ringbuf_query((struct bpftime_map *)map, flags);
 }
 
+/* bpf_override_return(ctx, rc): skips the syscall of a sys_enter program, else the probed function. */
+static uint64_t override_return(uint64_t ctx, uint64_t rc, uint64_t c, uint64_t d, uint64_t e)
+{
+	int r = syscall_tp_override(rc);
+	return r == -ENOENT ? bpftime_helper_override_return(ctx, rc, c, d, e) : (uint64_t)(int64_t)r;
+}
+
 static uint64_t tail_call_resolver(uint64_t ctx, uint64_t array, uint64_t index, uint64_t frames, uint64_t e)
 {
 	return (uintptr_t)agent_tail_call_resolve((void *)ctx, (void *)array, (uint32_t)index, frames);
@@ -212,7 +219,7 @@ void *const *agent_helper_table(void)
 		table[16] = (void *)comm;
 		table[25] = (void *)perf_output;
 		table[45] = (void *)probe_read_str;
-		table[BPFTIME_HELPER_OVERRIDE_RETURN] = (void *)bpftime_helper_override_return;
+		table[BPFTIME_HELPER_OVERRIDE_RETURN] = (void *)override_return;
 		table[112] = (void *)probe_read;
 		table[113] = (void *)probe_read_kernel;
 		table[114] = (void *)probe_read_str;

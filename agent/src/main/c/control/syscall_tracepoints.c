@@ -34,6 +34,27 @@ static struct tp_list *lists[2][NR_SLOTS + 1];
 static unsigned attached;
 static int installed;
 
+/* The syscall whose sys_enter programs this thread runs: bpf_override_return skips it. */
+struct tp_hit {
+	int at_enter;
+	int override;
+	int64_t value;
+};
+static __thread struct tp_hit *tp_current;
+
+int syscall_tp_override(uint64_t rc)
+{
+	struct tp_hit *h = tp_current;
+
+	if (!h)
+		return -ENOENT;
+	if (!h->at_enter)
+		return -EINVAL; /* the syscall ran already */
+	h->override = 1;
+	h->value = (int64_t)rc;
+	return 0;
+}
+
 static void run_list(const struct tp_list *l, void *ctx)
 {
 	for (uint32_t i = 0; i < l->n; i++)
@@ -54,6 +75,8 @@ static int on_enter(void *user, long nr, const uint64_t args[6], int64_t *ret)
 		return BPFTIME_SYSCALL_RUN;
 	l = nr >= 0 && nr < NR_SLOTS ? __atomic_load_n(&lists[0][nr], __ATOMIC_ACQUIRE) : NULL;
 	raw = __atomic_load_n(&lists[0][RAW], __ATOMIC_ACQUIRE);
+	struct tp_hit hit = { .at_enter = 1 };
+	tp_current = &hit;
 	bpftime_syscall_hooks_regs(&regs);
 	if (raw) {
 		struct bpftime_raw_sys_enter_ctx c;
@@ -67,7 +90,12 @@ static int on_enter(void *user, long nr, const uint64_t args[6], int64_t *ret)
 		bpftime_sys_enter_ctx_fill(&c, nr, args);
 		run_list(l, &c);
 	}
+	tp_current = NULL;
 	read_section_leave(section);
+	if (hit.override) {
+		*ret = hit.value;
+		return BPFTIME_SYSCALL_SKIP;
+	}
 	return BPFTIME_SYSCALL_RUN;
 }
 
@@ -85,6 +113,8 @@ static void on_exit_(void *user, long nr, const uint64_t args[6], int64_t ret)
 		return;
 	l = nr >= 0 && nr < NR_SLOTS ? __atomic_load_n(&lists[1][nr], __ATOMIC_ACQUIRE) : NULL;
 	raw = __atomic_load_n(&lists[1][RAW], __ATOMIC_ACQUIRE);
+	struct tp_hit hit = { .at_enter = 0 };
+	tp_current = &hit;
 	bpftime_syscall_hooks_regs(&regs);
 	if (l) {
 		struct bpftime_sys_exit_ctx c;
@@ -98,6 +128,7 @@ static void on_exit_(void *user, long nr, const uint64_t args[6], int64_t ret)
 		bpftime_raw_sys_exit_ctx_fill(&c, nr, ret);
 		run_list(raw, &c);
 	}
+	tp_current = NULL;
 	read_section_leave(section);
 }
 

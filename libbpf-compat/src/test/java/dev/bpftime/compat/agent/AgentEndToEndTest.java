@@ -139,6 +139,24 @@ class AgentEndToEndTest {
         loader.finish();
     }
 
+    /** bpf_override_return at sys_enter_openat and at a uprobe: the open fails with ENOSPC, the function returns 77. */
+    @Test
+    void overrideReturnSkipsTheSyscallAndTheFunctionOnBothEngines() throws Exception {
+        AgentSession s = new AgentSession(home, temp, "override", false);
+        Run.Started loader = s.startLoader("agent_override.bpf.o", 0, 60_000);
+        for (Map<String, String> engine : java.util.List.of(Map.<String, String>of(), Map.of("BPFTIME_NO_JIT", "1"))) {
+            Run.Started target = s.startTarget(100, 2, true, true, 0, true, engine);
+            s.waitInstalled(target, 2);
+            s.go();
+            assertTargetUnharmed(200, target.finish()); // exit 0: every open failed with ENOSPC, every call gave 77
+            Files.delete(s.work.resolve("go"));
+        }
+        loader.process().destroy();
+        long[] c = AgentSession.counts(loader.finish());
+        assertEquals(400, c[0], "uprobe hits");
+        assertEquals(400, c[1], "openat hits");
+    }
+
     @Test
     void asNobody() throws Exception {
         Run.assumeNobodyAvailable();

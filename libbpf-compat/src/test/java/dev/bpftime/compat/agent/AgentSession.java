@@ -47,6 +47,7 @@ final class AgentSession {
         this.target = copy(built.resolve("control-test/agent_target"), bin);
         this.loader = copy(built.resolve("control-test/agent_loader"), bin);
         this.object = copy(built.resolve("control-test/agent_probes.bpf.o"), bin);
+        copy(built.resolve("control-test/agent_override.bpf.o"), bin);
         this.work = Files.createDirectories(tempDir.resolve("work-" + name));
         Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxrwxrwx"));
         this.marker = "agentmark-" + Long.toHexString(System.nanoTime() & 0xffffffffL);
@@ -66,6 +67,15 @@ final class AgentSession {
 
     /** The loader under the shim, waiting for {@code expected} events of each kind (0: until SIGTERM). */
     Run.Started startLoader(long expected, long timeoutMs) throws IOException, InterruptedException {
+        return startLoader(object, expected, timeoutMs);
+    }
+
+    /** The loader with another object of the same program and map names (agent_override.bpf.o). */
+    Run.Started startLoader(String objectName, long expected, long timeoutMs) throws IOException, InterruptedException {
+        return startLoader(object.resolveSibling(objectName), expected, timeoutMs);
+    }
+
+    private Run.Started startLoader(Path object, long expected, long timeoutMs) throws IOException, InterruptedException {
         Run.Started s = Run.start(work, home.env(runtimeDir), asNobody, loader.toString(), object.toString(),
                 target.toString(), marker, Long.toString(expected), Long.toString(timeoutMs));
         waitFor(() -> Files.readString(s.out()).contains("attached\n") || !s.process().isAlive(),
@@ -78,6 +88,12 @@ final class AgentSession {
     /** The target under the agent: calls and opens N in all over THREADS threads (and again in a child with fork). */
     Run.Started startTarget(long n, int threads, boolean fork, boolean waitForGo, long pauseUs, Map<String, String> env)
             throws IOException {
+        return startTarget(n, threads, fork, waitForGo, pauseUs, false, env);
+    }
+
+    /** With {@code inject} the target expects agent_override.bpf.o's errors instead of the real results. */
+    Run.Started startTarget(long n, int threads, boolean fork, boolean waitForGo, long pauseUs, boolean inject,
+            Map<String, String> env) throws IOException {
         Map<String, String> all = new HashMap<>(env);
         all.put("BPFTIME_RUNTIME_DIR", runtimeDir.toString());
         all.put("LIBC_FATAL_STDERR_", "1"); // a glibc abort message goes to stderr, which the test shows
@@ -85,7 +101,7 @@ final class AgentSession {
         // glibc's setxid broadcast cannot do in the agent's thread (agent/README.md, "Not done yet").
         return Run.start(work, all, asNobody, "env", "LD_PRELOAD=" + agent, target.toString(), marker,
                 Long.toString(n), Integer.toString(threads), fork ? "1" : "0", waitForGo ? "go" : "-",
-                Long.toString(pauseUs));
+                Long.toString(pauseUs), inject ? "1" : "0");
     }
 
     void go() throws IOException {
