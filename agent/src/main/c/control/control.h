@@ -73,6 +73,9 @@ int syscall_tp_remove(uint32_t attach_id);
 /* bpf_override_return inside a syscall tracepoint's programs: at sys_enter the syscall is skipped and
  * returns rc (0); -EINVAL at sys_exit; -ENOENT when the thread runs no syscall tracepoint program. */
 int syscall_tp_override(uint64_t rc);
+/* The cookie of the syscall tracepoint attachment whose program runs now (bpf_get_attach_cookie),
+ * or -ENOENT when none does. */
+int syscall_tp_cookie(uint64_t *cookie);
 
 /* ---- usdt_semaphore.c ---- */
 /* The address of the 2-byte USDT semaphore at file offset off of path in this process (a writable

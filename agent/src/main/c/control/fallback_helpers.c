@@ -194,6 +194,12 @@ static uint64_t override_return(uint64_t ctx, uint64_t rc, uint64_t c, uint64_t 
 	return r == -ENOENT ? bpftime_helper_override_return(ctx, rc, c, d, e) : (uint64_t)(int64_t)r;
 }
 
+static uint64_t attach_cookie(uint64_t ctx, uint64_t b, uint64_t c, uint64_t d, uint64_t e)
+{
+	uint64_t cookie;
+	return syscall_tp_cookie(&cookie) == 0 ? cookie : bpftime_helper_get_attach_cookie(ctx, b, c, d, e);
+}
+
 static uint64_t tail_call_resolver(uint64_t ctx, uint64_t array, uint64_t index, uint64_t frames, uint64_t e)
 {
 	return (uintptr_t)agent_tail_call_resolve((void *)ctx, (void *)array, (uint32_t)index, frames);
@@ -232,7 +238,7 @@ void *const *agent_helper_table(void)
 		table[134] = (void *)rb_query;
 		table[160] = (void *)ktime_coarse;
 		table[BPFTIME_HELPER_GET_FUNC_IP] = (void *)bpftime_helper_get_func_ip;
-		table[BPFTIME_HELPER_GET_ATTACH_COOKIE] = (void *)bpftime_helper_get_attach_cookie;
+		table[BPFTIME_HELPER_GET_ATTACH_COOKIE] = (void *)attach_cookie;
 	}
 	return table;
 }

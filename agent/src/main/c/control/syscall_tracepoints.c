@@ -39,6 +39,7 @@ struct tp_hit {
 	int at_enter;
 	int override;
 	int64_t value;
+	uint64_t cookie; /* the running program's attachment's */
 };
 static __thread struct tp_hit *tp_current;
 
@@ -55,10 +56,22 @@ int syscall_tp_override(uint64_t rc)
 	return 0;
 }
 
+int syscall_tp_cookie(uint64_t *cookie)
+{
+	struct tp_hit *h = tp_current;
+
+	if (!h)
+		return -ENOENT;
+	*cookie = h->cookie;
+	return 0;
+}
+
 static void run_list(const struct tp_list *l, void *ctx)
 {
-	for (uint32_t i = 0; i < l->n; i++)
+	for (uint32_t i = 0; i < l->n; i++) {
+		tp_current->cookie = l->e[i].cookie;
 		agent_prog_run(l->e[i].prog, ctx);
+	}
 }
 
 static int on_enter(void *user, long nr, const uint64_t args[6], int64_t *ret)
