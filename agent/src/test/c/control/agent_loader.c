@@ -5,7 +5,8 @@
  * perf_buffer__poll and ring_buffer__poll until the expected number of events of each kind came or
  * the time is up, and prints what it saw and the counts in the array map.
  *
- *   agent_loader OBJECT TARGET_BINARY MARKER EXPECTED TIMEOUT_MS
+ *   agent_loader OBJECT TARGET_BINARY MARKER EXPECTED TIMEOUT_MS [REF_CTR_OFFSET]
+ * REF_CTR_OFFSET: the uprobe holds the 2-byte counter at that file offset up (a USDT semaphore).
  * EXPECTED 0: poll until SIGINT/SIGTERM.
  */
 #include <errno.h>
@@ -68,8 +69,8 @@ static int fail(const char *what, int err)
 
 int main(int argc, char **argv)
 {
-	if (argc != 6) {
-		fprintf(stderr, "usage: %s OBJECT TARGET_BINARY MARKER EXPECTED TIMEOUT_MS\n", argv[0]);
+	if (argc != 6 && argc != 7) {
+		fprintf(stderr, "usage: %s OBJECT TARGET_BINARY MARKER EXPECTED TIMEOUT_MS [REF_CTR_OFFSET]\n", argv[0]);
 		return 2;
 	}
 	long expected = atol(argv[4]), deadline = now_ms() + atol(argv[5]);
@@ -94,7 +95,8 @@ int main(int argc, char **argv)
 	struct bpf_link *tp = bpf_program__attach(bpf_object__find_program_by_name(obj, "on_openat"));
 	if (!tp)
 		return fail("attach sys_enter_openat", errno);
-	LIBBPF_OPTS(bpf_uprobe_opts, uo, .func_name = "target_fn");
+	LIBBPF_OPTS(bpf_uprobe_opts, uo, .func_name = "target_fn",
+		    .ref_ctr_offset = argc == 7 ? strtoul(argv[6], NULL, 0) : 0);
 	struct bpf_link *up = bpf_program__attach_uprobe_opts(bpf_object__find_program_by_name(obj, "on_target_fn"),
 							      -1, argv[2], 0, &uo);
 	if (!up)

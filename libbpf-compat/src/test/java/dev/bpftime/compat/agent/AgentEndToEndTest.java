@@ -145,7 +145,7 @@ class AgentEndToEndTest {
         AgentSession s = new AgentSession(home, temp, "override", false);
         Run.Started loader = s.startLoader("agent_override.bpf.o", 0, 60_000);
         for (Map<String, String> engine : java.util.List.of(Map.<String, String>of(), Map.of("BPFTIME_NO_JIT", "1"))) {
-            Run.Started target = s.startTarget(100, 2, true, true, 0, true, engine);
+            Run.Started target = s.startTarget(100, 2, true, true, 0, 1, engine);
             s.waitInstalled(target, 2);
             s.go();
             assertTargetUnharmed(200, target.finish()); // exit 0: every open failed with ENOSPC, every call gave 77
@@ -155,6 +155,20 @@ class AgentEndToEndTest {
         long[] c = AgentSession.counts(loader.finish());
         assertEquals(400, c[0], "uprobe hits");
         assertEquals(400, c[1], "openat hits");
+    }
+
+    /** A uprobe with a ref_ctr offset (libbpf's USDT semaphores): the counter is non-zero at every call while attached. */
+    @Test
+    void aRefCtrSemaphoreIsHeldUpWhileTheUprobeIsAttached() throws Exception {
+        AgentSession s = new AgentSession(home, temp, "semaphore", false);
+        Run.Started loader = s.startLoaderWithSemaphore(2 * N, 30_000);
+        Run.Started target = s.startTarget(N, 2, true, true, 0, 2, Map.of());
+        s.waitInstalled(target, 2);
+        s.go();
+        assertTargetUnharmed(2 * N, target.finish()); // exit 7 if a call saw the semaphore at 0
+        assertAllCounted(2 * N, loader.finish());
+        Run.Result after = s.startTarget(10, 1, false, false, 0, 2, Map.of()).finish();
+        assertEquals(7, after.code(), "with the loader gone the semaphore stays 0: " + after.describe());
     }
 
     @Test
