@@ -101,6 +101,12 @@ int main(int argc, char **argv)
 							      -1, argv[2], 0, &uo);
 	if (!up)
 		return fail("attach uprobe target_fn", errno);
+	/* agent_probes.bpf.o also has a uretprobe; agent_override.bpf.o does not */
+	struct bpf_program *ret_prog = bpf_object__find_program_by_name(obj, "on_target_fn_return");
+	LIBBPF_OPTS(bpf_uprobe_opts, ro, .func_name = "target_fn", .retprobe = true);
+	struct bpf_link *ret = ret_prog ? bpf_program__attach_uprobe_opts(ret_prog, -1, argv[2], 0, &ro) : NULL;
+	if (ret_prog && !ret)
+		return fail("attach uretprobe target_fn", errno);
 	struct perf_buffer *pb = perf_buffer__new(bpf_map__fd(bpf_object__find_map_by_name(obj, "perf_events")), 64,
 						  perf_sample, perf_lost, NULL, NULL);
 	if (!pb)
@@ -128,14 +134,15 @@ int main(int argc, char **argv)
 	perf_buffer__consume(pb);
 	ring_buffer__consume(rb);
 	int hits_fd = bpf_map__fd(bpf_object__find_map_by_name(obj, "hits"));
-	__u64 hits[2] = { 0, 0 };
-	for (__u32 k = 0; k < 2; k++)
+	__u64 hits[3] = { 0, 0, 0 };
+	for (__u32 k = 0; k < 3; k++)
 		bpf_map_lookup_elem(hits_fd, &k, &hits[k]);
-	printf("hits uprobe=%llu openat=%llu perf uprobe=%ld openat=%ld ring uprobe=%ld openat=%ld\n",
+	printf("hits uprobe=%llu openat=%llu perf uprobe=%ld openat=%ld ring uprobe=%ld openat=%ld uretprobe=%llu\n",
 	       (unsigned long long)hits[0], (unsigned long long)hits[1], perf_seen[1], perf_seen[2], ring_seen[1],
-	       ring_seen[2]);
+	       ring_seen[2], (unsigned long long)hits[2]);
 	ring_buffer__free(rb);
 	perf_buffer__free(pb);
+	bpf_link__destroy(ret);
 	bpf_link__destroy(up);
 	bpf_link__destroy(tp);
 	bpf_object__close(obj);

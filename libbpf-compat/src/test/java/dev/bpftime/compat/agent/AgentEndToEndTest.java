@@ -19,8 +19,8 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The agent end to end: a libbpf loader under the shim attaches a uprobe on the target's target_fn
- * and a syscalls:sys_enter_openat program, which count into an array map and send each hit through
+ * The agent end to end: a libbpf loader under the shim attaches a uprobe and a uretprobe on the
+ * target's target_fn and a syscalls:sys_enter_openat program, which count into an array map and send each hit through
  * a perf buffer and a ring buffer; a target under libbpftime-agent.so makes N calls and N opens of
  * the marker file. The counts in the map and the events libbpf's perf_buffer__poll and
  * ring_buffer__poll delivered must all equal N: every hit ran the program and every event arrived.
@@ -51,8 +51,8 @@ class AgentEndToEndTest {
     private static void assertAllCounted(long expected, Run.Result loader) {
         assertEquals(0, loader.code(), loader.describe());
         long[] c = AgentSession.counts(loader);
-        assertArrayEquals(new long[] {expected, expected, expected, expected, expected, expected}, c,
-                "uprobe/openat hits, perf events, ring events:\n" + loader.describe());
+        assertArrayEquals(new long[] {expected, expected, expected, expected, expected, expected, expected}, c,
+                "uprobe/openat hits, perf events, ring events, uretprobe hits:\n" + loader.describe());
     }
 
     private static void assertTargetUnharmed(long calls, Run.Result target) {
@@ -66,7 +66,7 @@ class AgentEndToEndTest {
         long expected = fork ? 2 * n : n;
         Run.Started loader = s.startLoader(expected, 30_000);
         Run.Started target = s.startTarget(n, threads, fork, true, 0, env);
-        s.waitInstalled(target, 2);
+        s.waitInstalled(target, 3);
         s.go();
         assertTargetUnharmed(expected, target.finish());
         assertAllCounted(expected, loader.finish());
@@ -83,7 +83,7 @@ class AgentEndToEndTest {
         Run.Started target = s.startTarget(N, 1, false, true, 0, Map.of());
         Thread.sleep(300); // the agent is waiting for a service that does not exist yet
         Run.Started loader = s.startLoader(N, 30_000);
-        s.waitInstalled(target, 2);
+        s.waitInstalled(target, 3);
         s.go();
         assertTargetUnharmed(N, target.finish());
         assertAllCounted(N, loader.finish());
@@ -107,7 +107,7 @@ class AgentEndToEndTest {
         Run.Started loader = s.startLoader(0, 60_000);
         Run.Started target = s.startTarget(2000, 1, false, true, 1000, Map.of());
         long pid = target.process().pid();
-        s.waitInstalled(target, 2);
+        s.waitInstalled(target, 3);
         s.go();
         Thread.sleep(300);
         loader.process().destroy(); // SIGTERM: the loader closes its links and exits
@@ -115,8 +115,8 @@ class AgentEndToEndTest {
         assertEquals(0, l.code(), l.describe());
         long[] c = AgentSession.counts(l);
         assertTrue(c[0] > 0 && c[0] < 2000, "the loader saw some hits before it left: " + l.out());
-        AgentSession.waitFor(() -> s.agentLog().split("pid " + pid + ": attachment \\d+ removed", -1).length > 2,
-                "the agent of pid " + pid + " to remove both attachments");
+        AgentSession.waitFor(() -> s.agentLog().split("pid " + pid + ": attachment \\d+ removed", -1).length > 3,
+                "the agent of pid " + pid + " to remove its three attachments");
         assertTargetUnharmed(2000, target.finish());
     }
 
@@ -126,7 +126,7 @@ class AgentEndToEndTest {
         Run.Started loader = s.startLoader(0, 60_000);
         Run.Started target = s.startTarget(2000, 2, false, true, 1000, Map.of());
         long pid = target.process().pid();
-        s.waitInstalled(target, 2);
+        s.waitInstalled(target, 3);
         s.go();
         Thread.sleep(300);
         ProcessHandle service = ShimHome.service(s.runtimeDir).orElseThrow();
@@ -163,7 +163,7 @@ class AgentEndToEndTest {
         AgentSession s = new AgentSession(home, temp, "semaphore", false);
         Run.Started loader = s.startLoaderWithSemaphore(2 * N, 30_000);
         Run.Started target = s.startTarget(N, 2, true, true, 0, 2, Map.of());
-        s.waitInstalled(target, 2);
+        s.waitInstalled(target, 3);
         s.go();
         assertTargetUnharmed(2 * N, target.finish()); // exit 7 if a call saw the semaphore at 0
         assertAllCounted(2 * N, loader.finish());

@@ -182,13 +182,16 @@ final class AgentSession {
         }
     }
 
-    /** The loader's final line, as numbers: uprobe, openat hits; perf uprobe, openat; ring uprobe, openat. */
+    /**
+     * The loader's final line, as numbers: uprobe, openat hits; perf uprobe, openat; ring uprobe, openat;
+     * uretprobe hits that saw target_fn's return value.
+     */
     static long[] counts(Run.Result loader) {
         Matcher m = Pattern.compile("hits uprobe=(\\d+) openat=(\\d+) perf uprobe=(\\d+) openat=(\\d+) ring uprobe=(\\d+) "
-                + "openat=(\\d+)").matcher(loader.out());
+                + "openat=(\\d+) uretprobe=(\\d+)").matcher(loader.out());
         assertTrue(m.find(), "the loader printed no counts:\n" + loader.describe());
-        long[] c = new long[6];
-        for (int i = 0; i < 6; i++) {
+        long[] c = new long[7];
+        for (int i = 0; i < 7; i++) {
             c[i] = Long.parseLong(m.group(i + 1));
         }
         return c;
