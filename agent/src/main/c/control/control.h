@@ -47,6 +47,9 @@ int objects_add_perf_buffer(uint32_t id, int memfd, int eventfd);
 struct bpftime_map *objects_map(uint32_t id);
 int objects_add_prog(const struct agent_msg *m, const uint8_t *payload);
 struct agent_prog *objects_prog(uint32_t id);
+/* After every attachment is gone: frees every program, closes every map and perf buffer (and their
+ * descriptors), once no thread can still be running a program. */
+void objects_release_all(void);
 /* BPFTIME_NO_JIT=1: every program runs on the interpreter. */
 extern int agent_no_jit;
 

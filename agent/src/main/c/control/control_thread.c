@@ -97,6 +97,7 @@ static void serve(int fd)
 	}
 	agent_log("the service went away (%s): removing every attachment", strerror(-err));
 	attachments_remove_all();
+	objects_release_all();
 }
 
 static void *control_main(void *arg)

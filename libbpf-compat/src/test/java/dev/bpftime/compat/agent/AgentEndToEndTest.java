@@ -8,8 +8,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.bpftime.compat.shim.Run;
 import dev.bpftime.compat.shim.ShimHome;
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -124,7 +127,7 @@ class AgentEndToEndTest {
     void theTargetRunsOnWhenTheServiceIsKilled() throws Exception {
         AgentSession s = new AgentSession(home, temp, "service-kill", false);
         Run.Started loader = s.startLoader(0, 60_000);
-        Run.Started target = s.startTarget(2000, 2, false, true, 1000, Map.of());
+        Run.Started target = s.startTarget(3000, 2, false, true, 3000, Map.of()); // about 5 s
         long pid = target.process().pid();
         s.waitInstalled(target, 3);
         s.go();
@@ -132,9 +135,20 @@ class AgentEndToEndTest {
         ProcessHandle service = ShimHome.service(s.runtimeDir).orElseThrow();
         service.destroyForcibly();
         service.onExit().get(10, TimeUnit.SECONDS);
-        AgentSession.waitFor(() -> s.agentLog().contains("pid " + pid + ": the service went away"),
-                "the agent to see the service go");
-        assertTargetUnharmed(2000, target.finish());
+        AgentSession.waitFor(() -> s.agentLog().contains("pid " + pid + ": released"),
+                "the agent to see the service go and release what it had");
+        // the connection, the maps' and perf buffers' memfds and eventfds are closed; the log stays
+        List<String> left = new ArrayList<>();
+        try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "fd"))) {
+            for (Path fd : fds) {
+                String to = Files.readSymbolicLink(fd).toString();
+                if (to.startsWith("socket:") || to.startsWith("/memfd:") || to.contains("eventfd")) {
+                    left.add(fd.getFileName() + " -> " + to);
+                }
+            }
+        }
+        assertEquals(List.of(), left, "descriptors of the agent left open after the service died");
+        assertTargetUnharmed(3000, target.finish());
         loader.process().destroy();
         loader.finish();
     }
