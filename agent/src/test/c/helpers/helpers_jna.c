@@ -211,3 +211,29 @@ API int helpers_test_close(int fd)
 {
 	return close(fd);
 }
+
+/* A frozen read-only array of one element holding bytes: what ARG_PTR_TO_CONST_STR must point into
+ * (bpf_snprintf's format, bpf_strncmp's second string). Its fd, or -errno. */
+API int helpers_test_kernel_rodata(const void *bytes, uint32_t size)
+{
+	union bpf_attr a;
+	memset(&a, 0, sizeof(a));
+	a.map_type = BPF_MAP_TYPE_ARRAY;
+	a.key_size = 4;
+	a.value_size = size;
+	a.max_entries = 1;
+	a.map_flags = BPF_F_RDONLY_PROG;
+	long fd = sys_bpf(BPF_MAP_CREATE, &a);
+	if (fd < 0)
+		return -errno;
+	int rc = helpers_test_kernel_array_set((int)fd, bytes);
+	memset(&a, 0, sizeof(a));
+	a.map_fd = (uint32_t)fd;
+	if (rc == 0 && sys_bpf(BPF_MAP_FREEZE, &a) < 0)
+		rc = -errno;
+	if (rc < 0) {
+		close((int)fd);
+		return rc;
+	}
+	return (int)fd;
+}

@@ -43,6 +43,18 @@ final class Harness {
         INTERPRETER, JIT, KERNEL
     }
 
+    /** The kernel refused to load the program: its errno and the verifier's log. */
+    static final class KernelRefusal extends RuntimeException {
+        final int errno;
+        final String log;
+
+        KernelRefusal(int errno, String log) {
+            super("kernel load/run: " + errno + "\n" + log);
+            this.errno = errno;
+            this.log = log;
+        }
+    }
+
     private Harness() {
     }
 
@@ -59,6 +71,41 @@ final class Harness {
 
     static byte[] run(Engine e, List<AsmItem> body, byte[] initial) {
         return run(e, body, List.of(), initial);
+    }
+
+    /**
+     * With read-only data (what bpf_snprintf's format and bpf_strncmp's second string must point into):
+     * each {@code ldImm64(reg, PseudoSource.MAP_VALUE, off)} of the body becomes the address of
+     * {@code rodata + off}, on the kernel an lddw of a frozen read-only map's value.
+     */
+    static byte[] runWithRodata(Engine e, List<AsmItem> body, byte[] rodata, byte[] initial) {
+        assumeKernel(e);
+        int fd = -1;
+        Memory ours = null;
+        if (e == Engine.KERNEL) {
+            fd = LIB.helpers_test_kernel_rodata(rodata, rodata.length);
+            assertEquals(true, fd >= 0, "read-only kernel map: " + fd);
+        } else {
+            ours = Engines.memory(rodata);
+        }
+        try {
+            List<AsmItem> rewritten = new ArrayList<>();
+            for (AsmItem item : body) {
+                if (item instanceof Instruction i && i.pseudoSource() == dev.bpftime.isa.PseudoSource.MAP_VALUE) {
+                    long off = i.imm() >>> 32;
+                    rewritten.add(e == Engine.KERNEL
+                            ? Asm.ldImm64(i.dst(), dev.bpftime.isa.PseudoSource.MAP_VALUE, (off << 32) | fd)
+                            : Asm.lddw(i.dst(), Pointer.nativeValue(ours) + off));
+                } else {
+                    rewritten.add(item);
+                }
+            }
+            return run(e, rewritten, initial);
+        } finally {
+            if (fd >= 0) {
+                LIB.helpers_test_close(fd);
+            }
+        }
     }
 
     /** With a callback subprogram after the body (its lddw of PseudoSource.FUNC points at it). */
@@ -83,8 +130,9 @@ final class Harness {
                 ctx.clear();
                 int rc = LIB.helpers_test_kernel_run(code, code.length, ctx, 8, retval, log, log.length, starts,
                         callback.isEmpty() ? 1 : 2);
-                assertEquals(0, rc, () -> "kernel load/run: " + rc + "\n" + new String(log, StandardCharsets.UTF_8)
-                        .trim());
+                if (rc != 0) {
+                    throw new KernelRefusal(rc, new String(log, StandardCharsets.UTF_8).trim());
+                }
                 byte[] out = new byte[OUT];
                 assertEquals(0, LIB.helpers_test_kernel_array_get(fd, out));
                 return out;

@@ -53,6 +53,8 @@ interface HelpersLib extends Library {
 
     int helpers_test_close(int fd);
 
+    int helpers_test_kernel_rodata(byte[] bytes, int size);
+
     // vm
     void bpftime_vm_destroy(Pointer vm);
 
