@@ -16,7 +16,6 @@
 
 #include "bpftime_map.h"
 #include "helpers_internal.h"
-#include "raw_syscall.h"
 
 /* MAX_BPRINTF_BUF and MAX_BPRINTF_VARARGS (include/linux/bpf.h), MAX_TRACE_PRINTK_VARARGS. */
 #define BPRINTF_BUF 1024
@@ -36,7 +35,7 @@ static void write_trace_line(const char *msg, long len)
 	if (fd < 0)
 		return;
 	char comm[16] = { 0 };
-	raw_syscall6(SYS_prctl, PR_GET_NAME, (long)comm, 0, 0, 0, 0);
+	helper_syscall(SYS_prctl, PR_GET_NAME, (long)comm, 0, 0, 0);
 	comm[15] = 0;
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -46,7 +45,7 @@ static void write_trace_line(const char *msg, long len)
 			 (unsigned long)ts.tv_nsec / 1000, (int)len, msg);
 	if (n > (int)sizeof(line) - 1)
 		n = sizeof(line) - 1;
-	raw_syscall6(SYS_write, fd, (long)line, n, 0, 0, 0);
+	helper_syscall(SYS_write, fd, (long)line, n, 0, 0);
 }
 
 /* bpf_trace_printk(fmt, fmt_size, arg1, arg2, arg3): the message's length as vsnprintf counts it,

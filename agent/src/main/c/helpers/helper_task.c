@@ -13,7 +13,6 @@
 
 #include "bpftime_map.h"
 #include "helpers_internal.h"
-#include "raw_syscall.h"
 
 /* Cached ids, valid while their generation equals the process's (a fork starts a new one). */
 static uint32_t generation = 1;
@@ -36,7 +35,7 @@ uint32_t helper_tid(void)
 	uint32_t g = __atomic_load_n(&generation, __ATOMIC_RELAXED);
 	if (__builtin_expect(cached_tid_gen != g, 0)) {
 		pthread_once(&atfork_once, install_atfork);
-		cached_tid = (uint32_t)raw_syscall6(SYS_gettid, 0, 0, 0, 0, 0, 0);
+		cached_tid = (uint32_t)helper_syscall(SYS_gettid, 0, 0, 0, 0, 0);
 		cached_tid_gen = g;
 	}
 	return cached_tid;
@@ -47,7 +46,7 @@ uint32_t helper_tgid(void)
 	uint32_t g = __atomic_load_n(&generation, __ATOMIC_RELAXED);
 	if (__builtin_expect(__atomic_load_n(&cached_tgid_gen, __ATOMIC_ACQUIRE) != g, 0)) {
 		pthread_once(&atfork_once, install_atfork);
-		__atomic_store_n(&cached_tgid, (uint32_t)raw_syscall6(SYS_getpid, 0, 0, 0, 0, 0, 0), __ATOMIC_RELAXED);
+		__atomic_store_n(&cached_tgid, (uint32_t)helper_syscall(SYS_getpid, 0, 0, 0, 0, 0), __ATOMIC_RELAXED);
 		__atomic_store_n(&cached_tgid_gen, g, __ATOMIC_RELEASE);
 	}
 	return __atomic_load_n(&cached_tgid, __ATOMIC_RELAXED);
@@ -62,8 +61,8 @@ HELPER(get_current_pid_tgid)
 /* bpf_get_current_uid_gid: the real gid << 32 | the real uid (current_uid/current_gid). */
 HELPER(get_current_uid_gid)
 {
-	uint64_t uid = (uint32_t)raw_syscall6(SYS_getuid, 0, 0, 0, 0, 0, 0);
-	uint64_t gid = (uint32_t)raw_syscall6(SYS_getgid, 0, 0, 0, 0, 0, 0);
+	uint64_t uid = (uint32_t)helper_syscall(SYS_getuid, 0, 0, 0, 0, 0);
+	uint64_t gid = (uint32_t)helper_syscall(SYS_getgid, 0, 0, 0, 0, 0);
 	return gid << 32 | uid;
 }
 
@@ -79,7 +78,7 @@ HELPER(get_current_comm)
 	char comm[16] = { 0 };
 	if (size == 0)
 		return (uint64_t)-EINVAL;
-	if (raw_syscall6(SYS_prctl, PR_GET_NAME, (long)comm, 0, 0, 0, 0) < 0) {
+	if (helper_syscall(SYS_prctl, PR_GET_NAME, (long)comm, 0, 0, 0) < 0) {
 		memset(buf, 0, size);
 		return (uint64_t)-EINVAL;
 	}
@@ -145,8 +144,8 @@ static uint64_t send_signal(uint64_t sig, int thread)
 {
 	if (sig > 64)
 		return (uint64_t)-EINVAL;
-	long rc = thread ? raw_syscall6(SYS_tgkill, helper_tgid(), helper_tid(), (long)sig, 0, 0, 0)
-			 : raw_syscall6(SYS_kill, helper_tgid(), (long)sig, 0, 0, 0, 0);
+	long rc = thread ? helper_syscall(SYS_tgkill, helper_tgid(), helper_tid(), (long)sig, 0, 0)
+			 : helper_syscall(SYS_kill, helper_tgid(), (long)sig, 0, 0, 0);
 	return (uint64_t)rc;
 }
 

@@ -24,6 +24,26 @@ long user_write(uint64_t dst, const void *src, uint64_t size);
  * then is NUL), or -EFAULT; dst written as the kernel writes it (user_memory.c). */
 long user_read_str(char *dst, uint64_t src, uint64_t count);
 
+/*
+ * The helpers' system calls: through the syscall hooks' untraced gate when the agent links them
+ * (under Syscall User Dispatch a plain `syscall` here would be trapped and traced as the
+ * application's), else a raw `syscall`. Never touches errno; -errno on failure.
+ */
+long bpftime_syscall_hooks_raw(long nr, long a0, long a1, long a2, long a3, long a4, long a5) __attribute__((weak));
+
+static inline long helper_syscall(long nr, long a, long b, long c, long d, long e)
+{
+	if (bpftime_syscall_hooks_raw)
+		return bpftime_syscall_hooks_raw(nr, a, b, c, d, e, 0);
+	long ret;
+	register long r10 __asm__("r10") = d;
+	register long r8 __asm__("r8") = e;
+	register long r9 __asm__("r9") = 0;
+	__asm__ volatile("syscall" : "=a"(ret) : "a"(nr), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8), "r"(r9)
+			 : "rcx", "r11", "memory");
+	return ret;
+}
+
 /* The current hit of this thread, or NULL. */
 extern __thread struct bpftime_hit *bpftime_current_hit __attribute__((tls_model("initial-exec")));
 

@@ -10,7 +10,6 @@
 #include <sys/uio.h>
 
 #include "helpers_internal.h"
-#include "raw_syscall.h"
 
 /* Chunks stay below the kernel's MAX_RW_COUNT and keep one call's work bounded. */
 #define CHUNK (1u << 30)
@@ -26,7 +25,7 @@ static long vm_copy(int nr, void *local, uint64_t remote, uint64_t size)
 		uint64_t n = size - done < CHUNK ? size - done : CHUNK;
 		struct iovec l = { (char *)local + done, n };
 		struct iovec r = { PTR(remote + done), n };
-		long got = raw_syscall6(nr, helper_tgid(), (long)&l, 1, (long)&r, 1, 0);
+		long got = helper_syscall(nr, helper_tgid(), (long)&l, 1, (long)&r, 1);
 		if (got != (long)n)
 			return -EFAULT;
 		done += n;
