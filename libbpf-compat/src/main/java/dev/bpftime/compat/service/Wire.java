@@ -32,6 +32,10 @@ public final class Wire {
     /** A ring or perf buffer's memfd (args[1] 0) or eventfd (1), for the shim's epoll and poll: args {fd, which}. */
     public static final int KIND_MAP_BUFFER_FD = 18;
 
+    /** A traced process's agent says hello: no args; payload = its executable's path (for logs). From then on
+     * the service pushes to it (agent/AgentWire) and it sends nothing more. */
+    public static final int KIND_AGENT_HELLO = 32;
+
     public static final int F_PTRACER_SET = 0x1;
 
     public static final int STATUS_DONE = 0;

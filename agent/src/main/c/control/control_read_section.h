@@ -1,0 +1,11 @@
+/* Read sections over published program lists (read_section.c). */
+#ifndef BPFTIME_CONTROL_READ_SECTION_H
+#define BPFTIME_CONTROL_READ_SECTION_H
+
+/* NULL: this thread must not run programs now (nested in a program, or no thread slot). */
+void *read_section_enter(void);
+void read_section_leave(void *section);
+/* Returns when every read section begun before the call has ended. */
+void read_section_synchronize(void);
+
+#endif
