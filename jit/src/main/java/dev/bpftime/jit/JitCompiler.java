@@ -59,6 +59,7 @@ public final class JitCompiler {
         MemoryEmitter memory = new MemoryEmitter(gen, alu);
         AtomicEmitter atomics = new AtomicEmitter(gen);
         CallEmitter calls = new CallEmitter(gen, frames);
+        CallbackEmitter callbacks = new CallbackEmitter(gen);
         frames.entry();
         ProgramAnalysis program = gen.program;
         for (ProgramAnalysis.Subprogram s : program.subprograms) {
@@ -88,10 +89,15 @@ public final class JitCompiler {
                             memory.emit(insn, i);
                         }
                     }
-                    case LD, LDX, ST -> memory.emit(insn, i);
+                    case LD, LDX, ST -> {
+                        if (!callbacks.emitAddress(insn, i)) {
+                            memory.emit(insn, i);
+                        }
+                    }
                 }
             }
             frames.epilogue(s);
         }
+        callbacks.emitEntries();
     }
 }
