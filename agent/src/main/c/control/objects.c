@@ -12,6 +12,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "bpftime_helpers.h"
 #include "bpftime_jit_image.h"
 #include "bpftime_map.h"
 #include "bpftime_vm.h"
@@ -229,8 +230,8 @@ static int load_vm(struct agent_prog *p, const uint8_t *insns, size_t slots)
 	p->vm = rc ? NULL : bpftime_vm_create();
 	if (!rc && !p->vm)
 		rc = -ENOMEM;
-	void *const *helpers = agent_helper_table();
-	for (uint32_t id = 0; !rc && id < agent_helper_count(); id++)
+	void *const *helpers = bpftime_helper_table();
+	for (uint32_t id = 0; !rc && id < BPFTIME_HELPER_TABLE_SIZE; id++)
 		if (helpers[id])
 			bpftime_vm_register_helper(p->vm, id, (bpftime_helper_fn)helpers[id]);
 	if (!rc) {
@@ -278,7 +279,8 @@ int objects_add_prog(const struct agent_msg *m, const uint8_t *payload)
 		}
 		if (!err)
 			err = bpftime_jit_image_load(payload + insn_bytes, code_len, m->a[3], relocs, nrelocs,
-						     agent_helper_table(), agent_helper_count(), resolve, NULL, &p->image);
+						     bpftime_helper_table(), BPFTIME_HELPER_TABLE_SIZE, resolve, NULL,
+						     &p->image);
 		free(relocs);
 		if (!err) {
 			p->entry = bpftime_jit_image_entry(p->image);

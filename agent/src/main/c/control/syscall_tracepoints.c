@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bpftime_helpers.h"
 #include "bpftime_syscall_ctx.h"
 #include "bpftime_syscall_hooks.h"
 #include "control.h"
@@ -34,44 +35,16 @@ static struct tp_list *lists[2][NR_SLOTS + 1];
 static unsigned attached;
 static int installed;
 
-/* The syscall whose sys_enter programs this thread runs: bpf_override_return skips it. */
-struct tp_hit {
-	int at_enter;
-	int override;
-	int64_t value;
-	uint64_t cookie; /* the running program's attachment's */
-};
-static __thread struct tp_hit *tp_current;
-
-int syscall_tp_override(uint64_t rc)
-{
-	struct tp_hit *h = tp_current;
-
-	if (!h)
-		return -ENOENT;
-	if (!h->at_enter)
-		return -EINVAL; /* the syscall ran already */
-	h->override = 1;
-	h->value = (int64_t)rc;
-	return 0;
-}
-
-int syscall_tp_cookie(uint64_t *cookie)
-{
-	struct tp_hit *h = tp_current;
-
-	if (!h)
-		return -ENOENT;
-	*cookie = h->cookie;
-	return 0;
-}
-
-static void run_list(const struct tp_list *l, void *ctx)
+/* Runs each program with the thread's hit set to its attachment (bpftime_helpers.h), for
+ * bpf_get_attach_cookie and bpf_override_return; returns whether one asked to override. */
+static int run_list(const struct tp_list *l, void *ctx, struct bpftime_hit *hit)
 {
 	for (uint32_t i = 0; i < l->n; i++) {
-		tp_current->cookie = l->e[i].cookie;
+		hit->cookie = l->e[i].cookie;
+		hit->record = ctx;
 		agent_prog_run(l->e[i].prog, ctx);
 	}
+	return hit->override;
 }
 
 static int on_enter(void *user, long nr, const uint64_t args[6], int64_t *ret)
@@ -88,25 +61,26 @@ static int on_enter(void *user, long nr, const uint64_t args[6], int64_t *ret)
 		return BPFTIME_SYSCALL_RUN;
 	l = nr >= 0 && nr < NR_SLOTS ? __atomic_load_n(&lists[0][nr], __ATOMIC_ACQUIRE) : NULL;
 	raw = __atomic_load_n(&lists[0][RAW], __ATOMIC_ACQUIRE);
-	struct tp_hit hit = { .at_enter = 1 };
-	tp_current = &hit;
 	bpftime_syscall_hooks_regs(&regs);
+	/* sys_enter may skip the syscall (bpf_override_return); the result then replaces rax */
+	struct bpftime_hit hit = { .regs = (uint64_t *)&regs, .func_arg_cnt = -1, .flags = BPFTIME_HIT_CAN_OVERRIDE };
+	struct bpftime_hit *outer = bpftime_hit_enter(&hit);
 	if (raw) {
 		struct bpftime_raw_sys_enter_ctx c;
 		bpftime_trace_head_regs(&c.head, &regs);
 		bpftime_raw_sys_enter_ctx_fill(&c, nr, args);
-		run_list(raw, &c);
+		run_list(raw, &c, &hit);
 	}
 	if (l) {
 		struct bpftime_sys_enter_ctx c;
 		bpftime_trace_head_regs(&c.head, &regs);
 		bpftime_sys_enter_ctx_fill(&c, nr, args);
-		run_list(l, &c);
+		run_list(l, &c, &hit);
 	}
-	tp_current = NULL;
+	bpftime_hit_leave(outer);
 	read_section_leave(section);
 	if (hit.override) {
-		*ret = hit.value;
+		*ret = (int64_t)hit.override_rc;
 		return BPFTIME_SYSCALL_SKIP;
 	}
 	return BPFTIME_SYSCALL_RUN;
@@ -126,22 +100,22 @@ static void on_exit_(void *user, long nr, const uint64_t args[6], int64_t ret)
 		return;
 	l = nr >= 0 && nr < NR_SLOTS ? __atomic_load_n(&lists[1][nr], __ATOMIC_ACQUIRE) : NULL;
 	raw = __atomic_load_n(&lists[1][RAW], __ATOMIC_ACQUIRE);
-	struct tp_hit hit = { .at_enter = 0 };
-	tp_current = &hit;
 	bpftime_syscall_hooks_regs(&regs);
+	struct bpftime_hit hit = { .regs = (uint64_t *)&regs, .func_arg_cnt = -1 };
+	struct bpftime_hit *outer = bpftime_hit_enter(&hit);
 	if (l) {
 		struct bpftime_sys_exit_ctx c;
 		bpftime_trace_head_regs(&c.head, &regs);
 		bpftime_sys_exit_ctx_fill(&c, nr, ret);
-		run_list(l, &c);
+		run_list(l, &c, &hit);
 	}
 	if (raw) {
 		struct bpftime_raw_sys_exit_ctx c;
 		bpftime_trace_head_regs(&c.head, &regs);
 		bpftime_raw_sys_exit_ctx_fill(&c, nr, ret);
-		run_list(raw, &c);
+		run_list(raw, &c, &hit);
 	}
-	tp_current = NULL;
+	bpftime_hit_leave(outer);
 	read_section_leave(section);
 }
 

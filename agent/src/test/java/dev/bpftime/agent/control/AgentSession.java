@@ -1,4 +1,4 @@
-package dev.bpftime.compat.agent;
+package dev.bpftime.agent.control;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
