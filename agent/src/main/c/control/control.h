@@ -50,6 +50,10 @@ struct agent_prog *objects_prog(uint32_t id);
 /* After every attachment is gone: frees every program, closes every map and perf buffer (and their
  * descriptors), once no thread can still be running a program. */
 void objects_release_all(void);
+/* The service freed it: unpublished, then freed once no thread can be running a program. */
+void objects_free_prog(uint32_t id);
+void objects_free_map(uint32_t id);
+void objects_free_perf_buffer(uint32_t id);
 /* BPFTIME_NO_JIT=1: every program runs on the interpreter. */
 extern int agent_no_jit;
 

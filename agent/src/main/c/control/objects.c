@@ -3,8 +3,8 @@
  * read by probe hits (tail calls look programs up) without locks: an entry is published with a
  * release store once complete and never changed or freed afterwards, so a reader sees nothing or
  * the whole object. Ids index a table directly (the service hands them out from 1 upwards).
- * When the service goes away everything is released (objects_release_all), once no thread can be
- * running a program any more.
+ * What the service frees is freed here too, and when the service goes away everything is
+ * (objects_release_all), each once no thread can be running a program any more.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -128,6 +128,56 @@ static void close_map(struct bpftime_map *m)
 		close(eventfd);
 }
 
+static void free_prog(struct agent_prog *p)
+{
+	if (p->image)
+		bpftime_jit_image_free(p->image);
+	if (p->vm)
+		bpftime_vm_destroy(p->vm);
+	free(p);
+}
+
+/* Its attachments are gone (the service detaches before it frees): once unpublished, only a thread
+ * already inside it (a tail call) can reach it, and a grace period waits for those. */
+void objects_free_prog(uint32_t id)
+{
+	struct agent_prog *p = id < MAX_ID && all_progs ? all_progs[id] : NULL;
+
+	if (!p)
+		return;
+	__atomic_store_n(&progs[id], NULL, __ATOMIC_RELEASE);
+	read_section_synchronize();
+	all_progs[id] = NULL;
+	free_prog(p);
+	agent_log("program %u freed", id);
+}
+
+/* The programs that used it are freed already. */
+void objects_free_map(uint32_t id)
+{
+	struct bpftime_map *m = objects_map(id);
+
+	if (!m)
+		return;
+	__atomic_store_n(&maps[id], NULL, __ATOMIC_RELEASE);
+	read_section_synchronize();
+	close_map(m);
+	agent_log("map %u freed", id);
+}
+
+/* A program may be writing into it through a PERF_EVENT_ARRAY slot emptied a moment ago. */
+void objects_free_perf_buffer(uint32_t id)
+{
+	for (unsigned i = 0; i < nperf; i++) {
+		if (perf_buffers[i].id != id)
+			continue;
+		read_section_synchronize();
+		close_map(perf_buffers[i].map);
+		perf_buffers[i] = perf_buffers[--nperf];
+		return;
+	}
+}
+
 void objects_release_all(void)
 {
 	unsigned released = 0;
@@ -149,11 +199,7 @@ void objects_release_all(void)
 		struct bpftime_map *m = maps[id];
 		if (p) {
 			all_progs[id] = NULL;
-			if (p->image)
-				bpftime_jit_image_free(p->image);
-			if (p->vm)
-				bpftime_vm_destroy(p->vm);
-			free(p);
+			free_prog(p);
 		}
 		if (m) {
 			maps[id] = NULL;

@@ -120,6 +120,9 @@ class AgentEndToEndTest {
         assertTrue(c[0] > 0 && c[0] < 2000, "the loader saw some hits before it left: " + l.out());
         AgentSession.waitFor(() -> s.agentLog().split("pid " + pid + ": attachment \\d+ removed", -1).length > 3,
                 "the agent of pid " + pid + " to remove its three attachments");
+        AgentSession.waitFor(() -> s.agentLog().matches("(?s).*pid " + pid + ": program \\d+ freed.*")
+                && s.agentLog().matches("(?s).*pid " + pid + ": map \\d+ freed.*"),
+                "the agent of pid " + pid + " to free the loader's programs and maps");
         assertTargetUnharmed(2000, target.finish());
     }
 

@@ -112,6 +112,12 @@ class AgentHubTest {
         hub.sync();
         assertEquals(List.of(), received(), "nothing twice");
         registry.detach(exit.id());
+        int progId = p.id();
+        p.release(); // the service frees it: after its attachments went, the agent is told to free it
+        hub.sync();
+        m = received();
+        assertEquals(List.of(AgentWire.DETACH, AgentWire.PROG_FREE), m.stream().map(Message::type).toList());
+        assertEquals(progId, m.get(1).id());
         hub.disconnected(pair[0]);
         assertEquals(List.of(), hub.sync(), "a disconnected agent is not sent to");
         assertEquals(List.of(), received());
