@@ -33,7 +33,7 @@ import java.util.function.Consumer;
  * pid is -1 or the agent's, detachments, and last the programs, maps and perf buffers the service
  * freed, so that the agent can free them too. {@link #sync()} runs after every request the service
  * served and every descriptor it saw closed, so a change reaches the agents before the next call of
- * any client is answered. Confined to the service's event-loop thread, like the object table.
+ * any client is answered. Called under the service's lock, like every command.
  */
 public final class AgentHub {
 
