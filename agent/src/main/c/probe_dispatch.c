@@ -1,3 +1,4 @@
+#include "bpftime_helpers.h"
 #include "bpftime_vm.h"
 #include "probe_dispatch.h"
 #include "probe_run.h"
@@ -31,13 +32,19 @@ static void miss(struct probe_site *s)
 	__atomic_fetch_add(&s->misses, 1, __ATOMIC_RELAXED);
 }
 
-static inline __attribute__((always_inline)) void run_list(struct probe_thread *t, const struct prog_list *l, struct probe_hit *hit)
+static inline __attribute__((always_inline)) void run_list(struct probe_thread *t, const struct prog_list *l,
+							   struct probe_hit *hit, uint32_t hit_flags)
 {
 	struct probe_hit *outer = t->hit;
 	t->hit = hit;
+	/* what the helper table's hit-bound helpers read (helpers/helper_hit.c) */
+	struct bpftime_hit bh = { .regs = (uint64_t *)hit->regs, .func_ip = hit->func_ip, .func_arg_cnt = -1,
+				  .flags = hit_flags | (hit->can_override ? BPFTIME_HIT_CAN_OVERRIDE : 0) };
+	struct bpftime_hit *outer_bh = bpftime_hit_enter(&bh);
 	for (uint32_t i = 0; i < l->n; i++) {
 		const struct probe_attachment *a = &l->a[i];
 		hit->cookie = a->cookie;
+		bh.cookie = a->cookie;
 		if (a->prog.jit) {
 			a->prog.jit(hit->regs, 0);
 		} else {
@@ -45,6 +52,9 @@ static inline __attribute__((always_inline)) void run_list(struct probe_thread *
 			bpftime_vm_exec(a->prog.vm, hit->regs, sizeof(*hit->regs), &r0);
 		}
 	}
+	bpftime_hit_leave(outer_bh);
+	if (bh.override)
+		hit->override = 1;
 	t->hit = outer;
 }
 
@@ -55,7 +65,7 @@ static inline __attribute__((always_inline)) uint64_t run_entry(struct probe_thr
 	uint64_t override = 0;
 	if (l) {
 		struct probe_hit hit = { regs, s->addr, 0, s->at_function_start, 0 };
-		run_list(t, l, &hit);
+		run_list(t, l, &hit, s->at_function_start ? BPFTIME_HIT_FUNC_ENTRY : 0);
 		override = hit.override;
 	}
 	if (__atomic_load_n(&s->ret, __ATOMIC_ACQUIRE))
@@ -117,7 +127,7 @@ void probe_run_return(struct probe_thread *t, struct probe_site *s, struct bpfti
 	const struct prog_list *l = __atomic_load_n(&s->ret, __ATOMIC_ACQUIRE);
 	if (l) {
 		struct probe_hit hit = { regs, s->addr, 0, 0, 0 };
-		run_list(t, l, &hit);
+		run_list(t, l, &hit, BPFTIME_HIT_RETURN);
 	}
 	*t->errno_ptr = saved_errno;
 	section_leave(t, w);

@@ -39,6 +39,26 @@ typedef uint64_t (*bpftime_helper_fn)(uint64_t r1, uint64_t r2, uint64_t r3, uin
 struct bpftime_vm;
 
 /*
+ * What an lddw of a subprogram (src BPF_PSEUDO_FUNC, a callback for bpf_loop and the like) puts in
+ * its register, on the interpreter and in JIT images alike: a descriptor whose code is at
+ * (const char *)cb + cb->entry_offset and is called as entry(cb, r1, ..., r5), running the
+ * subprogram with r1..r5 in a fresh stack frame and returning its r0. Self-relative, so a JIT
+ * image keeps it position-independent.
+ */
+struct bpftime_callback {
+    int64_t entry_offset;
+};
+typedef uint64_t (*bpftime_callback_entry)(const struct bpftime_callback *cb, uint64_t r1, uint64_t r2, uint64_t r3,
+                                           uint64_t r4, uint64_t r5);
+
+static inline uint64_t bpftime_callback_call(const struct bpftime_callback *cb, uint64_t r1, uint64_t r2,
+                                             uint64_t r3, uint64_t r4, uint64_t r5)
+{
+    bpftime_callback_entry entry = (bpftime_callback_entry)(uintptr_t)((uintptr_t)cb + (uintptr_t)cb->entry_offset);
+    return entry(cb, r1, r2, r3, r4, r5);
+}
+
+/*
  * Resolves bpf_tail_call(ctx, prog_array, index): the program at that index of the prog array whose
  * handle the program passed in r2, or NULL when the slot is empty or out of range.
  */

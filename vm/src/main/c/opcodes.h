@@ -100,6 +100,8 @@ _Static_assert(sizeof(struct bpf_insn) == 8, "an instruction slot is 8 bytes");
 #define BPF_PSEUDO_HELPER 0
 #define BPF_PSEUDO_CALL 1
 #define BPF_PSEUDO_KFUNC_CALL 2
+/* lddw src: the address of a subprogram, a callback (kernel's BPF_PSEUDO_FUNC) */
+#define BPF_PSEUDO_FUNC 4
 
 #define OP_LDDW (BPF_LD | BPF_IMM | BPF_DW)
 #define OP_JA (BPF_JMP | BPF_JA)

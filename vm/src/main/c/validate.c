@@ -145,8 +145,8 @@ static int check_jump(const struct bpf_insn *insn, const uint8_t *second_half, s
     }
 }
 
-static int check_memory(const struct bpf_insn *insn, const struct bpf_insn *next, size_t slots, size_t slot,
-                        char *err, size_t err_len)
+static int check_memory(const struct bpf_insn *insn, const struct bpf_insn *next, const uint8_t *second_half,
+                        size_t slots, size_t slot, char *err, size_t err_len)
 {
     uint8_t code = insn->code;
     switch (BPF_CLASS(code)) {
@@ -156,9 +156,17 @@ static int check_memory(const struct bpf_insn *insn, const struct bpf_insn *next
                 return refuse(err, err_len, slot, "lddw is missing its second half: actual end of program after %zu "
                               "slots vs expected a slot %zu", slots, slot + 1);
             }
-            if (INSN_SRC(insn) != 0) {
+            if (INSN_SRC(insn) != 0 && INSN_SRC(insn) != BPF_PSEUDO_FUNC) {
                 return refuse(err, err_len, slot, "lddw pseudo source %d is not resolved: actual src %d vs expected 0 "
-                              "(the loader replaces map and BTF references by values)", INSN_SRC(insn), INSN_SRC(insn));
+                              "or 4 (the loader replaces map and BTF references by values)", INSN_SRC(insn),
+                              INSN_SRC(insn));
+            }
+            if (INSN_SRC(insn) == BPF_PSEUDO_FUNC) {
+                /* a callback: the subprogram at slot + 1 + imm (the kernel's add_subprog_and_kfunc) */
+                int rc = check_target(second_half, slots, slot, insn->imm, "callback", err, err_len);
+                if (rc != 0) {
+                    return rc;
+                }
             }
             if (next->code != 0 || next->regs != 0 || next->off != 0) {
                 return refuse(err, err_len, slot + 1, "second half of lddw must be zero but for its immediate: actual "
@@ -260,7 +268,7 @@ int bpftime_vm_validate(const struct bpf_insn *insns, size_t slots, char *err, s
             rc = check_jump(insn, second_half, slots, i, err, err_len);
             break;
         default:
-            rc = check_memory(insn, i + 1 < slots ? &insns[i + 1] : NULL, slots, i, err, err_len);
+            rc = check_memory(insn, i + 1 < slots ? &insns[i + 1] : NULL, second_half, slots, i, err, err_len);
             break;
         }
         if (rc != 0) {

@@ -21,9 +21,63 @@ void bpftime_vm_destroy(struct bpftime_vm *vm)
         return;
     }
     free(vm->insns);
+    free(vm->callbacks);
     free(vm->helpers);
     free(vm->regions);
     free(vm);
+}
+
+/* A callback's run: its subprogram with r1..r5, in a fresh stack, on the VM's engine. A run that
+ * stops early (bounds-checking mode) returns 0. */
+static uint64_t callback_entry(const struct bpftime_callback *cb, uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4,
+                               uint64_t r5)
+{
+    const struct vm_callback *c = (const struct vm_callback *)cb;
+    struct run_start start = {c->slot, {r1, r2, r3, r4, r5}};
+    struct bpftime_vm_fault fault;
+    uint64_t r0 = 0;
+    int rc = c->vm->bounds_check ? bpftime_vm_run_checked(c->vm, NULL, 0, &r0, &fault, &start)
+                                 : bpftime_vm_run_fast(c->vm, NULL, 0, &r0, &fault, &start);
+    return rc == BPFTIME_VM_OK ? r0 : 0;
+}
+
+/* Turns each lddw of a subprogram (checked by validate) into an lddw of its callback's descriptor. */
+static int bind_callbacks(struct bpftime_vm *vm, struct bpf_insn *insns, size_t slots)
+{
+    uint32_t n = 0;
+    for (size_t i = 0; i + 1 < slots; i++) {
+        if (insns[i].code == OP_LDDW) {
+            n += INSN_SRC(&insns[i]) == BPF_PSEUDO_FUNC;
+            i++;
+        }
+    }
+    if (n == 0) {
+        return 0;
+    }
+    struct vm_callback *cbs = calloc(n, sizeof(*cbs));
+    if (cbs == NULL) {
+        return -ENOMEM;
+    }
+    uint32_t k = 0;
+    for (size_t i = 0; i + 1 < slots; i++) {
+        if (insns[i].code != OP_LDDW) {
+            continue;
+        }
+        if (INSN_SRC(&insns[i]) == BPF_PSEUDO_FUNC) {
+            struct vm_callback *c = &cbs[k++];
+            c->head.entry_offset = (int64_t)((uintptr_t)callback_entry - (uintptr_t)c);
+            c->vm = vm;
+            c->slot = (uint32_t)((int64_t)i + 1 + insns[i].imm);
+            uint64_t addr = (uint64_t)(uintptr_t)c;
+            insns[i].regs &= 0x0f; /* src 0: a plain 64-bit constant */
+            insns[i].imm = (int32_t)(uint32_t)addr;
+            insns[i + 1].imm = (int32_t)(uint32_t)(addr >> 32);
+        }
+        i++;
+    }
+    vm->callbacks = cbs;
+    vm->callback_count = n;
+    return 0;
 }
 
 int bpftime_vm_load(struct bpftime_vm *vm, const void *code, size_t code_len, char *err, size_t err_len)
@@ -54,6 +108,12 @@ int bpftime_vm_load(struct bpftime_vm *vm, const void *code, size_t code_len, ch
     memcpy(insns, code, code_len);
     int rc = bpftime_vm_validate(insns, slots, err, err_len);
     if (rc < 0) {
+        free(insns);
+        return rc;
+    }
+    rc = bind_callbacks(vm, insns, slots);
+    if (rc < 0) {
+        snprintf(err, err_len, "out of memory for the callbacks of %zu instructions", slots);
         free(insns);
         return rc;
     }
@@ -139,8 +199,8 @@ int bpftime_vm_exec_ex(const struct bpftime_vm *vm, void *ctx, size_t ctx_len, u
         fault->status = BPFTIME_VM_E_NOT_LOADED;
         return BPFTIME_VM_E_NOT_LOADED;
     }
-    return vm->bounds_check ? bpftime_vm_run_checked(vm, ctx, ctx_len, result, fault)
-                            : bpftime_vm_run_fast(vm, ctx, ctx_len, result, fault);
+    return vm->bounds_check ? bpftime_vm_run_checked(vm, ctx, ctx_len, result, fault, NULL)
+                            : bpftime_vm_run_fast(vm, ctx, ctx_len, result, fault, NULL);
 }
 
 int bpftime_vm_exec(const struct bpftime_vm *vm, void *ctx, size_t ctx_len, uint64_t *result)

@@ -14,8 +14,23 @@ struct mem_region {
     uint64_t len;
 };
 
+/* A callback of the loaded program: the descriptor its lddw yields, and where it starts. */
+struct vm_callback {
+    struct bpftime_callback head;
+    const struct bpftime_vm *vm;
+    uint32_t slot;
+};
+
+/* Where a callback's run starts and its arguments. */
+struct run_start {
+    uint32_t slot;
+    uint64_t args[5];
+};
+
 struct bpftime_vm {
     struct bpf_insn *insns; /* NULL until loaded */
+    struct vm_callback *callbacks;
+    uint32_t callback_count;
     uint32_t slot_count;
 
     bpftime_helper_fn *helpers; /* indexed by helper id; NULL entries are unknown helpers */
@@ -35,8 +50,8 @@ struct bpftime_vm {
 HIDDEN int bpftime_vm_validate(const struct bpf_insn *insns, size_t slots, char *err, size_t err_len);
 
 HIDDEN int bpftime_vm_run_fast(const struct bpftime_vm *vm, void *ctx, size_t ctx_len, uint64_t *result,
-                               struct bpftime_vm_fault *fault);
+                               struct bpftime_vm_fault *fault, const struct run_start *start);
 HIDDEN int bpftime_vm_run_checked(const struct bpftime_vm *vm, void *ctx, size_t ctx_len, uint64_t *result,
-                                  struct bpftime_vm_fault *fault);
+                                  struct bpftime_vm_fault *fault, const struct run_start *start);
 
 #endif

@@ -22,6 +22,7 @@ __attribute__((constructor)) static void agent_init(void)
 
 	agent_no_jit = no_jit && strcmp(no_jit, "1") == 0;
 	hooks_error = syscall_tp_install();
+	agent_tail_calls_init();
 	pthread_atfork(NULL, NULL, after_fork_child);
 	control_sync_before_main();
 	control_start();

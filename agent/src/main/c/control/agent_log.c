@@ -11,9 +11,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bpftime_helpers.h"
 #include "control.h"
 
 static int log_fd = -1;
+static int trace_fd = -1;
 
 void agent_log_open(const char *runtime_dir)
 {
@@ -26,6 +28,15 @@ void agent_log_open(const char *runtime_dir)
 	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd >= 0)
 		log_fd = agent_fd_high(fd);
+	if (trace_fd < 0) {
+		/* a regular file that `bpftime trace-pipe` follows; one write() per line keeps lines whole */
+		snprintf(path, sizeof(path), "%s/trace_pipe", runtime_dir);
+		fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+		if (fd >= 0) {
+			trace_fd = agent_fd_high(fd);
+			bpftime_helpers_set_trace_fd(trace_fd);
+		}
+	}
 }
 
 void agent_log(const char *fmt, ...)

@@ -44,6 +44,9 @@ enum agent_msg_type {
 	AGENT_MSG_ATTACH = 4,      /* id = attachment id, a[0] prog id, a[1] hook, a[2] nr/offset, a[3] ref_ctr, a[4] cookie */
 	AGENT_MSG_DETACH = 5,      /* id = attachment id */
 	AGENT_MSG_SYNCED = 6,      /* the state at connect time is complete */
+	AGENT_MSG_PROG_FREE = 7,   /* id = a program the service freed */
+	AGENT_MSG_MAP_FREE = 8,    /* id = a map the service freed */
+	AGENT_MSG_PERF_BUFFER_FREE = 9, /* id = a perf event the service freed */
 };
 
 enum agent_hook {

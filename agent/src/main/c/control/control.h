@@ -14,7 +14,7 @@
 
 /* ---- agent_log.c: <runtime dir>/agent.log, never the process's stdout/stderr ---- */
 void agent_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* Reopens the log in a forked child (the inherited descriptor is shared, which is fine: O_APPEND). */
+/* Opens the log and the trace pipe (bpf_trace_printk's lines) of the runtime directory, once. */
 void agent_log_open(const char *runtime_dir);
 
 /* ---- agent_fds.c ---- */
@@ -49,16 +49,20 @@ int objects_add_perf_buffer(uint32_t id, int memfd, int eventfd);
 struct bpftime_map *objects_map(uint32_t id);
 int objects_add_prog(const struct agent_msg *m, const uint8_t *payload);
 struct agent_prog *objects_prog(uint32_t id);
+/* After every attachment is gone: frees every program, closes every map and perf buffer (and their
+ * descriptors), once no thread can still be running a program. */
+void objects_release_all(void);
+/* The service freed it: unpublished, then freed once no thread can be running a program. */
+void objects_free_prog(uint32_t id);
+void objects_free_map(uint32_t id);
+void objects_free_perf_buffer(uint32_t id);
 /* BPFTIME_NO_JIT=1: every program runs on the interpreter. */
 extern int agent_no_jit;
 
 /* ---- program_run.c ---- */
 uint64_t agent_prog_run(const struct agent_prog *p, void *ctx);
-/* The helper table programs are linked with, and its size. */
-void *const *agent_helper_table(void);
-uint32_t agent_helper_count(void);
-/* The tail-call resolver (helper 12 of the JIT's table, jit/README.md). */
-void *agent_tail_call_resolve(void *ctx, void *prog_array, uint32_t index, uint64_t frames_free);
+/* Tells the helpers how this process finds a tail call's target (bpftime_helpers.h). */
+void agent_tail_calls_init(void);
 
 /* ---- attachments.c ---- */
 int attachments_add(const struct agent_msg *m, const char *path);
@@ -72,6 +76,7 @@ void attachments_remove_unconfirmed(void);
 int syscall_tp_install(void);   /* from the constructor, before any thread */
 int syscall_tp_add(uint32_t attach_id, const struct agent_prog *p, int raw, int nr, int exit, uint64_t cookie);
 int syscall_tp_remove(uint32_t attach_id);
+
 
 /* ---- usdt_semaphore.c ---- */
 /* The address of the 2-byte USDT semaphore at file offset off of path in this process (a writable

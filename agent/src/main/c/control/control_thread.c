@@ -65,6 +65,15 @@ static void apply(const struct agent_msg *m, const uint8_t *data, const int fds[
 	case AGENT_MSG_DETACH:
 		attachments_remove(m->id);
 		break;
+	case AGENT_MSG_PROG_FREE:
+		objects_free_prog(m->id);
+		break;
+	case AGENT_MSG_MAP_FREE:
+		objects_free_map(m->id);
+		break;
+	case AGENT_MSG_PERF_BUFFER_FREE:
+		objects_free_perf_buffer(m->id);
+		break;
 	case AGENT_MSG_SYNCED:
 		attachments_remove_unconfirmed();
 		agent_log("in step with the service");
@@ -97,6 +106,7 @@ static void serve(int fd)
 	}
 	agent_log("the service went away (%s): removing every attachment", strerror(-err));
 	attachments_remove_all();
+	objects_release_all();
 }
 
 static void *control_main(void *arg)

@@ -3,6 +3,8 @@
  * read by probe hits (tail calls look programs up) without locks: an entry is published with a
  * release store once complete and never changed or freed afterwards, so a reader sees nothing or
  * the whole object. Ids index a table directly (the service hands them out from 1 upwards).
+ * What the service frees is freed here too, and when the service goes away everything is
+ * (objects_release_all), each once no thread can be running a program any more.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -10,10 +12,12 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "bpftime_helpers.h"
 #include "bpftime_jit_image.h"
 #include "bpftime_map.h"
 #include "bpftime_vm.h"
 #include "control.h"
+#include "control_read_section.h"
 
 #define MAX_ID 65536u
 
@@ -21,6 +25,7 @@ int agent_no_jit;
 
 static struct bpftime_map **maps;
 static struct agent_prog **progs;
+static struct agent_prog **all_progs; /* what progs held, for freeing after unpublishing */
 
 static void *table(size_t bytes)
 {
@@ -34,7 +39,9 @@ static int ensure_tables(void)
 		maps = table(MAX_ID * sizeof(*maps));
 	if (!progs)
 		progs = table(MAX_ID * sizeof(*progs));
-	return maps && progs ? 0 : -ENOMEM;
+	if (!all_progs)
+		all_progs = table(MAX_ID * sizeof(*all_progs));
+	return maps && progs && all_progs ? 0 : -ENOMEM;
 }
 
 struct bpftime_map *objects_map(uint32_t id)
@@ -54,12 +61,20 @@ int objects_add_map(uint32_t id, int memfd, int eventfd)
 
 	if (!err && id >= MAX_ID)
 		err = -ERANGE;
-	if (!err && objects_map(id))
-		return 0; /* a forked child already has it */
+	if (!err && objects_map(id)) {
+		/* a forked child already has it: these copies are not needed */
+		close(memfd);
+		if (eventfd >= 0)
+			close(eventfd);
+		return 0;
+	}
 	if (!err)
 		err = bpftime_map_open(memfd, eventfd, &m);
 	if (err) {
 		agent_log("map %u: cannot open it: %s", id, strerror(-err));
+		close(memfd);
+		if (eventfd >= 0)
+			close(eventfd);
 		return err;
 	}
 	__atomic_store_n(&maps[id], m, __ATOMIC_RELEASE);
@@ -68,24 +83,133 @@ int objects_add_map(uint32_t id, int memfd, int eventfd)
 
 /* A perf buffer registers itself with the maps library at open: bpftime_perf_event_output finds it
  * by the id a PERF_EVENT_ARRAY slot holds. Kept open for the process's life. */
+#define MAX_PERF_BUFFERS 4096
+static struct {
+	uint32_t id;
+	struct bpftime_map *map;
+} perf_buffers[MAX_PERF_BUFFERS];
+static unsigned nperf;
+
 int objects_add_perf_buffer(uint32_t id, int memfd, int eventfd)
 {
-	static uint32_t opened[4096];
-	static unsigned nopened;
 	struct bpftime_map *m;
 	int err;
 
-	for (unsigned i = 0; i < nopened; i++)
-		if (opened[i] == id)
+	for (unsigned i = 0; i < nperf; i++)
+		if (perf_buffers[i].id == id) {
+			close(memfd);
+			close(eventfd);
 			return 0;
-	err = bpftime_map_open(memfd, eventfd, &m);
+		}
+	if (nperf == MAX_PERF_BUFFERS)
+		err = -ENOSPC;
+	else
+		err = bpftime_map_open(memfd, eventfd, &m);
 	if (err) {
 		agent_log("perf buffer %u: cannot open it: %s", id, strerror(-err));
+		close(memfd);
+		close(eventfd);
 		return err;
 	}
-	if (nopened < sizeof(opened) / sizeof(opened[0]))
-		opened[nopened++] = id;
+	perf_buffers[nperf].id = id;
+	perf_buffers[nperf].map = m;
+	nperf++;
 	return 0;
+}
+
+static void close_map(struct bpftime_map *m)
+{
+	int memfd = bpftime_map_memfd(m), eventfd = bpftime_map_eventfd(m);
+
+	bpftime_map_close(m);
+	if (memfd >= 0)
+		close(memfd);
+	if (eventfd >= 0)
+		close(eventfd);
+}
+
+static void free_prog(struct agent_prog *p)
+{
+	if (p->image)
+		bpftime_jit_image_free(p->image);
+	if (p->vm)
+		bpftime_vm_destroy(p->vm);
+	free(p);
+}
+
+/* Its attachments are gone (the service detaches before it frees): once unpublished, only a thread
+ * already inside it (a tail call) can reach it, and a grace period waits for those. */
+void objects_free_prog(uint32_t id)
+{
+	struct agent_prog *p = id < MAX_ID && all_progs ? all_progs[id] : NULL;
+
+	if (!p)
+		return;
+	__atomic_store_n(&progs[id], NULL, __ATOMIC_RELEASE);
+	read_section_synchronize();
+	all_progs[id] = NULL;
+	free_prog(p);
+	agent_log("program %u freed", id);
+}
+
+/* The programs that used it are freed already. */
+void objects_free_map(uint32_t id)
+{
+	struct bpftime_map *m = objects_map(id);
+
+	if (!m)
+		return;
+	__atomic_store_n(&maps[id], NULL, __ATOMIC_RELEASE);
+	read_section_synchronize();
+	close_map(m);
+	agent_log("map %u freed", id);
+}
+
+/* A program may be writing into it through a PERF_EVENT_ARRAY slot emptied a moment ago. */
+void objects_free_perf_buffer(uint32_t id)
+{
+	for (unsigned i = 0; i < nperf; i++) {
+		if (perf_buffers[i].id != id)
+			continue;
+		read_section_synchronize();
+		close_map(perf_buffers[i].map);
+		perf_buffers[i] = perf_buffers[--nperf];
+		return;
+	}
+}
+
+void objects_release_all(void)
+{
+	unsigned released = 0;
+
+	if (!maps || !progs)
+		return;
+	/* Unpublished first (no tail call finds them), freed once no thread runs a program: the
+	 * attachments are gone already, so a grace period covers every program still running. */
+	for (uint32_t id = 0; id < MAX_ID; id++) {
+		if (maps[id] || progs[id])
+			released++;
+		__atomic_store_n(&progs[id], NULL, __ATOMIC_RELEASE);
+	}
+	if (!released && !nperf)
+		return;
+	read_section_synchronize();
+	for (uint32_t id = 0; id < MAX_ID; id++) {
+		struct agent_prog *p = all_progs[id];
+		struct bpftime_map *m = maps[id];
+		if (p) {
+			all_progs[id] = NULL;
+			free_prog(p);
+		}
+		if (m) {
+			maps[id] = NULL;
+			close_map(m);
+		}
+	}
+	for (unsigned i = 0; i < nperf; i++)
+		close_map(perf_buffers[i].map);
+	nperf = 0;
+	agent_log("released %u maps and programs and every perf buffer", released);
 }
 
 /* What a lddw of a map stands for in this process: the map's handle, or its value's address (array
@@ -152,8 +276,8 @@ static int load_vm(struct agent_prog *p, const uint8_t *insns, size_t slots)
 	p->vm = rc ? NULL : bpftime_vm_create();
 	if (!rc && !p->vm)
 		rc = -ENOMEM;
-	void *const *helpers = agent_helper_table();
-	for (uint32_t id = 0; !rc && id < agent_helper_count(); id++)
+	void *const *helpers = bpftime_helper_table();
+	for (uint32_t id = 0; !rc && id < BPFTIME_HELPER_TABLE_SIZE; id++)
 		if (helpers[id])
 			bpftime_vm_register_helper(p->vm, id, (bpftime_helper_fn)helpers[id]);
 	if (!rc) {
@@ -205,7 +329,8 @@ int objects_add_prog(const struct agent_msg *m, const uint8_t *payload)
 		}
 		if (!err)
 			err = bpftime_jit_image_load(payload + insn_bytes, code_len, m->a[3], relocs, nrelocs,
-						     agent_helper_table(), agent_helper_count(), resolve, NULL, &p->image);
+						     bpftime_helper_table(), BPFTIME_HELPER_TABLE_SIZE, resolve, NULL,
+						     &p->image);
 		free(relocs);
 		if (!err) {
 			p->entry = bpftime_jit_image_entry(p->image);
@@ -225,6 +350,7 @@ int objects_add_prog(const struct agent_msg *m, const uint8_t *payload)
 			return err;
 		}
 	}
+	all_progs[p->id] = p;
 	__atomic_store_n(&progs[p->id], p, __ATOMIC_RELEASE);
 	return 0;
 }

@@ -1,4 +1,4 @@
-#include "bpftime_map.h"
+#include "bpftime_helpers.h"
 #include "bpftime_vm.h"
 #include "control.h"
 
@@ -13,11 +13,16 @@ uint64_t agent_prog_run(const struct agent_prog *p, void *ctx)
 	return r0;
 }
 
-/* bpf_tail_call from a JIT image (jit/README.md): the target's tail-call entry, found by the
- * program id its prog array slot holds; NULL (the call falls through) for an empty slot or a
- * program this process has only as an interpreter VM. */
-void *agent_tail_call_resolve(void *ctx, void *prog_array, uint32_t index, uint64_t frames_free)
+/* bpf_tail_call from a JIT image (jit/README.md): the target's tail-call entry; NULL (the call
+ * falls through) for a program this process runs on the interpreter, whose VM is no code to jump
+ * to. Interpreted programs tail-call through their VM's hook (objects.c), which finds only VMs. */
+static void *jit_tail_call_entry(uint32_t prog_id)
 {
-	struct agent_prog *p = objects_prog(bpftime_fd_array_get(prog_array, index));
+	struct agent_prog *p = objects_prog(prog_id);
 	return p && p->entry ? p->tail_call_entry : NULL;
+}
+
+void agent_tail_calls_init(void)
+{
+	bpftime_helpers_set_prog_resolver(jit_tail_call_entry);
 }

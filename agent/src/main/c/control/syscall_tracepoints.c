@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bpftime_helpers.h"
 #include "bpftime_syscall_ctx.h"
 #include "bpftime_syscall_hooks.h"
 #include "control.h"
@@ -52,6 +53,8 @@ struct tp_hit {
 	int exit;
 	int saving; /* vector state saved around this run */
 	int retry;  /* found an impure list without the saving: run again with it */
+	int override;        /* a sys_enter program called bpf_override_return */
+	uint64_t override_rc; /* its value, which the skipped syscall returns */
 };
 
 GPR_ONLY static int list_pure(const struct tp_list *l)
@@ -59,13 +62,19 @@ GPR_ONLY static int list_pure(const struct tp_list *l)
 	return !l || l->pure;
 }
 
-GPR_ONLY static void run_list(const struct tp_list *l, void *ctx)
+/* Runs each program; an impure list (one that may call helpers) with the thread's hit set to its
+ * attachment (bpftime_helpers.h), for bpf_get_attach_cookie and bpf_override_return. A pure list
+ * calls no helper, so it needs no hit (and must not call the C code that would set one). */
+GPR_ONLY static void run_list(const struct tp_list *l, void *ctx, struct bpftime_hit *hit)
 {
 	for (uint32_t i = 0; i < l->n; i++) {
-		if (l->pure)
+		if (l->pure) {
 			l->e[i].prog->entry(ctx, 0);
-		else
+		} else {
+			hit->cookie = l->e[i].cookie;
+			hit->record = ctx;
 			agent_prog_run(l->e[i].prog, ctx);
+		}
 	}
 }
 
@@ -88,63 +97,76 @@ GPR_ONLY static void run_hit(void *arg)
 		return;
 	}
 	bpftime_syscall_hooks_regs(&regs);
+	/* sys_enter may skip the syscall (bpf_override_return); the value then replaces its result */
+	struct bpftime_hit hit = { .regs = (uint64_t *)&regs, .func_arg_cnt = -1,
+				   .flags = x ? 0 : BPFTIME_HIT_CAN_OVERRIDE };
+	struct bpftime_hit *outer = h->saving ? bpftime_hit_enter(&hit) : NULL;
 	if (!x) {
 		if (raw) {
 			struct bpftime_raw_sys_enter_ctx c;
 			bpftime_trace_head_regs(&c.head, &regs);
 			bpftime_raw_sys_enter_ctx_fill(&c, nr, h->args);
-			run_list(raw, &c);
+			run_list(raw, &c, &hit);
 		}
 		if (l) {
 			struct bpftime_sys_enter_ctx c;
 			bpftime_trace_head_regs(&c.head, &regs);
 			bpftime_sys_enter_ctx_fill(&c, nr, h->args);
-			run_list(l, &c);
+			run_list(l, &c, &hit);
 		}
 	} else {
 		if (l) {
 			struct bpftime_sys_exit_ctx c;
 			bpftime_trace_head_regs(&c.head, &regs);
 			bpftime_sys_exit_ctx_fill(&c, nr, h->ret);
-			run_list(l, &c);
+			run_list(l, &c, &hit);
 		}
 		if (raw) {
 			struct bpftime_raw_sys_exit_ctx c;
 			bpftime_trace_head_regs(&c.head, &regs);
 			bpftime_raw_sys_exit_ctx_fill(&c, nr, h->ret);
-			run_list(raw, &c);
+			run_list(raw, &c, &hit);
 		}
 	}
+	if (h->saving)
+		bpftime_hit_leave(outer);
+	h->override = hit.override;
+	h->override_rc = hit.override_rc;
 	read_section_leave(section);
 }
 
-GPR_ONLY static void hit(long nr, const uint64_t args[6], int64_t ret, int exit)
+/* Runs the programs of syscall nr; 1 when a sys_enter program asked to skip the syscall (*rc then
+ * holds what it returns). */
+GPR_ONLY static int dispatch(long nr, const uint64_t args[6], int64_t ret, int exit, int64_t *rc)
 {
 	const struct tp_list *l = nr >= 0 && nr < NR_SLOTS ? __atomic_load_n(&lists[exit][nr], __ATOMIC_ACQUIRE) : NULL;
 	const struct tp_list *raw = __atomic_load_n(&lists[exit][RAW], __ATOMIC_ACQUIRE);
-	struct tp_hit h = { nr, args, ret, exit, 0, 0 };
+	struct tp_hit h = { nr, args, ret, exit, 0, 0, 0, 0 };
 
 	if (!l && !raw)
-		return;
+		return 0;
 	/* no slot yet: claiming one runs libc code */
 	if (read_section_claimed() && list_pure(l) && list_pure(raw)) {
 		run_hit(&h);
 		if (!h.retry)
-			return;
+			return 0; /* pure programs call no helper: no override */
 	}
 	h.saving = 1;
 	bpftime_syscall_hooks_call_saving_vectors(run_hit, &h);
+	if (h.override)
+		*rc = (int64_t)h.override_rc;
+	return h.override;
 }
 
 GPR_ONLY static int on_enter(void *user, long nr, const uint64_t args[6], int64_t *ret)
 {
-	hit(nr, args, 0, 0);
-	return BPFTIME_SYSCALL_RUN;
+	return dispatch(nr, args, 0, 0, ret) ? BPFTIME_SYSCALL_SKIP : BPFTIME_SYSCALL_RUN;
 }
 
 GPR_ONLY static void on_exit_(void *user, long nr, const uint64_t args[6], int64_t ret)
 {
-	hit(nr, args, ret, 1);
+	int64_t unused;
+	dispatch(nr, args, ret, 1, &unused);
 }
 
 static const struct bpftime_syscall_hooks_callbacks callbacks = { .on_enter = on_enter, .on_exit = on_exit_ };

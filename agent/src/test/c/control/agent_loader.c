@@ -5,7 +5,8 @@
  * perf_buffer__poll and ring_buffer__poll until the expected number of events of each kind came or
  * the time is up, and prints what it saw and the counts in the array map.
  *
- *   agent_loader OBJECT TARGET_BINARY MARKER EXPECTED TIMEOUT_MS
+ *   agent_loader OBJECT TARGET_BINARY MARKER EXPECTED TIMEOUT_MS [REF_CTR_OFFSET]
+ * REF_CTR_OFFSET: the uprobe holds the 2-byte counter at that file offset up (a USDT semaphore).
  * EXPECTED 0: poll until SIGINT/SIGTERM.
  */
 #include <errno.h>
@@ -68,8 +69,8 @@ static int fail(const char *what, int err)
 
 int main(int argc, char **argv)
 {
-	if (argc != 6) {
-		fprintf(stderr, "usage: %s OBJECT TARGET_BINARY MARKER EXPECTED TIMEOUT_MS\n", argv[0]);
+	if (argc != 6 && argc != 7) {
+		fprintf(stderr, "usage: %s OBJECT TARGET_BINARY MARKER EXPECTED TIMEOUT_MS [REF_CTR_OFFSET]\n", argv[0]);
 		return 2;
 	}
 	long expected = atol(argv[4]), deadline = now_ms() + atol(argv[5]);
@@ -94,11 +95,18 @@ int main(int argc, char **argv)
 	struct bpf_link *tp = bpf_program__attach(bpf_object__find_program_by_name(obj, "on_openat"));
 	if (!tp)
 		return fail("attach sys_enter_openat", errno);
-	LIBBPF_OPTS(bpf_uprobe_opts, uo, .func_name = "target_fn");
+	LIBBPF_OPTS(bpf_uprobe_opts, uo, .func_name = "target_fn",
+		    .ref_ctr_offset = argc == 7 ? strtoul(argv[6], NULL, 0) : 0);
 	struct bpf_link *up = bpf_program__attach_uprobe_opts(bpf_object__find_program_by_name(obj, "on_target_fn"),
 							      -1, argv[2], 0, &uo);
 	if (!up)
 		return fail("attach uprobe target_fn", errno);
+	/* agent_probes.bpf.o also has a uretprobe; agent_override.bpf.o does not */
+	struct bpf_program *ret_prog = bpf_object__find_program_by_name(obj, "on_target_fn_return");
+	LIBBPF_OPTS(bpf_uprobe_opts, ro, .func_name = "target_fn", .retprobe = true);
+	struct bpf_link *ret = ret_prog ? bpf_program__attach_uprobe_opts(ret_prog, -1, argv[2], 0, &ro) : NULL;
+	if (ret_prog && !ret)
+		return fail("attach uretprobe target_fn", errno);
 	struct perf_buffer *pb = perf_buffer__new(bpf_map__fd(bpf_object__find_map_by_name(obj, "perf_events")), 64,
 						  perf_sample, perf_lost, NULL, NULL);
 	if (!pb)
@@ -126,14 +134,15 @@ int main(int argc, char **argv)
 	perf_buffer__consume(pb);
 	ring_buffer__consume(rb);
 	int hits_fd = bpf_map__fd(bpf_object__find_map_by_name(obj, "hits"));
-	__u64 hits[2] = { 0, 0 };
-	for (__u32 k = 0; k < 2; k++)
+	__u64 hits[3] = { 0, 0, 0 };
+	for (__u32 k = 0; k < 3; k++)
 		bpf_map_lookup_elem(hits_fd, &k, &hits[k]);
-	printf("hits uprobe=%llu openat=%llu perf uprobe=%ld openat=%ld ring uprobe=%ld openat=%ld\n",
+	printf("hits uprobe=%llu openat=%llu perf uprobe=%ld openat=%ld ring uprobe=%ld openat=%ld uretprobe=%llu\n",
 	       (unsigned long long)hits[0], (unsigned long long)hits[1], perf_seen[1], perf_seen[2], ring_seen[1],
-	       ring_seen[2]);
+	       ring_seen[2], (unsigned long long)hits[2]);
 	ring_buffer__free(rb);
 	perf_buffer__free(pb);
+	bpf_link__destroy(ret);
 	bpf_link__destroy(up);
 	bpf_link__destroy(tp);
 	bpf_object__close(obj);

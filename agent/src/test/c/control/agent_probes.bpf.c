@@ -1,8 +1,9 @@
 /*
- * The programs of the agent's end-to-end tests: a uprobe on the target's target_fn and a
+ * The programs of the agent's end-to-end tests: a uprobe and a uretprobe on the target's target_fn and a
  * syscalls:sys_enter_openat tracepoint count their hits in an array map and send one event each
  * through a perf buffer and a ring buffer. openat counts only opens of paths starting with the
- * loader's marker, so the traced process's other opens do not count.
+ * loader's marker, so the traced process's other opens do not count. The uretprobe counts the
+ * returns whose value (ax) is what target_fn returns, 2 * i + 1: odd.
  */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
@@ -22,7 +23,7 @@ struct event {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 2);
+	__uint(max_entries, 3);
 	__type(key, __u32);
 	__type(value, __u64);
 } hits SEC(".maps");
@@ -75,6 +76,17 @@ SEC("uprobe")
 int on_target_fn(struct regs *ctx)
 {
 	count_and_send(ctx, 0, 1, ctx->di);
+	return 0;
+}
+
+SEC("uretprobe")
+int on_target_fn_return(struct regs *ctx)
+{
+	__u32 slot = 2;
+	__u64 *n = bpf_map_lookup_elem(&hits, &slot);
+
+	if (n && (ctx->ax & 1))
+		__sync_fetch_and_add(n, 1);
 	return 0;
 }
 

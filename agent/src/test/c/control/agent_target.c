@@ -6,7 +6,11 @@
  * not take the low numbers the application's next files get: no descriptor below 512 may be open
  * at the end that was not open at the start of main.
  *
- *   agent_target MARKER_PATH N THREADS FORK GO_FILE|- [PAUSE_US]
+ * With INJECT 1 the opens must fail with ENOSPC and target_fn return 77 (agent_override.bpf.c); with
+ * INJECT 2 agent_target_semaphore must be non-zero at every call (a uprobe with a ref_ctr offset
+ * holds it up, as for a USDT semaphore).
+ *
+ *   agent_target MARKER_PATH N THREADS FORK GO_FILE|- [PAUSE_US [INJECT]]
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -19,6 +23,10 @@
 
 static const char *marker;
 static long per_thread, pause_us;
+static int inject;
+/* Where <sys/sdt.h> puts USDT semaphores: a file-backed, writable section. */
+__attribute__((section(".probes"), used)) volatile unsigned short agent_target_semaphore;
+static long semaphore_seen;
 static volatile int errno_broken;
 
 __attribute__((noinline)) unsigned long target_fn(unsigned long i)
@@ -31,10 +39,13 @@ static void *work(void *arg)
 {
 	for (long i = 0; i < per_thread; i++) {
 		errno = 4321;
-		if (target_fn((unsigned long)i) != (unsigned long)i * 2 + 1 || errno != 4321)
+		if (agent_target_semaphore)
+			__atomic_add_fetch(&semaphore_seen, 1, __ATOMIC_RELAXED);
+		unsigned long want = inject == 1 ? 77 : (unsigned long)i * 2 + 1;
+		if (target_fn((unsigned long)i) != want || errno != 4321)
 			errno_broken = 1;
 		int fd = open(marker, O_RDONLY | O_CLOEXEC);
-		if (fd < 0 || errno != 4321)
+		if (inject == 1 ? (fd != -1 || errno != ENOSPC) : (fd < 0 || errno != 4321))
 			errno_broken = 1;
 		if (fd >= 0)
 			close(fd);
@@ -83,6 +94,7 @@ int main(int argc, char **argv)
 	long n = atol(argv[2]), threads = atol(argv[3]);
 	int forking = atoi(argv[4]);
 	pause_us = argc > 6 ? atol(argv[6]) : 0;
+	inject = argc > 7 ? atoi(argv[7]) : 0;
 	unsigned char before[64], after[64];
 	low_fds_open(before);
 	if (threads < 1 || threads > 64 || n % threads)
@@ -95,6 +107,8 @@ int main(int argc, char **argv)
 	if (child < 0)
 		return 4;
 	int rc = run(threads);
+	if (rc == 0 && inject == 2 && semaphore_seen != n)
+		rc = 7;
 	low_fds_open(after);
 	for (int i = 0; i < 64 && rc == 0; i++)
 		if (after[i] & ~before[i])

@@ -1,7 +1,8 @@
 # The agent's end-to-end test programs (src/test/c/control): a libbpf loader (where libbpf-dev is
 # installed), the traced workload and the BPF object, compiled by the build with clang-19.
 CONTROL_TEST_OUT := $(OUT)/control-test
-CONTROL_TESTS := $(CONTROL_TEST_OUT)/agent_target $(CONTROL_TEST_OUT)/agent_probes.bpf.o
+CONTROL_TESTS := $(CONTROL_TEST_OUT)/agent_target $(CONTROL_TEST_OUT)/agent_probes.bpf.o \
+                 $(CONTROL_TEST_OUT)/agent_override.bpf.o
 ifneq ($(wildcard /usr/include/bpf/libbpf.h),)
 CONTROL_TESTS += $(CONTROL_TEST_OUT)/agent_loader
 endif
@@ -14,6 +15,6 @@ $(CONTROL_TEST_OUT)/agent_loader: src/test/c/control/agent_loader.c
 	@mkdir -p $(dir $@)
 	$(CC) -O2 -g -Wall -Werror -o $@ $< -lbpf
 
-$(CONTROL_TEST_OUT)/agent_probes.bpf.o: src/test/c/control/agent_probes.bpf.c
+$(CONTROL_TEST_OUT)/%.bpf.o: src/test/c/control/%.bpf.c
 	@mkdir -p $(dir $@)
 	clang-19 -g -O2 -target bpf -mcpu=v3 -Wall -Werror -idirafter /usr/include/$(shell $(CC) -print-multiarch) -c $< -o $@

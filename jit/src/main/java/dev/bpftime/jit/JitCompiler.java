@@ -73,6 +73,7 @@ public final class JitCompiler {
         MemoryEmitter memory = new MemoryEmitter(gen, alu);
         AtomicEmitter atomics = new AtomicEmitter(gen);
         CallEmitter calls = new CallEmitter(gen, frames);
+        CallbackEmitter callbacks = new CallbackEmitter(gen);
         PeepholeEmitter fused = new PeepholeEmitter(gen, alu, jumps, memory);
         InlineLookupEmitter lookups = new InlineLookupEmitter(gen);
         frames.entry();
@@ -138,10 +139,15 @@ public final class JitCompiler {
                             memory.emit(insn, i);
                         }
                     }
-                    case LD, LDX, ST -> memory.emit(insn, i);
+                    case LD, LDX, ST -> {
+                        if (!callbacks.emitAddress(insn, i)) {
+                            memory.emit(insn, i);
+                        }
+                    }
                 }
             }
             frames.epilogue(s);
         }
+        callbacks.emitEntries();
     }
 }

@@ -44,6 +44,8 @@ final class ProgramAnalysis {
     final boolean hasTailCall;
     final int frames;
     final SortedSet<Integer> helperIds = new TreeSet<>();
+    /** The subprograms an lddw of a function (BPF_PSEUDO_FUNC) names: callbacks, entered from C. */
+    final SortedSet<Integer> callbacks = new TreeSet<>();
 
     private final int slots;
     /** Instruction index of each slot; -1 for the second half of an lddw. */
@@ -81,7 +83,7 @@ final class ProgramAnalysis {
             checkInstruction(insn, slotOf[i]);
             if (insn.isBranch()) {
                 jumpTarget[target(i)] = true;
-            } else if (insn.isLocalCall()) {
+            } else if (insn.isLocalCall() || insn.pseudoSource() == PseudoSource.FUNC) {
                 subprogramStart[target(i)] = true;
             } else if (insn.isHelperCall()) {
                 if (insn.imm32() == FrameLayout.TAIL_CALL_HELPER) {
@@ -94,6 +96,11 @@ final class ProgramAnalysis {
         hasTailCall = tailCall;
         subprogramOf = new int[n];
         buildSubprograms(subprogramStart);
+        for (int i = 0; i < n; i++) {
+            if (insns.get(i).pseudoSource() == PseudoSource.FUNC) {
+                callbacks.add(subprogramOf[target(i)]);
+            }
+        }
         int depth = callDepth();
         frames = tailCall ? FrameLayout.MAX_FRAMES : depth;
     }
@@ -106,8 +113,9 @@ final class ProgramAnalysis {
     int target(int index) {
         Instruction insn = insns.get(index);
         int slot = slotOf[index];
-        long to = (long) slot + 1 + insn.branchDistance();
-        String what = insn.isLocalCall() ? "call" : "jump";
+        boolean callback = insn.pseudoSource() == PseudoSource.FUNC;
+        long to = (long) slot + 1 + (callback ? insn.imm32() : insn.branchDistance());
+        String what = insn.isLocalCall() ? "call" : callback ? "callback" : "jump";
         if (to < 0 || to >= slots) {
             throw new JitException(slot, what + " out of range: actual target slot " + to + " vs expected 0.."
                     + (slots - 1));
@@ -143,9 +151,9 @@ final class ProgramAnalysis {
                     + JitLinker.MAX_HELPER_ID);
         }
         PseudoSource pseudo = insn.pseudoSource();
-        if (pseudo == PseudoSource.BTF_ID || pseudo == PseudoSource.FUNC) {
+        if (pseudo == PseudoSource.BTF_ID) {
             throw new JitException(slot, "lddw pseudo source " + pseudo + " is not supported: actual src "
-                    + pseudo.code() + " vs expected 0 (imm64), 1, 2, 5 or 6 (maps)");
+                    + pseudo.code() + " vs expected 0 (imm64), 1, 2, 5 or 6 (maps) or 4 (a callback)");
         }
         Register written = writtenRegister(insn);
         if (written == Register.R10) {
@@ -220,8 +228,16 @@ final class ProgramAnalysis {
         int[] depth = new int[subprograms.size()];
         int[] state = new int[subprograms.size()]; // 0 new, 1 on the path, 2 done
         int d = depthOf(0, depth, state);
+        int root = 0;
+        for (int cb : callbacks) {
+            int c = depthOf(cb, depth, state);
+            if (c > d) {
+                d = c;
+                root = cb;
+            }
+        }
         if (d > FrameLayout.MAX_FRAMES) {
-            int at = deepestCall(0, depth);
+            int at = deepestCall(root, depth);
             throw new JitException(slotOf[at], "call chain too deep: actual " + d + " frames vs expected at most "
                     + FrameLayout.MAX_FRAMES);
         }

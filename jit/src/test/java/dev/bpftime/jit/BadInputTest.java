@@ -107,7 +107,9 @@ class BadInputTest {
         assertEquals("at instruction 0: legacy packet access 0x20 (ld abs/ind) needs a socket buffer: actual opcode"
                 + " 0x20 vs expected a load through a register (ldx)", refusal(ldAbs, exit()));
         assertEquals("at instruction 0: lddw pseudo source BTF_ID is not supported: actual src 3 vs expected 0"
-                + " (imm64), 1, 2, 5 or 6 (maps)", refusal(ldImm64(R1, PseudoSource.BTF_ID, 5), exit()));
+                + " (imm64), 1, 2, 5 or 6 (maps) or 4 (a callback)", refusal(ldImm64(R1, PseudoSource.BTF_ID, 5), exit()));
+        assertEquals("at instruction 0: callback out of range: actual target slot 8 vs expected 0..2",
+                refusal(ldImm64(R1, PseudoSource.FUNC, 7), exit()));
         assertEquals("at instruction 0: helper id: actual -1 vs expected 0..65535", refusal(call(-1), exit()));
     }
 

@@ -30,9 +30,10 @@ import java.util.function.Consumer;
  * The service's side of the agents (docs/PROTOCOL.md, "Agents"): each traced process that connected
  * as an agent is brought up to date, in order, with what it must run: the maps and perf buffers
  * first, then every loaded program (a tail call may reach any of them), then the attachments whose
- * pid is -1 or the agent's, and detachments. {@link #sync()} runs after every request the service
+ * pid is -1 or the agent's, detachments, and last the programs, maps and perf buffers the service
+ * freed, so that the agent can free them too. {@link #sync()} runs after every request the service
  * served and every descriptor it saw closed, so a change reaches the agents before the next call of
- * any client is answered. Confined to the service's event-loop thread, like the object table.
+ * any client is answered. Called under the service's lock, like every command.
  */
 public final class AgentHub {
 
@@ -128,6 +129,19 @@ public final class AgentHub {
             if (!wanted.contains(id)) {
                 send(a, AgentWire.message(AgentWire.DETACH, (int) (long) id, 0, new long[0], new byte[0], 0));
                 a.attachments.remove(id);
+            }
+        }
+        freeGone(a, a.programs, ObjectKind.PROG, AgentWire.PROG_FREE);
+        freeGone(a, a.maps, ObjectKind.MAP, AgentWire.MAP_FREE);
+        freeGone(a, a.perfBuffers, ObjectKind.PERF_EVENT, AgentWire.PERF_BUFFER_FREE);
+    }
+
+    /** Tells the agent of each object it has that the service no longer has. */
+    private void freeGone(AgentConnection a, java.util.Set<Integer> sent, ObjectKind kind, int type) {
+        for (Integer id : List.copyOf(sent)) {
+            if (objects.byId(kind, id).isEmpty()) {
+                send(a, AgentWire.message(type, id, 0, new long[0], new byte[0], 0));
+                sent.remove(id);
             }
         }
     }

@@ -39,6 +39,12 @@ public final class AgentWire {
     public static final int DETACH = 5;
     /** Everything that existed at connect time has been sent: an attachment the agent holds and was not told of is gone. */
     public static final int SYNCED = 6;
+    /** id = a program the service freed (after the DETACHes of its attachments): the agent frees it. */
+    public static final int PROG_FREE = 7;
+    /** id = a map the service freed (after the programs that used it). */
+    public static final int MAP_FREE = 8;
+    /** id = a perf buffer whose event the service freed. */
+    public static final int PERF_BUFFER_FREE = 9;
 
     public static final int HOOK_SYSCALL_TRACEPOINT = 1;
     public static final int HOOK_RAW_SYSCALL = 2;

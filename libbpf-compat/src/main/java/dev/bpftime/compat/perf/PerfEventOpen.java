@@ -154,7 +154,17 @@ public final class PerfEventOpen {
         }
         boolean ret = (attr.config() & PmuTypes.RETPROBE_BIT) != 0;
         long refCtr = attr.config() >>> PmuTypes.REF_CTR_OFFSET_SHIFT;
-        return new Hook.Uprobe(path, attr.config2(), refCtr, ret);
+        // The agents of traced processes open the file by this path: a path relative to the loader's
+        // working directory would name another file in theirs.
+        String absolute = path;
+        if (!path.startsWith("/")) {
+            try {
+                absolute = file.toRealPath().toString();
+            } catch (java.io.IOException e) {
+                throw new BpfException(Errno.ENOENT, "uprobe_path " + path + ": " + e.getMessage());
+            }
+        }
+        return new Hook.Uprobe(absolute, attr.config2(), refCtr, ret);
     }
 
     /** attr.size set to the size this kernel knows, as perf_copy_attr's err_size does with E2BIG. */

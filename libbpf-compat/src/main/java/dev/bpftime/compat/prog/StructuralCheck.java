@@ -20,16 +20,13 @@ import java.util.TreeSet;
  * in the kernel's order and with its log messages (kernel/bpf/verifier.c): subprogram starts
  * (add_subprog_and_kfunc), jump ranges and subprogram ends (check_subprogs), ld_imm64 pairs, map
  * references and opcodes (resolve_pseudo_ldimm64, bpf_opcode_in_insntable), reachability
- * (check_cfg), helper ids (check_helper_call). Each failure is EINVAL unless the kernel gives
+ * (check_cfg), helper ids (check_helper_call: the kernel's and those this runtime has, {@link RuntimeHelpers}). Each failure is EINVAL unless the kernel gives
  * another errno, with the kernel's message as the refusal's reason.
  *
  * <p>Loops are allowed, as for a privileged loader (push_insn's loop_ok with bpf_capable); whether
  * they end is the verifier's question.
  */
 public final class StructuralCheck {
-
-    /** __BPF_FUNC_MAX_ID of Linux 6.1's enum bpf_func_id. */
-    static final int HELPER_ID_LIMIT = 210;
 
     /** What the checks found out about an accepted program. */
     public record Checked(List<Instruction> instructions, int reachable, int stackDepth, List<BpfObject> usedMaps) {
@@ -282,9 +279,9 @@ public final class StructuralCheck {
     private void checkHelperIds(boolean[] reached) throws BpfException {
         for (int i = 0; i < insns.length; i++) {
             RawInsn in = insns[i];
-            if (reached[i] && in.isHelperCall() && (in.imm() <= 0 || in.imm() >= HELPER_ID_LIMIT)) {
-                // func_id_name() names id 0 "unspec" and anything out of range "unknown".
-                throw refuse("invalid func " + (in.imm() == 0 ? "unspec" : "unknown") + "#" + in.imm());
+            String refusal = reached[i] && in.isHelperCall() ? RuntimeHelpers.refusal(in.imm()) : null;
+            if (refusal != null) {
+                throw refuse(refusal);
             }
         }
     }

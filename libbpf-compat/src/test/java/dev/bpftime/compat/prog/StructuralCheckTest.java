@@ -33,8 +33,10 @@ class StructuralCheckTest {
             map fd not open      | 1810000084030000 0000000000000000 b700000000000000 9500000000000000 | 9  | fd 900 is not pointing to valid bpf_map
             map fd not a map     | 1810000007000000 0000000000000000 b700000000000000 9500000000000000 | 22 | fd 7 is not pointing to valid bpf_map
             map idx no fd_array  | 1850000000000000 0000000000000000 b700000000000000 9500000000000000 | 71 | fd_idx without fd_array is invalid
-            helper 0             | 8500000000000000 9500000000000000                                   | 22 | invalid func unspec#0
+            helper 0             | 8500000000000000 9500000000000000                                   | 22 | program of this type cannot use helper bpf_unspec#0
             helper too big       | 850000000f270000 9500000000000000                                   | 22 | invalid func unknown#9999
+            helper past the last | 85000000d4000000 9500000000000000                                   | 22 | invalid func unknown#212
+            helper not here      | 850000001a000000 9500000000000000                                   | 22 | program of this type cannot use helper bpf_skb_load_bytes#26
             kfunc                | 8520000001000000 9500000000000000                                   | 22 | calling kernel functions (kfuncs) is not supported by bpftime
             bad register         | bf0b000000000000 9500000000000000                                   | 22 | insn 0: bad register in dst: actual r11 vs expected r0..r10
             """)

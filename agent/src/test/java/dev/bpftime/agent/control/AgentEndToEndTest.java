@@ -1,4 +1,4 @@
-package dev.bpftime.compat.agent;
+package dev.bpftime.agent.control;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -8,8 +8,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.bpftime.compat.shim.Run;
 import dev.bpftime.compat.shim.ShimHome;
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -19,8 +22,8 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The agent end to end: a libbpf loader under the shim attaches a uprobe on the target's target_fn
- * and a syscalls:sys_enter_openat program, which count into an array map and send each hit through
+ * The agent end to end: a libbpf loader under the shim attaches a uprobe and a uretprobe on the
+ * target's target_fn and a syscalls:sys_enter_openat program, which count into an array map and send each hit through
  * a perf buffer and a ring buffer; a target under libbpftime-agent.so makes N calls and N opens of
  * the marker file. The counts in the map and the events libbpf's perf_buffer__poll and
  * ring_buffer__poll delivered must all equal N: every hit ran the program and every event arrived.
@@ -51,8 +54,8 @@ class AgentEndToEndTest {
     private static void assertAllCounted(long expected, Run.Result loader) {
         assertEquals(0, loader.code(), loader.describe());
         long[] c = AgentSession.counts(loader);
-        assertArrayEquals(new long[] {expected, expected, expected, expected, expected, expected}, c,
-                "uprobe/openat hits, perf events, ring events:\n" + loader.describe());
+        assertArrayEquals(new long[] {expected, expected, expected, expected, expected, expected, expected}, c,
+                "uprobe/openat hits, perf events, ring events, uretprobe hits:\n" + loader.describe());
     }
 
     private static void assertTargetUnharmed(long calls, Run.Result target) {
@@ -66,7 +69,7 @@ class AgentEndToEndTest {
         long expected = fork ? 2 * n : n;
         Run.Started loader = s.startLoader(expected, 30_000);
         Run.Started target = s.startTarget(n, threads, fork, true, 0, env);
-        s.waitInstalled(target, 2);
+        s.waitInstalled(target, 3);
         s.go();
         assertTargetUnharmed(expected, target.finish());
         assertAllCounted(expected, loader.finish());
@@ -83,7 +86,7 @@ class AgentEndToEndTest {
         Run.Started target = s.startTarget(N, 1, false, true, 0, Map.of());
         Thread.sleep(300); // the agent is waiting for a service that does not exist yet
         Run.Started loader = s.startLoader(N, 30_000);
-        s.waitInstalled(target, 2);
+        s.waitInstalled(target, 3);
         s.go();
         assertTargetUnharmed(N, target.finish());
         assertAllCounted(N, loader.finish());
@@ -107,7 +110,7 @@ class AgentEndToEndTest {
         Run.Started loader = s.startLoader(0, 60_000);
         Run.Started target = s.startTarget(2000, 1, false, true, 1000, Map.of());
         long pid = target.process().pid();
-        s.waitInstalled(target, 2);
+        s.waitInstalled(target, 3);
         s.go();
         Thread.sleep(300);
         loader.process().destroy(); // SIGTERM: the loader closes its links and exits
@@ -115,8 +118,11 @@ class AgentEndToEndTest {
         assertEquals(0, l.code(), l.describe());
         long[] c = AgentSession.counts(l);
         assertTrue(c[0] > 0 && c[0] < 2000, "the loader saw some hits before it left: " + l.out());
-        AgentSession.waitFor(() -> s.agentLog().split("pid " + pid + ": attachment \\d+ removed", -1).length > 2,
-                "the agent of pid " + pid + " to remove both attachments");
+        AgentSession.waitFor(() -> s.agentLog().split("pid " + pid + ": attachment \\d+ removed", -1).length > 3,
+                "the agent of pid " + pid + " to remove its three attachments");
+        AgentSession.waitFor(() -> s.agentLog().matches("(?s).*pid " + pid + ": program \\d+ freed.*")
+                && s.agentLog().matches("(?s).*pid " + pid + ": map \\d+ freed.*"),
+                "the agent of pid " + pid + " to free the loader's programs and maps");
         assertTargetUnharmed(2000, target.finish());
     }
 
@@ -124,19 +130,62 @@ class AgentEndToEndTest {
     void theTargetRunsOnWhenTheServiceIsKilled() throws Exception {
         AgentSession s = new AgentSession(home, temp, "service-kill", false);
         Run.Started loader = s.startLoader(0, 60_000);
-        Run.Started target = s.startTarget(2000, 2, false, true, 1000, Map.of());
+        Run.Started target = s.startTarget(3000, 2, false, true, 3000, Map.of()); // about 5 s
         long pid = target.process().pid();
-        s.waitInstalled(target, 2);
+        s.waitInstalled(target, 3);
         s.go();
         Thread.sleep(300);
         ProcessHandle service = ShimHome.service(s.runtimeDir).orElseThrow();
         service.destroyForcibly();
         service.onExit().get(10, TimeUnit.SECONDS);
-        AgentSession.waitFor(() -> s.agentLog().contains("pid " + pid + ": the service went away"),
-                "the agent to see the service go");
-        assertTargetUnharmed(2000, target.finish());
+        AgentSession.waitFor(() -> s.agentLog().contains("pid " + pid + ": released"),
+                "the agent to see the service go and release what it had");
+        // the connection, the maps' and perf buffers' memfds and eventfds are closed; the log stays
+        List<String> left = new ArrayList<>();
+        try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "fd"))) {
+            for (Path fd : fds) {
+                String to = Files.readSymbolicLink(fd).toString();
+                if (to.startsWith("socket:") || to.startsWith("/memfd:") || to.contains("eventfd")) {
+                    left.add(fd.getFileName() + " -> " + to);
+                }
+            }
+        }
+        assertEquals(List.of(), left, "descriptors of the agent left open after the service died");
+        assertTargetUnharmed(3000, target.finish());
         loader.process().destroy();
         loader.finish();
+    }
+
+    /** bpf_override_return at sys_enter_openat and at a uprobe: the open fails with ENOSPC, the function returns 77. */
+    @Test
+    void overrideReturnSkipsTheSyscallAndTheFunctionOnBothEngines() throws Exception {
+        AgentSession s = new AgentSession(home, temp, "override", false);
+        Run.Started loader = s.startLoader("agent_override.bpf.o", 0, 60_000);
+        for (Map<String, String> engine : java.util.List.of(Map.<String, String>of(), Map.of("BPFTIME_NO_JIT", "1"))) {
+            Run.Started target = s.startTarget(100, 2, true, true, 0, 1, engine);
+            s.waitInstalled(target, 2);
+            s.go();
+            assertTargetUnharmed(200, target.finish()); // exit 0: every open failed with ENOSPC, every call gave 77
+            Files.delete(s.work.resolve("go"));
+        }
+        loader.process().destroy();
+        long[] c = AgentSession.counts(loader.finish());
+        assertEquals(400, c[0], "uprobe hits");
+        assertEquals(400, c[1], "openat hits");
+    }
+
+    /** A uprobe with a ref_ctr offset (libbpf's USDT semaphores): the counter is non-zero at every call while attached. */
+    @Test
+    void aRefCtrSemaphoreIsHeldUpWhileTheUprobeIsAttached() throws Exception {
+        AgentSession s = new AgentSession(home, temp, "semaphore", false);
+        Run.Started loader = s.startLoaderWithSemaphore(2 * N, 30_000);
+        Run.Started target = s.startTarget(N, 2, true, true, 0, 2, Map.of());
+        s.waitInstalled(target, 3);
+        s.go();
+        assertTargetUnharmed(2 * N, target.finish()); // exit 7 if a call saw the semaphore at 0
+        assertAllCounted(2 * N, loader.finish());
+        Run.Result after = s.startTarget(10, 1, false, false, 0, 2, Map.of()).finish();
+        assertEquals(7, after.code(), "with the loader gone the semaphore stays 0: " + after.describe());
     }
 
     @Test

@@ -1,5 +1,6 @@
-package dev.bpftime.compat.agent;
+package dev.bpftime.agent.control;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -47,6 +48,7 @@ final class AgentSession {
         this.target = copy(built.resolve("control-test/agent_target"), bin);
         this.loader = copy(built.resolve("control-test/agent_loader"), bin);
         this.object = copy(built.resolve("control-test/agent_probes.bpf.o"), bin);
+        copy(built.resolve("control-test/agent_override.bpf.o"), bin);
         this.work = Files.createDirectories(tempDir.resolve("work-" + name));
         Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxrwxrwx"));
         this.marker = "agentmark-" + Long.toHexString(System.nanoTime() & 0xffffffffL);
@@ -66,8 +68,29 @@ final class AgentSession {
 
     /** The loader under the shim, waiting for {@code expected} events of each kind (0: until SIGTERM). */
     Run.Started startLoader(long expected, long timeoutMs) throws IOException, InterruptedException {
-        Run.Started s = Run.start(work, home.env(runtimeDir), asNobody, loader.toString(), object.toString(),
-                target.toString(), marker, Long.toString(expected), Long.toString(timeoutMs));
+        return startLoader(object, expected, timeoutMs);
+    }
+
+    /** The loader with another object of the same program and map names (agent_override.bpf.o). */
+    Run.Started startLoader(String objectName, long expected, long timeoutMs) throws IOException, InterruptedException {
+        return startLoader(object.resolveSibling(objectName), expected, timeoutMs);
+    }
+
+    private Run.Started startLoader(Path object, long expected, long timeoutMs) throws IOException, InterruptedException {
+        return startLoader(object, expected, timeoutMs, List.of());
+    }
+
+    /** The loader whose uprobe holds the target's agent_target_semaphore up (a ref_ctr offset, as for USDT). */
+    Run.Started startLoaderWithSemaphore(long expected, long timeoutMs) throws IOException, InterruptedException {
+        return startLoader(object, expected, timeoutMs, List.of("0x" + Long.toHexString(semaphoreFileOffset())));
+    }
+
+    private Run.Started startLoader(Path object, long expected, long timeoutMs, List<String> more)
+            throws IOException, InterruptedException {
+        List<String> argv = new java.util.ArrayList<>(List.of(loader.toString(), object.toString(), target.toString(),
+                marker, Long.toString(expected), Long.toString(timeoutMs)));
+        argv.addAll(more);
+        Run.Started s = Run.start(work, home.env(runtimeDir), asNobody, argv.toArray(String[]::new));
         waitFor(() -> Files.readString(s.out()).contains("attached\n") || !s.process().isAlive(),
                 "the loader to attach");
         assertTrue(s.process().isAlive() || Files.readString(s.out()).contains("attached\n"),
@@ -78,6 +101,12 @@ final class AgentSession {
     /** The target under the agent: calls and opens N in all over THREADS threads (and again in a child with fork). */
     Run.Started startTarget(long n, int threads, boolean fork, boolean waitForGo, long pauseUs, Map<String, String> env)
             throws IOException {
+        return startTarget(n, threads, fork, waitForGo, pauseUs, 0, env);
+    }
+
+    /** {@code mode} 1: the target expects agent_override.bpf.o's errors; 2: the semaphore up at every call. */
+    Run.Started startTarget(long n, int threads, boolean fork, boolean waitForGo, long pauseUs, int mode,
+            Map<String, String> env) throws IOException {
         Map<String, String> all = new HashMap<>(env);
         all.put("BPFTIME_RUNTIME_DIR", runtimeDir.toString());
         all.put("LIBC_FATAL_STDERR_", "1"); // a glibc abort message goes to stderr, which the test shows
@@ -85,7 +114,33 @@ final class AgentSession {
         // glibc's setxid broadcast cannot do in the agent's thread (agent/README.md, "Not done yet").
         return Run.start(work, all, asNobody, "env", "LD_PRELOAD=" + agent, target.toString(), marker,
                 Long.toString(n), Integer.toString(threads), fork ? "1" : "0", waitForGo ? "go" : "-",
-                Long.toString(pauseUs));
+                Long.toString(pauseUs), Integer.toString(mode));
+    }
+
+    /** The file offset of agent_target_semaphore: its address in the PT_LOAD segment that holds it (readelf). */
+    long semaphoreFileOffset() throws IOException, InterruptedException {
+        Matcher sym = Pattern.compile("(?m)^\\s*\\d+: ([0-9a-f]+)\\s+2 OBJECT\\s+GLOBAL\\s+DEFAULT\\s+\\d+ agent_target_semaphore$")
+                .matcher(readelf("-sW"));
+        assertTrue(sym.find(), "agent_target_semaphore is not in the target's symbols");
+        long address = Long.parseLong(sym.group(1), 16);
+        Matcher load = Pattern.compile("(?m)^\\s*LOAD\\s+0x([0-9a-f]+) 0x([0-9a-f]+) 0x[0-9a-f]+ 0x([0-9a-f]+) ")
+                .matcher(readelf("-lW"));
+        while (load.find()) {
+            long offset = Long.parseLong(load.group(1), 16);
+            long vaddr = Long.parseLong(load.group(2), 16);
+            long fileSize = Long.parseLong(load.group(3), 16);
+            if (address >= vaddr && address + 2 <= vaddr + fileSize) {
+                return address - vaddr + offset;
+            }
+        }
+        throw new AssertionError("no PT_LOAD segment holds agent_target_semaphore at 0x" + Long.toHexString(address));
+    }
+
+    private String readelf(String option) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("readelf", option, target.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), "readelf " + option + ": " + out);
+        return out;
     }
 
     void go() throws IOException {
@@ -127,13 +182,16 @@ final class AgentSession {
         }
     }
 
-    /** The loader's final line, as numbers: uprobe, openat hits; perf uprobe, openat; ring uprobe, openat. */
+    /**
+     * The loader's final line, as numbers: uprobe, openat hits; perf uprobe, openat; ring uprobe, openat;
+     * uretprobe hits that saw target_fn's return value.
+     */
     static long[] counts(Run.Result loader) {
         Matcher m = Pattern.compile("hits uprobe=(\\d+) openat=(\\d+) perf uprobe=(\\d+) openat=(\\d+) ring uprobe=(\\d+) "
-                + "openat=(\\d+)").matcher(loader.out());
+                + "openat=(\\d+) uretprobe=(\\d+)").matcher(loader.out());
         assertTrue(m.find(), "the loader printed no counts:\n" + loader.describe());
-        long[] c = new long[6];
-        for (int i = 0; i < 6; i++) {
+        long[] c = new long[7];
+        for (int i = 0; i < 7; i++) {
             c[i] = Long.parseLong(m.group(i + 1));
         }
         return c;

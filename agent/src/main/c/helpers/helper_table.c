@@ -1,0 +1,121 @@
+/*
+ * The helper table both engines call through, indexed by helper id, and the tail-call resolver
+ * at entry 12 (jit/README.md). The ids are enum bpf_func_id's (include/uapi/linux/bpf.h).
+ */
+#include <errno.h>
+
+#include "bpftime_map.h"
+#include "helpers_internal.h"
+
+enum {
+	ID_MAP_LOOKUP_ELEM = 1, ID_MAP_UPDATE_ELEM = 2, ID_MAP_DELETE_ELEM = 3, ID_PROBE_READ = 4,
+	ID_KTIME_GET_NS = 5, ID_TRACE_PRINTK = 6, ID_GET_PRANDOM_U32 = 7, ID_GET_SMP_PROCESSOR_ID = 8,
+	ID_TAIL_CALL = 12, ID_GET_CURRENT_PID_TGID = 14, ID_GET_CURRENT_UID_GID = 15,
+	ID_GET_CURRENT_COMM = 16, ID_PERF_EVENT_OUTPUT = 25, ID_PROBE_WRITE_USER = 36,
+	ID_PROBE_READ_STR = 45, ID_OVERRIDE_RETURN = 58, ID_GET_STACK = 67, ID_SPIN_LOCK = 93, ID_SPIN_UNLOCK = 94, ID_SEND_SIGNAL = 109,
+	ID_PROBE_READ_USER = 112, ID_PROBE_READ_KERNEL = 113, ID_PROBE_READ_USER_STR = 114,
+	ID_PROBE_READ_KERNEL_STR = 115, ID_SEND_SIGNAL_THREAD = 117, ID_KTIME_GET_BOOT_NS = 125,
+	ID_RINGBUF_OUTPUT = 130, ID_RINGBUF_RESERVE = 131, ID_RINGBUF_SUBMIT = 132,
+	ID_RINGBUF_DISCARD = 133, ID_RINGBUF_QUERY = 134, ID_KTIME_GET_COARSE_NS = 160,
+	ID_FOR_EACH_MAP_ELEM = 164, ID_SNPRINTF = 165, ID_GET_FUNC_IP = 173, ID_GET_ATTACH_COOKIE = 174,
+	ID_LOOP = 181, ID_STRNCMP = 182, ID_GET_FUNC_ARG = 183, ID_GET_FUNC_RET = 184,
+	ID_GET_FUNC_ARG_CNT = 185, ID_MAP_LOOKUP_PERCPU_ELEM = 195,
+};
+
+static void *(*prog_resolver)(uint32_t prog_id);
+
+void bpftime_helpers_set_prog_resolver(void *(*tail_call_entry)(uint32_t prog_id))
+{
+	__atomic_store_n(&prog_resolver, tail_call_entry, __ATOMIC_RELEASE);
+}
+
+static void *resolve(uint64_t prog_array, uint32_t index)
+{
+	void *(*r)(uint32_t) = __atomic_load_n(&prog_resolver, __ATOMIC_ACQUIRE);
+	uint32_t id = prog_array ? bpftime_fd_array_get(PTR(prog_array), index) : 0;
+	return r && id ? r(id) : NULL;
+}
+
+/* The JIT's resolver(ctx, prog_array, index, frames_free): the target's tail-call entry or NULL. */
+HELPER(tail_call)
+{
+	return (uint64_t)(uintptr_t)resolve(r2, (uint32_t)r3);
+}
+
+const void *bpftime_helpers_vm_tail_call(void *cookie, uint64_t prog_array, uint32_t index)
+{
+	return resolve(prog_array, index);
+}
+
+/* What an id the runtime lacks holds; the service refuses programs calling one, so it never runs. */
+static uint64_t unsupported(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5)
+{
+	return (uint64_t)-EOPNOTSUPP;
+}
+
+#define E(id, name) [id] = (void *)bpftime_h_##name
+
+static void *const implemented[BPFTIME_HELPER_TABLE_SIZE] = {
+	E(ID_MAP_LOOKUP_ELEM, map_lookup_elem),
+	E(ID_MAP_UPDATE_ELEM, map_update_elem),
+	E(ID_MAP_DELETE_ELEM, map_delete_elem),
+	E(ID_PROBE_READ, probe_read),
+	E(ID_KTIME_GET_NS, ktime_get_ns),
+	E(ID_TRACE_PRINTK, trace_printk),
+	E(ID_GET_PRANDOM_U32, get_prandom_u32),
+	E(ID_GET_SMP_PROCESSOR_ID, get_smp_processor_id),
+	E(ID_TAIL_CALL, tail_call),
+	E(ID_GET_CURRENT_PID_TGID, get_current_pid_tgid),
+	E(ID_GET_CURRENT_UID_GID, get_current_uid_gid),
+	E(ID_GET_CURRENT_COMM, get_current_comm),
+	E(ID_PERF_EVENT_OUTPUT, perf_event_output),
+	E(ID_PROBE_WRITE_USER, probe_write_user),
+	E(ID_PROBE_READ_STR, probe_read_str),
+	E(ID_OVERRIDE_RETURN, override_return),
+	E(ID_GET_STACK, get_stack),
+	E(ID_SPIN_LOCK, spin_lock),
+	E(ID_SPIN_UNLOCK, spin_unlock),
+	E(ID_SEND_SIGNAL, send_signal),
+	E(ID_PROBE_READ_USER, probe_read_user),
+	E(ID_PROBE_READ_KERNEL, probe_read_kernel),
+	E(ID_PROBE_READ_USER_STR, probe_read_user_str),
+	E(ID_PROBE_READ_KERNEL_STR, probe_read_kernel_str),
+	E(ID_SEND_SIGNAL_THREAD, send_signal_thread),
+	E(ID_KTIME_GET_BOOT_NS, ktime_get_boot_ns),
+	E(ID_RINGBUF_OUTPUT, ringbuf_output),
+	E(ID_RINGBUF_RESERVE, ringbuf_reserve),
+	E(ID_RINGBUF_SUBMIT, ringbuf_submit),
+	E(ID_RINGBUF_DISCARD, ringbuf_discard),
+	E(ID_RINGBUF_QUERY, ringbuf_query),
+	E(ID_KTIME_GET_COARSE_NS, ktime_get_coarse_ns),
+	E(ID_FOR_EACH_MAP_ELEM, for_each_map_elem),
+	E(ID_SNPRINTF, snprintf),
+	E(ID_GET_FUNC_IP, get_func_ip),
+	E(ID_GET_ATTACH_COOKIE, get_attach_cookie),
+	E(ID_LOOP, loop),
+	E(ID_STRNCMP, strncmp),
+	E(ID_GET_FUNC_ARG, get_func_arg),
+	E(ID_GET_FUNC_RET, get_func_ret),
+	E(ID_GET_FUNC_ARG_CNT, get_func_arg_cnt),
+	E(ID_MAP_LOOKUP_PERCPU_ELEM, map_lookup_percpu_elem),
+};
+
+static void *table[BPFTIME_HELPER_TABLE_SIZE];
+
+__attribute__((constructor)) static void fill_table(void)
+{
+	for (uint32_t i = 0; i < BPFTIME_HELPER_TABLE_SIZE; i++)
+		table[i] = implemented[i] ? implemented[i] : (void *)unsupported;
+}
+
+void *const *bpftime_helper_table(void)
+{
+	if (!table[0])
+		fill_table();
+	return table;
+}
+
+int bpftime_helper_supported(uint32_t id)
+{
+	return id < BPFTIME_HELPER_TABLE_SIZE && implemented[id] != NULL;
+}

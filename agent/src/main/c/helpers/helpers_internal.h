@@ -1,0 +1,103 @@
+/* Shared by the helper files only: the helper signature, the guarded user-memory access, the hit. */
+#ifndef BPFTIME_HELPERS_INTERNAL_H
+#define BPFTIME_HELPERS_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bpftime_helpers.h"
+
+#define HELPER(name) uint64_t bpftime_h_##name(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5)
+#define PTR(x) ((void *)(uintptr_t)(x))
+
+/* The kernel half of the x86-64 address space (and non-canonical addresses): never readable here. */
+static inline int kernel_address(uint64_t addr, uint64_t size)
+{
+	return addr >= 0x0000800000000000ull || size > 0x0000800000000000ull - addr;
+}
+
+/* Copies with process_vm_readv/writev on this process: 0, or -EFAULT when any byte is not mapped
+ * with the access needed (copy_{from,to}_user_nofault). Never faults, never touches errno. */
+long user_read(void *dst, uint64_t src, uint64_t size);
+long user_write(uint64_t dst, const void *src, uint64_t size);
+/* strncpy_from_user_nofault (mm/maccess.c): the length with its NUL, count when cut (dst[count-1]
+ * then is NUL), or -EFAULT; dst written as the kernel writes it (user_memory.c). */
+long user_read_str(char *dst, uint64_t src, uint64_t count);
+
+/*
+ * The helpers' system calls: through the syscall hooks' untraced gate when the agent links them
+ * (under Syscall User Dispatch a plain `syscall` here would be trapped and traced as the
+ * application's), else a raw `syscall`. Never touches errno; -errno on failure.
+ */
+long bpftime_syscall_hooks_raw(long nr, long a0, long a1, long a2, long a3, long a4, long a5) __attribute__((weak));
+
+static inline long helper_syscall(long nr, long a, long b, long c, long d, long e)
+{
+	if (bpftime_syscall_hooks_raw)
+		return bpftime_syscall_hooks_raw(nr, a, b, c, d, e, 0);
+	long ret;
+	register long r10 __asm__("r10") = d;
+	register long r8 __asm__("r8") = e;
+	register long r9 __asm__("r9") = 0;
+	__asm__ volatile("syscall" : "=a"(ret) : "a"(nr), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8), "r"(r9)
+			 : "rcx", "r11", "memory");
+	return ret;
+}
+
+/* The current hit of this thread, or NULL. */
+extern __thread struct bpftime_hit *bpftime_current_hit __attribute__((tls_model("initial-exec")));
+
+/* This thread's id and the process's, cached and refreshed after fork. */
+uint32_t helper_tid(void);
+uint32_t helper_tgid(void);
+
+/* The kernel's bpf_bprintf_prepare + bstr_printf (kernel/bpf/helpers.c, lib/vsprintf.c) on the
+ * format subset described in bpf_format.c: the snprintf-style length, or -EINVAL. */
+long bpf_format(char *out, size_t out_size, const char *fmt, uint64_t fmt_size, const uint64_t *args,
+		uint32_t num_args);
+
+/* The helpers, by their kernel names. */
+HELPER(map_lookup_elem);
+HELPER(map_update_elem);
+HELPER(map_delete_elem);
+HELPER(map_lookup_percpu_elem);
+HELPER(spin_lock);
+HELPER(spin_unlock);
+HELPER(probe_read);
+HELPER(probe_read_user);
+HELPER(probe_read_kernel);
+HELPER(probe_read_str);
+HELPER(probe_read_user_str);
+HELPER(probe_read_kernel_str);
+HELPER(probe_write_user);
+HELPER(ktime_get_ns);
+HELPER(ktime_get_boot_ns);
+HELPER(ktime_get_coarse_ns);
+HELPER(get_prandom_u32);
+HELPER(get_smp_processor_id);
+HELPER(get_current_pid_tgid);
+HELPER(get_current_uid_gid);
+HELPER(get_current_comm);
+HELPER(send_signal);
+HELPER(send_signal_thread);
+HELPER(trace_printk);
+HELPER(snprintf);
+HELPER(strncmp);
+HELPER(perf_event_output);
+HELPER(ringbuf_output);
+HELPER(ringbuf_reserve);
+HELPER(ringbuf_submit);
+HELPER(ringbuf_discard);
+HELPER(ringbuf_query);
+HELPER(tail_call);
+HELPER(get_stack);
+HELPER(get_func_ip);
+HELPER(get_attach_cookie);
+HELPER(get_func_arg);
+HELPER(get_func_ret);
+HELPER(get_func_arg_cnt);
+HELPER(override_return);
+HELPER(loop);
+HELPER(for_each_map_elem);
+
+#endif
