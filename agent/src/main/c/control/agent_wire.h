@@ -1,7 +1,8 @@
 /*
  * The agent's side of the protocol with the service (docs/PROTOCOL.md, "Agents"); the Java side is
  * dev.bpftime.compat.agent.AgentWire and service.Wire. The agent says hello with the shim's request
- * header (kind AGENT_HELLO), gets the shim's reply header, and from then on only receives.
+ * header (kind AGENT_HELLO), gets the shim's reply header, and from then on receives, answering only
+ * each BARRIER with an ACK (the loader's attach returns once every agent applied it).
  */
 #ifndef BPFTIME_AGENT_WIRE_H
 #define BPFTIME_AGENT_WIRE_H
@@ -47,6 +48,8 @@ enum agent_msg_type {
 	AGENT_MSG_PROG_FREE = 7,   /* id = a program the service freed */
 	AGENT_MSG_MAP_FREE = 8,    /* id = a map the service freed */
 	AGENT_MSG_PERF_BUFFER_FREE = 9, /* id = a perf event the service freed */
+	AGENT_MSG_BARRIER = 10,    /* id = a sequence number: answer ACK once everything before is applied */
+	AGENT_MSG_ACK = 11,        /* agent to service, the only message it sends after hello: id = the BARRIER's */
 };
 
 enum agent_hook {

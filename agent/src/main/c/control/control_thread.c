@@ -24,6 +24,9 @@
 
 static int service_fd = -1;
 static uint8_t *payload;
+/* BPFTIME_AGENT_APPLY_DELAY_MS (tests only): each attach and detach is applied this much later, as
+ * on a loaded machine, to show that the loader's call waits for it (AgentEndToEndTest). */
+static long apply_delay_ms = -1;
 
 static void sleep_ms(long ms)
 {
@@ -41,7 +44,31 @@ static int payload_area(void)
 	return payload != NULL;
 }
 
-static void apply(const struct agent_msg *m, const uint8_t *data, const int fds[2])
+static void test_delay(void)
+{
+	if (apply_delay_ms < 0) {
+		const char *v = getenv("BPFTIME_AGENT_APPLY_DELAY_MS");
+		apply_delay_ms = v ? atol(v) : 0;
+	}
+	if (apply_delay_ms > 0 && apply_delay_ms < 1000)
+		sleep_ms(apply_delay_ms);
+}
+
+/* The service answers the loader's call that caused a batch only after this (docs/PROTOCOL.md). */
+static void acknowledge(int fd, uint32_t seq)
+{
+	struct agent_msg ack = { .magic = AGENT_MSG_MAGIC, .version = AGENT_MSG_VERSION, .type = AGENT_MSG_ACK, .id = seq };
+	ssize_t n;
+
+	bpftime_probe_poll(0);
+	do
+		n = send(fd, &ack, sizeof(ack), MSG_NOSIGNAL | MSG_DONTWAIT);
+	while (n < 0 && errno == EINTR);
+	if (n != (ssize_t)sizeof(ack))
+		agent_log("cannot acknowledge barrier %u: %s", seq, n < 0 ? strerror(errno) : "short send");
+}
+
+static void apply(int fd, const struct agent_msg *m, const uint8_t *data, const int fds[2])
 {
 	int err = 0;
 
@@ -57,12 +84,14 @@ static void apply(const struct agent_msg *m, const uint8_t *data, const int fds[
 		break;
 	case AGENT_MSG_ATTACH: {
 		const char *path = NULL;
+		test_delay();
 		if (m->payload_len > 0 && data[m->payload_len - 1] == 0)
 			path = (const char *)data;
 		attachments_add(m, path);
 		break;
 	}
 	case AGENT_MSG_DETACH:
+		test_delay();
 		attachments_remove(m->id);
 		break;
 	case AGENT_MSG_PROG_FREE:
@@ -73,6 +102,9 @@ static void apply(const struct agent_msg *m, const uint8_t *data, const int fds[
 		break;
 	case AGENT_MSG_PERF_BUFFER_FREE:
 		objects_free_perf_buffer(m->id);
+		break;
+	case AGENT_MSG_BARRIER:
+		acknowledge(fd, m->id);
 		break;
 	case AGENT_MSG_SYNCED:
 		attachments_remove_unconfirmed();
@@ -101,7 +133,7 @@ static void serve(int fd)
 			continue;
 		if (err)
 			break;
-		apply(&m, payload, fds);
+		apply(fd, &m, payload, fds);
 		bpftime_probe_poll(0);
 	}
 	agent_log("the service went away (%s): removing every attachment", strerror(-err));
@@ -173,7 +205,7 @@ void control_sync_before_main(void)
 		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof(limit));
 		attachments_unconfirm_all();
 		while (service_receive(fd, &m, payload, PAYLOAD_MAX, fds) == 0) {
-			apply(&m, payload, fds);
+			apply(fd, &m, payload, fds);
 			if (m.type == AGENT_MSG_SYNCED)
 				break;
 		}

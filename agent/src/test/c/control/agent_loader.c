@@ -7,9 +7,12 @@
  *
  *   agent_loader OBJECT TARGET_BINARY MARKER EXPECTED TIMEOUT_MS [REF_CTR_OFFSET]
  * REF_CTR_OFFSET: the uprobe holds the 2-byte counter at that file offset up (a USDT semaphore).
- * EXPECTED 0: poll until SIGINT/SIGTERM.
+ * EXPECTED 0: poll until SIGINT/SIGTERM. With AGENT_LOADER_KICK=FILE in the environment it writes
+ * a 1 into FILE as soon as its attach calls returned (agent_target's flag=FILE) (the kernel's attach is in force by then;
+ * events sent before its buffers exist are lost, as with the kernel: the map's counts are complete).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -107,6 +110,13 @@ int main(int argc, char **argv)
 	struct bpf_link *ret = ret_prog ? bpf_program__attach_uprobe_opts(ret_prog, -1, argv[2], 0, &ro) : NULL;
 	if (ret_prog && !ret)
 		return fail("attach uretprobe target_fn", errno);
+	const char *kick = getenv("AGENT_LOADER_KICK");
+	if (kick) {
+		int fd = open(kick, O_WRONLY | O_CLOEXEC);
+		if (fd < 0 || write(fd, "\1", 1) != 1)
+			return fail("kick the target", errno);
+		close(fd);
+	}
 	struct perf_buffer *pb = perf_buffer__new(bpf_map__fd(bpf_object__find_map_by_name(obj, "perf_events")), 64,
 						  perf_sample, perf_lost, NULL, NULL);
 	if (!pb)

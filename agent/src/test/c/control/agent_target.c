@@ -10,8 +10,13 @@
  * INJECT 2 agent_target_semaphore must be non-zero at every call (a uprobe with a ref_ctr offset
  * holds it up, as for a USDT semaphore).
  *
- *   agent_target MARKER_PATH N THREADS FORK GO_FILE|- [PAUSE_US [INJECT]]
+ * GO_FILE "flag=PATH": spin until the first byte of PATH (mapped shared) is non-zero, so that the
+ * calls start within nanoseconds of a loader's write right after its attach returned.
+ *
+ *   agent_target MARKER_PATH N THREADS FORK GO_FILE|-|flag=PATH [PAUSE_US [INJECT]]
  */
+#include <string.h>
+#include <sys/mman.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -100,7 +105,16 @@ int main(int argc, char **argv)
 	if (threads < 1 || threads > 64 || n % threads)
 		return 2;
 	per_thread = n / threads;
-	if (argv[5][0] != '-')
+	if (strncmp(argv[5], "flag=", 5) == 0) {
+		int fd = open(argv[5] + 5, O_RDONLY | O_CLOEXEC);
+		volatile unsigned char *flag = fd < 0 ? MAP_FAILED : mmap(NULL, 1, PROT_READ, MAP_SHARED, fd, 0);
+		if (flag == MAP_FAILED)
+			return 2;
+		close(fd);
+		while (!*flag)
+			__builtin_ia32_pause();
+		munmap((void *)flag, 1);
+	} else if (argv[5][0] != '-')
 		while (access(argv[5], F_OK) != 0)
 			usleep(5000);
 	pid_t child = forking ? fork() : 0;

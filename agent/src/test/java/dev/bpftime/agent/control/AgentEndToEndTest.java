@@ -92,6 +92,29 @@ class AgentEndToEndTest {
         assertAllCounted(N, loader.finish());
     }
 
+    /**
+     * The kernel's attach is in force when the call returns: a loader that kicks a running target (it
+     * spins on a shared flag) right after attaching sees every one of its calls (the service answers the attach only once
+     * the agent applied it), even when the agent is slow to apply it (50 ms late here, as on a loaded
+     * machine). A first loader keeps the service up, so the agent is connected already.
+     */
+    @Test
+    void aTargetKickedRightAfterTheAttachReturnedIsCountedWhole() throws Exception {
+        AgentSession s = new AgentSession(home, temp, "kick", false);
+        Run.Started keeper = s.startLoader(0, 60_000);
+        Run.Started target = s.startTargetWaitingForFlag(N, Map.of("BPFTIME_AGENT_APPLY_DELAY_MS", "50"));
+        s.waitInstalled(target, 3);
+        Run.Started loader = s.startLoaderKicking(0, 60_000);
+        assertTargetUnharmed(N, target.finish());
+        loader.process().destroy(); // it prints the map's counts at SIGTERM
+        keeper.process().destroy();
+        keeper.finish();
+        long[] c = AgentSession.counts(loader.finish());
+        assertEquals(N, c[0], "uprobe hits");
+        assertEquals(N, c[1], "openat hits");
+        assertEquals(N, c[6], "uretprobe hits");
+    }
+
     @Test
     void eightThreadsAndAForkedChildAreAllTraced() throws Exception {
         loaderThenTarget(new AgentSession(home, temp, "threads", false), 800, 8, true, Map.of());
@@ -200,11 +223,14 @@ class AgentEndToEndTest {
         Path opensnoop = Path.of("/usr/sbin/opensnoop");
         assumeTrue(Files.isExecutable(opensnoop), "needs Debian's libbpf-tools (/usr/sbin/opensnoop)");
         AgentSession s = new AgentSession(home, temp, "opensnoop", false);
-        Run.Started tool = Run.start(s.work, s.home.env(s.runtimeDir), false, opensnoop.toString());
+        // Line-buffered (stdbuf), so that its header, printed once its perf buffers are set up, shows
+        // when the workload may go: earlier opens would be lost, as with the kernel.
+        Run.Started tool = Run.start(s.work, s.home.env(s.runtimeDir), false, "stdbuf", "-oL", opensnoop.toString());
+        s.await(() -> Files.readString(tool.out()).startsWith("PID") || !tool.process().isAlive(),
+                "opensnoop's header line (its stderr so far: " + Files.readString(tool.err()) + ")");
+        assertTrue(tool.process().isAlive(), "opensnoop ended early: " + Files.readString(tool.err()));
         Run.Started target = s.startTarget(50, 1, false, true, 0, Map.of());
         long pid = target.process().pid();
-        // its stdout is a file, so fully buffered: the header shows only at exit; the agent's log
-        // says when the four tracepoints (open and openat, enter and exit) are in place
         s.waitInstalled(target, 4);
         s.go();
         assertTargetUnharmed(50, target.finish());

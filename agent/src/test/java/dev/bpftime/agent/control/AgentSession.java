@@ -85,12 +85,24 @@ final class AgentSession {
         return startLoader(object, expected, timeoutMs, List.of("0x" + Long.toHexString(semaphoreFileOffset())));
     }
 
+    /** The loader that sets {@link #flag()} as soon as its attach calls returned. */
+    Run.Started startLoaderKicking(long expected, long timeoutMs) throws IOException, InterruptedException {
+        return startLoader(object, expected, timeoutMs, List.of(), Map.of("AGENT_LOADER_KICK", flag().toString()));
+    }
+
     private Run.Started startLoader(Path object, long expected, long timeoutMs, List<String> more)
+            throws IOException, InterruptedException {
+        return startLoader(object, expected, timeoutMs, more, Map.of());
+    }
+
+    private Run.Started startLoader(Path object, long expected, long timeoutMs, List<String> more, Map<String, String> env)
             throws IOException, InterruptedException {
         List<String> argv = new java.util.ArrayList<>(List.of(loader.toString(), object.toString(), target.toString(),
                 marker, Long.toString(expected), Long.toString(timeoutMs)));
         argv.addAll(more);
-        Run.Started s = Run.start(work, home.env(runtimeDir), asNobody, argv.toArray(String[]::new));
+        Map<String, String> all = new HashMap<>(home.env(runtimeDir));
+        all.putAll(env);
+        Run.Started s = Run.start(work, all, asNobody, argv.toArray(String[]::new));
         waitFor(() -> Files.readString(s.out()).contains("attached\n") || !s.process().isAlive(),
                 "the loader to attach");
         assertTrue(s.process().isAlive() || Files.readString(s.out()).contains("attached\n"),
@@ -104,8 +116,24 @@ final class AgentSession {
         return startTarget(n, threads, fork, waitForGo, pauseUs, 0, env);
     }
 
+    /** The target spinning on the first byte of {@link #flag()} (a loader's kick) instead of the go file. */
+    Run.Started startTargetWaitingForFlag(long n, Map<String, String> env) throws IOException {
+        Files.write(flag(), new byte[] {0});
+        Files.setPosixFilePermissions(flag(), PosixFilePermissions.fromString("rw-rw-rw-"));
+        return startTarget(n, 1, false, "flag=" + flag(), 0, 0, env);
+    }
+
+    Path flag() {
+        return work.resolve("kick-flag");
+    }
+
     /** {@code mode} 1: the target expects agent_override.bpf.o's errors; 2: the semaphore up at every call. */
     Run.Started startTarget(long n, int threads, boolean fork, boolean waitForGo, long pauseUs, int mode,
+            Map<String, String> env) throws IOException {
+        return startTarget(n, threads, fork, waitForGo ? "go" : "-", pauseUs, mode, env);
+    }
+
+    private Run.Started startTarget(long n, int threads, boolean fork, String go, long pauseUs, int mode,
             Map<String, String> env) throws IOException {
         Map<String, String> all = new HashMap<>(env);
         all.put("BPFTIME_RUNTIME_DIR", runtimeDir.toString());
@@ -113,7 +141,7 @@ final class AgentSession {
         // The preload starts after setpriv: setpriv drops its capabilities thread by thread, which
         // glibc's setxid broadcast cannot do in the agent's thread (agent/README.md, "Not done yet").
         return Run.start(work, all, asNobody, "env", "LD_PRELOAD=" + agent, target.toString(), marker,
-                Long.toString(n), Integer.toString(threads), fork ? "1" : "0", waitForGo ? "go" : "-",
+                Long.toString(n), Integer.toString(threads), fork ? "1" : "0", go,
                 Long.toString(pauseUs), Integer.toString(mode));
     }
 

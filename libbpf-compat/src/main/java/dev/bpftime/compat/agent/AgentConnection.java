@@ -14,6 +14,11 @@ final class AgentConnection {
     final Set<Integer> perfBuffers = new HashSet<>();
     final Set<Integer> programs = new HashSet<>();
     final Set<Long> attachments = new LinkedHashSet<>();
+    /** Messages were sent since the last BARRIER. */
+    boolean unbarriered;
+    /** The last BARRIER sent and the last one the agent acknowledged. */
+    long barrierSent;
+    long barrierAcked;
 
     AgentConnection(int fd, int pid, String exe) {
         this.fd = fd;

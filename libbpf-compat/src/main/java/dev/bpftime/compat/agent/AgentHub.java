@@ -24,6 +24,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
 import java.util.function.Consumer;
 
 /**
@@ -38,6 +40,8 @@ import java.util.function.Consumer;
 public final class AgentHub {
 
     static final int SEND_TIMEOUT_MS = 2000;
+    /** How long a loader's call waits for the agents to apply what it changed (then it is answered anyway). */
+    static final int ACK_TIMEOUT_MS = 2000;
 
     private final ObjectTable objects;
     private final AttachRegistry registry;
@@ -64,6 +68,7 @@ public final class AgentHub {
             agents.put(fd, a);
             bringUpToDate(a);
             AgentSocket.send(fd, AgentWire.message(AgentWire.SYNCED, 0, 0, new long[0], new byte[0], 0));
+            barrier(a);
             info.accept(a + " connected: " + a.attachments.size() + " attachments, " + a.programs.size() + " programs");
             return true;
         } catch (LastErrorException | SendFailed e) {
@@ -90,6 +95,9 @@ public final class AgentHub {
         for (AgentConnection a : List.copyOf(agents.values())) {
             try {
                 bringUpToDate(a);
+                if (a.unbarriered) {
+                    barrier(a);
+                }
             } catch (LastErrorException | SendFailed e) {
                 warn.accept(a + ": send failed (" + e.getMessage() + "): dropping it");
                 agents.remove(a.fd);
@@ -97,6 +105,65 @@ public final class AgentHub {
             }
         }
         return failed;
+    }
+
+    /** Asks the agent to acknowledge once it applied everything sent so far. */
+    private void barrier(AgentConnection a) {
+        a.barrierSent++;
+        send(a, AgentWire.message(AgentWire.BARRIER, (int) a.barrierSent, 0, new long[0], new byte[0], 0));
+        a.unbarriered = false;
+    }
+
+    /**
+     * An agent sent {@code message}: an ACK is recorded and {@code acked} signalled; returns false for
+     * anything else (the caller drops the agent).
+     */
+    public boolean received(int fd, byte[] message, int n, Condition acked) {
+        AgentConnection a = agents.get(fd);
+        long seq = AgentWire.ackSequence(message, n);
+        if (a == null || seq < 0) {
+            return false;
+        }
+        // 32-bit on the wire: the acknowledged number is the latest sent with these low bits.
+        long full = (a.barrierSent & ~0xffffffffL) | seq;
+        if (full > a.barrierSent) {
+            full -= 1L << 32;
+        }
+        a.barrierAcked = Math.max(a.barrierAcked, full);
+        acked.signalAll();
+        return true;
+    }
+
+    /**
+     * Waits (giving up the service's lock, whose condition {@code acked} is) until every agent
+     * acknowledged what it was sent, at most {@link #ACK_TIMEOUT_MS}; an agent that lags is logged and
+     * the caller answers anyway. An agent that went away meanwhile is not waited for.
+     */
+    public void awaitAcknowledged(Condition acked) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ACK_TIMEOUT_MS);
+        for (;;) {
+            List<AgentConnection> lagging = agents.values().stream().filter(a -> a.barrierAcked < a.barrierSent).toList();
+            if (lagging.isEmpty()) {
+                return;
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                for (AgentConnection a : lagging) {
+                    if (a.barrierAcked < a.barrierSent) {
+                        warn.accept(a + " did not apply its changes within " + ACK_TIMEOUT_MS
+                                + " ms: answering the call anyway");
+                        a.barrierAcked = a.barrierSent; // warn once per lag
+                    }
+                }
+                return;
+            }
+            try {
+                acked.awaitNanos(left);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     private void bringUpToDate(AgentConnection a) {
@@ -223,6 +290,7 @@ public final class AgentHub {
     }
 
     private static void send(AgentConnection a, byte[] message, int... fds) {
+        a.unbarriered = true;
         try {
             AgentSocket.send(a.fd, message, fds);
         } catch (LastErrorException e) {

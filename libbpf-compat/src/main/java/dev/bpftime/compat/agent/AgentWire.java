@@ -45,6 +45,14 @@ public final class AgentWire {
     public static final int MAP_FREE = 8;
     /** id = a perf buffer whose event the service freed. */
     public static final int PERF_BUFFER_FREE = 9;
+    /**
+     * Service to agent, last of a batch: id = a sequence number; the agent answers {@link #ACK} with it
+     * once it applied everything before (attachments installed or failed), so that the loader's call
+     * that caused the batch is answered only then, as the kernel's attach is in force on return.
+     */
+    public static final int BARRIER = 10;
+    /** Agent to service, the only message an agent sends after its hello: id = the BARRIER's sequence number. */
+    public static final int ACK = 11;
 
     public static final int HOOK_SYSCALL_TRACEPOINT = 1;
     public static final int HOOK_RAW_SYSCALL = 2;
@@ -53,6 +61,18 @@ public final class AgentWire {
     public static final int F_EXIT = 0x1;
 
     private AgentWire() {
+    }
+
+    /** The sequence number of an agent's ACK, or -1 when {@code m} is not a well-formed ACK. */
+    public static long ackSequence(byte[] m, int n) {
+        if (n != HEADER) {
+            return -1;
+        }
+        ByteBuffer b = ByteBuffer.wrap(m, 0, n).order(ByteOrder.nativeOrder());
+        if (b.getInt(0) != MAGIC || b.getShort(4) != VERSION || b.getShort(6) != ACK) {
+            return -1;
+        }
+        return Integer.toUnsignedLong(b.getInt(8));
     }
 
     /** One message with its payload. */

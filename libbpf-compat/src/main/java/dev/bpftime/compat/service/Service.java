@@ -52,6 +52,8 @@ public final class Service implements AutoCloseable {
     private final Epoll epoll = new Epoll(64);
     /** Guards all object state: taken for each request, each accept and each hang-up reaping. */
     private final ReentrantLock lock = new ReentrantLock();
+    /** Signalled when an agent acknowledged a batch (agent/AgentHub#awaitAcknowledged). */
+    private final java.util.concurrent.locks.Condition agentsAcked = lock.newCondition();
     private final AtomicInteger workerCount = new AtomicInteger();
     private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "bpftime-client-" + workerCount.incrementAndGet());
@@ -229,8 +231,10 @@ public final class Service implements AutoCloseable {
 
     private void answer(Client c, byte[] message, int n) {
         if (agents.isAgent(c.fd)) {
-            log.warn("agent pid " + c.peer.pid() + " sent a message after its hello: dropping it");
-            disconnect(c);
+            if (!agents.received(c.fd, message, n, agentsAcked)) {
+                log.warn("agent pid " + c.peer.pid() + " sent a message that is no ACK after its hello: dropping it");
+                disconnect(c);
+            }
             return;
         }
         Wire.Request request;
@@ -393,6 +397,12 @@ public final class Service implements AutoCloseable {
     }
 
     private void send(Client c, byte[] reply, int fd) {
+        if (!agents.isAgent(c.fd)) {
+            // What this call changed is in force in every traced process before it returns, as the
+            // kernel's attach and detach are (docs/PROTOCOL.md, "Agents").
+            syncAgents();
+            agents.awaitAcknowledged(agentsAcked);
+        }
         try {
             UnixSockets.send(c.fd, reply, fd);
         } catch (LastErrorException e) {

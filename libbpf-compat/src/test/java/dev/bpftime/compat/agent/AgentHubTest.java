@@ -20,6 +20,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -34,6 +36,8 @@ class AgentHubTest {
     private final AgentHub hub = new AgentHub(objects, registry, log::add, log::add);
     private final int[] pair = UnixSockets.seqpacketPair();
     private final Memory buffer = new Memory(1 << 20);
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition acked = lock.newCondition();
 
     record Message(int type, int id, int flags, long[] a, byte[] payload) {
     }
@@ -79,7 +83,7 @@ class AgentHubTest {
         registry.attach(new Hook.Uprobe("/bin/true", 0x100, 0, false), p.id(), 4242, -1, 0);
         assertTrue(hub.connected(pair[0], 1234, "/bin/x"));
         List<Message> m = received();
-        assertEquals(List.of(AgentWire.PROG, AgentWire.ATTACH, AgentWire.SYNCED), m.stream().map(Message::type).toList(),
+        assertEquals(List.of(AgentWire.PROG, AgentWire.ATTACH, AgentWire.SYNCED, AgentWire.BARRIER), m.stream().map(Message::type).toList(),
                 "another pid's attachment is not sent");
         assertEquals(p.id(), m.get(0).id());
         assertArrayEquals(new long[] {ProgramType.TRACEPOINT.number(), 2, 0, 0, 0}, m.get(0).a(), "no JIT code");
@@ -93,12 +97,14 @@ class AgentHubTest {
     void changesArePushedLiveAndInOrder() {
         BpfProgram p = program();
         hub.connected(pair[0], 1234, "/bin/x");
-        assertEquals(List.of(AgentWire.PROG, AgentWire.SYNCED), received().stream().map(Message::type).toList());
+        assertEquals(List.of(AgentWire.PROG, AgentWire.SYNCED, AgentWire.BARRIER),
+                received().stream().map(Message::type).toList());
         Attachment uretprobe = registry.attach(new Hook.Uprobe("/usr/bin/app", 0x1450, 0x2a, true), p.id(), 1234, -1, 9);
         Attachment exit = registry.attach(new Hook.RawSyscall(true, true), p.id(), -1, -1, 0);
         hub.sync();
         List<Message> m = received();
-        assertEquals(2, m.size());
+        assertEquals(3, m.size());
+        assertEquals(AgentWire.BARRIER, m.get(2).type(), "a batch ends with a barrier");
         assertArrayEquals(new long[] {p.id(), AgentWire.HOOK_UPROBE, 0x1450, 0x2a, 9}, m.get(0).a());
         assertEquals(AgentWire.F_EXIT, m.get(0).flags());
         assertEquals("/usr/bin/app\0", new String(m.get(0).payload(), StandardCharsets.UTF_8));
@@ -106,8 +112,7 @@ class AgentHubTest {
         registry.detach(uretprobe.id());
         hub.sync();
         m = received();
-        assertEquals(1, m.size());
-        assertEquals(AgentWire.DETACH, m.get(0).type());
+        assertEquals(List.of(AgentWire.DETACH, AgentWire.BARRIER), m.stream().map(Message::type).toList());
         assertEquals((int) uretprobe.id(), m.get(0).id());
         hub.sync();
         assertEquals(List.of(), received(), "nothing twice");
@@ -116,10 +121,72 @@ class AgentHubTest {
         p.release(); // the service frees it: after its attachments went, the agent is told to free it
         hub.sync();
         m = received();
-        assertEquals(List.of(AgentWire.DETACH, AgentWire.PROG_FREE), m.stream().map(Message::type).toList());
+        assertEquals(List.of(AgentWire.DETACH, AgentWire.PROG_FREE, AgentWire.BARRIER), m.stream().map(Message::type).toList());
         assertEquals(progId, m.get(1).id());
         hub.disconnected(pair[0]);
         assertEquals(List.of(), hub.sync(), "a disconnected agent is not sent to");
         assertEquals(List.of(), received());
+    }
+
+    private void ack(int seq) {
+        byte[] ack = AgentWire.message(AgentWire.ACK, seq, 0, new long[0], new byte[0], 0);
+        lock.lock();
+        try {
+            assertTrue(hub.received(pair[0], ack, ack.length, acked));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private long awaitMs() {
+        long t0 = System.nanoTime();
+        lock.lock();
+        try {
+            hub.awaitAcknowledged(acked);
+        } finally {
+            lock.unlock();
+        }
+        return (System.nanoTime() - t0) / 1_000_000;
+    }
+
+    /** A loader's call is answered once every agent acknowledged the batch it caused (its last barrier). */
+    @Test
+    void aCallWaitsForTheAgentsAcknowledgement() throws Exception {
+        BpfProgram p = program();
+        hub.connected(pair[0], 1234, "/bin/x");
+        ack(received().get(2).id());
+        assertTrue(awaitMs() < 500, "nothing left to wait for");
+        registry.attach(new Hook.RawSyscall(false, true), p.id(), -1, -1, 0);
+        hub.sync();
+        int barrier = received().get(1).id();
+        Thread agent = new Thread(() -> {
+            try {
+                Thread.sleep(300);
+            } catch (InterruptedException e) {
+                return;
+            }
+            ack(barrier);
+        });
+        agent.start();
+        long waited = awaitMs();
+        agent.join();
+        assertTrue(waited >= 250 && waited < AgentHub.ACK_TIMEOUT_MS, "waited " + waited + " ms for the ACK");
+        assertTrue(log.stream().noneMatch(l -> l.contains("did not apply")), log.toString());
+    }
+
+    @Test
+    void aLaggingAgentIsNamedAndTheCallAnsweredAnyway() {
+        hub.connected(pair[0], 1234, "/bin/x");
+        received();
+        long waited = awaitMs();
+        assertTrue(waited >= AgentHub.ACK_TIMEOUT_MS - 50 && waited < AgentHub.ACK_TIMEOUT_MS + 1000, "waited " + waited);
+        assertTrue(log.stream().anyMatch(l -> l.contains("agent pid 1234") && l.contains("did not apply")), log.toString());
+        byte[] junk = AgentWire.message(AgentWire.MAP, 1, 0, new long[0], new byte[0], 0);
+        lock.lock();
+        try {
+            assertTrue(!hub.received(pair[0], junk, junk.length, acked), "anything but an ACK is refused");
+        } finally {
+            lock.unlock();
+        }
     }
 }
