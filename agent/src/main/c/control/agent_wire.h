@@ -41,7 +41,7 @@ struct agent_reply {
 enum agent_msg_type {
 	AGENT_MSG_MAP = 1,         /* id = map id, a[0] = map type; fds: memfd [, eventfd] */
 	AGENT_MSG_PERF_BUFFER = 2, /* id = perf event id, a[0] = cpu; fds: memfd, eventfd */
-	AGENT_MSG_PROG = 3,        /* id = prog id, a[0] type, a[1] slots, a[2] code bytes, a[3] entry, a[4] tail-call entry */
+	AGENT_MSG_PROG = 3,        /* id = prog id, a[0] type, a[1] slots, a[2] code bytes, a[3] entry, a[4] tail-call entry; flags = the image's frames */
 	AGENT_MSG_ATTACH = 4,      /* id = attachment id, a[0] prog id, a[1] hook, a[2] nr/offset, a[3] ref_ctr, a[4] cookie */
 	AGENT_MSG_DETACH = 5,      /* id = attachment id */
 	AGENT_MSG_SYNCED = 6,      /* the state at connect time is complete */

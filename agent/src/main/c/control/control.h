@@ -39,6 +39,7 @@ struct agent_prog {
 	uint32_t type;
 	uint64_t (*entry)(void *ctx, uint64_t r2); /* the linked JIT image, or NULL */
 	void *tail_call_entry;           /* its tail-call entry */
+	uint32_t frames;                 /* the 512-byte stack frames its image needs (JitImage.frames) */
 	struct bpftime_jit_image *image;
 	struct bpftime_vm *vm;           /* the interpreter's program (always loaded: tail calls from it) */
 	int calls_nothing;               /* no call instruction (helper, subprogram, kfunc): as a JIT image it

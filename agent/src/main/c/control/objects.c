@@ -335,6 +335,7 @@ int objects_add_prog(const struct agent_msg *m, const uint8_t *payload)
 		if (!err) {
 			p->entry = bpftime_jit_image_entry(p->image);
 			p->tail_call_entry = (uint8_t *)(void *)p->entry - m->a[3] + m->a[4];
+			p->frames = m->flags ? m->flags : 8; /* unknown: the most, so never too many */
 		} else {
 			agent_log("program %u: cannot link its JIT image (%s): interpreting it", p->id, strerror(-err));
 		}

@@ -22,29 +22,29 @@ enum {
 	ID_GET_FUNC_ARG_CNT = 185, ID_MAP_LOOKUP_PERCPU_ELEM = 195,
 };
 
-static void *(*prog_resolver)(uint32_t prog_id);
+static void *(*prog_resolver)(uint32_t prog_id, uint64_t frames_free);
 
-void bpftime_helpers_set_prog_resolver(void *(*tail_call_entry)(uint32_t prog_id))
+void bpftime_helpers_set_prog_resolver(void *(*tail_call_entry)(uint32_t prog_id, uint64_t frames_free))
 {
 	__atomic_store_n(&prog_resolver, tail_call_entry, __ATOMIC_RELEASE);
 }
 
-static void *resolve(uint64_t prog_array, uint32_t index)
+static void *resolve(uint64_t prog_array, uint32_t index, uint64_t frames_free)
 {
-	void *(*r)(uint32_t) = __atomic_load_n(&prog_resolver, __ATOMIC_ACQUIRE);
+	void *(*r)(uint32_t, uint64_t) = __atomic_load_n(&prog_resolver, __ATOMIC_ACQUIRE);
 	uint32_t id = prog_array ? bpftime_fd_array_get(PTR(prog_array), index) : 0;
-	return r && id ? r(id) : NULL;
+	return r && id ? r(id, frames_free) : NULL;
 }
 
 /* The JIT's resolver(ctx, prog_array, index, frames_free): the target's tail-call entry or NULL. */
 HELPER(tail_call)
 {
-	return (uint64_t)(uintptr_t)resolve(r2, (uint32_t)r3);
+	return (uint64_t)(uintptr_t)resolve(r2, (uint32_t)r3, r4);
 }
 
 const void *bpftime_helpers_vm_tail_call(void *cookie, uint64_t prog_array, uint32_t index)
 {
-	return resolve(prog_array, index);
+	return resolve(prog_array, index, UINT64_MAX);
 }
 
 /* What an id the runtime lacks holds; the service refuses programs calling one, so it never runs. */

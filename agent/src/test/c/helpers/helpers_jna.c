@@ -13,17 +13,20 @@
 #define TEST_PROGS 64
 
 static void *progs[TEST_PROGS];
+static uint32_t prog_frames[TEST_PROGS];
 
-static void *resolve(uint32_t id)
+static void *resolve(uint32_t id, uint64_t frames_free)
 {
-	return id < TEST_PROGS ? progs[id] : NULL;
+	return id < TEST_PROGS && prog_frames[id] <= frames_free ? progs[id] : NULL;
 }
 
-/* Registers what prog id resolves to (a JIT tail-call entry or an interpreter VM). */
-API void helpers_test_set_prog(uint32_t id, void *target)
+/* Registers what prog id resolves to (a JIT tail-call entry or an interpreter VM) and the frames it needs. */
+API void helpers_test_set_prog(uint32_t id, void *target, uint32_t frames)
 {
-	if (id < TEST_PROGS)
+	if (id < TEST_PROGS) {
 		progs[id] = target;
+		prog_frames[id] = frames;
+	}
 	bpftime_helpers_set_prog_resolver(resolve);
 }
 

@@ -35,9 +35,13 @@ BPFTIME_HELPERS_API int bpftime_helper_supported(uint32_t id);
 
 /*
  * Set by the control part: the program with this id, as this process runs it (a JIT image's
- * tail-call entry, or, for the interpreter, its const struct bpftime_vm *), or NULL.
+ * tail-call entry, or, for the interpreter, its const struct bpftime_vm *), or NULL, also when it
+ * needs more stack frames than frames_free (what the JIT's caller has left; the tail call then
+ * falls through instead of overrunning the stack; UINT64_MAX from the interpreter, which checks
+ * its call depth itself).
  */
-BPFTIME_HELPERS_API void bpftime_helpers_set_prog_resolver(void *(*tail_call_entry)(uint32_t prog_id));
+BPFTIME_HELPERS_API void bpftime_helpers_set_prog_resolver(void *(*tail_call_entry)(uint32_t prog_id,
+										       uint64_t frames_free));
 
 /* The interpreter's tail-call hook (bpftime_vm_set_tail_call_hook(vm, this, NULL)) over the same resolver. */
 BPFTIME_HELPERS_API const void *bpftime_helpers_vm_tail_call(void *cookie, uint64_t prog_array, uint32_t index);

@@ -32,6 +32,9 @@ enum Engines {
         /** What a tail call to this program resolves to. */
         Pointer tailCallTarget();
 
+        /** The stack frames it needs (JitImage.frames; 0 on the interpreter, which checks its depth as it calls). */
+        int frames();
+
         @Override
         void close();
     }
@@ -54,6 +57,10 @@ enum Engines {
                     return vm;
                 }
 
+                public int frames() {
+                    return 0;
+                }
+
                 public void close() {
                     LIB.bpftime_vm_destroy(vm);
                 }
@@ -71,6 +78,10 @@ enum Engines {
 
             public Pointer tailCallTarget() {
                 return new Pointer(exe.address() + image.tailCallEntryOffset());
+            }
+
+            public int frames() {
+                return image.frames();
             }
 
             public void close() {

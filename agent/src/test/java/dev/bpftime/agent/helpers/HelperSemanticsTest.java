@@ -2,6 +2,7 @@ package dev.bpftime.agent.helpers;
 
 import static dev.bpftime.isa.Asm.add64;
 import static dev.bpftime.isa.Asm.call;
+import static dev.bpftime.isa.Asm.callLocal;
 import static dev.bpftime.isa.Asm.exit;
 import static dev.bpftime.isa.Asm.jump;
 import static dev.bpftime.isa.Asm.label;
@@ -39,6 +40,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -340,7 +342,7 @@ class HelperSemanticsTest {
     void tailCall(Engines e) {
         Pointer progs = Engines.createMap(3, 4, 4, 4);
         try (Engines.Loaded target = e.load(Asm.assemble(st(Size.DW, R1, 0, 0x77), mov64(R0, 3), exit()))) {
-            LIB.helpers_test_set_prog(5, target.tailCallTarget());
+            LIB.helpers_test_set_prog(5, target.tailCallTarget(), target.frames());
             byte[] key = {1, 0, 0, 0};
             assertEquals(0, LIB.bpftime_map_sys_update(progs, key, new byte[] {5, 0, 0, 0}, 0));
             for (int index : new int[] {1, 2, 9}) {
@@ -356,7 +358,42 @@ class HelperSemanticsTest {
                 }
             }
         } finally {
-            LIB.helpers_test_set_prog(5, null);
+            LIB.helpers_test_set_prog(5, null, 0);
+            LIB.bpftime_map_close(progs);
+        }
+    }
+
+    /**
+     * A JIT tail call from a subprogram (7 of the 8 frames left) to a program that needs all 8 (it
+     * makes tail calls itself) falls through instead of overrunning the invocation's stack; one that
+     * needs a single frame runs and returns to the subprogram's caller. (The interpreter checks its
+     * call depth as it calls: a too deep target faults there, it never overruns.)
+     */
+    @Test
+    void aJitTailCallToATargetNeedingMoreFramesThanLeftFallsThrough() {
+        Pointer progs = Engines.createMap(3, 4, 4, 4);
+        List<Instruction> deep = Asm.assemble(st(Size.DW, R1, 0, 0x77), jump(JumpOp.JEQ, R1, 0, "never"), mov64(R0, 3),
+                exit(), label("never"), call(12), exit());
+        List<Instruction> shallow = Asm.assemble(st(Size.DW, R1, 0, 0x66), mov64(R0, 3), exit());
+        List<Instruction> caller = Asm.assemble(mov64(R6, R1), callLocal("sub"), st(Size.DW, R6, 8, 1), mov64(R0, 0),
+                exit(), label("sub"), mov64(R6, R1), lddw(R2, Pointer.nativeValue(progs)), mov64(R3, 1), call(12),
+                st(Size.DW, R6, 16, 2), mov64(R0, 0), exit());
+        try (Engines.Loaded d = Engines.JIT.load(deep); Engines.Loaded sh = Engines.JIT.load(shallow);
+                Engines.Loaded c = Engines.JIT.load(caller)) {
+            assertEquals(8, d.frames(), "a program making tail calls reserves every frame");
+            assertEquals(1, sh.frames());
+            assertEquals(0, LIB.bpftime_map_sys_update(progs, new byte[] {1, 0, 0, 0}, new byte[] {5, 0, 0, 0}, 0));
+            Memory ctx = new Memory(24);
+            LIB.helpers_test_set_prog(5, d.tailCallTarget(), d.frames());
+            ctx.clear();
+            c.run(ctx, 24, null);
+            assertArrayEquals(new long[] {0, 1, 2}, ctx.getLongArray(0, 3), "refused: the subprogram went on, then main");
+            LIB.helpers_test_set_prog(5, sh.tailCallTarget(), sh.frames());
+            ctx.clear();
+            c.run(ctx, 24, null);
+            assertArrayEquals(new long[] {0x66, 1, 0}, ctx.getLongArray(0, 3), "taken: it returned to main");
+        } finally {
+            LIB.helpers_test_set_prog(5, null, 0);
             LIB.bpftime_map_close(progs);
         }
     }

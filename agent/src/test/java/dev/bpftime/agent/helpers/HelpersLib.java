@@ -40,7 +40,7 @@ interface HelpersLib extends Library {
 
     long helpers_test_jit_run(Pointer entry, Pointer ctx, Pointer hit);
 
-    void helpers_test_set_prog(int id, Pointer target);
+    void helpers_test_set_prog(int id, Pointer target, int frames);
 
     int helpers_test_kernel_array(int valueSize);
 

@@ -262,7 +262,7 @@ public final class AgentHub {
             }
             payload.writeBytes(r.array());
         }
-        send(a, AgentWire.message(AgentWire.PROG, p.id(), 0, new long[] {p.type().number(),
+        send(a, AgentWire.message(AgentWire.PROG, p.id(), jit == null ? 0 : jit.frames(), new long[] {p.type().number(),
                 insns.length / 8, codeLen, jit == null ? 0 : jit.entryOffset(), jit == null ? 0 : jit.tailCallEntryOffset()},
                 payload.toByteArray(), 0));
         a.programs.add(p.id());

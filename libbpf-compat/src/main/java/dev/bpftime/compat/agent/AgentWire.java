@@ -25,7 +25,8 @@ public final class AgentWire {
     public static final int PERF_BUFFER = 2;
     /**
      * A program: id = prog id, a[0] = prog type, a[1] = instruction slots, a[2] = JIT code bytes (0: no
-     * image, interpret), a[3] = entry offset, a[4] = tail-call entry offset; payload = the slots (map
+     * image, interpret), a[3] = entry offset, a[4] = tail-call entry offset; flags = the stack frames the image
+     * needs (a tail call to it from a caller with fewer left falls through); payload = the slots (map
      * references as map ids), the code, then 24-byte relocations {u32 offset, u32 kind, s32 key, u32 0, s64 addend}.
      */
     public static final int PROG = 3;
