@@ -11,6 +11,7 @@ import picocli.CommandLine.Parameters;
  * bin/bpftime, which execs CMD in place; this class holds the help text.
  */
 @Command(name = "load", mixinStandardHelpOptions = true, versionProvider = BuildInfo.class,
+        customSynopsis = "bpftime load [OPTIONS] [--] CMD [ARG...]",
         description = {"Run a libbpf tool with the shim: no root, no kernel BPF needed.",
                 "",
                 "CMD runs with LD_PRELOAD=<home>/lib/libbpftime-syscall.so: its bpf() calls go to this user's "

@@ -11,6 +11,7 @@ import picocli.CommandLine.Parameters;
  * which execs CMD in place; this class holds the help text.
  */
 @Command(name = "start", mixinStandardHelpOptions = true, versionProvider = BuildInfo.class,
+        customSynopsis = "bpftime start [OPTIONS] [--] CMD [ARG...]",
         description = {"Run a command under the agent, so that loaded programs trace it.",
                 "",
                 "CMD runs with LD_PRELOAD=<home>/lib/libbpftime-agent.so: the programs that 'bpftime load' "

@@ -147,14 +147,20 @@ final class E2e implements AutoCloseable {
         return start(Path.of(command[0]).getFileName() + "@" + side, argv);
     }
 
-    /** Starts any command with stdout and stderr to files of this world. */
+    /** Starts any command with stdout and stderr to files of this world, stdin empty. */
     Running start(String name, List<String> argv) throws IOException {
+        return start(name, argv, false);
+    }
+
+    /** As {@link #start(String, List)}; with {@code typed}, stdin is a pipe: {@code process().getOutputStream()}. */
+    Running start(String name, List<String> argv, boolean typed) throws IOException {
         int n = ++count;
         Path out = root.resolve(n + "-" + name.replaceAll("[^A-Za-z0-9@._-]", "_") + ".out");
         Path err = root.resolve(n + "-" + name.replaceAll("[^A-Za-z0-9@._-]", "_") + ".err");
         ProcessBuilder pb = new ProcessBuilder(argv).directory(root.toFile())
                 .redirectOutput(out.toFile()).redirectError(err.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+                .redirectInput(typed ? ProcessBuilder.Redirect.PIPE
+                        : ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
         pb.environment().put("HOME", root.toString());
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
         pb.environment().remove("LD_PRELOAD");
@@ -188,7 +194,7 @@ final class E2e implements AutoCloseable {
         return Files.exists(pid) ? Long.parseLong(Files.readString(pid).trim()) : -1;
     }
 
-    private static List<String> asNobody() {
+    static List<String> asNobody() {
         return new ArrayList<>(List.of("setpriv", "--reuid=" + Unprivileged.USER, "--regid=" + Unprivileged.GROUP,
                 "--clear-groups"));
     }
