@@ -58,7 +58,7 @@ class BashreadlineE2eTest {
             type(keys, "echo pid=$$");
             long pid = Long.parseLong(pty.awaitLine("(?s).*pid=(\\d+)\\s*", E2e.START).group(1));
             try (Running tool = e2e.tool(side, BASHREADLINE)) {
-                tool.awaitLine("TIME\\s+PID\\s+COMMAND", E2e.START);
+                e2e.toolReady(side, tool, "TIME\\s+PID\\s+COMMAND", pid);
                 type(keys, IN_FLIGHT);
                 for (String line : TYPED) {
                     type(keys, line);

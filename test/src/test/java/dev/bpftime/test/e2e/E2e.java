@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * One end-to-end test's world, made in a fresh folder: a copy of dist/ and of the fixtures any user can
@@ -168,6 +169,50 @@ final class E2e implements AutoCloseable {
         Running r = new Running(name, argv, pb.start(), out, err);
         started.add(r);
         return r;
+    }
+
+    /**
+     * Waits for the tool's line saying it attached. On the BPFTIME side, also for the workload's agent to
+     * have installed what the tool attached: attachments reach a running process asynchronously (its agent
+     * looks for a service every 100 ms, and applies what the service pushes on its own thread), whereas
+     * the kernel's attach is in force when the call returns. The agent logs "pid P: attachment N of program
+     * M installed" to <runtime dir>/agent.log; the service pushes every attachment before it answers the
+     * tool's next call, so once the first is installed the others follow within a moment.
+     */
+    void toolReady(Side side, Running tool, String regex, long pid) {
+        tool.awaitLine(regex, START);
+        if (side == Side.BPFTIME) {
+            Path log = runtime.resolve("agent.log");
+            Pattern installed = Pattern.compile("(?m)^\\S+ pid " + pid + ": attachment \\d+ of program \\d+ installed");
+            long deadline = System.nanoTime() + START.toNanos();
+            while (!installed.matcher(readOr(log)).find()) {
+                if (System.nanoTime() > deadline) {
+                    org.junit.jupiter.api.Assertions.fail("the workload's agent (pid " + pid + ") installed nothing"
+                            + " within " + START.toMillis() + " ms of the tool's attach; " + log + ":\n" + readOr(log)
+                            + tool.describe());
+                }
+                pause(20);
+            }
+            pause(PUSH_SETTLE_MS);
+        }
+    }
+
+    private static final long PUSH_SETTLE_MS = 200;
+
+    private static String readOr(Path file) {
+        try {
+            return Files.exists(file) ? Files.readString(file) : "(no " + file + ")\n";
+        } catch (IOException e) {
+            return "(cannot read " + file + ": " + e + ")\n";
+        }
+    }
+
+    private static void pause(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Lets a gated workload work, and waits for its "done". */

@@ -38,7 +38,7 @@ class ErrorInjectionE2eTest {
 
             try (Running workload = e2e.workload(Side.BPFTIME, "inject_gated", "/etc/passwd");
                     Running tool = e2e.tool(Side.BPFTIME, loaderArgs(e2e, workload, binary))) {
-                tool.awaitLine("attached", E2e.START);
+                e2e.toolReady(Side.BPFTIME, tool, "attached", workload.pid());
                 E2e.go(workload);
                 assertEquals(List.of("before openat 0 0", "before injected_target 7", "ready " + workload.pid(),
                         "after openat -1 " + ERRNO, "after injected_target " + -ERRNO, "done"),

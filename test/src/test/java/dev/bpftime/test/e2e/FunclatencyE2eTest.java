@@ -38,7 +38,7 @@ class FunclatencyE2eTest {
     static long run(E2e e2e, Side side, String workloadName, String function, String... args) throws Exception {
         try (Running workload = e2e.workload(side, workloadName, args);
                 Running tool = e2e.tool(side, FUNCLATENCY, "-p", Long.toString(workload.pid()), function)) {
-            tool.awaitLine("Tracing " + Pattern.quote(function) + "\\.\\s+Hit Ctrl-C to exit", E2e.START);
+            e2e.toolReady(side, tool, "Tracing " + Pattern.quote(function) + "\\.\\s+Hit Ctrl-C to exit", workload.pid());
             E2e.go(workload);
             E2e.interrupt(tool);
             E2e.finish(workload);

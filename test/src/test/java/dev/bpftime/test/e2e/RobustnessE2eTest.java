@@ -65,7 +65,7 @@ class RobustnessE2eTest {
                 Integer.toString(LONG_RUN));
                 Running tool = e2e.tool(Side.BPFTIME, FunclatencyE2eTest.FUNCLATENCY, "-p",
                         Long.toString(workload.pid()), FUNCTION)) {
-            tool.awaitLine("Tracing " + FUNCTION + "\\.\\s+Hit Ctrl-C to exit", E2e.START);
+            e2e.toolReady(Side.BPFTIME, tool, "Tracing " + FUNCTION + "\\.\\s+Hit Ctrl-C to exit", workload.pid());
             workload.signal("USR1");
             Thread.sleep(200);
             assertFalse(workload.out().contains("done"), "the work ended before the disruption: raise LONG_RUN\n"

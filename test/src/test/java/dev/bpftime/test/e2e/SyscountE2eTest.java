@@ -43,7 +43,7 @@ class SyscountE2eTest {
     private static Map<String, Long> run(E2e e2e, Side side, String... args) throws Exception {
         try (Running workload = e2e.workload(side, "open_gated", args);
                 Running tool = e2e.tool(side, SYSCOUNT, "-T", "500", "-p", Long.toString(workload.pid()))) {
-            tool.awaitLine("Tracing syscalls, printing top 500\\.\\.\\. Ctrl\\+C to quit\\.", E2e.START);
+            e2e.toolReady(side, tool, "Tracing syscalls, printing top 500\\.\\.\\. Ctrl\\+C to quit\\.", workload.pid());
             E2e.go(workload);
             Thread.sleep(200); // the last syscall's exit
             E2e.interrupt(tool);

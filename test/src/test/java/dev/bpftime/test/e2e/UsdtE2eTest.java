@@ -34,7 +34,7 @@ class UsdtE2eTest {
         try (Running workload = e2e.workload(side, "usdt_gated", Integer.toString(N));
                 Running tool = e2e.tool(side, e2e.e2eFile("usdt_trace").toString(),
                         e2e.e2eFile("usdt_count.bpf.o").toString(), Long.toString(workload.pid()), binary.toString())) {
-            tool.awaitLine("attached", E2e.START);
+            e2e.toolReady(side, tool, "attached", workload.pid());
             E2e.go(workload);
             // The workload saw the semaphore raised each time: the attachment holds it up.
             assertEquals(List.of("plain " + N, "guarded " + N), workload.outLines().subList(1, 3), workload.describe());
