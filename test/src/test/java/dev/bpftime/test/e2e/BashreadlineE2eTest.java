@@ -1,6 +1,7 @@
 package dev.bpftime.test.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -38,7 +39,7 @@ class BashreadlineE2eTest {
     @Test
     void eachLineTypedIntoBashIsPrinted() throws Exception {
         try (E2e e2e = E2e.open(tmp, BASHREADLINE)) {
-            org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/script")),
+            assumeTrue(Files.isExecutable(Path.of("/usr/bin/script")),
                     "needs /usr/bin/script (Debian package bsdutils) for a pty");
             assertEquals(TYPED, run(e2e, Side.KERNEL), "kernel");
             assertEquals(TYPED, run(e2e, Side.BPFTIME), "bpftime");

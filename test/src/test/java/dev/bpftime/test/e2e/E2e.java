@@ -1,6 +1,7 @@
 package dev.bpftime.test.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.bpftime.fixtures.Fixtures;
@@ -90,12 +91,12 @@ final class E2e implements AutoCloseable {
         return dir;
     }
 
-    /** A copy of the workload fixtures/target/workloads/NAME that nobody can run. */
+    /** A copy of the workload fixtures/target/workloads/NAME that any user can run. */
     Path workloadBinary(String name) throws IOException {
         return copyFixture(Fixtures.workload(name));
     }
 
-    /** A copy of fixtures/target/e2e/FILE that nobody can read (and run, for a loader). */
+    /** A copy of fixtures/target/e2e/FILE that any user can read (and run, for a loader). */
     Path e2eFile(String file) throws IOException {
         return copyFixture(Fixtures.e2e(file));
     }
@@ -187,7 +188,7 @@ final class E2e implements AutoCloseable {
             long deadline = System.nanoTime() + START.toNanos();
             while (!installed.matcher(readOr(log)).find()) {
                 if (System.nanoTime() > deadline) {
-                    org.junit.jupiter.api.Assertions.fail("the workload's agent (pid " + pid + ") installed nothing"
+                    fail("the workload's agent (pid " + pid + ") installed nothing"
                             + " within " + START.toMillis() + " ms of the tool's attach; " + log + ":\n" + readOr(log)
                             + tool.describe());
                 }
