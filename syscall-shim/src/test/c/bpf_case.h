@@ -59,6 +59,7 @@ int cases_log(void);
 int cases_info(void);
 int cases_ids(void);
 int cases_maps(void);
+int cases_cgroup_array(void);
 int cases_mmap(void);
 int cases_life(int argc, char **argv);
 int cases_fuzz(long calls, uint64_t seed);

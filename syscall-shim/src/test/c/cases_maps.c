@@ -672,6 +672,7 @@ int cases_maps(void)
 	programs_hold_maps();
 	pinned_access();
 	ids();
+	cases_cgroup_array();
 	expect_long("maps.no_descriptor_left", open_before, open_descriptors_above(2));
 	return 0;
 }
