@@ -74,6 +74,17 @@ public final class BpfMap implements AutoCloseable {
         return NativeMaps.bpftime_map_eventfd(live());
     }
 
+    /**
+     * A perf buffer's wake-up rules, from its event's perf_event_attr (wakeup_events or, with the
+     * watermark bit, wakeup_watermark); without this call every record wakes the consumer.
+     */
+    public void setPerfWakeup(int wakeupEvents, int wakeupWatermark, boolean watermark) {
+        if (obj.type != MapType.PERF_BUFFER) {
+            throw new IllegalStateException("map " + obj.describe() + " is a " + obj.type + ", not a perf buffer");
+        }
+        NativeMaps.bpftime_perfbuf_set_wakeup(live(), wakeupEvents, wakeupWatermark, watermark ? 1 : 0);
+    }
+
     public long sharedMemorySize() {
         return obj.sharedMemorySize;
     }
