@@ -49,7 +49,7 @@ class KernelCreateDifferentialTest {
             if (rnd.nextInt(3) > 0) {
                 switch (type) {
                     case 2, 6 -> key = 4;
-                    case 3, 4 -> {
+                    case 3, 4, 8 -> {
                         key = 4;
                         value = 4;
                     }
