@@ -85,6 +85,25 @@ public final class BpfMap implements AutoCloseable {
         NativeMaps.bpftime_perfbuf_set_wakeup(live(), wakeupEvents, wakeupWatermark, watermark ? 1 : 0);
     }
 
+    /**
+     * bpf_perf_event_output() on this PERF_EVENT_ARRAY from a program's side: 0 or -errno
+     * (bpftime_perfbuf.h), the record going to the perf buffer of the slot flags names.
+     */
+    public long perfEventOutput(long flags, byte[] data) {
+        if (obj.type != MapType.PERF_EVENT_ARRAY) {
+            return -Errno.EINVAL.code();
+        }
+        return NativeMaps.bpftime_perf_event_output(live(), flags, data, data.length);
+    }
+
+    /** bpf_ringbuf_output() on this RINGBUF from a program's side: 0 or -errno (bpftime_ringbuf.h). */
+    public long ringbufOutput(byte[] data, long flags) {
+        if (obj.type != MapType.RINGBUF) {
+            return -Errno.EINVAL.code();
+        }
+        return NativeMaps.bpftime_ringbuf_output(live(), data, data.length, flags);
+    }
+
     public long sharedMemorySize() {
         return obj.sharedMemorySize;
     }

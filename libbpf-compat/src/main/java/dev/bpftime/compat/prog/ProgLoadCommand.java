@@ -119,6 +119,7 @@ public final class ProgLoadCommand implements CommandHandler {
                 Licenses.gplCompatible(license), processed);
         objects.register(program);
         program.holdMaps(checked.usedMaps());
+        program.setMapReferences(checked.mapAtSlot());
         return Outcome.newFd(program);
     }
 }

@@ -21,7 +21,7 @@ final class Runs {
     /** @param repeat runs to make; 0 counts as 1 (bpf_test_run) */
     static Timed repeat(BpfProgram program, ProgramEngine engine, byte[] ctx, long repeat) throws BpfException {
         long n = Math.max(1, repeat);
-        try (ProgramEngine.Loaded loaded = engine.load(program.instructions())) {
+        try (ProgramEngine.Loaded loaded = engine.load(TestRunHelpers.withMapTokens(program), TestRunHelpers.of(program))) {
             byte[] fresh = ctx.clone();
             long r0 = 0;
             long start = System.nanoTime();
