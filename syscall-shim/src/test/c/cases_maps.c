@@ -673,6 +673,7 @@ int cases_maps(void)
 	pinned_access();
 	ids();
 	cases_cgroup_array();
+	cases_prog_bind_map();
 	expect_long("maps.no_descriptor_left", open_before, open_descriptors_above(2));
 	return 0;
 }

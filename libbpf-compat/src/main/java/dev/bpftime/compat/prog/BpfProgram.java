@@ -86,6 +86,17 @@ public final class BpfProgram extends BpfObject {
         this.usedMaps = List.copyOf(maps);
     }
 
+    /** BPF_PROG_BIND_MAP: the map joins the used maps (with a reference) unless it is one already. */
+    public void bindMap(BpfObject map) {
+        if (usedMaps.contains(map)) {
+            return;
+        }
+        map.retain();
+        List<BpfObject> more = new java.util.ArrayList<>(usedMaps);
+        more.add(map);
+        usedMaps = List.copyOf(more);
+    }
+
     /** The maps the program holds, in order of first reference. */
     public List<BpfObject> usedMaps() {
         return usedMaps;
