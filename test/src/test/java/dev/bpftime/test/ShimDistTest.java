@@ -147,6 +147,83 @@ class ShimDistTest {
         }
     }
 
+    /**
+     * A running session: Debian's opensnoop, as root on the kernel and as nobody under the shim; then
+     * bpftool (as root, and as nobody under the shim) lists the maps its programs use (`prog show`'s
+     * map_ids, `map show id N`): the same names, types, key, value and entry sizes and flags. Left out:
+     * ids, the kernel's memlock, btf_id (Linux 6.18 records the object's BTF on a perf event array
+     * too; 6.1, which the service follows, only with key/value type ids) and the fdinfo-only "frozen".
+     */
+    @Test
+    void bpftoolAsNobodyShowsTheMapsOfARunningOpensnoopAsTheKernels() throws Exception {
+        Unprivileged.assumeAvailable();
+        assumeTrue(Files.isExecutable(Path.of("/usr/sbin/bpftool")), "needs /usr/sbin/bpftool (Debian package bpftool)");
+        assumeTrue(Files.isExecutable(Path.of("/usr/sbin/opensnoop")), "needs /usr/sbin/opensnoop (libbpf-tools)");
+        Path runtime = Files.createDirectory(tmp.resolve("run"));
+        Files.setOwner(runtime, runtime.getFileSystem().getUserPrincipalLookupService()
+                .lookupPrincipalByName(Unprivileged.USER));
+        Session kernel = new Session("", null);
+        Session ours = new Session("", runtime);
+        List<String> kernelMaps = mapsOfARunningOpensnoop(kernel);
+        List<String> ourMaps = mapsOfARunningOpensnoop(ours);
+        try {
+            assertEquals(3, kernelMaps.size(), "opensnoop's maps on the kernel: " + kernelMaps);
+            assertEquals(kernelMaps, ourMaps, "opensnoop's maps through bpftool map show");
+        } finally {
+            stopService(runtime);
+        }
+    }
+
+    /** opensnoop's maps as bpftool shows them while it runs on that side, normalized and sorted. */
+    private List<String> mapsOfARunningOpensnoop(Session side) throws Exception {
+        List<String> argv = new ArrayList<>(List.of("stdbuf", "-oL", "/usr/sbin/opensnoop"));
+        if (side.runtime != null) {
+            argv.addAll(0, List.of("setpriv", "--reuid=" + Unprivileged.USER, "--regid=" + Unprivileged.GROUP,
+                    "--clear-groups"));
+        }
+        ProcessBuilder pb = new ProcessBuilder(argv).directory(tmp.toFile());
+        if (side.runtime != null) {
+            pb.environment().put("HOME", tmp.toString());
+            pb.environment().put("LD_PRELOAD", home.resolve("lib/libbpftime-syscall.so").toString());
+            pb.environment().put("XDG_RUNTIME_DIR", side.runtime.toString());
+            pb.environment().put("BPFTIME_SERVICE_IDLE_EXIT", "2");
+        }
+        Path out = Files.createTempFile(tmp, "opensnoop", ".out");
+        Process tool = pb.redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            long deadline = System.currentTimeMillis() + 90_000;
+            while (!Files.readString(out).startsWith("PID") && tool.isAlive() && System.currentTimeMillis() < deadline) {
+                Thread.sleep(50);
+            }
+            if (side.runtime == null) {
+                assumeTrue(tool.isAlive(), "opensnoop does not run on this kernel as root: " + Files.readString(out));
+            }
+            assertTrue(tool.isAlive(), "opensnoop under the shim stopped: " + Files.readString(out));
+            java.util.Set<String> ids = new java.util.TreeSet<>();
+            String prog = null;
+            for (String line : side.ok("prog", "show").split("\n")) {
+                if (!line.startsWith("\t")) {
+                    prog = line;
+                } else if (prog.contains("name tracepoint__sys") && line.contains("map_ids ")) {
+                    ids.addAll(Arrays.asList(line.substring(line.indexOf("map_ids ") + 8).trim().split("\\s+")[0]
+                            .split(",")));
+                }
+            }
+            List<String> maps = new ArrayList<>();
+            for (String id : ids) {
+                String show = side.ok("map", "show", "id", id);
+                maps.add(show.substring(show.indexOf(':') + 1).replaceAll("  memlock \\d+B", "")
+                        .replaceAll("\\s*btf_id \\d+", "").replaceAll("\\s*frozen", "").trim());
+            }
+            maps.sort(null);
+            return maps;
+        } finally {
+            tool.destroy();
+            tool.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+            tool.destroyForcibly();
+        }
+    }
+
     /** The pins keep this test's service running: stop it (SIGTERM to its pid) so that @TempDir can go. */
     private static void stopService(Path runtime) throws IOException, InterruptedException {
         Path pidFile = runtime.resolve("bpftime/service.pid");
