@@ -76,6 +76,37 @@ static void put_path(const char *name, int map, const char *path, int open_flags
 		close(fd);
 }
 
+/* map_check_no_btf(): the fd arrays take a BTF object but no key or value types (ENOTSUPP). */
+static void fd_arrays_with_btf_types(void)
+{
+	static const __u32 types[] = { BPF_MAP_TYPE_ARRAY, BPF_MAP_TYPE_PROG_ARRAY, BPF_MAP_TYPE_PERF_EVENT_ARRAY,
+				       BPF_MAP_TYPE_CGROUP_ARRAY };
+	unsigned char blob[512];
+	size_t len = btf_blob(blob, sizeof(blob));
+	long btf = load_btf(blob, (unsigned)len, NULL, 0, 0, NULL);
+	char name[64], buf[64];
+
+	for (unsigned i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+		union bpf_attr attr;
+
+		memset(&attr, 0, sizeof(attr));
+		attr.map_type = types[i];
+		attr.key_size = 4;
+		attr.value_size = 4;
+		attr.max_entries = 2;
+		attr.btf_fd = (__u32)btf;
+		attr.btf_key_type_id = 1; /* int */
+		attr.btf_value_type_id = 1;
+		long fd = sys_bpf(BPF_MAP_CREATE, &attr, offsetof(union bpf_attr, map_extra) + 8);
+		snprintf(name, sizeof(name), "cgroup_array.btf_types_map_type_%u", types[i]);
+		observe(name, "%s", outcome(fd < 0 ? fd : 0, errno, buf, sizeof(buf)));
+		if (fd >= 0)
+			close((int)fd);
+	}
+	if (btf >= 0)
+		close((int)btf);
+}
+
 int cases_cgroup_array(void)
 {
 	char v2[512], v1[512], file[600];
@@ -116,5 +147,6 @@ int cases_cgroup_array(void)
 		close(fd);
 	}
 	close((int)map);
+	fd_arrays_with_btf_types();
 	return 0;
 }
