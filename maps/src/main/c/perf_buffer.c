@@ -216,9 +216,14 @@ int bpftime_perfbuf_poll_rearm(struct bpftime_map *m)
 	while (read(m->eventfd, &drained, sizeof(drained)) == sizeof(drained))
 		;
 	errno = saved;
-	/* a producer may have published and woken between the check and the drain: look again */
-	return atomic_load_explicit((_Atomic uint64_t *)&pg->data_head, memory_order_acquire) !=
-	       atomic_load_explicit((_Atomic uint64_t *)&pg->data_tail, memory_order_acquire);
+	/* a producer may have published and woken between the check and the drain: the drain took its
+	 * wake-up, so give it back, or the wait would sleep on records that are there */
+	if (atomic_load_explicit((_Atomic uint64_t *)&pg->data_head, memory_order_acquire) !=
+	    atomic_load_explicit((_Atomic uint64_t *)&pg->data_tail, memory_order_acquire)) {
+		wake_consumer(m);
+		return 1;
+	}
+	return 0;
 }
 
 uint64_t bpftime_perfbuf_lost(const struct bpftime_map *m)

@@ -61,6 +61,7 @@ int cases_ids(void);
 int cases_maps(void);
 int cases_cgroup_array(void);
 int cases_prog_bind_map(void);
+int cases_fdinfo(void);
 int cases_mmap(void);
 int cases_life(int argc, char **argv);
 int cases_fuzz(long calls, uint64_t seed);

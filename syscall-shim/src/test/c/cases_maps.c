@@ -674,6 +674,7 @@ int cases_maps(void)
 	ids();
 	cases_cgroup_array();
 	cases_prog_bind_map();
+	cases_fdinfo();
 	expect_long("maps.no_descriptor_left", open_before, open_descriptors_above(2));
 	return 0;
 }
