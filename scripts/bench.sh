@@ -51,8 +51,26 @@ status=0
 if [[ "$(id -u)" != 0 ]]; then
   echo "bench: not root, so the kernel figures are skipped (each says why) and no ratio can be made" >&2
 fi
+# The shim's figures need a bpftime home (dist/, assembled by the cli module): the start-up figures
+# preload its shim into first-bpf, and the bpftime.shim.* figures run in a second harness process
+# with the shim preloaded (the first run only reports them skipped, a line dropped below).
+dist="$root/dist"
+if [[ ! -r "$dist/lib/libbpftime-syscall.so" || ! -x "$dist/bin/bpftime" \
+      || -n "$(find "$root"/syscall-shim/src/main "$root"/libbpf-compat/src/main -newer "$dist/lib/libbpftime-syscall.so" -print -quit)" ]]; then
+  echo "bench: assembling dist/ for the shim figures (mvn -B -q package -DskipTests -pl cli -am)" >&2
+  (cd "$root" && mvn -B -q package -DskipTests -pl cli -am) >&2 || echo "bench: dist/ could not be built" >&2
+fi
+export BPFTIME_BENCH_HOME="$dist"
+
 echo "bench: native harness ($mode)" >&2
-"$harness" "${harness_args[@]}" >"$work/native.jsonl" || status=1
+"$harness" "${harness_args[@]}" | grep -v '^{"name":"bpftime\.shim\.' >"$work/native.jsonl" || status=1
+echo "bench: native harness under the shim ($mode)" >&2
+mkdir -m 700 "$work/run"
+LD_PRELOAD="$dist/lib/libbpftime-syscall.so" BPFTIME_HOME="$dist" BPFTIME_RUNTIME_DIR="$work/run" \
+  "$harness" "${harness_args[@]}" bpftime.shim >>"$work/native.jsonl" || status=1
+if [[ -r "$work/run/service.pid" ]]; then
+  kill "$(cat "$work/run/service.pid")" 2>/dev/null || true
+fi
 
 echo "bench: JMH ($mode: ${jmh_args[*]})" >&2
 if ! java -jar "$jar" "${jmh_args[@]}" -jvmArgsAppend "-Dbpftime.shared=$shared" \

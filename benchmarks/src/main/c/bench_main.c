@@ -49,6 +49,13 @@ static const struct bench_figure *const figures[] = {
 	&fig_bpftime_map_update_delete_hash_2t,
 	&fig_kernel_ringbuf_output,
 	&fig_bpftime_ringbuf_output,
+	&fig_bpftime_shim_lookup_array,
+	&fig_bpftime_shim_lookup_hash,
+	&fig_bpftime_shim_update_array,
+	&fig_bpftime_shim_update_hash,
+	&fig_kernel_start_first_bpf,
+	&fig_bpftime_start_first_bpf_warm,
+	&fig_bpftime_start_first_bpf_cold,
 #define VM_FIGURE_LIST(prog) &fig_native_vm_##prog, &fig_bpftime_vm_jit_##prog, &fig_bpftime_vm_interp_##prog
 	VM_FIGURE_LIST(sieve),
 	VM_FIGURE_LIST(memcpy),

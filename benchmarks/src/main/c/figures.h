@@ -47,6 +47,17 @@ extern const struct bench_figure fig_bpftime_map_update_delete_hash_2t;
 extern const struct bench_figure fig_kernel_ringbuf_output;
 extern const struct bench_figure fig_bpftime_ringbuf_output;
 
+/* figures_shim.c: the map commands of figures_kernel_syscall.c from an application through the shim. */
+extern const struct bench_figure fig_bpftime_shim_lookup_array;
+extern const struct bench_figure fig_bpftime_shim_lookup_hash;
+extern const struct bench_figure fig_bpftime_shim_update_array;
+extern const struct bench_figure fig_bpftime_shim_update_hash;
+
+/* figures_start.c: process start to the first bpf() answered, kernel, shim with and without a service. */
+extern const struct bench_figure fig_kernel_start_first_bpf;
+extern const struct bench_figure fig_bpftime_start_first_bpf_warm;
+extern const struct bench_figure fig_bpftime_start_first_bpf_cold;
+
 /* figures_vm.c: the VM suite natively, as JIT code and on the interpreter. */
 #define VM_FIGURE_DECLS(prog) \
 	extern const struct bench_figure fig_native_vm_##prog; \

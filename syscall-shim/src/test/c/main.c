@@ -19,6 +19,10 @@
  *   tracefs, tracefs-shim  the emulated tracefs and PMU files read by every means
  *   attach, attach-shim    perf_event_open, its ioctls and links as libbpf's attach functions use them
  *   perf-fuzz N SEED       N random perf_event_open calls of the emulated kinds, with ioctls and links
+ *   badinput N SEED        N cases of bad input per bpf() command, each outcome printed (cases_badinput.c)
+ *   sessions  two loader sessions at once; a session killed mid-way leaves only its pin
+ *   testrun-long N  one PROG_TEST_RUN of a socket filter repeated N times; prints when it starts and ends
+ *   count-all prints how many programs, maps, BTF objects and links the id walks find, no expectation
  */
 #include "bpf_case.h"
 
@@ -42,6 +46,41 @@ int main(int argc, char **argv)
 		cases_ids();
 	else if (!strcmp(argv[1], "tracefs") || !strcmp(argv[1], "tracefs-shim"))
 		cases_tracefs(argv[1][7] == '-');
+	else if (!strcmp(argv[1], "badinput"))
+		cases_badinput(argc > 2 ? atol(argv[2]) : 300, argc > 3 ? strtoull(argv[3], NULL, 0) : 1);
+	else if (!strcmp(argv[1], "testrun-long")) {
+		static unsigned char packet[64];
+		union bpf_attr attr;
+		long fd = load_prog(prog_ret0, 2, "long", NULL), r;
+
+		memset(&attr, 0, sizeof(attr));
+		attr.test.prog_fd = (unsigned)fd;
+		attr.test.data_in = (uintptr_t)packet;
+		attr.test.data_size_in = sizeof(packet);
+		attr.test.repeat = argc > 2 ? (unsigned)atol(argv[2]) : 1000000;
+		observe("testrun-long.started", "%s", fd >= 0 ? "yes" : "no");
+		r = sys_bpf(BPF_PROG_TEST_RUN, &attr, sizeof(attr));
+		observe("testrun-long.run", "%s", r == 0 ? "ok" : errno_name(errno));
+	}
+	else if (!strcmp(argv[1], "sessions"))
+		cases_sessions();
+	else if (!strcmp(argv[1], "count-all")) {
+		static const struct { int cmd; const char *name; } kinds[] = {
+			{ BPF_PROG_GET_NEXT_ID, "progs" }, { BPF_MAP_GET_NEXT_ID, "maps" },
+			{ BPF_BTF_GET_NEXT_ID, "btfs" }, { BPF_LINK_GET_NEXT_ID, "links" },
+		};
+		for (unsigned k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+			union bpf_attr attr;
+			long n = 0;
+
+			memset(&attr, 0, sizeof(attr));
+			while (sys_bpf(kinds[k].cmd, &attr, sizeof(attr)) == 0) {
+				attr.start_id = attr.next_id;
+				n++;
+			}
+			printf("count.%s: %ld\n", kinds[k].name, n);
+		}
+	}
 	else if (!strcmp(argv[1], "perf-fuzz"))
 		cases_perf_fuzz(argc > 2 ? atol(argv[2]) : 10000, argc > 3 ? strtoull(argv[3], NULL, 0) : 1);
 	else if (!strcmp(argv[1], "attach") || !strcmp(argv[1], "attach-shim"))

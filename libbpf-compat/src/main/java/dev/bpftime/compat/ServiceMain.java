@@ -10,6 +10,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -112,7 +113,7 @@ public final class ServiceMain {
         Path socket = dir.resolve(RuntimeDir.SOCKET);
         try (FileChannel pid = FileChannel.open(pidFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.READ)) {
-            FileLock lock = pid.tryLock();
+            FileLock lock = awaitLock(pid, socket);
             if (lock == null) {
                 err.println("bpftime service: another service already serves " + dir + " (pid "
                         + Files.readString(pidFile).trim() + ")");
@@ -146,6 +147,33 @@ public final class ServiceMain {
             return EXIT_FAILED;
         }
     }
+
+    /**
+     * The pid file's lock, or null when another service holds it and serves. A holder without a socket
+     * is a service on its way out (it removes its socket, then exits and so drops the lock) or on its
+     * way in (it binds right after taking the lock): wait for it to go or to listen, up to
+     * {@link #LOCK_WAIT_MS}. Giving up at once would leave the directory with no service for the shim
+     * that started this one (the socket gone, the pid file still naming the exiting service).
+     */
+    static FileLock awaitLock(FileChannel pid, Path socket) throws IOException {
+        long deadline = System.nanoTime() + LOCK_WAIT_MS * 1_000_000L;
+        FileLock lock;
+        while ((lock = pid.tryLock()) == null) {
+            if (Files.exists(socket, LinkOption.NOFOLLOW_LINKS) || System.nanoTime() > deadline) {
+                return null;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+        }
+        return lock;
+    }
+
+    /** How long a starting service waits for a previous one that holds the lock without a socket. */
+    static final long LOCK_WAIT_MS = 10_000;
 
     /**
      * Removes the socket while we still hold the pid file's lock, so it cannot be a successor's. The pid

@@ -6,7 +6,7 @@ package dev.bpftime.compat.objects;
  * the count drops to zero the object leaves the id table and {@link #free()} runs, as the kernel's
  * __bpf_prog_put / __bpf_map_put free the id at the last put.
  *
- * <p>Objects are confined to the service's single event-loop thread: no locking.
+ * <p>Objects are used under the service's one lock (service/Service.java): no locking here.
  */
 public abstract class BpfObject {
 

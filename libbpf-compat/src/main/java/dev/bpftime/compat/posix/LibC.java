@@ -66,6 +66,9 @@ public final class LibC {
 
     public static native int epoll_create1(int flags) throws LastErrorException;
 
+    /** poll(2) on one struct pollfd {int fd; short events; short revents} (8 bytes). */
+    public static native int poll(Pointer fds, long count, int timeoutMs) throws LastErrorException;
+
     public static native int epoll_ctl(int epfd, int op, int fd, byte[] event) throws LastErrorException;
 
     public static native int epoll_wait(int epfd, Pointer events, int maxEvents, int timeoutMs)

@@ -10,6 +10,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /**
  * A calling process seen through the kernel: its memory with process_vm_readv/writev, its descriptors
@@ -21,11 +23,27 @@ final class ProcessCaller implements Caller {
     private final int pid;
     private final int uid;
     private final HandleTable handles;
+    private final ReentrantLock serviceLock;
 
-    ProcessCaller(int pid, int uid, HandleTable handles) {
+    ProcessCaller(int pid, int uid, HandleTable handles, ReentrantLock serviceLock) {
         this.pid = pid;
         this.uid = uid;
         this.handles = handles;
+        this.serviceLock = serviceLock;
+    }
+
+    /** Runs work without the service lock (held once by this request's worker), then takes it back. */
+    @Override
+    public <T> T unlocked(Supplier<T> work) {
+        if (!serviceLock.isHeldByCurrentThread() || serviceLock.getHoldCount() != 1) {
+            return work.get();
+        }
+        serviceLock.unlock();
+        try {
+            return work.get();
+        } finally {
+            serviceLock.lock();
+        }
     }
 
     @Override

@@ -18,16 +18,23 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 import dev.bpftime.maps.MmapSegment;
 
 /**
- * The service's event loop: one thread owns the listening socket, the clients, the object table and
- * the handles, so no command needs a lock. Each call is answered before the next is read; a call
- * that needs time (a large verification) delays the others, which is acceptable for a control plane
- * whose hot paths (map access from probes, buffer reads) never come here.
+ * The service's event loop and its client threads. One thread waits on the listening socket and the
+ * handles' hang-ups; each connected client has a thread of its own that waits for its next request
+ * (so its calls stay in order, and a request wakes the thread that answers it, with no hand-over).
+ * Every request runs under one lock,
+ * {@link #lock}, that guards the object table, the handles, the pins and the attach registry, so the
+ * commands themselves need no locking; a long BPF_PROG_TEST_RUN gives the lock up while its program
+ * runs ({@link ProcessCaller#unlocked}), so that it does not block the other clients.
  */
 public final class Service implements AutoCloseable {
 
@@ -40,9 +47,18 @@ public final class Service implements AutoCloseable {
     private final ObjectTable objects = new ObjectTable();
     private final HandleTable handles;
     private final Dispatcher dispatcher;
-    private final Map<Integer, Client> clients = new HashMap<>();
+    private final Map<Integer, Client> clients = new ConcurrentHashMap<>();
     private final Epoll epoll = new Epoll(64);
-    private final Memory inbox = new Memory(Wire.REQUEST_HEADER + 65536 + 64);
+    /** Guards all object state: taken for each request, each accept and each hang-up reaping. */
+    private final ReentrantLock lock = new ReentrantLock();
+    private final AtomicInteger workerCount = new AtomicInteger();
+    private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "bpftime-client-" + workerCount.incrementAndGet());
+        t.setDaemon(true);
+        return t;
+    });
+    private final ThreadLocal<Memory> inboxes =
+            ThreadLocal.withInitial(() -> new Memory(Wire.REQUEST_HEADER + 65536 + 64));
     private final int pageSize = (int) LibC.sysconf(LibC.SC_PAGESIZE);
     private final long idleExitMs;
     private volatile boolean stopping;
@@ -72,18 +88,24 @@ public final class Service implements AutoCloseable {
         while (!stopping) {
             int timeout = idleExitMs > 0 ? 1000 : -1;
             for (Epoll.Event e : epoll.await(timeout)) {
+                lock.lock();
                 try {
                     handle(e);
                 } catch (RuntimeException bug) {
                     // Whatever it was, one event must not stop the service of every other client.
                     log.bug("event " + e, bug);
-                    Client c = clients.get((int) e.data());
-                    if (c != null) {
-                        disconnect(c);
-                    }
+                } finally {
+                    lock.unlock();
                 }
             }
-            if (!clients.isEmpty() || handles.size() > 0 || objects.count() > 0) {
+            boolean busy;
+            lock.lock();
+            try {
+                busy = !clients.isEmpty() || handles.size() > 0 || objects.count() > 0;
+            } finally {
+                lock.unlock();
+            }
+            if (busy) {
                 idleSince = System.currentTimeMillis();
             } else if (idleExitMs > 0 && System.currentTimeMillis() - idleSince >= idleExitMs) {
                 log.info("idle for " + idleExitMs / 1000 + " s with no clients and no objects: stopping");
@@ -97,11 +119,50 @@ public final class Service implements AutoCloseable {
             acceptAll();
         } else if (e.data() == HANGUP_TOKEN) {
             handles.reapHangups();
-        } else {
-            Client c = clients.get((int) e.data());
-            if (c != null) {
-                serve(c, e.events());
+        }
+    }
+
+    /** A client's thread: waits for each request of its client and answers it, until the client goes. */
+    private void clientLoop(Client c) {
+        Memory pollfd = new Memory(8);
+        while (clients.get(c.fd) == c && !stopping) {
+            pollfd.setInt(0, c.fd);
+            pollfd.setShort(4, (short) (LibC.EPOLLIN | LibC.EPOLLRDHUP));
+            pollfd.setShort(6, (short) 0);
+            int ready;
+            try {
+                // A bounded wait, so that a client close() disconnected is noticed.
+                ready = LibC.poll(pollfd, 1, 1000);
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() == Errno.EINTR) {
+                    continue;
+                }
+                ready = -1;
             }
+            if (ready < 0) {
+                locked(() -> disconnect(c));
+                return;
+            }
+            if (ready == 0) {
+                continue;
+            }
+            try {
+                serve(c, pollfd.getShort(6));
+            } catch (RuntimeException bug) {
+                // Whatever it was, one request must not stop the service of every other client.
+                log.bug("request of pid " + c.peer.pid(), bug);
+                locked(() -> disconnect(c));
+                return;
+            }
+        }
+    }
+
+    private void locked(Runnable r) {
+        lock.lock();
+        try {
+            r.run();
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -121,15 +182,20 @@ public final class Service implements AutoCloseable {
                 LibC.closeQuietly(fd);
                 continue;
             }
-            Client c = new Client(fd, peer, handles);
+            Client c = new Client(fd, peer, handles, lock);
             clients.put(fd, c);
-            epoll.add(fd, LibC.EPOLLIN | LibC.EPOLLRDHUP, fd);
+            workers.execute(() -> clientLoop(c));
             log.debug("client pid " + peer.pid() + " connected");
         }
     }
 
-    private void serve(Client c, int events) {
+    /**
+     * Receives one request of the client (its socket is this worker's alone) and answers it under the
+     * lock; returns whether there was one.
+     */
+    private boolean serve(Client c, int events) {
         int n;
+        Memory inbox = inboxes.get();
         try {
             n = UnixSockets.receive(c.fd, inbox);
         } catch (LastErrorException e) {
@@ -137,16 +203,26 @@ public final class Service implements AutoCloseable {
         }
         if (n < 0) {
             if ((events & (LibC.EPOLLHUP | LibC.EPOLLRDHUP | LibC.EPOLLERR)) != 0) {
-                disconnect(c);
+                locked(() -> disconnect(c));
             }
-            return;
+            return false;
         }
         if (n == 0) {
-            disconnect(c);
-            return;
+            locked(() -> disconnect(c));
+            return false;
         }
         byte[] message = new byte[n];
         inbox.read(0, message, 0, n);
+        lock.lock();
+        try {
+            answer(c, message, n);
+        } finally {
+            lock.unlock();
+        }
+        return true;
+    }
+
+    private void answer(Client c, byte[] message, int n) {
         Wire.Request request;
         try {
             request = Wire.parse(message, n);
@@ -317,7 +393,6 @@ public final class Service implements AutoCloseable {
 
     private void disconnect(Client c) {
         if (clients.remove(c.fd) != null) {
-            epoll.remove(c.fd);
             LibC.closeQuietly(c.fd);
             log.debug("client pid " + c.peer.pid() + " disconnected; objects " + objects.count() + ", handles "
                     + handles.size());
@@ -326,16 +401,27 @@ public final class Service implements AutoCloseable {
 
     /** Live objects, for tests and the idle rule. */
     public int objectCount() {
-        return objects.count();
+        lock.lock();
+        try {
+            return objects.count();
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override
     public void close() {
-        for (Client c : List.copyOf(clients.values())) {
-            disconnect(c);
+        workers.shutdown();
+        lock.lock();
+        try {
+            for (Client c : List.copyOf(clients.values())) {
+                disconnect(c);
+            }
+            handles.close();
+            epoll.close();
+            LibC.closeQuietly(listenFd);
+        } finally {
+            lock.unlock();
         }
-        handles.close();
-        epoll.close();
-        LibC.closeQuietly(listenFd);
     }
 }

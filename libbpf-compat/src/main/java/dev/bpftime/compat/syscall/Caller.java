@@ -26,6 +26,15 @@ public interface Caller {
     /** What descriptor {@code fd} of the caller is. */
     FdRef fd(int fd);
 
+    /**
+     * Runs {@code work}, which touches no service state (a test run's program on its own engine), so
+     * that other clients are served meanwhile: the service gives up its lock for it. By default, and
+     * in tests, it simply runs.
+     */
+    default <T> T unlocked(java.util.function.Supplier<T> work) {
+        return work.get();
+    }
+
     /** Reads exactly {@code length} bytes, or throws EFAULT as the kernel's copy_from_user would. */
     default byte[] read(long address, int length, String what) throws BpfException {
         byte[] out = new byte[length];

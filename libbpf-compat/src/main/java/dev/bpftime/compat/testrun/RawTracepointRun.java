@@ -61,7 +61,7 @@ final class RawTracepointRun {
             throw new BpfException(ENXIO, "test.cpu " + Integer.toUnsignedString(cpu) + " is not online");
         }
         byte[] args = Arrays.copyOf(ctx, MAX_BPF_FUNC_ARGS * 8);
-        long r0 = Runs.once(program, engine, args);
+        long r0 = Runs.once(program, engine, args, caller);
         attr.putU32(RETVAL, (int) r0);
         return Outcome.value(0);
     }

@@ -94,7 +94,7 @@ final class SocketFilterRun {
         skb.putInt(LEN, (int) payload);
         skb.putShort(PROTOCOL, ByteBuffer.wrap(packet, 12, 2).order(ByteOrder.nativeOrder()).getShort());
         skb.putInt(IFINDEX, 1);
-        Runs.Timed timed = Runs.repeat(program, engine, ctx, Integer.toUnsignedLong(attr.u32(REPEAT)));
+        Runs.Timed timed = Runs.repeat(program, engine, ctx, Integer.toUnsignedLong(attr.u32(REPEAT)), caller);
 
         // bpf_test_finish
         boolean enospc = false;

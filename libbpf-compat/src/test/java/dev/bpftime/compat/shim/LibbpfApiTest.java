@@ -8,63 +8,69 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * syscall-shim/src/test/c/libbpf_cases.c, linked with libbpf-dev: BTF, pins and test runs through
- * libbpf's own API, under the shim, against the kernel as root, and as nobody; the transcripts must be
- * equal. Also `bpftool btf show` under the shim lists a BTF object that a running session holds.
+ * syscall-shim/src/test/c/libbpf_cases.c, linked with libbpf-dev: every bpf() command through libbpf's
+ * own API (BTF, pins, test runs, loads with logs, info for each kind, ids, links, PROG_BIND_MAP, the map
+ * calls libbpf_maps leaves out), one group at a time, under the shim, against the kernel as root, and as
+ * nobody; the transcripts must be equal but for {@link KnownDifferences}. Also `bpftool btf show` under
+ * the shim lists a BTF object that a running session holds.
  */
 class LibbpfApiTest {
 
     @TempDir
     static Path temp;
 
+    private static CaseGroups groups;
     private static ShimHome home;
-    private static Path rootRun;
-    private static Path nobodyRun;
 
     @BeforeAll
     static void setUp() throws IOException, InterruptedException {
-        home = new ShimHome(temp);
-        rootRun = home.newRuntimeDir("api-" + Run.uid());
-        nobodyRun = home.newRuntimeDir("api-nobody");
+        groups = new CaseGroups(temp, "libbpf-api", "libbpf_cases");
+        home = groups.home();
     }
 
     @AfterAll
     static void tearDown() {
-        if (home != null) {
-            home.close();
+        if (groups != null) {
+            groups.close();
         }
     }
 
-    private static String program() {
-        Path p = home.program("libbpf_cases");
-        assumeTrue(Files.isRegularFile(p), "libbpf_cases is not built: libbpf-dev (/usr/include/bpf/libbpf.h) is missing");
-        return p.toString();
+    private static void assumeBuilt() {
+        assumeTrue(Files.isRegularFile(home.program("libbpf_cases")),
+                "libbpf_cases is not built: libbpf-dev (/usr/include/bpf/libbpf.h) is missing");
     }
 
-    @Test
-    void libbpfApiUnderTheShimAsTheKernel() throws Exception {
-        String program = program();
-        Run.Result shim = Run.run(temp, home.env(rootRun), false, program);
-        assertEquals(0, shim.code(), shim.describe());
-        assertEquals("", shim.err(), shim.describe());
-        if (Run.isRoot()) {
-            Run.Result kernel = Run.run(temp, Map.of(), false, program);
-            assumeTrue(!kernel.out().contains("api.btf.load_into_kernel: -"), "kernel BPF is not usable here");
-            assertEquals(0, kernel.code(), kernel.describe());
-            assertEquals(String.join("\n", kernel.lines()), String.join("\n", shim.lines()), "libbpf API: shim vs kernel");
-            System.out.println("differential libbpf api: " + kernel.lines().size() + " observations equal to the kernel's");
-        }
-        Run.assumeNobodyAvailable();
-        Run.Result nobody = Run.run(temp, home.env(nobodyRun), true, program);
-        assertEquals(0, nobody.code(), nobody.describe());
-        assertEquals(String.join("\n", shim.lines()), String.join("\n", nobody.lines()), "as nobody vs as " + Run.uid());
+    @ParameterizedTest
+    @ValueSource(strings = {"btf", "pin", "testrun", "prog", "info", "ids", "link", "bind", "maps"})
+    void libbpfApiWorksUnderTheShim(String group) throws Exception {
+        assumeBuilt();
+        groups.assertMeetsExpectations(groups.shim(group));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"btf", "pin", "testrun", "prog", "info", "ids", "link", "bind", "maps"})
+    void libbpfApiUnderTheShimAsTheKernel(String group) throws Exception {
+        assumeBuilt();
+        groups.assumeKernelOracle();
+        assumeTrue(Files.isReadable(Path.of("/sys/kernel/tracing/events/syscalls/sys_enter_getppid/id")),
+                "the kernel oracle of the link group needs tracefs mounted at /sys/kernel/tracing");
+        groups.assertSameAsKernel(group, groups.kernel(group), groups.shim(group));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"btf", "pin", "testrun", "prog", "info", "ids", "link", "bind", "maps"})
+    void libbpfApiWorksForAnUnprivilegedUser(String group) throws Exception {
+        assumeBuilt();
+        groups.assertMeetsExpectations(groups.shim(group));
+        groups.assertSameAsRoot(groups.shim(group), groups.nobody(group));
     }
 
     @Test

@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,76 +26,51 @@ class ShimKernelDifferentialTest {
     @TempDir
     static Path temp;
 
-    private static ShimHome home;
-    private static Path rootRun;
-    private static Path nobodyRun;
-    private static final Map<String, Run.Result> SHIM = new HashMap<>();
+    private static CaseGroups groups;
 
     @BeforeAll
     static void setUp() throws IOException, InterruptedException {
-        home = new ShimHome(temp);
-        rootRun = home.newRuntimeDir("as-" + Run.uid());
-        nobodyRun = home.newRuntimeDir("as-nobody");
+        groups = new CaseGroups(temp, "bpf-cases", "bpf_cases");
     }
 
     @AfterAll
     static void tearDown() {
-        if (home != null) {
-            home.close();
+        if (groups != null) {
+            groups.close();
         }
-    }
-
-    private static Run.Result shim(String group) throws IOException, InterruptedException {
-        Run.Result r = SHIM.get(group);
-        if (r == null) {
-            r = Run.run(temp, home.env(rootRun), false, home.program("bpf_cases").toString(), group);
-            SHIM.put(group, r);
-        }
-        return r;
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"attr", "load", "log", "info", "ids", "life", "btf", "testrun", "pin", "maps", "mmap"})
+    @ValueSource(strings = {"attr", "load", "log", "info", "ids", "life", "btf", "testrun", "pin", "maps", "mmap", "sessions"})
     void shimMeetsTheKernelsContract(String group) throws Exception {
-        Run.Result r = shim(group);
+        Run.Result r = groups.shim(group);
         assertEquals(0, r.code(), r.describe());
         assertEquals("", r.err(), "the shim must print nothing of its own:\n" + r.describe());
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"attr", "load", "log", "info", "ids", "life", "btf", "testrun", "pin", "maps", "mmap"})
+    @ValueSource(strings = {"attr", "load", "log", "info", "ids", "life", "btf", "testrun", "pin", "maps", "mmap", "sessions"})
     void shimAnswersAsTheKernel(String group) throws Exception {
-        assumeTrue(Run.isRoot(), "the kernel oracle needs root (bpf() is privileged here)");
-        Run.Result kernel = Run.run(temp, Map.of(), false, home.program("bpf_cases").toString(), "one");
-        assumeTrue(kernel.out().contains("one.load: ok"), "kernel BPF is not usable here: " + kernel.out().trim());
-        kernel = Run.run(temp, Map.of(), false, home.program("bpf_cases").toString(), group);
-        assertEquals(0, kernel.code(), "the C case's expectations do not hold on this kernel:\n" + kernel.describe());
-        List<String> expected = kernel.lines();
-        assertEquals(String.join("\n", expected), String.join("\n", shim(group).lines()),
-                "transcript under the shim vs the kernel's for group " + group);
-        System.out.println("differential " + group + ": " + expected.size() + " observations equal to the kernel's");
+        groups.assumeKernelOracle();
+        groups.assertSameAsKernel(group, groups.kernel(group), groups.shim(group));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"attr", "load", "log", "info", "ids", "life", "btf", "testrun", "pin", "maps", "mmap"})
+    @ValueSource(strings = {"attr", "load", "log", "info", "ids", "life", "btf", "testrun", "pin", "maps", "mmap", "sessions"})
     void shimWorksForAnUnprivilegedUser(String group) throws Exception {
-        Run.assumeNobodyAvailable();
-        Run.Result nobody = Run.run(temp, home.env(nobodyRun), true, home.program("bpf_cases").toString(), group);
-        assertEquals(0, nobody.code(), nobody.describe());
-        assertEquals("", nobody.err(), nobody.describe());
-        assertEquals(String.join("\n", shim(group).lines()), String.join("\n", nobody.lines()),
-                "transcript as nobody vs as " + Run.uid());
-        assertEquals(65534, (Integer) Files.getAttribute(nobodyRun, "unix:uid"),
+        groups.assertSameAsRoot(groups.shim(group), groups.nobody(group));
+        assertEquals(65534, (Integer) Files.getAttribute(groups.nobodyRun(), "unix:uid"),
                 "the runtime directory belongs to its user");
     }
 
     @org.junit.jupiter.api.Test
     void nobodyHasNoKernelBpfButHasTheShims() throws Exception {
         Run.assumeNobodyAvailable();
+        ShimHome home = groups.home();
         Run.Result kernel = Run.run(temp, Map.of(), true, home.program("bpf_cases").toString(), "one");
         assumeTrue(kernel.out().equals("one.load: EPERM\n"),
                 "this kernel lets unprivileged users use BPF (" + kernel.out().trim() + "): nothing to show");
-        Run.Result shimmed = Run.run(temp, home.env(nobodyRun), true, home.program("bpf_cases").toString(), "one");
+        Run.Result shimmed = groups.nobody("one");
         assertEquals("one.load: ok 3\n", shimmed.out(), shimmed.describe());
     }
 }

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -28,38 +27,26 @@ class ShimPerfDifferentialTest {
     @TempDir
     static Path temp;
 
+    private static CaseGroups groups;
     private static ShimHome home;
-    private static Path rootRun;
-    private static Path nobodyRun;
-    private static final Map<String, Run.Result> SHIM = new HashMap<>();
 
     @BeforeAll
     static void setUp() throws IOException, InterruptedException {
-        home = new ShimHome(temp);
-        rootRun = home.newRuntimeDir("perf-as-" + Run.uid());
-        nobodyRun = home.newRuntimeDir("perf-as-nobody");
+        groups = new CaseGroups(temp, "perf", "bpf_cases");
+        home = groups.home();
     }
 
     @AfterAll
     static void tearDown() {
-        if (home != null) {
-            home.close();
+        if (groups != null) {
+            groups.close();
         }
-    }
-
-    private static Run.Result shim(String group) throws IOException, InterruptedException {
-        Run.Result r = SHIM.get(group);
-        if (r == null) {
-            r = Run.run(temp, home.env(rootRun), false, home.program("bpf_cases").toString(), group);
-            SHIM.put(group, r);
-        }
-        return r;
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"tracefs", "tracefs-shim", "attach", "attach-shim"})
     void shimMeetsTheKernelsContract(String group) throws Exception {
-        Run.Result r = shim(group);
+        Run.Result r = groups.shim(group);
         assertEquals(0, r.code(), r.describe());
         assertEquals("", r.err(), "the shim must print nothing of its own:\n" + r.describe());
     }
@@ -70,14 +57,8 @@ class ShimPerfDifferentialTest {
         assumeTrue(Run.isRoot(), "the kernel oracle needs root (tracefs and perf_event_open of tracepoints)");
         assumeTrue(Files.isReadable(Path.of("/sys/kernel/tracing/events/syscalls/sys_enter_openat/id")),
                 "the kernel oracle needs tracefs mounted at /sys/kernel/tracing");
-        Run.Result kernel = Run.run(temp, Map.of(), false, home.program("bpf_cases").toString(), "one");
-        assumeTrue(kernel.out().contains("one.load: ok"), "kernel BPF is not usable here: " + kernel.out().trim());
-        kernel = Run.run(temp, Map.of(), false, home.program("bpf_cases").toString(), group);
-        assertEquals(0, kernel.code(), "the C case's expectations do not hold on this kernel:\n" + kernel.describe());
-        List<String> expected = kernel.lines();
-        assertEquals(String.join("\n", expected), String.join("\n", shim(group).lines()),
-                "transcript under the shim vs the kernel's for group " + group);
-        System.out.println("differential " + group + ": " + expected.size() + " observations equal to the kernel's");
+        groups.assumeKernelOracle();
+        groups.assertSameAsKernel(group, groups.kernel(group), groups.shim(group));
     }
 
     @ParameterizedTest
@@ -87,11 +68,7 @@ class ShimPerfDifferentialTest {
         Run.Result direct = Run.run(temp, Map.of(), true, "cat", "/sys/kernel/tracing/events/syscalls/sys_enter_openat/id");
         assertNotEquals(0, direct.code(), "nobody must not read the real tracefs for this test to mean "
                 + "anything:\n" + direct.describe());
-        Run.Result nobody = Run.run(temp, home.env(nobodyRun), true, home.program("bpf_cases").toString(), group);
-        assertEquals(0, nobody.code(), nobody.describe());
-        assertEquals("", nobody.err(), nobody.describe());
-        assertEquals(String.join("\n", shim(group).lines()), String.join("\n", nobody.lines()),
-                "transcript as nobody vs as " + Run.uid());
+        groups.assertSameAsRoot(groups.shim(group), groups.nobody(group));
     }
 
     /** libbpf_attach and its BPF object, copied where nobody can read them; skipped without libbpf-dev or clang. */
@@ -120,7 +97,7 @@ class ShimPerfDifferentialTest {
     @org.junit.jupiter.api.Test
     void libbpfAttachesEveryKindAsWithTheKernel() throws Exception {
         String[] argv = libbpfAttach().toArray(String[]::new);
-        Run.Result shim = Run.run(temp, home.env(rootRun), false, argv);
+        Run.Result shim = Run.run(temp, home.env(groups.rootRun()), false, argv);
         assertEquals(0, shim.code(), shim.describe());
         assertEquals(List.of("load: ok", "tracepoint: attached", "raw_tracepoint: attached", "uprobe: attached",
                 "uretprobe: attached", "closed"), shim.lines(), "no libbpf warning, every attach done:\n" + shim.describe());
@@ -136,7 +113,7 @@ class ShimPerfDifferentialTest {
             }
             Run.assumeNobodyAvailable();
             Run.Result nobodyKernel = Run.run(temp, Map.of(), true, argv);
-            Run.Result nobody = Run.run(temp, home.env(nobodyRun), true, argv);
+            Run.Result nobody = Run.run(temp, home.env(groups.nobodyRun()), true, argv);
             assertEquals(0, nobody.code(), nobody.describe());
             assertEquals(shim.lines(), nobody.lines(), "as nobody under the shim; without it nobody gets:\n"
                     + nobodyKernel.describe());
@@ -146,7 +123,7 @@ class ShimPerfDifferentialTest {
     /** A kprobe through libbpf: the emulated kprobe PMU refuses it as the kernel refuses an unknown function. */
     @org.junit.jupiter.api.Test
     void libbpfKprobeFailsAsForAnUnknownFunction() throws Exception {
-        Run.Result shim = Run.run(temp, home.env(rootRun), false, libbpfAttach("kprobe").toArray(String[]::new));
+        Run.Result shim = Run.run(temp, home.env(groups.rootRun()), false, libbpfAttach("kprobe").toArray(String[]::new));
         assertEquals(0, shim.code(), shim.describe());
         assertEquals(List.of("libbpf warn: libbpf: prog 'on_kprobe': failed to create kprobe 'do_sys_openat2+0x0' perf "
                 + "event: No such file or directory", "kprobe: No such file or directory"),
