@@ -7,8 +7,12 @@
  *
  * --check measures nothing: it sets each figure up, runs one operation (which checks its result)
  * and tears it down, ending with "N passed, M failed, K skipped" (Maven's test phase runs it).
+ *
+ * bpftime-bench --write-programs DIR writes the kernel figures' programs the JIT figures also run
+ * (kernel_prog.h); the Makefile calls it, and the Java build step compiles what it wrote.
  */
 #include "figures.h"
+#include "kernel_prog.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -38,7 +42,6 @@ static const struct bench_figure *const figures[] = {
 	&fig_kernel_prog_update_delete_hash_2t,
 	&fig_bpftime_map_lookup_array,
 	&fig_bpftime_map_lookup_array_2t,
-	&fig_bpftime_map_lookup_inlined_array,
 	&fig_bpftime_map_lookup_hash,
 	&fig_bpftime_map_lookup_hash_2t,
 	&fig_bpftime_map_update_array,
@@ -47,6 +50,10 @@ static const struct bench_figure *const figures[] = {
 	&fig_bpftime_map_update_hash_2t,
 	&fig_bpftime_map_delete_hash,
 	&fig_bpftime_map_update_delete_hash_2t,
+	&fig_bpftime_jit_prog_empty_per16,
+	&fig_bpftime_jit_prog_lookup_array,
+	&fig_bpftime_jit_prog_empty_per16_2t,
+	&fig_bpftime_jit_prog_lookup_array_2t,
 	&fig_kernel_ringbuf_output,
 	&fig_bpftime_ringbuf_output,
 	&fig_bpftime_shim_lookup_array,
@@ -155,6 +162,18 @@ int main(int argc, char **argv)
 	const struct bench_config *cfg = &full_config;
 	int first_filter = 1, failed = 0, list = 0, check = 0;
 	int outcomes[3] = { 0 };
+
+	if (argc == 3 && strcmp(argv[1], "--write-programs") == 0) {
+		static const char *const kinds[] = { "empty_per16", "map_lookup_array", "map_lookup_array_key1" };
+		char why[512];
+
+		for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
+			if (kernel_prog_write(kinds[k], argv[2], why, sizeof(why))) {
+				fprintf(stderr, "%s: %s\n", argv[0], why);
+				return 1;
+			}
+		return 0;
+	}
 
 	for (; first_filter < argc && strncmp(argv[first_filter], "--", 2) == 0; first_filter++) {
 		if (strcmp(argv[first_filter], "--quick") == 0) {

@@ -33,7 +33,6 @@ extern const struct bench_figure fig_kernel_prog_update_delete_hash_2t;
 /* figures_bpftime_map.c: the maps library's operations as a BPF helper makes them. */
 extern const struct bench_figure fig_bpftime_map_lookup_array;
 extern const struct bench_figure fig_bpftime_map_lookup_array_2t;
-extern const struct bench_figure fig_bpftime_map_lookup_inlined_array;
 extern const struct bench_figure fig_bpftime_map_lookup_hash;
 extern const struct bench_figure fig_bpftime_map_lookup_hash_2t;
 extern const struct bench_figure fig_bpftime_map_update_array;
@@ -42,6 +41,12 @@ extern const struct bench_figure fig_bpftime_map_update_hash;
 extern const struct bench_figure fig_bpftime_map_update_hash_2t;
 extern const struct bench_figure fig_bpftime_map_delete_hash;
 extern const struct bench_figure fig_bpftime_map_update_delete_hash_2t;
+
+/* figures_jit_prog.c: the kernel figures' programs as JIT code of ours, maps inlined as the kernel does. */
+extern const struct bench_figure fig_bpftime_jit_prog_empty_per16;
+extern const struct bench_figure fig_bpftime_jit_prog_lookup_array;
+extern const struct bench_figure fig_bpftime_jit_prog_empty_per16_2t;
+extern const struct bench_figure fig_bpftime_jit_prog_lookup_array_2t;
 
 /* figures_ringbuf.c: 64-byte records from a producer to a consumer in another process. */
 extern const struct bench_figure fig_kernel_ringbuf_output;

@@ -2,7 +2,6 @@
 #include "two_cpus.h"
 
 #include "bpftime_map.h"
-#include "bpftime_map_inline.h"
 
 #include <errno.h>
 #include <linux/bpf.h>
@@ -15,8 +14,7 @@
  * that calls the maps library's generic entry (bpftime_map_lookup_elem / update / delete), the
  * call a BPF helper makes. The maps are the kernel figures' shape (kernel.prog.map_*): 2 entries,
  * u32 keys 0 and 1 present, u64 values, thread t working on key t, key and value in memory.
- * bpftime.map.lookup_inlined.array is what a JIT that inlines array lookups (bpftime_map_inline.h,
- * as the kernel's verifier does) runs instead of the call.
+ * (What the JIT runs instead of an array lookup's call is timed by figures_jit_prog.c.)
  */
 
 #define MAP_ENTRIES 2
@@ -63,11 +61,10 @@ static inline helper_fn helper(int id)
 	return fn;
 }
 
-enum map_op { OP_LOOKUP, OP_LOOKUP_INLINED, OP_UPDATE, OP_DELETE };
+enum map_op { OP_LOOKUP, OP_UPDATE, OP_DELETE };
 
 struct map_thread {
 	struct bpftime_map *map;
-	struct bpftime_array_view view;
 	enum map_op op;
 	uint32_t key;
 	uint64_t ops;
@@ -124,11 +121,6 @@ static int open_map(uint32_t type, enum map_op op, int threads, void **state, ch
 	s->threads = threads;
 	for (int t = 0; t < threads; t++) {
 		s->thread[t] = (struct map_thread){ .map = s->map, .op = op, .key = (uint32_t)t };
-		if (op == OP_LOOKUP_INLINED && (err = bpftime_array_view(s->map, &s->thread[t].view))) {
-			snprintf(why, why_len, "bpftime_array_view: %s", strerror(-err));
-			close_map(s);
-			return err;
-		}
 	}
 	if (threads == 2 && (err = cpu_pair_start(&s->pair, work, &s->thread[1]))) {
 		snprintf(why, why_len, "starting the second thread: %s", strerror(-err));
@@ -159,15 +151,6 @@ static int work(void *arg)
 			if (!helper(BPF_FUNC_map_lookup_elem)(map, k, 0, 0, 0))
 				failed = -ENOENT;
 		break;
-	case OP_LOOKUP_INLINED:
-		for (i = 0; i < t->ops && !failed; i++) {
-			void *p = bpftime_array_view_lookup(&t->view, &key);
-
-			__asm__ volatile("" : "+r"(p));
-			if (!p)
-				failed = -ENOENT;
-		}
-		break;
 	case OP_UPDATE:
 		for (i = 0; i < t->ops && !failed; i++) {
 			value = i;
@@ -189,7 +172,7 @@ static int work(void *arg)
 
 static int run_map(void *state, uint64_t ops, char *why, size_t why_len)
 {
-	static const char *const op_names[] = { "lookup", "inlined lookup", "update", "update+delete" };
+	static const char *const op_names[] = { "lookup", "update", "update+delete" };
 	struct map_state *s = state;
 	int err;
 
@@ -225,8 +208,6 @@ MAP_FIGURE(fig_bpftime_map_lookup_array, "bpftime.map.lookup.array", "kernel.pro
 	   BPF_MAP_TYPE_ARRAY, OP_LOOKUP, 1);
 MAP_FIGURE(fig_bpftime_map_lookup_array_2t, "bpftime.map.lookup.array.2threads",
 	   "kernel.prog.map_lookup.array.2threads", NULL, BPF_MAP_TYPE_ARRAY, OP_LOOKUP, 2);
-MAP_FIGURE(fig_bpftime_map_lookup_inlined_array, "bpftime.map.lookup_inlined.array", "kernel.prog.map_lookup.array",
-	   NULL, BPF_MAP_TYPE_ARRAY, OP_LOOKUP_INLINED, 1);
 MAP_FIGURE(fig_bpftime_map_lookup_hash, "bpftime.map.lookup.hash", "kernel.prog.map_lookup.hash", NULL,
 	   BPF_MAP_TYPE_HASH, OP_LOOKUP, 1);
 MAP_FIGURE(fig_bpftime_map_lookup_hash_2t, "bpftime.map.lookup.hash.2threads", "kernel.prog.map_lookup.hash.2threads",

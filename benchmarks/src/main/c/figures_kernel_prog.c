@@ -1,5 +1,6 @@
 #include "figures.h"
 #include "kernel_bpf.h"
+#include "kernel_prog.h"
 #include "two_cpus.h"
 
 #include <errno.h>
@@ -24,9 +25,9 @@
  * its map operations succeeded (a lookup found its key), and each run checks the return value.
  */
 
-#define OPS_PER_RUN 16
+#define OPS_PER_RUN KERNEL_PROG_OPS_PER_RUN
 #define MAX_INSNS 512
-#define MAP_ENTRIES 2
+#define MAP_ENTRIES KERNEL_PROG_MAP_ENTRIES
 
 enum prog_kind {
 	PROG_EMPTY,
@@ -270,6 +271,51 @@ static int test_run(void *state, uint64_t ops, char *why, size_t why_len)
 		snprintf(why, why_len, "%s", s->runs[0].why[0] ? s->runs[0].why
 					     : s->runs[1].why[0] ? s->runs[1].why : strerror(-err));
 	return err;
+}
+
+/*
+ * For bpftime.jit.prog.*: the same program as a kernel figure's, its array map named by the placeholder
+ * fd KERNEL_PROG_ARRAY_FD, written as raw instructions to DIR/<kind>.prog, and DIR/<kind>.maps saying what
+ * that fd is ("fd type key_size value_size max_entries", the map create_map() makes), which is what the
+ * service knows when its JIT compiles a program (benchmarks' JitImages reads both).
+ */
+int kernel_prog_write(const char *kind_name, const char *dir, char *why, size_t why_len)
+{
+	static const struct {
+		const char *name;
+		enum prog_kind kind;
+		uint32_t key; /* the thread's key: the second thread of a .2threads figure uses key 1 */
+	} kinds[] = { { "empty_per16", PROG_EMPTY, 0 }, { "map_lookup_array", PROG_LOOKUP_ARRAY, 0 },
+		      { "map_lookup_array_key1", PROG_LOOKUP_ARRAY, 1 } };
+	struct bpf_insn prog[MAX_INSNS];
+	struct prog_state s = { .array_fd = KERNEL_PROG_ARRAY_FD, .hash_fd = -1 };
+	char path[4096];
+	FILE *f;
+	uint32_t n = 0;
+	size_t k;
+
+	for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]) && strcmp(kinds[k].name, kind_name) != 0; k++)
+		;
+	if (k == sizeof(kinds) / sizeof(kinds[0])) {
+		snprintf(why, why_len, "program kind: actual %s vs expected empty_per16, map_lookup_array or "
+			 "map_lookup_array_key1", kind_name);
+		return -EINVAL;
+	}
+	n = build(prog, kinds[k].kind, kinds[k].kind == PROG_EMPTY ? 0 : OPS_PER_RUN, &s, kinds[k].key);
+	snprintf(path, sizeof(path), "%s/%s.prog", dir, kind_name);
+	f = fopen(path, "wb");
+	if (!f || fwrite(prog, sizeof(prog[0]), n, f) != n || fclose(f) != 0) {
+		snprintf(why, why_len, "writing %s: %s", path, strerror(errno));
+		return -EIO;
+	}
+	snprintf(path, sizeof(path), "%s/%s.maps", dir, kind_name);
+	f = fopen(path, "w");
+	if (!f || fprintf(f, "%d %d %zu %zu %d\n", KERNEL_PROG_ARRAY_FD, BPF_MAP_TYPE_ARRAY, sizeof(uint32_t),
+			  sizeof(uint64_t), MAP_ENTRIES) < 0 || fclose(f) != 0) {
+		snprintf(why, why_len, "writing %s: %s", path, strerror(errno));
+		return -EIO;
+	}
+	return 0;
 }
 
 #define PROG_FIGURE(var, figure_name, kind, ops_per_run, threads, baseline_name) \

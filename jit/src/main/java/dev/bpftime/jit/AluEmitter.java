@@ -28,11 +28,17 @@ final class AluEmitter {
     }
 
     void emit(Instruction insn) {
+        emit(insn, RegisterMap.of(insn.dst()), RegisterMap.of(insn.src()));
+    }
+
+    /**
+     * The instruction on the given x86 registers instead of its own (a SELECT computes into a scratch
+     * register, {@link PeepholeEmitter}); shifts by a register and division need their own registers.
+     */
+    void emit(Instruction insn, Reg dst, Reg src) {
         boolean is64 = insn.cls() == InstructionClass.ALU64;
         OpSize size = OpSize.of(is64);
-        Reg dst = RegisterMap.of(insn.dst());
         boolean reg = insn.opcode().isRegisterSource();
-        Reg src = RegisterMap.of(insn.src());
         int imm = insn.imm32();
         AluOp op = insn.opcode().aluOp();
         switch (op) {

@@ -10,6 +10,7 @@ import java.util.List;
 final class CodeGen {
 
     final ProgramAnalysis program;
+    final Peepholes peepholes;
     final JitOptions options;
     final CodeBuffer buffer;
     final X86Assembler asm;
@@ -23,15 +24,16 @@ final class CodeGen {
     private final Label[] subprogramLabels;
     private final Label[] epilogueLabels;
 
-    CodeGen(ProgramAnalysis program, JitOptions options, CodeBuffer buffer) {
+    CodeGen(ProgramAnalysis program, Peepholes peepholes, JitOptions options, CodeBuffer buffer) {
         this.program = program;
+        this.peepholes = peepholes;
         this.options = options;
         this.buffer = buffer;
         this.asm = new X86Assembler(buffer);
         int n = program.insns.size();
         insnLabels = new Label[n + 1];
         for (int i = 0; i <= n; i++) {
-            if (program.jumpTarget[i]) {
+            if (program.jumpTarget[i] || peepholes.needsLabel[i]) {
                 insnLabels[i] = new Label();
             }
         }
@@ -44,7 +46,7 @@ final class CodeGen {
         }
     }
 
-    /** The label of instruction {@code index}, which must be a jump target. */
+    /** The label of instruction {@code index}, which must be a jump target or a jump table entry. */
     Label insnLabel(int index) {
         return insnLabels[index];
     }

@@ -21,6 +21,12 @@ public final class JitCompiler {
      * passes only make more branches short, and rarely change anything after the third.
      */
     private static final int MAX_PASSES = 6;
+    /**
+     * Loop heads start at a multiple of 32 bytes (gcc -O2 aligns them to 16, -falign-loops): a loop body
+     * of fewer than 32 bytes then never crosses a 64-byte line, which measured here (the VM suite's copy
+     * loop) cost up to twice the time per iteration even with its closing jcc placed well.
+     */
+    private static final int LOOP_ALIGNMENT = 32;
 
     public JitImage compile(List<Instruction> program) {
         return compile(program, JitOptions.DEFAULT);
@@ -28,14 +34,21 @@ public final class JitCompiler {
 
     public JitImage compile(List<Instruction> program, JitOptions options) {
         ProgramAnalysis analysis = new ProgramAnalysis(program);
+        Peepholes peepholes = new Peepholes(analysis, options);
         CodeBuffer buffer = new CodeBuffer();
-        CodeGen gen = emit(analysis, options, buffer);
-        for (int pass = 1; pass < MAX_PASSES && buffer.hasLongForwardBranch(); pass++) {
-            CodeBuffer next = new CodeBuffer(buffer.branchDistances());
-            CodeGen nextGen = emit(analysis, options, next);
-            boolean settled = next.shortBranches().equals(buffer.shortBranches());
-            buffer = next;
-            gen = nextGen;
+        CodeGen gen = emit(analysis, peepholes, options, buffer);
+        // The first pass (forward branches long) is always usable; a later one only when no short branch
+        // overflowed, which alignment padding can cause (CodeBuffer).
+        CodeBuffer last = buffer;
+        for (int pass = 1; pass < MAX_PASSES && last.hasLongForwardBranch(); pass++) {
+            CodeBuffer next = new CodeBuffer(last.branchDistances(), last.forcedLong());
+            CodeGen nextGen = emit(analysis, peepholes, options, next);
+            boolean settled = !next.overflowed() && next.shortBranches().equals(last.shortBranches());
+            if (!next.overflowed()) {
+                buffer = next;
+                gen = nextGen;
+            }
+            last = next;
             if (settled) {
                 break;
             }
@@ -44,8 +57,9 @@ public final class JitCompiler {
                 FrameLayout.stackBytes(analysis.frames), analysis.helperIds);
     }
 
-    private static CodeGen emit(ProgramAnalysis analysis, JitOptions options, CodeBuffer buffer) {
-        CodeGen gen = new CodeGen(analysis, options, buffer);
+    private static CodeGen emit(ProgramAnalysis analysis, Peepholes peepholes, JitOptions options,
+            CodeBuffer buffer) {
+        CodeGen gen = new CodeGen(analysis, peepholes, options, buffer);
         emit(gen);
         buffer.resolve();
         return gen;
@@ -59,6 +73,8 @@ public final class JitCompiler {
         MemoryEmitter memory = new MemoryEmitter(gen, alu);
         AtomicEmitter atomics = new AtomicEmitter(gen);
         CallEmitter calls = new CallEmitter(gen, frames);
+        PeepholeEmitter fused = new PeepholeEmitter(gen, alu, jumps, memory);
+        InlineLookupEmitter lookups = new InlineLookupEmitter(gen);
         frames.entry();
         ProgramAnalysis program = gen.program;
         for (ProgramAnalysis.Subprogram s : program.subprograms) {
@@ -68,8 +84,42 @@ public final class JitCompiler {
             }
             frames.prologue(s);
             for (int i = s.first(); i < s.end(); i++) {
+                if (gen.peepholes.loopHead[i]) {
+                    gen.asm.alignWithNops(LOOP_ALIGNMENT);
+                }
                 gen.bindInsn(i);
                 Instruction insn = program.insn(i);
+                switch (gen.peepholes.kind(i)) {
+                    case ABSORBED -> {
+                        continue;
+                    }
+                    case LEA -> {
+                        fused.lea(i);
+                        continue;
+                    }
+                    case FOLDED_ACCESS -> {
+                        fused.foldedAccess(i);
+                        continue;
+                    }
+                    case SELECT -> {
+                        fused.select(i);
+                        continue;
+                    }
+                    case BRANCH_OVER_JUMP -> {
+                        fused.branchOverJump(i);
+                        continue;
+                    }
+                    case JUMP_TABLE -> {
+                        fused.jumpTable(i);
+                        continue;
+                    }
+                    case INLINE_LOOKUP -> {
+                        lookups.emit(i);
+                        continue;
+                    }
+                    case NONE -> {
+                    }
+                }
                 switch (insn.cls()) {
                     case ALU, ALU64 -> alu.emit(insn);
                     case JMP, JMP32 -> {

@@ -5,6 +5,7 @@ import dev.bpftime.isa.InstructionClass;
 import dev.bpftime.isa.JumpOp;
 import dev.bpftime.jit.x86.ArithOp;
 import dev.bpftime.jit.x86.Cond;
+import dev.bpftime.jit.x86.Label;
 import dev.bpftime.jit.x86.OpSize;
 import dev.bpftime.jit.x86.Reg;
 import dev.bpftime.jit.x86.X86Assembler;
@@ -33,6 +34,34 @@ final class JumpEmitter {
             asm.jmp(gen.insnLabel(target));
             return;
         }
+        compareAndJump(insn, condition(op), gen.insnLabel(target));
+    }
+
+    /** Bytes of the aligned chunks a compare and its jcc must not cross (see compareAndJump). */
+    private static final int CHUNK = 32;
+
+    /**
+     * The compare of {@code insn}, then {@code jcc cond, target}. The pair, which the CPU fuses, is moved
+     * with nops so that it does not cross or end on a 32-byte boundary: on Intel cores since Skylake such
+     * a jump cannot be cached as decoded micro-ops (the "JCC erratum", Intel's white paper "Mitigations for
+     * Jump Conditional Code Erratum", the reason for gcc's -mbranches-within-32B-boundaries); a copy loop
+     * whose closing pair crossed one ran at half speed here. The nops (fewer bytes than the pair) run
+     * once per pass through the pair.
+     */
+    void compareAndJump(Instruction insn, Cond cond, Label target) {
+        int start = asm.position();
+        compare(insn);
+        int length = asm.position() - start + gen.buffer.peekBranchLength(target, 2, 6);
+        int offset = start % CHUNK;
+        if (offset != 0 && offset + length >= CHUNK && length < CHUNK) {
+            gen.buffer.insert(start, X86Assembler.nops(CHUNK - offset));
+        }
+        asm.jcc(cond, target);
+    }
+
+    /** Sets the flags a conditional jump tests: {@link #condition} of its operation holds when it jumps. */
+    void compare(Instruction insn) {
+        JumpOp op = insn.opcode().jumpOp();
         OpSize size = OpSize.of(insn.cls() == InstructionClass.JMP);
         Reg dst = RegisterMap.of(insn.dst());
         int imm = insn.imm32();
@@ -51,10 +80,9 @@ final class JumpEmitter {
         } else {
             asm.arithImm(ArithOp.CMP, size, dst, imm);
         }
-        asm.jcc(condition(op), gen.insnLabel(target));
     }
 
-    private static Cond condition(JumpOp op) {
+    static Cond condition(JumpOp op) {
         return switch (op) {
             case JEQ -> Cond.E;
             case JNE, JSET -> Cond.NE;

@@ -4,6 +4,7 @@ import dev.bpftime.isa.Instruction;
 import dev.bpftime.isa.InstructionClass;
 import dev.bpftime.isa.Mode;
 import dev.bpftime.isa.PseudoSource;
+import dev.bpftime.isa.Register;
 import dev.bpftime.jit.x86.Mem;
 import dev.bpftime.jit.x86.OpSize;
 import dev.bpftime.jit.x86.Reg;
@@ -27,22 +28,29 @@ final class MemoryEmitter {
     }
 
     void emit(Instruction insn, int index) {
+        if (insn.cls() == InstructionClass.LD) {
+            loadImm64(insn, index, RegisterMap.of(insn.dst()));
+        } else {
+            Register base = insn.cls() == InstructionClass.LDX ? insn.src() : insn.dst();
+            emit(insn, Mem.of(RegisterMap.of(base), insn.offset()));
+        }
+    }
+
+    /** A load or store at the given address instead of its own base plus offset (FOLDED_ACCESS). */
+    void emit(Instruction insn, Mem m) {
         OpSize size = OpSize.ofBytes(insn.opcode().size().bytes());
         Reg dst = RegisterMap.of(insn.dst());
         Reg src = RegisterMap.of(insn.src());
-        InstructionClass cls = insn.cls();
-        switch (cls) {
+        switch (insn.cls()) {
             case LDX -> {
-                Mem m = Mem.of(src, insn.offset());
                 if (insn.opcode().mode() == Mode.MEMSX) {
                     asm.loadSigned(size, dst, m);
                 } else {
                     asm.load(size, dst, m);
                 }
             }
-            case ST -> asm.storeImm(size, Mem.of(dst, insn.offset()), insn.imm32());
-            case STX -> asm.store(size, Mem.of(dst, insn.offset()), src);
-            case LD -> loadImm64(insn, index, dst);
+            case ST -> asm.storeImm(size, m, insn.imm32());
+            case STX -> asm.store(size, m, src);
             default -> throw new IllegalArgumentException("not a load or store: " + insn);
         }
     }

@@ -62,7 +62,27 @@ class GoldenDisassemblyTest {
                 label("f"), mov64(R6, R1), mov64(R0, R6), alu64(AluOp.MUL, R0, 3), exit()));
         PROGRAMS.put("tail_call", List.of(mov64(R6, R1), ldMapFd(R2, 1), mov64(R3, 0), call(12), mov64(R0, 1),
                 exit()));
+        // Peepholes: the copy loop of the VM suite's memcpy (the pair folded into the store, then a live pair
+        // as a lea), a log2 step (selects), a switch (a jump table) and a loop closed by a jump over a ja.
+        PROGRAMS.put("indexed_access", List.of(mov64(R2, 0), label("loop"), mov64(R6, R1), add64(R6, R4),
+                ldx(Size.DW, R7, R1, 0), stx(Size.DW, R6, 0, R7), add64(R1, 8), add64(R2, 1),
+                jump(JumpOp.JLT, R2, R3, "loop"), mov64(R0, R1), add64(R0, R4), ldx(Size.B, R0, R0, 3), exit()));
+        PROGRAMS.put("select", List.of(mov64(R0, 0), jump(JumpOp.JLT, R1, 0x10000, "a"), alu64(AluOp.OR, R0, 16),
+                label("a"), jump(JumpOp.JLT, R1, 0x10000, "b"), alu64(AluOp.RSH, R1, 16), label("b"),
+                jump32(JumpOp.JEQ, R1, R2, "c"), mov32(R0, 0), add64(R0, R1), label("c"), exit()));
+        PROGRAMS.put("switch_table", List.of(mov64(R2, R1), alu64(AluOp.AND, R2, 3), jump(JumpOp.JSGT, R2, 1, "r"),
+                jump(JumpOp.JEQ, R2, 0, "c0"), ja("c1"), label("r"), jump32(JumpOp.JEQ, R2, 2, "c2"), ja("c3"),
+                label("c0"), mov64(R0, 10), exit(), label("c1"), mov64(R0, 11), exit(), label("c2"), mov64(R0, 12),
+                exit(), label("c3"), mov64(R0, 13), exit()));
+        PROGRAMS.put("branch_over_jump", List.of(mov64(R0, 0), label("loop"), add64(R0, 1),
+                jump(JumpOp.JGE, R0, R1, "out"), ja("loop"), label("out"), exit()));
+        PROGRAMS.put("inline_lookup", List.of(st(Size.W, R10, -4, 1), mov64(R2, R10), add64(R2, -4), ldMapFd(R1, 3),
+                call(1), ldMapFd(R1, 4), call(1), exit()));
     }
+
+    /** Compile options by program; the default for the others. */
+    static final Map<String, JitOptions> OPTIONS = Map.of("inline_lookup", JitOptions.DEFAULT.withMaps((kind, key) ->
+            java.util.Optional.of(new JitOptions.MapDescriptor(JitOptions.MAP_TYPE_ARRAY, 4, key == 3 ? 8 : 12, 64))));
 
     static Stream<String> programs() {
         return PROGRAMS.keySet().stream();
@@ -72,7 +92,8 @@ class GoldenDisassemblyTest {
     @MethodSource("programs")
     void matchesGolden(String name) throws Exception {
         Assumptions.assumeTrue(Objdump.available(), "objdump (Debian package binutils) is not installed");
-        JitImage image = new JitCompiler().compile(assemble(PROGRAMS.get(name)));
+        JitImage image = new JitCompiler().compile(assemble(PROGRAMS.get(name)),
+                OPTIONS.getOrDefault(name, JitOptions.DEFAULT));
         String actual = Objdump.disassemble(image.code());
         Path golden = goldenDir().resolve(name + ".txt");
         if (Boolean.getBoolean("bpftime.jit.regenerateGolden")) {

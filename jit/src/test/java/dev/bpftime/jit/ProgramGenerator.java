@@ -150,8 +150,11 @@ final class ProgramGenerator {
     }
 
     private void statement(int subprogram, int loops, int nesting) {
-        int pick = random.nextInt(100);
-        if (pick < 30) {
+        // 0-99: the original mix; 100-124: the shapes the compiler's peepholes rewrite (Peepholes).
+        int pick = random.nextInt(125);
+        if (pick >= 100) {
+            peepholeShape(pick - 100, subprogram, loops, nesting);
+        } else if (pick < 30) {
             alu();
         } else if (pick < 40) {
             load();
@@ -184,6 +187,188 @@ final class ProgramGenerator {
             statements(1 + random.nextInt(3), subprogram, loops, nesting + 1);
             out.add(label(skip));
         }
+    }
+
+    /** One of the shapes {@link Peepholes} plans for, in the variants that must and must not be rewritten. */
+    private void peepholeShape(int pick, int subprogram, int loops, int nesting) {
+        if (pick < 6) {
+            indexedAccess();
+        } else if (pick < 9) {
+            addressPair();
+        } else if (pick < 15 && nesting < 3) {
+            select();
+        } else if (pick < 18 && nesting < 3) {
+            String taken = newLabel();
+            String skip = newLabel();
+            emit(condition(taken));
+            emit(random.nextBoolean() ? ja(skip) : gotol(skip));
+            out.add(label(taken));
+            statements(1 + random.nextInt(3), subprogram, loops, nesting + 1);
+            out.add(label(skip));
+        } else if (nesting < 3) {
+            compareTree(subprogram, loops, nesting);
+        } else {
+            alu();
+        }
+    }
+
+    /**
+     * {@code at = base; at += index|imm; [unrelated statements]; access [at + off]}, base r9 or r10, the index
+     * masked into range: the pair the compiler folds into the access's addressing mode when at is dead
+     * after it (a stack address is always forgotten at once) or the access overwrites it, and makes a
+     * lea of otherwise.
+     */
+    private void indexedAccess() {
+        boolean onStack = random.nextBoolean();
+        Size size = size();
+        Register index = dst();
+        Register at = dst();
+        while (at == index) {
+            at = dst();
+        }
+        boolean byRegister = random.nextInt(3) != 0;
+        int off;
+        if (byRegister) {
+            emit(mov64(index, src()));
+            emit(alu64(AluOp.AND, index, onStack ? 0x1e0 : 0xf8));
+            emit(mov64(at, onStack ? R10 : R9));
+            emit(add64(at, index));
+            off = onStack ? -512 : 0;
+        } else {
+            int start = onStack ? -512 + random.nextInt(512 + STACK_STORE_TOP - 8) : random.nextInt(REGION - 8);
+            int back = random.nextInt(Math.min(64, onStack ? start + 512 : start) + 1);
+            emit(mov64(at, onStack ? R10 : R9));
+            emit(add64(at, start + back));
+            off = -back;
+        }
+        if (random.nextInt(4) == 0) {
+            // Between the pair and the access: something that touches none of at, its base and its index.
+            Register other = dst();
+            if (other != at && other != index) {
+                emit(ldx(Size.DW, other, R9, 8 * random.nextInt(REGION / 8)));
+            }
+        }
+        if (random.nextBoolean()) {
+            boolean signed = size != Size.DW && random.nextBoolean();
+            Register to = random.nextInt(3) == 0 ? at : dst();
+            emit(loadInsn(signed, size, to, at, off));
+            if (onStack && to != at) {
+                emit(mov64(at, imm()));
+            }
+        } else {
+            if (random.nextBoolean()) {
+                Register value = src();
+                while (onStack && value == at) {
+                    value = src();
+                }
+                emit(stx(size, at, off, value));
+            } else {
+                emit(st(size, at, off, imm()));
+            }
+            if (onStack || random.nextBoolean()) {
+                emit(mov64(at, imm()));
+            }
+        }
+    }
+
+    /** {@code d = a; d += b|imm} on values (the lea form), b possibly d itself. */
+    private void addressPair() {
+        Register d = dst();
+        emit(mov64(d, src()));
+        switch (random.nextInt(3)) {
+            case 0 -> emit(add64(d, imm()));
+            case 1 -> emit(add64(d, d));
+            default -> emit(add64(d, src()));
+        }
+    }
+
+    /** A forward jump over one to three ALU instructions that all write one register (a select). */
+    private void select() {
+        String skip = newLabel();
+        emit(condition(skip));
+        Register d = dst();
+        int count = 1 + random.nextInt(3);
+        AluOp[] ops = {AluOp.ADD, AluOp.SUB, AluOp.AND, AluOp.OR, AluOp.XOR, AluOp.MUL, AluOp.MOV, AluOp.LSH,
+            AluOp.RSH, AluOp.ARSH, AluOp.NEG};
+        for (int i = 0; i < count; i++) {
+            AluOp op = ops[random.nextInt(ops.length)];
+            boolean is64 = random.nextBoolean();
+            boolean shift = op == AluOp.LSH || op == AluOp.RSH || op == AluOp.ARSH;
+            if (op == AluOp.NEG) {
+                emit(is64 ? neg64(d) : neg32(d));
+            } else if (!shift && random.nextBoolean()) {
+                emit(new Instruction(Opcode.alu(is64, op, true), d, random.nextInt(3) == 0 ? d : src(), 0, 0));
+            } else {
+                emit(new Instruction(Opcode.alu(is64, op, false), d, R0, 0, imm()));
+            }
+        }
+        out.add(label(skip));
+    }
+
+    /**
+     * A switch as clang lowers it: {@code d &= mask}, then a tree of compares of d with constants (every
+     * comparison, both classes) leading to case bodies that each end with a jump past the switch.
+     */
+    private void compareTree(int subprogram, int loops, int nesting) {
+        int[] masks = {1, 3, 7, 15, 31, 63};
+        int mask = masks[random.nextInt(masks.length)];
+        Register d = dst();
+        emit(mov64(d, src()));
+        emit(random.nextBoolean() ? alu64(AluOp.AND, d, mask) : alu32(AluOp.AND, d, mask));
+        int cases = 2 + random.nextInt(Math.min(6, mask + 1) - 1);
+        String end = newLabel();
+        String[] caseLabels = new String[cases];
+        for (int c = 0; c < cases; c++) {
+            caseLabels[c] = newLabel();
+        }
+        int[] caseOf = new int[mask + 1];
+        for (int v = 0; v <= mask; v++) {
+            caseOf[v] = random.nextInt(cases);
+        }
+        treeNode(d, 0, mask, caseOf, caseLabels);
+        for (int c = 0; c < cases; c++) {
+            out.add(label(caseLabels[c]));
+            statements(1 + random.nextInt(2), subprogram, loops, nesting + 1);
+            emit(ja(end));
+        }
+        out.add(label(end));
+    }
+
+    /** Compares that send every value of [lo, hi] in d to its case. */
+    private void treeNode(Register d, int lo, int hi, int[] caseOf, String[] caseLabels) {
+        if (lo == hi) {
+            emit(ja(caseLabels[caseOf[lo]]));
+            return;
+        }
+        if (hi == lo + 1 && random.nextBoolean()) {
+            emit(jumpOn(d, JumpOp.JEQ, lo, caseLabels[caseOf[lo]]));
+            emit(ja(caseLabels[caseOf[hi]]));
+            return;
+        }
+        int mid = lo + random.nextInt(hi - lo);
+        String right = newLabel();
+        switch (random.nextInt(4)) {
+            case 0 -> emit(jumpOn(d, JumpOp.JGT, mid, right));
+            case 1 -> emit(jumpOn(d, JumpOp.JSGT, mid, right));
+            case 2 -> emit(jumpOn(d, JumpOp.JGE, mid + 1, right));
+            default -> {
+                // The left half behind the jump: d < mid + 1, or d s<= mid, leads there.
+                String left = newLabel();
+                boolean unsigned = random.nextBoolean();
+                emit(jumpOn(d, unsigned ? JumpOp.JLT : JumpOp.JSLE, unsigned ? mid + 1 : mid, left));
+                treeNode(d, mid + 1, hi, caseOf, caseLabels);
+                out.add(label(left));
+                treeNode(d, lo, mid, caseOf, caseLabels);
+                return;
+            }
+        }
+        treeNode(d, lo, mid, caseOf, caseLabels);
+        out.add(label(right));
+        treeNode(d, mid + 1, hi, caseOf, caseLabels);
+    }
+
+    private AsmItem jumpOn(Register d, JumpOp op, int imm, String target) {
+        return random.nextBoolean() ? jump(op, d, imm, target) : jump32(op, d, imm, target);
     }
 
     /** A register statements may write: r0-r8. */

@@ -3,13 +3,18 @@ package dev.bpftime.benchmarks.vm;
 import dev.bpftime.isa.InstructionDecoder;
 import dev.bpftime.jit.JitCompiler;
 import dev.bpftime.jit.JitImage;
+import dev.bpftime.jit.JitOptions;
+import dev.bpftime.jit.Relocation;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -20,13 +25,20 @@ import java.util.stream.Stream;
  * compiling (process-classes):
  *
  * <pre>
- * JitImages DIR    compiles every DIR/*.bin
+ * JitImages DIR    compiles every DIR/*.bin, and every DIR/*.prog with its DIR/*.maps
  * </pre>
+ *
+ * A {@code .prog} is a kernel figure's program the harness wrote ({@code bpftime-bench --write-programs});
+ * its {@code .maps} says what each map fd of it is ("fd type key_size value_size max_entries" lines), as
+ * the service knows when it compiles, so the JIT inlines array lookups. Its image keeps its relocations
+ * ("BPFTJIT2"), which the harness links as the agent does.
  */
 public final class JitImages {
 
     /** "BPFTJIT1", then u32 entry offset and u32 code size, little-endian, then the code. */
     static final byte[] MAGIC = "BPFTJIT1".getBytes(StandardCharsets.US_ASCII);
+    /** "BPFTJIT2", u32 entry, u32 code size, u32 relocation count, u32 0, the code, the relocations. */
+    static final byte[] LINKED_MAGIC = "BPFTJIT2".getBytes(StandardCharsets.US_ASCII);
 
     private JitImages() {
     }
@@ -50,7 +62,50 @@ public final class JitImages {
             byte[] image = write(compile(compiler, Files.readAllBytes(bin), bin.toString()));
             Files.write(dir.resolve(name + ".jit"), image);
         }
-        System.out.println("JitImages: " + programs.size() + " JIT images written to " + dir);
+        List<Path> linked;
+        try (Stream<Path> files = Files.list(dir)) {
+            linked = files.filter(p -> p.getFileName().toString().endsWith(".prog")).sorted().toList();
+        }
+        for (Path prog : linked) {
+            String name = prog.getFileName().toString().replaceFirst("\\.prog$", "");
+            JitOptions options = JitOptions.DEFAULT.withMaps(readMaps(dir.resolve(name + ".maps")));
+            JitImage image = compiler.compile(InstructionDecoder.decode(Files.readAllBytes(prog)), options);
+            Files.write(dir.resolve(name + ".jit"), writeLinked(image));
+        }
+        System.out.println("JitImages: " + (programs.size() + linked.size()) + " JIT images written to " + dir);
+    }
+
+    /** The map descriptors of a {@code .maps} file, by fd. */
+    static JitOptions.MapDescriptors readMaps(Path file) throws IOException {
+        Map<Integer, JitOptions.MapDescriptor> byFd = new HashMap<>();
+        for (String line : Files.readAllLines(file)) {
+            if (line.isBlank()) {
+                continue;
+            }
+            String[] f = line.trim().split("\\s+");
+            if (f.length != 5) {
+                throw new IllegalArgumentException(file + ": line \"" + line + "\": actual " + f.length
+                        + " fields vs expected 5 (fd type key_size value_size max_entries)");
+            }
+            byFd.put(Integer.parseInt(f[0]), new JitOptions.MapDescriptor(Integer.parseInt(f[1]),
+                    Integer.parseInt(f[2]), Integer.parseInt(f[3]), Integer.parseInt(f[4])));
+        }
+        return (kind, key) -> kind == Relocation.Kind.MAP_FD ? Optional.ofNullable(byFd.get(key)) : Optional.empty();
+    }
+
+    /** The "BPFTJIT2" file: the image with its relocations. */
+    static byte[] writeLinked(JitImage image) {
+        byte[] code = image.code();
+        List<Relocation> relocs = image.relocations();
+        ByteBuffer out = ByteBuffer.allocate(LINKED_MAGIC.length + 16 + code.length + 24 * relocs.size())
+                .order(ByteOrder.LITTLE_ENDIAN);
+        out.put(LINKED_MAGIC).putInt(image.entryOffset()).putInt(code.length).putInt(relocs.size()).putInt(0)
+                .put(code);
+        for (Relocation r : relocs) {
+            out.putInt(r.offset()).putInt(r.kind().ordinal()).putInt(r.key()).putInt(r.kind().width())
+                    .putLong(r.addend());
+        }
+        return out.array();
     }
 
     /** The program's image; refuses one the harness could not run unlinked. */

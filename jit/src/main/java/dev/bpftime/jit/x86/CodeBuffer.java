@@ -18,7 +18,8 @@ import java.util.List;
  */
 public final class CodeBuffer {
 
-    private record Fixup(int at, int width, Label target, int branchId) {
+    /** A displacement to patch: {@code target} minus the end of the field, or minus {@code base} when set. */
+    private record Fixup(int at, int width, Label target, int branchId, Label base) {
     }
 
     private byte[] bytes = new byte[256];
@@ -29,16 +30,28 @@ public final class CodeBuffer {
     private final BitSet shortBranches = new BitSet();
     private int nextBranchId;
     private boolean longForwardBranch;
+    private boolean overflowed;
+    private BitSet forcedLong = new BitSet();
     private final List<Fixup> fixups = new ArrayList<>();
 
     /** The first pass: every forward branch long. */
     public CodeBuffer() {
-        this(null);
+        this(null, new BitSet());
     }
 
     /** A later pass, given {@link #branchDistances} of the one before. */
     public CodeBuffer(int[] previousDistances) {
+        this(previousDistances, new BitSet());
+    }
+
+    /**
+     * A later pass, given {@link #branchDistances} of the one before and the branches that must stay long
+     * ({@link #forcedLong}): a branch whose short form could not reach once keeps the long form, so that
+     * passes cannot alternate between a form that overflows and one that does not.
+     */
+    public CodeBuffer(int[] previousDistances, BitSet forcedLong) {
         this.previousDistances = previousDistances;
+        this.forcedLong = (BitSet) forcedLong.clone();
     }
 
     public int position() {
@@ -81,7 +94,8 @@ public final class CodeBuffer {
         if (target.isBound()) {
             isShort = fitsByte(target.position() - (size + shortLength));
         } else {
-            isShort = previousDistances != null && id < previousDistances.length && fitsByte(previousDistances[id]);
+            isShort = previousDistances != null && id < previousDistances.length && fitsByte(previousDistances[id])
+                    && !forcedLong.get(id);
         }
         if (isShort) {
             shortBranches.set(id);
@@ -108,8 +122,17 @@ public final class CodeBuffer {
             patch(at, width, distance);
             recordDistance(branchId, distance);
         } else {
-            fixups.add(new Fixup(at, width, target, branchId));
+            fixups.add(new Fixup(at, width, target, branchId, null));
         }
+    }
+
+    /**
+     * Emits 4 bytes holding {@code target - base}: a jump table entry, position-independent because both
+     * labels are in this code. Patched by {@link #resolve}.
+     */
+    public void labelDelta(Label target, Label base) {
+        fixups.add(new Fixup(size, 4, target, -1, base));
+        emit32(0);
     }
 
     private void recordDistance(int branchId, int distance) {
@@ -123,19 +146,22 @@ public final class CodeBuffer {
     }
 
     /**
-     * Patches every pending displacement; throws when a label was never bound or a short branch cannot
-     * reach (which the pass rule above rules out).
+     * Patches every pending displacement; throws when a label was never bound. A short branch that cannot
+     * reach marks the pass {@link #overflowed}: alignment padding can make a later pass's distance longer
+     * than the one before, so such a pass is discarded and the next takes the long form.
      */
     public void resolve() {
         for (Fixup f : fixups) {
             if (!f.target.isBound()) {
                 throw new IllegalStateException("branch at code offset " + f.at + " to a label never bound");
             }
-            int distance = f.target.position() - (f.at + f.width);
+            int distance = f.target.position() - (f.base != null ? f.base.position() : f.at + f.width);
             if (f.width == 1 && !fitsByte(distance)) {
-                throw new IllegalStateException("short branch at code offset " + f.at + " cannot reach " + distance);
+                overflowed = true;
+                forcedLong.set(f.branchId);
+            } else {
+                patch(f.at, f.width, distance);
             }
-            patch(f.at, f.width, distance);
             recordDistance(f.branchId, distance);
         }
         fixups.clear();
@@ -146,6 +172,28 @@ public final class CodeBuffer {
         return Arrays.copyOf(distances, nextBranchId);
     }
 
+    /** The branches that took or must take the long form after a short one overflowed, for the next pass. */
+    public BitSet forcedLong() {
+        return (BitSet) forcedLong.clone();
+    }
+
+    /** True when a short branch could not reach its target: this pass's code is unusable. */
+    public boolean overflowed() {
+        return overflowed;
+    }
+
+    /**
+     * The length the next branch to {@code target} would take, without numbering it: {@code shortLength}
+     * or {@code longLength} by the same rule as the branch itself.
+     */
+    public int peekBranchLength(Label target, int shortLength, int longLength) {
+        int id = nextBranchId;
+        boolean isShort = target.isBound() ? fitsByte(target.position() - (size + shortLength))
+                : previousDistances != null && id < previousDistances.length && fitsByte(previousDistances[id])
+                        && !forcedLong.get(id);
+        return isShort ? shortLength : longLength;
+    }
+
     /** True when a forward branch took the long form: a later pass might shorten it. */
     public boolean hasLongForwardBranch() {
         return longForwardBranch;
@@ -154,6 +202,25 @@ public final class CodeBuffer {
     /** The numbers of the branches that took the short form. */
     public BitSet shortBranches() {
         return (BitSet) shortBranches.clone();
+    }
+
+    /**
+     * Inserts bytes at {@code at}, moving what follows. Only for code that holds no fixup and no bound
+     * label past {@code at} (the caller just emitted it, such as a compare); a label bound at {@code at}
+     * then names the inserted bytes.
+     */
+    public void insert(int at, byte[] inserted) {
+        for (Fixup f : fixups) {
+            if (f.at >= at) {
+                throw new IllegalStateException("insert at " + at + " would move the fixup at " + f.at);
+            }
+        }
+        int moved = size - at;
+        for (byte b : inserted) {
+            emit8(b);
+        }
+        System.arraycopy(bytes, at, bytes, at + inserted.length, moved);
+        System.arraycopy(inserted, 0, bytes, at, inserted.length);
     }
 
     /** Overwrites {@code width} (1, 4 or 8) little-endian bytes at {@code at}. */

@@ -14,4 +14,9 @@ public enum Cond {
     public int code() {
         return code;
     }
+
+    /** The opposite condition: x86 pairs them by the lowest bit of the code. */
+    public Cond negate() {
+        return values()[code ^ 1];
+    }
 }

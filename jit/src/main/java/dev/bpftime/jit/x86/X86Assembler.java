@@ -107,6 +107,20 @@ public final class X86Assembler {
         ModRm.memory(buf, false, OpSize.QWORD, 0x8d, dst.number(), false, m);
     }
 
+    /** {@code lea dst, [rip + rel32]}: the address of a label of this code, position-independent. */
+    public void leaRip(Reg dst, Label target) {
+        buf.emit8(0x48 | (dst.extended() ? 4 : 0));
+        buf.emit8(0x8d);
+        buf.emit8(dst.low3() << 3 | 0b101);
+        buf.emit32(0);
+        buf.callDisplacement(target);
+    }
+
+    /** {@code cmovcc dst, src}; the 32-bit form zero-extends dst even when the condition is false. */
+    public void cmov(Cond cond, OpSize size, Reg dst, Reg src) {
+        ModRm.regDirect(buf, false, size, 0x0f40 | cond.code(), dst.number(), false, src, false);
+    }
+
     // ---- arithmetic ----
 
     /** {@code op dst, src}. */
@@ -271,6 +285,37 @@ public final class X86Assembler {
     public void jmpIndirect(Reg r) {
         ModRm.regDirect(buf, false, OpSize.DWORD, 0xff, 4, false, r, false);
     }
+
+    /** Pads with the recommended multi-byte nops (Intel SDM vol. 2B, NOP) to a multiple of {@code alignment}. */
+    public void alignWithNops(int alignment) {
+        int pad = (alignment - buf.position() % alignment) % alignment;
+        buf.insert(buf.position(), nops(pad));
+    }
+
+    /** {@code count} bytes of nops, in as few instructions as the recommended forms allow. */
+    public static byte[] nops(int count) {
+        byte[] out = new byte[count];
+        int at = 0;
+        while (at < count) {
+            int n = Math.min(count - at, NOPS.length);
+            for (int b : NOPS[n - 1]) {
+                out[at++] = (byte) b;
+            }
+        }
+        return out;
+    }
+
+    private static final int[][] NOPS = {
+        {0x90},
+        {0x66, 0x90},
+        {0x0f, 0x1f, 0x00},
+        {0x0f, 0x1f, 0x40, 0x00},
+        {0x0f, 0x1f, 0x44, 0x00, 0x00},
+        {0x66, 0x0f, 0x1f, 0x44, 0x00, 0x00},
+        {0x0f, 0x1f, 0x80, 0x00, 0x00, 0x00, 0x00},
+        {0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00},
+        {0x66, 0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00},
+    };
 
     public void ret() {
         buf.emit8(0xc3);
