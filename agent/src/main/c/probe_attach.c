@@ -102,6 +102,21 @@ static int get_site(uintptr_t addr, uint32_t flags, struct probe_site **out)
 	return 0;
 }
 
+static void list_mark(struct prog_list *l)
+{
+	l->gpr_only = 1;
+	for (uint32_t i = 0; i < l->n; i++)
+		if (!l->a[i].prog.jit || !(l->a[i].prog.flags & BPFTIME_PROBE_PROG_F_GPR_ONLY))
+			l->gpr_only = 0;
+}
+
+/* The trampoline's hint after the site's entry list changed (probe_site.h). */
+static void site_mark(struct probe_site *s)
+{
+	const struct prog_list *l = s->entry;
+	__atomic_store_n(&s->gpr_only, (uint8_t)(!l || l->gpr_only), __ATOMIC_RELAXED);
+}
+
 static struct prog_list *list_with(const struct prog_list *old, const struct probe_attachment *a)
 {
 	uint32_t n = old ? old->n : 0;
@@ -112,6 +127,7 @@ static struct prog_list *list_with(const struct prog_list *old, const struct pro
 		memcpy(l->a, old->a, n * sizeof(l->a[0]));
 	l->a[n] = *a;
 	l->n = n + 1;
+	list_mark(l);
 	return l;
 }
 
@@ -130,6 +146,7 @@ static struct prog_list *list_without(const struct prog_list *old, int id, int *
 	for (uint32_t i = 0; i < old->n; i++)
 		if (old->a[i].id != id)
 			l->a[l->n++] = old->a[i];
+	list_mark(l);
 	return l;
 }
 
@@ -210,6 +227,8 @@ static int attach_locked(const struct bpftime_probe_spec *spec, struct bpftime_p
 	}
 	if (spec->kind == BPFTIME_PROBE_RETURN && !probe_return_trampoline())
 		return -ENOMEM;
+	if (!probe_saving_stub())
+		return -ENOMEM;
 	if ((r = get_site(addr, spec->flags, &s)))
 		return r;
 
@@ -219,6 +238,7 @@ static int attach_locked(const struct bpftime_probe_spec *spec, struct bpftime_p
 	if (!l)
 		return -ENOMEM;
 	__atomic_store_n(slot, l, __ATOMIC_RELEASE);
+	site_mark(s);
 	if (!s->armed) {
 		/* A jump may not cover another armed site; the breakpoint alone still works. */
 		uintptr_t tramp = s->trampoline;
@@ -228,6 +248,7 @@ static int attach_locked(const struct bpftime_probe_spec *spec, struct bpftime_p
 		s->trampoline = tramp;
 		if (r) {
 			__atomic_store_n(slot, old, __ATOMIC_RELEASE);
+			site_mark(s);
 			grace_period_wait();
 			free(l);
 			return r;
@@ -245,7 +266,7 @@ static int attach_locked(const struct bpftime_probe_spec *spec, struct bpftime_p
 int bpftime_probe_attach(const struct bpftime_probe_spec *spec, struct bpftime_probe_prog prog, uint64_t cookie)
 {
 	if (!spec || spec->kind > BPFTIME_PROBE_RETURN || (spec->flags & ~BPFTIME_PROBE_F_INT3) ||
-	    (!prog.jit && !prog.vm))
+	    (!prog.jit && !prog.vm) || (prog.flags & ~BPFTIME_PROBE_PROG_F_GPR_ONLY))
 		return -EINVAL;
 	pthread_mutex_lock(&lock);
 	int r = attach_locked(spec, prog, cookie);
@@ -272,6 +293,7 @@ int bpftime_probe_detach(int id)
 		return err;
 	}
 	__atomic_store_n(slot, l, __ATOMIC_RELEASE);
+	site_mark(s);
 	if (!s->entry && !s->ret && s->armed)
 		err = site_disarm(s);
 	free_retired(); /* its grace period covers old too */

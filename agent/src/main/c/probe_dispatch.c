@@ -31,7 +31,7 @@ static void miss(struct probe_site *s)
 	__atomic_fetch_add(&s->misses, 1, __ATOMIC_RELAXED);
 }
 
-static void run_list(struct probe_thread *t, const struct prog_list *l, struct probe_hit *hit)
+static inline __attribute__((always_inline)) void run_list(struct probe_thread *t, const struct prog_list *l, struct probe_hit *hit)
 {
 	struct probe_hit *outer = t->hit;
 	t->hit = hit;
@@ -48,17 +48,11 @@ static void run_list(struct probe_thread *t, const struct prog_list *l, struct p
 	t->hit = outer;
 }
 
-uint64_t probe_entry_hit(void *site, struct bpftime_pt_regs *regs)
+/* Runs the entry programs l of site s (inside a read section); 1 when one asked to override. */
+static inline __attribute__((always_inline)) uint64_t run_entry(struct probe_thread *t, struct probe_site *s, const struct prog_list *l,
+			  struct bpftime_pt_regs *regs)
 {
-	struct probe_site *s = site;
-	struct probe_thread *t = probe_thread_get();
-	uint64_t w, override = 0;
-	if (!t || !section_enter(t, &w)) {
-		miss(s);
-		return 0;
-	}
-	int saved_errno = *t->errno_ptr;
-	const struct prog_list *l = __atomic_load_n(&s->entry, __ATOMIC_ACQUIRE);
+	uint64_t override = 0;
 	if (l) {
 		struct probe_hit hit = { regs, s->addr, 0, s->at_function_start, 0 };
 		run_list(t, l, &hit);
@@ -66,7 +60,48 @@ uint64_t probe_entry_hit(void *site, struct bpftime_pt_regs *regs)
 	}
 	if (__atomic_load_n(&s->ret, __ATOMIC_ACQUIRE))
 		uretprobe_push(t, s, regs);
+	return override;
+}
+
+uint64_t probe_entry_hit(void *site, struct bpftime_pt_regs *regs)
+{
+	struct probe_site *s = site;
+	struct probe_thread *t = probe_thread_get();
+	uint64_t w;
+	if (!t || !section_enter(t, &w)) {
+		miss(s);
+		return 0;
+	}
+	int saved_errno = *t->errno_ptr;
+	uint64_t override = run_entry(t, s, __atomic_load_n(&s->entry, __ATOMIC_ACQUIRE), regs);
 	*t->errno_ptr = saved_errno;
+	section_leave(t, w);
+	return override;
+}
+
+/*
+ * This file is built with -mgeneral-regs-only (agent/Makefile), so that this path, which the
+ * trampoline takes with no vector register saved, never touches one itself; nor does uretprobe.c.
+ * Whatever else could (claiming a thread slot, a program that is not GPR-only because the list
+ * changed since the trampoline read the site's hint) goes through the saving stub.
+ */
+uint64_t probe_entry_hit_gpr(void *site, struct bpftime_pt_regs *regs)
+{
+	struct probe_site *s = site;
+	struct probe_thread *t = probe_thread_self;
+	uint64_t w;
+	if (!t)
+		return probe_saving_call(site, regs);
+	if (!section_enter(t, &w)) {
+		miss(s);
+		return 0;
+	}
+	const struct prog_list *l = __atomic_load_n(&s->entry, __ATOMIC_ACQUIRE);
+	if (l && !l->gpr_only) {
+		section_leave(t, w);
+		return probe_saving_call(site, regs);
+	}
+	uint64_t override = run_entry(t, s, l, regs);
 	section_leave(t, w);
 	return override;
 }

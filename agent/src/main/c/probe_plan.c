@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -126,9 +127,11 @@ static const char *scan_function(const struct function *f, uintptr_t addr, unsig
 /* Emits the entry trampoline for the displaced instructions d at e->runtime. */
 static const char *emit_trampoline(struct x86_emit *e, struct probe_site *s, const struct displaced *d)
 {
-	struct trampoline_options o = { TRAMPOLINE_VEC_FULL, 1, 1 };
+	struct trampoline_options o = { TRAMPOLINE_VEC_FULL, 1, 1, probe_entry_hit_gpr,
+					(int32_t)offsetof(struct probe_site, gpr_only) };
 	if (s->at_function_start) {
-		o = (struct trampoline_options){ TRAMPOLINE_VEC_ARGS, 0, 0 };
+		o.vectors = TRAMPOLINE_VEC_ARGS;
+		o.restore_flags = o.clear_df = 0;
 		for (unsigned i = 0, off = 0; i < d->n; off += d->insn[i].len, i++)
 			if (x86_reads_flags(s->orig + off, &d->insn[i]))
 				o.restore_flags = 1;

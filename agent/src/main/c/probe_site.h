@@ -24,6 +24,7 @@ struct probe_attachment {
 /* An immutable array of attachments, replaced as a whole (read-copy-update). */
 struct prog_list {
 	uint32_t n;
+	uint32_t gpr_only; /* every program is a JIT image with BPFTIME_PROBE_PROG_F_GPR_ONLY */
 	struct probe_attachment a[];
 };
 
@@ -32,6 +33,9 @@ struct probe_site {
 	struct prog_list *entry;     /* read by hits with __atomic loads */
 	struct prog_list *ret;
 	uint64_t misses;
+	/* The entry trampoline's hint: 1 when the entry programs are GPR-only (or none), so the hit
+	 * may skip saving vector registers. probe_entry_hit_gpr checks the list it runs again. */
+	uint8_t gpr_only;
 
 	uint8_t orig[SITE_MAX_PATCH]; /* the code at addr before any patch */
 	uint8_t patch_len;            /* bytes the jump displaces (inline), 1 (int3) */

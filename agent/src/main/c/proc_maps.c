@@ -12,60 +12,24 @@
 #include <unistd.h>
 
 #include "proc_maps.h"
+#include "proc_maps_line.h"
 
-static uint64_t parse_hex(const char **p)
-{
-	uint64_t v = 0;
-	for (;;) {
-		char c = **p;
-		unsigned d;
-		if (c >= '0' && c <= '9')
-			d = c - '0';
-		else if (c >= 'a' && c <= 'f')
-			d = c - 'a' + 10;
-		else
-			return v;
-		v = v << 4 | d;
-		(*p)++;
-	}
-}
-
-static uint64_t parse_dec(const char **p)
-{
-	uint64_t v = 0;
-	while (**p >= '0' && **p <= '9')
-		v = v * 10 + (*(*p)++ - '0');
-	return v;
-}
-
+/* line: NUL-terminated, writable (the path is cut at its end). */
 static int parse_line(char *line, struct proc_mapping *m)
 {
 	const char *p = line;
-	m->start = parse_hex(&p);
-	if (*p++ != '-')
+	struct maps_line l;
+	if (maps_line_next(&p, &l) != 1)
 		return -EINVAL;
-	m->end = parse_hex(&p);
-	if (*p++ != ' ' || strlen(p) < 4)
-		return -EINVAL;
-	m->prot = (p[0] == 'r' ? PROT_READ : 0) | (p[1] == 'w' ? PROT_WRITE : 0) | (p[2] == 'x' ? PROT_EXEC : 0) |
-		  (p[3] == 's' ? PROC_MAPS_SHARED : 0);
-	p += 4;
-	if (*p++ != ' ')
-		return -EINVAL;
-	m->offset = parse_hex(&p);
-	if (*p++ != ' ')
-		return -EINVAL;
-	unsigned major = parse_hex(&p);
-	if (*p++ != ':')
-		return -EINVAL;
-	unsigned minor = parse_hex(&p);
-	m->dev = makedev(major, minor);
-	if (*p++ != ' ')
-		return -EINVAL;
-	m->inode = parse_dec(&p);
-	while (*p == ' ')
-		p++;
-	m->path = p;
+	m->start = l.start;
+	m->end = l.end;
+	m->prot = (l.perms[0] == 'r' ? PROT_READ : 0) | (l.perms[1] == 'w' ? PROT_WRITE : 0) |
+		  (l.perms[2] == 'x' ? PROT_EXEC : 0) | (l.perms[3] == 's' ? PROC_MAPS_SHARED : 0);
+	m->offset = l.offset;
+	m->dev = makedev(l.dev_major, l.dev_minor);
+	m->inode = l.inode;
+	line[l.path - line + l.path_len] = '\0';
+	m->path = l.path;
 	return 0;
 }
 
@@ -104,6 +68,48 @@ int proc_maps_each(int (*fn)(void *arg, const struct proc_mapping *m), void *arg
 out:
 	close(fd);
 	return ret;
+}
+
+int proc_maps_read(char **text)
+{
+	size_t cap = 16384, len = 0;
+	char *buf = malloc(cap);
+	int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+	if (!buf || fd < 0) {
+		int err = buf ? -errno : -ENOMEM;
+		free(buf);
+		if (fd >= 0)
+			close(fd);
+		return err;
+	}
+	for (;;) {
+		if (cap - len < 4096) {
+			char *grown = realloc(buf, cap * 2);
+			if (!grown) {
+				free(buf);
+				close(fd);
+				return -ENOMEM;
+			}
+			buf = grown;
+			cap *= 2;
+		}
+		ssize_t n = read(fd, buf + len, cap - 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int err = -errno;
+			free(buf);
+			close(fd);
+			return err;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	buf[len] = '\0';
+	*text = buf;
+	return 0;
 }
 
 struct prot_query {

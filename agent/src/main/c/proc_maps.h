@@ -21,6 +21,10 @@ struct proc_mapping {
  * -errno when the file cannot be read. */
 int proc_maps_each(int (*fn)(void *arg, const struct proc_mapping *m), void *arg);
 
+/* The whole text of /proc/self/maps, NUL-terminated, in *text (malloc'd; the caller frees it).
+ * 0 or -errno. */
+int proc_maps_read(char **text);
+
 /* Set in proc_maps_prot's result for a shared mapping ('s' in the maps), whose writes would reach
  * the file or other processes. */
 #define PROC_MAPS_SHARED 0x100000

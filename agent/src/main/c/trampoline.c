@@ -141,13 +141,45 @@ static void emit_call_saving_vectors(struct x86_emit *e, enum trampoline_vectors
 	emit_mov_rr(e, RSP, RBX);
 }
 
+/* Points the rel32 at buffer position pos (its branch ends right after it) at the current position. */
+static void bind_rel32(struct x86_emit *e, size_t pos)
+{
+	if (!e->overflow) {
+		int32_t rel = (int32_t)(e->pos - (pos + 4));
+		memcpy(e->buf + pos, &rel, 4);
+	}
+}
+
 size_t trampoline_emit_entry(struct x86_emit *e, void *site, uintptr_t site_addr, probe_entry_fn hit,
 			     const struct trampoline_options *o)
 {
 	emit_save_regs(e, site_addr, o->clear_df);
 	emit_movabs(e, RDI, (uintptr_t)site);
 	emit_mov_rr(e, RSI, RBX);
-	emit_call_saving_vectors(e, o->vectors, (uintptr_t)hit);
+	if (o->gpr_hit) {
+		emit_u8(e, 0x80);
+		emit_u8(e, 0xbf); /* cmp byte [rdi + disp32], 0 */
+		emit_u32(e, (uint32_t)o->gpr_flag_offset);
+		emit_u8(e, 0x00);
+		emit_u8(e, 0x0f);
+		emit_u8(e, 0x84); /* je rel32 -> the saving call */
+		size_t to_saving = e->pos;
+		emit_u32(e, 0);
+		static const uint8_t and_rsp_m16[] = { 0x48, 0x83, 0xe4, 0xf0 };
+		emit_bytes(e, and_rsp_m16, 4);
+		emit_movabs(e, RAX, (uintptr_t)o->gpr_hit);
+		emit_u8(e, 0xff);
+		emit_u8(e, 0xd0); /* call rax */
+		emit_mov_rr(e, RSP, RBX);
+		emit_u8(e, 0xe9); /* jmp rel32 -> after the saving call */
+		size_t to_join = e->pos;
+		emit_u32(e, 0);
+		bind_rel32(e, to_saving);
+		emit_call_saving_vectors(e, o->vectors, (uintptr_t)hit);
+		bind_rel32(e, to_join);
+	} else {
+		emit_call_saving_vectors(e, o->vectors, (uintptr_t)hit);
+	}
 	emit_u8(e, 0x85);
 	emit_u8(e, 0xc0); /* test eax, eax */
 	emit_u8(e, 0x0f);
@@ -160,10 +192,7 @@ size_t trampoline_emit_entry(struct x86_emit *e, void *site, uintptr_t site_addr
 
 void trampoline_emit_override(struct x86_emit *e, size_t branch_pos)
 {
-	if (!e->overflow) {
-		int32_t rel = (int32_t)(e->pos - (branch_pos + 4));
-		memcpy(e->buf + branch_pos, &rel, 4);
-	}
+	bind_rel32(e, branch_pos);
 	/* rax holds the value the program gave (probe_entry_hit stored it in regs->ax) */
 	emit_restore_regs(e, 0);
 	emit_u8(e, 0xc3); /* ret: return from the probed function without running it */
@@ -180,4 +209,18 @@ void trampoline_emit_return(struct x86_emit *e, probe_return_fn hit)
 	emit_restore_regs(e, 0);
 	emit_lea_rsp(e, -8);
 	emit_u8(e, 0xc3);
+}
+
+void trampoline_emit_saving_call(struct x86_emit *e, probe_entry_fn hit)
+{
+	/* rbx and r12 are callee-saved in C and emit_call_saving_vectors uses them; rdi and rsi pass on. */
+	emit_u8(e, 0x53);		    /* push rbx */
+	emit_u8(e, 0x41);
+	emit_u8(e, 0x54);		    /* push r12 */
+	emit_mov_rr(e, RBX, RSP);
+	emit_call_saving_vectors(e, TRAMPOLINE_VEC_FULL, (uintptr_t)hit);
+	emit_u8(e, 0x41);
+	emit_u8(e, 0x5c);		    /* pop r12 */
+	emit_u8(e, 0x5b);		    /* pop rbx */
+	emit_u8(e, 0xc3);		    /* ret */
 }

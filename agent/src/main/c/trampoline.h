@@ -23,6 +23,9 @@
 #include "bpftime_probe.h"
 #include "x86_emit.h"
 
+typedef uint64_t (*probe_entry_fn)(void *site, struct bpftime_pt_regs *regs);
+typedef uint64_t (*probe_return_fn)(struct bpftime_pt_regs *regs);
+
 /* Which vector state a trampoline preserves around the engine's C code. */
 enum trampoline_vectors {
 	/* At a function's first instruction only argument registers are live (System V x86-64 ABI,
@@ -44,13 +47,18 @@ struct trampoline_options {
 	enum trampoline_vectors vectors;
 	int restore_flags;
 	int clear_df;
+	/*
+	 * When set: the trampoline tests the byte at site + gpr_flag_offset and, when it is not zero,
+	 * calls gpr_hit without saving any vector register (its programs are GPR-only, probe_site.h);
+	 * otherwise it calls hit with the vectors above saved.
+	 */
+	probe_entry_fn gpr_hit;
+	int32_t gpr_flag_offset;
 };
 
 /* Bytes of stack below the interrupted rsp a trampoline uses before aligning: red zone + pt_regs. */
 #define TRAMPOLINE_FRAME (128 + (int32_t)sizeof(struct bpftime_pt_regs))
 
-typedef uint64_t (*probe_entry_fn)(void *site, struct bpftime_pt_regs *regs);
-typedef uint64_t (*probe_return_fn)(struct bpftime_pt_regs *regs);
 
 /*
  * Emits the entry trampoline up to where the displaced instructions go. Returns the buffer position
@@ -64,5 +72,12 @@ void trampoline_emit_override(struct x86_emit *e, size_t branch_pos);
 
 /* The return trampoline. */
 void trampoline_emit_return(struct x86_emit *e, probe_return_fn hit);
+
+/*
+ * A C-callable function uint64_t stub(void *site, struct bpftime_pt_regs *regs) that calls
+ * hit(site, regs) with the whole vector state saved (XSAVE) around it: what a GPR-only hit calls
+ * when it finds it must run code that may touch vector registers after all.
+ */
+void trampoline_emit_saving_call(struct x86_emit *e, probe_entry_fn hit);
 
 #endif

@@ -231,6 +231,87 @@ static void scenario_vectors(void)
 	vector_checks(BPFTIME_PROBE_F_INT3);
 }
 
+/* ---- GPR-only programs: the trampoline saves no vector register for them ---- */
+
+static volatile int flipping;
+static volatile long gpr_thread_failures;
+
+static void *call_float_args(void *arg)
+{
+	(void)arg;
+	while (flipping) {
+		errno = 77;
+		if (t_float_args(1, 2, 3, 4, 5, 6, 7, 8) != 204.0 || errno != 77)
+			gpr_thread_failures++;
+	}
+	return NULL;
+}
+
+static void scenario_gpr_only(void)
+{
+	int ids[8], n = 0;
+	progs_reset();
+	ids[n++] = attach_at(BPFTIME_PROBE_ENTRY, t_float_args, PROG_COUNT_GPR, 0, 0);
+	ids[n++] = attach_at(BPFTIME_PROBE_ENTRY, t_ymm_store, PROG_COUNT_GPR, 0, 0);
+	ids[n++] = attach_at(BPFTIME_PROBE_ENTRY, t_vec_mid_probe, PROG_COUNT_GPR, 0, 0);
+	ids[n++] = attach_at(BPFTIME_PROBE_ENTRY, t_flags_mid_probe, PROG_COUNT_GPR, 0, 0);
+	ids[n++] = attach_at(BPFTIME_PROBE_ENTRY, t_redzone_mid_probe, PROG_COUNT_GPR, 0, 0);
+	if (progs_cpu_avx512())
+		ids[n++] = attach_at(BPFTIME_PROBE_ENTRY, t_zmm_mid_probe, PROG_COUNT_GPR, 0, 0);
+	for (int i = 0; i < n; i++)
+		expect_mode(ids[i], BPFTIME_PROBE_MODE_INLINE, NULL);
+
+	errno = 1234;
+	double sum = t_float_args(1, 2, 3, 4, 5, 6, 7, 8);
+	EXPECT_EQ(errno, 1234, "errno after a GPR-only probe");
+	CHECK(sum == 204.0, "t_float_args under a GPR-only probe: actual %g vs expected 204", sum);
+	uint8_t in[64], out[72];
+	for (int i = 0; i < 64; i++)
+		in[i] = (uint8_t)(i * 41 + 3);
+	memset(out, 0, sizeof(out));
+	call_ymm_store(in, out);
+	CHECK(memcmp(in, out, 32) == 0, "ymm0 (a 256-bit argument) changed by a GPR-only probe");
+	memset(out, 0, sizeof(out));
+	t_vec_mid(in, out);
+	CHECK(memcmp(in, out, 64) == 0, "ymm8/ymm15 changed by a GPR-only probe in the middle of a function");
+	EXPECT_EQ(t_flags_mid(1, 2), 1, "flags across a GPR-only probe (1 < 2)");
+	EXPECT_EQ(t_flags_mid(5, -2), 0, "flags across a GPR-only probe (5 < -2)");
+	EXPECT_EQ(t_redzone_mid(40, 2), 42, "red zone across a GPR-only probe");
+	uint64_t calls = 6;
+	if (progs_cpu_avx512()) {
+		memset(out, 0, sizeof(out));
+		t_zmm_mid(in, out);
+		CHECK(memcmp(in, out, 64) == 0, "zmm20 changed by a GPR-only probe");
+		calls++;
+	}
+	EXPECT_EQ(progs_count(COUNT_GPR), calls, "hits of the GPR-only program");
+
+	/* Beside a program that is not GPR-only (its helper destroys the vector registers and errno),
+	 * the site's hits save everything again. */
+	int clobber = attach_at(BPFTIME_PROBE_ENTRY, t_float_args, PROG_CLOBBER, 0, 0);
+	uint64_t clobbered = progs_count(COUNT_CLOBBER);
+	errno = 1234;
+	sum = t_float_args(1, 2, 3, 4, 5, 6, 7, 8);
+	EXPECT_EQ(errno, 1234, "errno after a GPR-only and a clobbering program");
+	CHECK(sum == 204.0, "t_float_args under both programs: actual %g vs expected 204", sum);
+	EXPECT_EQ(progs_count(COUNT_CLOBBER) - clobbered, 1, "hits of the clobbering program");
+	EXPECT_EQ(progs_count(COUNT_GPR), calls + 1, "hits of the GPR-only program beside it");
+	detach(clobber);
+
+	/* A thread calls all along while the site's list flips between GPR-only and not: a hit that
+	 * read the old hint must still save what the new list's programs destroy. */
+	pthread_t thread;
+	flipping = 1;
+	CHECK(pthread_create(&thread, NULL, call_float_args, NULL) == 0, "pthread_create");
+	for (int i = 0; i < 300; i++)
+		detach(attach_at(BPFTIME_PROBE_ENTRY, t_float_args, PROG_CLOBBER, 0, 0));
+	flipping = 0;
+	pthread_join(thread, NULL);
+	EXPECT_EQ(gpr_thread_failures, 0, "calls whose float arguments or errno a probe changed");
+	for (int i = 0; i < n; i++)
+		detach(ids[i]);
+}
+
 static void return_checks(uint32_t flags)
 {
 	uint64_t base = progs_count(COUNT_RECORD), plain = progs_count(COUNT_PLAIN);
@@ -719,6 +800,7 @@ static const struct {
 } scenarios[] = {
 	{ "entry-inline", scenario_entry_inline }, { "entry-int3", scenario_entry_int3 },
 	{ "relocation", scenario_relocation },     { "vectors", scenario_vectors },
+	{ "gpr-only", scenario_gpr_only },
 	{ "uretprobe", scenario_uretprobe },       { "recursion", scenario_recursion },
 	{ "longjmp", scenario_longjmp },           { "coroutine", scenario_coroutine },
 	{ "override", scenario_override },

@@ -32,6 +32,11 @@ struct bench_figure {
 	const char *baseline;
 	/* Kernel figures need CAP_BPF / CAP_SYS_ADMIN: skipped with a reason unless euid is 0. */
 	int needs_root;
+	/*
+	 * Runs in a child process of its own (set up, measured, torn down there): for a figure whose
+	 * setup changes the whole process for good (the syscall hooks).
+	 */
+	int own_process;
 	/* Largest operation count one run() accepts (e.g. the u32 repeat of PROG_TEST_RUN); 0: no limit. */
 	uint64_t max_ops;
 	/* Returns 0, BENCH_SKIP or -errno; writes the reason for a skip or an error into why. */
@@ -58,6 +63,25 @@ struct bench_result {
 	int runs;
 	double insns_per_op; /* 0: not counted */
 };
+
+/*
+ * A figure made of a shared setup taking a per-figure config (a cfg_type built from the trailing
+ * arguments), a shared run and teardown: defines fig_<var>.
+ */
+#define BENCH_CONFIGURED_FIGURE(var, cfg_type, configured_setup, run_fn, teardown_fn, fig_name, counterpart, base, \
+				own, ...)                                                                         \
+	static const cfg_type cfg_##var = { __VA_ARGS__ };                                                        \
+	static int setup_##var(void **state, char *why, size_t why_len)                                             \
+	{                                                                                                           \
+		return configured_setup(&cfg_##var, state, why, why_len);                                           \
+	}                                                                                                           \
+	const struct bench_figure fig_##var = { .name = fig_name,                                                   \
+						.kernel = counterpart,                                              \
+						.baseline = base,                                                   \
+						.own_process = own,                                                 \
+						.setup = setup_##var,                                               \
+						.run = run_fn,                                                      \
+						.teardown = teardown_fn }
 
 #define BENCH_MAX_RUNS 101
 

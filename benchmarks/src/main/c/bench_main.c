@@ -1,5 +1,6 @@
 /*
  * bpftime-bench [--quick | --check] [--list] [NAME_PREFIX...]
+ * bpftime-bench --dump-probe-programs DIR
  *
  * Runs every native figure (or those whose name starts with one of the prefixes) and prints one
  * JSON line per figure on stdout; progress goes to stderr. Exit status 1 when a figure failed,
@@ -13,6 +14,10 @@
  */
 #include "figures.h"
 #include "kernel_prog.h"
+#include "probe_programs.h"
+
+#include <errno.h>
+#include <sys/wait.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -63,6 +68,7 @@ static const struct bench_figure *const figures[] = {
 	&fig_kernel_start_first_bpf,
 	&fig_bpftime_start_first_bpf_warm,
 	&fig_bpftime_start_first_bpf_cold,
+	PROBE_FIGURE_LIST
 #define VM_FIGURE_LIST(prog) &fig_native_vm_##prog, &fig_bpftime_vm_jit_##prog, &fig_bpftime_vm_interp_##prog
 	VM_FIGURE_LIST(sieve),
 	VM_FIGURE_LIST(memcpy),
@@ -87,6 +93,35 @@ static int selected(const char *name, int argc, char **argv, int first_filter)
 		if (strncmp(name, argv[i], strlen(argv[i])) == 0)
 			return 1;
 	return 0;
+}
+
+/*
+ * Runs body(fig, cfg) in a child when the figure asks for a process of its own, else here. The
+ * child writes its JSON line to the same stdout; its exit status is body's result.
+ */
+static int in_own_process(int (*body)(const struct bench_figure *, const struct bench_config *),
+			  const struct bench_figure *fig, const struct bench_config *cfg)
+{
+	int status;
+	pid_t pid;
+
+	if (!fig->own_process)
+		return body(fig, cfg);
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid == 0)
+		_exit(body(fig, cfg));
+	if (pid < 0 || waitpid(pid, &status, 0) != pid) {
+		fprintf(stderr, "%-40s FAILED: fork/wait: %s\n", fig->name, strerror(errno));
+		return 1;
+	}
+	if (!WIFEXITED(status)) {
+		bench_json_error(stdout, fig, "the figure's process died (signal)");
+		fprintf(stderr, "%-40s FAILED: its process died of signal %d\n", fig->name, WTERMSIG(status));
+		return 1;
+	}
+	return WEXITSTATUS(status);
 }
 
 /* Returns 0 when measured or skipped, 1 when the figure failed. */
@@ -130,8 +165,9 @@ static int run_figure(const struct bench_figure *fig, const struct bench_config 
 enum check_outcome { CHECK_PASSED, CHECK_FAILED, CHECK_SKIPPED };
 
 /* Sets the figure up, runs one operation and tears it down: the figure works, nothing is timed. */
-static enum check_outcome check_figure(const struct bench_figure *fig)
+static int check_figure(const struct bench_figure *fig, const struct bench_config *cfg)
 {
+	(void)cfg;
 	char why[8192] = "";
 	void *state = NULL;
 	int err;
@@ -182,6 +218,9 @@ int main(int argc, char **argv)
 			list = 1;
 		} else if (strcmp(argv[first_filter], "--check") == 0) {
 			check = 1;
+		} else if (strcmp(argv[first_filter], "--dump-probe-programs") == 0 && first_filter + 1 < argc) {
+			/* the build's step before JitImages compiles them (see probe_programs.h) */
+			return probe_programs_dump(argv[first_filter + 1]) ? 1 : 0;
 		} else {
 			fprintf(stderr, "usage: %s [--quick | --check] [--list] [NAME_PREFIX...]\n", argv[0]);
 			return 2;
@@ -193,9 +232,9 @@ int main(int argc, char **argv)
 		if (list)
 			printf("%s\n", figures[i]->name);
 		else if (check)
-			outcomes[check_figure(figures[i])]++;
+			outcomes[in_own_process(check_figure, figures[i], cfg)]++;
 		else
-			failed |= run_figure(figures[i], cfg);
+			failed |= in_own_process(run_figure, figures[i], cfg) != 0;
 	}
 	if (check && !list) {
 		printf("bench_check: %d passed, %d failed, %d skipped\n", outcomes[CHECK_PASSED],

@@ -63,6 +63,37 @@ extern const struct bench_figure fig_kernel_start_first_bpf;
 extern const struct bench_figure fig_bpftime_start_first_bpf_warm;
 extern const struct bench_figure fig_bpftime_start_first_bpf_cold;
 
+/* figures_uprobe.c: a uprobe / uretprobe hit, the kernel's and ours, on the same functions. */
+#define UPROBE_FIGURES(X) \
+	X(baseline_call_lea) X(baseline_call_push_rbp) \
+	X(kernel_uprobe_lea) X(kernel_uprobe_lea_count) X(kernel_uprobe_push) X(kernel_uprobe_push_count) \
+	X(kernel_uretprobe_lea) X(kernel_uretprobe_lea_count) X(kernel_uretprobe_push) X(kernel_uretprobe_push_count) \
+	X(kernel_uprobe_hash_update) X(kernel_uprobe_hash_update_count) \
+	X(bpftime_uprobe_lea) X(bpftime_uprobe_lea_count) X(bpftime_uprobe_push) X(bpftime_uprobe_push_count) \
+	X(bpftime_uretprobe_lea) X(bpftime_uretprobe_lea_count) X(bpftime_uretprobe_push) X(bpftime_uretprobe_push_count) \
+	X(bpftime_uprobe_hash_update) X(bpftime_uprobe_hash_update_count) \
+	X(bpftime_uprobe_lea_interp) X(bpftime_uprobe_lea_interp_count) X(bpftime_uprobe_lea_int3) X(bpftime_uprobe_lea_int3_count)
+
+/* figures_tracepoint.c: a syscall tracepoint with a program, the kernel's and ours. */
+#define TRACEPOINT_FIGURES(X) \
+	X(baseline_syscall_write_5b) \
+	X(kernel_tp_getppid) X(kernel_tp_getppid_count) X(kernel_tp_write) X(kernel_tp_write_count) \
+	X(bpftime_tp_getppid) X(bpftime_tp_getppid_count) X(bpftime_tp_write) X(bpftime_tp_write_count) \
+	X(bpftime_hooks_getppid) X(bpftime_tp_getppid_vectors) X(bpftime_tp_getppid_fallback)
+
+/* figures_startup.c: a process started under the probe engine, with and without ten probes. */
+#define STARTUP_FIGURES(X) \
+	X(baseline_process_start) X(kernel_process_start_10) X(bpftime_process_start_agent) X(bpftime_process_start_engine) \
+	X(bpftime_process_start_engine_10)
+
+#define PROBE_FIGURE_DECL(var) extern const struct bench_figure fig_##var;
+UPROBE_FIGURES(PROBE_FIGURE_DECL)
+TRACEPOINT_FIGURES(PROBE_FIGURE_DECL)
+STARTUP_FIGURES(PROBE_FIGURE_DECL)
+#define PROBE_FIGURE_REF(var) &fig_##var,
+#define PROBE_FIGURE_LIST \
+	UPROBE_FIGURES(PROBE_FIGURE_REF) TRACEPOINT_FIGURES(PROBE_FIGURE_REF) STARTUP_FIGURES(PROBE_FIGURE_REF)
+
 /* figures_vm.c: the VM suite natively, as JIT code and on the interpreter. */
 #define VM_FIGURE_DECLS(prog) \
 	extern const struct bench_figure fig_native_vm_##prog; \

@@ -1,4 +1,5 @@
 #include "figures.h"
+#include "probe_programs.h"
 #include "two_cpus.h"
 
 #include "bpftime_map.h"
@@ -21,41 +22,10 @@
 
 typedef uint64_t (*helper_fn)(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5);
 
-static uint64_t helper_map_lookup_elem(uint64_t map, uint64_t key, uint64_t r3, uint64_t r4, uint64_t r5)
-{
-	(void)r3;
-	(void)r4;
-	(void)r5;
-	return (uint64_t)(uintptr_t)bpftime_map_lookup_elem((struct bpftime_map *)(uintptr_t)map,
-							    (const void *)(uintptr_t)key);
-}
-
-static uint64_t helper_map_update_elem(uint64_t map, uint64_t key, uint64_t value, uint64_t flags, uint64_t r5)
-{
-	(void)r5;
-	return (uint64_t)bpftime_map_update_elem((struct bpftime_map *)(uintptr_t)map, (const void *)(uintptr_t)key,
-						 (const void *)(uintptr_t)value, flags);
-}
-
-static uint64_t helper_map_delete_elem(uint64_t map, uint64_t key, uint64_t r3, uint64_t r4, uint64_t r5)
-{
-	(void)r3;
-	(void)r4;
-	(void)r5;
-	return (uint64_t)bpftime_map_delete_elem((struct bpftime_map *)(uintptr_t)map, (const void *)(uintptr_t)key);
-}
-
-/* Indexed by helper id (include/uapi/linux/bpf.h), as the agent's table will be. */
-static helper_fn helper_table[] = {
-	[BPF_FUNC_map_lookup_elem] = helper_map_lookup_elem,
-	[BPF_FUNC_map_update_elem] = helper_map_update_elem,
-	[BPF_FUNC_map_delete_elem] = helper_map_delete_elem,
-};
-
 /* The table entry, loaded at every call as JIT code does: the empty asm hides the value from gcc. */
 static inline helper_fn helper(int id)
 {
-	helper_fn fn = helper_table[id];
+	helper_fn fn = (helper_fn)probe_helpers[id];
 
 	__asm__ volatile("" : "+r"(fn));
 	return fn;

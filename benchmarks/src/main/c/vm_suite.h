@@ -22,14 +22,6 @@ struct vm_program {
 
 const struct vm_program *vm_program_find(const char *name);
 
-/*
- * The path of a build output of the program: <dir>/<name><suffix>, dir the folder "bpf" beside this
- * executable (where the Makefile puts the .bin of each BPF object's .text and the Java build step
- * the .jit images), or $BPFTIME_BENCH_BPF_DIR when set. 0, or -ENAMETOOLONG / -errno.
- */
-int vm_output_path(const char *name, const char *suffix, char *path, size_t path_len);
-
-/* Reads a whole file into a malloc'd buffer; 0 or -errno with the reason in why. */
-int vm_read_file(const char *path, uint8_t **data, size_t *len, char *why, size_t why_len);
+#include "bench_files.h"
 
 #endif

@@ -84,11 +84,33 @@ static int sh_run_callback(const struct bpftime_syscall_hooks_callbacks *cb, str
 	return r;
 }
 
+void bpftime_syscall_hooks_call_saving_vectors(void (*fn)(void *arg), void *arg)
+{
+	struct sh_thread *t = sh_thread_self();
+	int *errno_at = t->errno_at ? t->errno_at : (t->errno_at = &errno), saved_errno = *errno_at;
+
+	if (sh_xstate_size()) {
+		uintptr_t p = (uintptr_t)__builtin_alloca(sh_xstate_size() + 63);
+		void *area = (void *)((p + 63) & ~(uintptr_t)63);
+
+		sh_xstate_save(area);
+		fn(arg);
+		sh_xstate_restore(area);
+	} else {
+		fn(arg);
+	}
+	*errno_at = saved_errno;
+}
+
 static void sh_exit_hook(const struct bpftime_syscall_hooks_callbacks *cb, struct sh_thread *t,
 			 struct sh_frame *f, long nr, const uint64_t *args, int64_t ret)
 {
-	if (cb && cb->on_exit)
-		sh_run_callback(cb, t, f, 1, nr, args, &ret);
+	if (cb && cb->on_exit) {
+		if (cb->flags & BPFTIME_SH_CALLBACKS_PURE)
+			cb->on_exit(cb->user, nr, args, ret);
+		else
+			sh_run_callback(cb, t, f, 1, nr, args, &ret);
+	}
 }
 
 /*
@@ -203,8 +225,14 @@ int bpftime_sh_dispatch(struct sh_frame *f)
 	else
 		sh_rewrite_poll();
 
-	if (cb && cb->on_enter &&
-	    sh_run_callback(cb, t, f, 0, nr, args, &ret) == BPFTIME_SYSCALL_SKIP) {
+	if (cb && cb->on_enter && (cb->flags & BPFTIME_SH_CALLBACKS_PURE)) {
+		if (cb->on_enter(cb->user, nr, args, &ret) == BPFTIME_SYSCALL_SKIP) {
+			f->rax = (uint64_t)ret;
+			sh_exit_hook(cb, t, f, nr, args, ret);
+			return SH_RETURN;
+		}
+	} else if (cb && cb->on_enter &&
+		   sh_run_callback(cb, t, f, 0, nr, args, &ret) == BPFTIME_SYSCALL_SKIP) {
 		f->rax = (uint64_t)ret;
 		sh_exit_hook(cb, t, f, nr, args, ret);
 		return SH_RETURN;

@@ -4,6 +4,7 @@
 #include <sys/syscall.h>
 
 #include "internal.h"
+#include "reserved_signals.h"
 
 volatile char sh_selector = SH_SYSCALL_DISPATCH_FILTER_ALLOW;
 static int sh_claimed, sh_done;
@@ -34,6 +35,7 @@ int bpftime_syscall_hooks_install(const struct bpftime_syscall_hooks_callbacks *
 		return r == -EINVAL ? -ENOSYS : (int)r;
 	}
 	sh_flags = cb ? cb->flags : 0;
+	reserved_signals_add(SIGSYS); /* signal_guard.c keeps it out of every mask from now on */
 	sh_xstate_init();
 	sh_user_memory_refresh_pid();
 	r = sh_sigsys_install();

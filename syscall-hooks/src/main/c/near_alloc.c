@@ -8,6 +8,7 @@
 #include <sys/syscall.h>
 
 #include "internal.h"
+#include "near_gap.h"
 
 #ifndef MAP_FIXED_NOREPLACE
 #define MAP_FIXED_NOREPLACE 0x100000
@@ -15,20 +16,6 @@
 
 #define PAGE 4096ull
 #define REACH ((1ull << 31) - (1ull << 20)) /* what a rel32 reaches, with a margin */
-
-struct candidate {
-	uint64_t at, distance;
-};
-
-static void consider(struct candidate *best, uint64_t at, uint64_t size, uint64_t lo, uint64_t hi)
-{
-	uint64_t far = at < lo ? hi - at : at + size - lo;
-
-	if (at < (1ull << 16) || at + size > (1ull << 47) || far >= REACH)
-		return;
-	if (far < best->distance)
-		*best = (struct candidate){ at, far };
-}
 
 /* Returns an address of size bytes (read-write, not yet executable) whose every byte a rel32
  * reaches from every byte of [lo, hi), or 0. */
@@ -40,41 +27,20 @@ uint64_t sh_alloc_near(uint64_t lo, uint64_t hi, uint64_t size)
 
 	size = (size + PAGE - 1) & ~(PAGE - 1);
 	for (int attempt = 0; attempt < 4; attempt++) {
-		struct candidate best = { 0, ~0ull };
-		uint64_t prev_hi = PAGE * 16;
-
 		r = bpftime_syscall_hooks_raw(SYS_mmap, 0, (long)cap, PROT_READ | PROT_WRITE,
 					      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		if (r < 0 && r > -4096)
 			return 0;
 		buf = (char *)r;
 		n = sh_proc_read("/proc/self/maps", buf, cap);
-		for (const char *p = buf; n > 0 && *p;) {
-			uint64_t mlo = 0, mhi = 0;
-
-			for (; *p != '-'; p++)
-				mlo = mlo << 4 | (uint64_t)(*p <= '9' ? *p - '0' : *p - 'a' + 10);
-			for (p++; *p != ' '; p++)
-				mhi = mhi << 4 | (uint64_t)(*p <= '9' ? *p - '0' : *p - 'a' + 10);
-			while (*p && *p != '\n')
-				p++;
-			if (*p)
-				p++;
-			/* the free gap [prev_hi, mlo): its top end (below the object) or bottom end */
-			if (mlo >= prev_hi + size + 2 * PAGE) {
-				consider(&best, mlo - PAGE - size, size, lo, hi);
-				consider(&best, prev_hi + PAGE, size, lo, hi);
-			}
-			if (mhi > prev_hi)
-				prev_hi = mhi;
-		}
+		uint64_t at = n > 0 ? near_gap_find(buf, lo, hi, size, REACH) : 0;
 		sh_raw2(SYS_munmap, (long)buf, (long)cap);
-		if (!best.at)
+		if (!at)
 			return 0;
-		r = bpftime_syscall_hooks_raw(SYS_mmap, (long)best.at, (long)size, PROT_READ | PROT_WRITE,
+		r = bpftime_syscall_hooks_raw(SYS_mmap, (long)at, (long)size, PROT_READ | PROT_WRITE,
 					      MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
-		if (r == (long)best.at)
-			return best.at;
+		if (r == (long)at)
+			return at;
 		if (r >= 0 || r <= -4096)
 			sh_raw2(SYS_munmap, r, (long)size); /* an old kernel ignored the flag */
 		else if (r != -EEXIST)

@@ -6,6 +6,7 @@
 
 #include "internal.h"
 #include "objects.h"
+#include "proc_maps_line.h"
 
 struct mapping {
 	uint64_t lo, hi, offset, ident;
@@ -13,49 +14,24 @@ struct mapping {
 	int vdso;
 };
 
-static const char *hex(const char *p, uint64_t *v)
-{
-	*v = 0;
-	for (;; p++) {
-		unsigned d;
-
-		if (*p >= '0' && *p <= '9')
-			d = (unsigned)(*p - '0');
-		else if (*p >= 'a' && *p <= 'f')
-			d = (unsigned)(*p - 'a' + 10);
-		else
-			return p;
-		*v = *v << 4 | d;
-	}
-}
-
-static const char *dec(const char *p, uint64_t *v)
-{
-	for (*v = 0; *p >= '0' && *p <= '9'; p++)
-		*v = *v * 10 + (uint64_t)(*p - '0');
-	return p;
-}
-
-/* One line of /proc/self/maps: "lo-hi perms offset major:minor inode   path" */
+/* The next line of /proc/self/maps into m (a malformed one as an empty mapping); returns where the
+ * line after it starts. */
 static const char *parse_line(const char *p, struct mapping *m)
 {
-	uint64_t major, minor, inode;
+	struct maps_line l;
 
-	p = hex(p, &m->lo);
-	p = hex(p + 1, &m->hi);
+	*m = (struct mapping){ 0 };
+	if (maps_line_next(&p, &l) != 1)
+		return p;
+	m->lo = l.start;
+	m->hi = l.end;
+	m->offset = l.offset;
 	for (int i = 0; i < 4; i++)
-		m->perms[i] = *++p;
-	p = hex(p + 2, &m->offset);
-	p = hex(p + 1, &major);
-	p = hex(p + 1, &minor);
-	p = dec(p + 1, &inode);
-	while (*p == ' ')
-		p++;
-	m->vdso = p[0] == '[' && p[1] == 'v' && p[2] == 'd' && p[3] == 's' && p[4] == 'o' && p[5] == ']';
-	m->ident = inode ? (major << 52 | minor << 32) ^ inode : 0;
-	while (*p && *p != '\n')
-		p++;
-	return *p ? p + 1 : p;
+		m->perms[i] = l.perms[i];
+	m->vdso = l.path_len == 6 && l.path[0] == '[' && l.path[1] == 'v' && l.path[2] == 'd' && l.path[3] == 's' &&
+		  l.path[4] == 'o' && l.path[5] == ']';
+	m->ident = l.inode ? ((uint64_t)l.dev_major << 52 | (uint64_t)l.dev_minor << 32) ^ l.inode : 0;
+	return p;
 }
 
 /* Reads the ELF header mapped at hdr (a readable mapping [hdr, hdr_hi)) into obj. */

@@ -16,8 +16,8 @@
 #include <sys/syscall.h>
 
 #include "internal.h"
+#include "reserved_signals.h"
 
-#define SH_SIGSYS_BIT (1ull << (SIGSYS - 1))
 #define SH_SA_RESTORER 0x04000000ull /* arch/x86/include/uapi/asm/signal.h */
 #define SH_SI_SECCOMP 1		     /* si_code of a seccomp SECCOMP_RET_TRAP */
 
@@ -28,16 +28,19 @@ struct sh_kernel_sigaction {
 
 static struct sh_kernel_sigaction sh_app_sigsys; /* the application's SIGSYS action */
 
-/* Points arg at a copy of the sigset it points to, without SIGSYS, when that set blocks it. */
+/* Points arg at a copy of the sigset it points to, without the reserved signals (SIGSYS, and
+ * SIGTRAP in the agent: reserved_signals.h), when that set blocks one. */
 static void sh_strip_set(uint64_t *arg, uint64_t size, struct sh_guard_buf *buf)
 {
 	uint64_t set;
 
 	if (!*arg || size != sizeof(set) || sh_read_user(&set, *arg, sizeof(set)) < 0)
 		return;
-	if (!(set & SH_SIGSYS_BIT))
+	uint64_t reserved = reserved_signals_mask();
+
+	if (!(set & reserved))
 		return;
-	buf->set = set & ~SH_SIGSYS_BIT;
+	buf->set = set & ~reserved;
 	*arg = (uint64_t)(uintptr_t)&buf->set;
 }
 
@@ -91,8 +94,8 @@ int sh_guard_prepare(long nr, uint64_t args[6], struct sh_guard_buf *buf, int64_
 			return sh_emulate_sigsys_action(args, ret);
 		if (args[1] && args[3] == sizeof(uint64_t) &&
 		    sh_read_user(buf->action, args[1], sizeof(buf->action)) == 0 &&
-		    (buf->action[3] & SH_SIGSYS_BIT)) {
-			buf->action[3] &= ~SH_SIGSYS_BIT;
+		    (buf->action[3] & (reserved_signals_mask()))) {
+			buf->action[3] &= ~(reserved_signals_mask());
 			args[1] = (uint64_t)(uintptr_t)buf->action;
 		}
 		break;

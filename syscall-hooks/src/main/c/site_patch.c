@@ -22,7 +22,7 @@ static int fits_rel32(int64_t v)
  * application a RIP inside the trampoline): an immediate or register move or ALU operation, lea,
  * or a load from the stack.
  */
-static int displaceable(const struct x86_insn *in)
+static int displaceable(const struct sh_insn *in)
 {
 	unsigned mod = in->modrm >> 6, reg = (in->modrm >> 3) & 7, rm = in->modrm & 7;
 
@@ -112,7 +112,7 @@ static int build_trampoline(uint8_t *t, uint64_t slot, const struct sh_site *s, 
 	uint8_t *p = t;
 
 	if (form == FORM_DISPLACED) {
-		const struct x86_insn *in = &s->prev_insn;
+		const struct sh_insn *in = &s->prev_insn;
 
 		p = emit(p, (const uint8_t *)(uintptr_t)s->prev, in->len);
 		if (in->rip_disp) {

@@ -20,12 +20,12 @@ static int text_of(const struct sh_object *obj, uint64_t lo, uint64_t hi)
 /* A gap counts as padding when it decodes to nops and int3s only, ending exactly at its end. */
 static void consider_gap(struct sh_scan *scan, uint64_t lo, uint64_t hi)
 {
-	struct x86_insn in;
+	struct sh_insn in;
 
 	if (hi - lo < 5 || hi - lo > 4096 || scan->ngaps >= scan->max_gaps)
 		return;
 	for (uint64_t at = lo; at < hi; at += in.len) {
-		if (x86_decode((const uint8_t *)(uintptr_t)at, hi - at, &in) < 0 ||
+		if (sh_insn_decode((const uint8_t *)(uintptr_t)at, hi - at, &in) < 0 ||
 		    (in.kind != X86_NOP && in.kind != X86_INT3))
 			return;
 	}
@@ -37,7 +37,7 @@ static void scan_function(void *vctx, uint64_t start, uint64_t end)
 	struct scan_ctx *ctx = vctx;
 	struct sh_scan *scan = ctx->scan;
 	uint64_t first_site = scan->nsites, at = start, prev = 0;
-	struct x86_insn in, prev_insn = { 0 };
+	struct sh_insn in, prev_insn = { 0 };
 	int text = text_of(ctx->obj, start, end);
 
 	if (text < 0)
@@ -48,7 +48,7 @@ static void scan_function(void *vctx, uint64_t start, uint64_t end)
 	ctx->prev_text = text;
 	scan->functions++;
 	for (; at < end; at += in.len) {
-		if (x86_decode((const uint8_t *)(uintptr_t)at, end - at, &in) < 0)
+		if (sh_insn_decode((const uint8_t *)(uintptr_t)at, end - at, &in) < 0)
 			break;
 		if (in.kind == X86_SYSCALL && scan->nsites < scan->max_sites)
 			scan->sites[scan->nsites++] = (struct sh_site){ .addr = at, .prev = prev, .prev_insn = prev_insn };

@@ -10,12 +10,12 @@
 #include <stdint.h>
 
 #include "objects.h"
-#include "x86_decode.h"
+#include "sh_insn.h"
 
 struct sh_site {
 	uint64_t addr; /* the `syscall` instruction (2 bytes) */
 	uint64_t prev; /* the instruction right before it in its function, 0 when none */
-	struct x86_insn prev_insn;
+	struct sh_insn prev_insn;
 	/* the plan (site_patch.c) */
 	uint8_t form;
 	uint64_t pad, trampoline;

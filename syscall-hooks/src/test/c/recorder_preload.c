@@ -5,13 +5,21 @@
  *
  *   BPFTIME_SH_TEST_LOG=path          the log (created by the test)
  *   BPFTIME_SH_TEST_MODE=fallback     rewrite no site: Syscall User Dispatch catches everything
+ *   BPFTIME_SH_TEST_MODE=pure         callbacks flagged BPFTIME_SH_CALLBACKS_PURE: they keep the
+ *                                     promise (GPR-only code, raw syscalls only, no register
+ *                                     check; they clobber only through
+ *                                     bpftime_syscall_hooks_call_saving_vectors), and the hooks
+ *                                     call them directly
  *   BPFTIME_SH_TEST_DENY_OPENAT=path  openat of exactly this path returns -EPERM without running
+ *   BPFTIME_SH_TEST_RESERVE_SIGTRAP=1 reserve SIGTRAP as the agent's probe engine does
+ *                                     (native-support's reserved_signals.h)
  *   BPFTIME_SH_TEST_CLOBBER=1         callbacks clobber errno and every vector register, to show
  *                                     the hooks restore them, and call getpriority through libc,
  *                                     to show a callback's own syscalls are not traced
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -21,26 +29,30 @@
 #include "bpftime_syscall_ctx.h"
 #include "bpftime_syscall_hooks.h"
 #include "recorder_log.h"
+#include "reserved_signals.h"
 
 #define SH_FLAG_NO_REWRITE 0x10000u /* internal.h */
 
 static struct recorder_header *log_hdr;
 static struct recorder_record *log_rec;
 static const char *deny_path;
-static int clobber;
+static int clobber, pure;
 
-static long raw(long nr, long a0, long a1, long a2, long a3, long a4, long a5)
+/* What runs in pure mode touches no vector register (BPFTIME_SH_CALLBACKS_PURE). */
+#define GPR_ONLY __attribute__((target("general-regs-only")))
+
+GPR_ONLY static long raw(long nr, long a0, long a1, long a2, long a3, long a4, long a5)
 {
 	return bpftime_syscall_hooks_raw(nr, a0, a1, a2, a3, a4, a5);
 }
 
 /* Not cached in TLS: a CLONE_VM child without its own TLS would share the cache. */
-static int tid(void)
+GPR_ONLY static int tid(void)
 {
 	return (int)raw(SYS_gettid, 0, 0, 0, 0, 0, 0);
 }
 
-static void append(uint32_t kind, long nr, const int64_t values[6])
+GPR_ONLY static void append(uint32_t kind, long nr, const int64_t values[6])
 {
 	uint64_t i = __atomic_fetch_add(&log_hdr->next, 1, __ATOMIC_RELAXED);
 	struct recorder_record *r;
@@ -74,6 +86,16 @@ static void clobber_state(void)
 			 "xmm15");
 }
 
+/* What a pure callback may do to vector registers and errno: only through the saving call. */
+static void clobber_vectors_and_errno(void *arg)
+{
+	(void)arg;
+	errno = EXDEV;
+	__asm__ volatile("vpcmpeqb %%ymm0, %%ymm0, %%ymm0\n\t"
+			 "vmovdqa %%ymm0, %%ymm1\n\tvmovdqa %%ymm0, %%ymm7\n\tvmovdqa %%ymm0, %%ymm15\n\t"
+			 "std\n\tcld" ::: "xmm0", "xmm1", "xmm7", "xmm15");
+}
+
 /* workload_asm.S's asm_syscall_keeps_state: the values it puts in every preserved register */
 #define MARK_RDI 0x3333333333333303ull
 
@@ -104,32 +126,44 @@ static void check_regs(long nr, const uint64_t args[6], int is_exit, int64_t ret
 		append(RECORD_BAD_REGS, nr, v);
 }
 
-static int on_enter(void *user, long nr, const uint64_t args[6], int64_t *ret)
+GPR_ONLY static int same_string(const char *a, const char *b)
+{
+	while (*a && *a == *b)
+		a++, b++;
+	return *a == *b;
+}
+
+GPR_ONLY static int on_enter(void *user, long nr, const uint64_t args[6], int64_t *ret)
 {
 	int64_t v[6];
 
 	for (int k = 0; k < 6; k++)
 		v[k] = (int64_t)args[k];
 	append(RECORD_ENTER, nr, v);
-	check_regs(nr, args, 0, 0);
-	if (clobber)
+	if (!pure)
+		check_regs(nr, args, 0, 0);
+	if (clobber && !pure)
 		clobber_state();
-	if (deny_path && nr == SYS_openat && args[1] &&
-	    strcmp((const char *)(uintptr_t)args[1], deny_path) == 0) {
+	if (clobber && pure)
+		bpftime_syscall_hooks_call_saving_vectors(clobber_vectors_and_errno, NULL);
+	if (deny_path && nr == SYS_openat && args[1] && same_string((const char *)(uintptr_t)args[1], deny_path)) {
 		*ret = -EPERM;
 		return BPFTIME_SYSCALL_SKIP;
 	}
 	return BPFTIME_SYSCALL_RUN;
 }
 
-static void on_exit_cb(void *user, long nr, const uint64_t args[6], int64_t ret)
+GPR_ONLY static void on_exit_cb(void *user, long nr, const uint64_t args[6], int64_t ret)
 {
 	int64_t v[6] = { ret };
 
 	append(RECORD_EXIT, nr, v);
-	check_regs(nr, args, 1, ret);
-	if (clobber)
+	if (!pure)
+		check_regs(nr, args, 1, ret);
+	if (clobber && !pure)
 		clobber_state();
+	if (clobber && pure)
+		bpftime_syscall_hooks_call_saving_vectors(clobber_vectors_and_errno, NULL);
 }
 
 static struct bpftime_syscall_hooks_callbacks callbacks = {
@@ -190,6 +224,11 @@ __attribute__((constructor)) static void recorder_start(void)
 	clobber = getenv("BPFTIME_SH_TEST_CLOBBER") != NULL;
 	if (mode && strcmp(mode, "fallback") == 0)
 		callbacks.flags |= SH_FLAG_NO_REWRITE;
+	pure = mode && strcmp(mode, "pure") == 0;
+	if (getenv("BPFTIME_SH_TEST_RESERVE_SIGTRAP"))
+		reserved_signals_add(SIGTRAP);
+	if (pure)
+		callbacks.flags = BPFTIME_SH_CALLBACKS_PURE;
 	r = bpftime_syscall_hooks_install(&callbacks);
 	append_stats(RECORD_INSTALL, r);
 }

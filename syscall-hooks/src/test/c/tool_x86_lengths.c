@@ -2,7 +2,7 @@
  * Maps an ELF file's segments as a loader would, lists its functions from .eh_frame_hdr with the
  * library's reader, and prints the library's decoding of each: a line "function START END", then
  * one line per instruction, "address length kind" (address as in the file, kind as in
- * x86_decode.h), or "address bad" where the decoder refuses (the rest of that function is then
+ * sh_insn.h), or "address bad" where the decoder refuses (the rest of that function is then
  * skipped). A last line "functions N" counts them. The test compares the boundaries with objdump's.
  */
 #include <elf.h>
@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "eh_frame.h"
-#include "x86_decode.h"
+#include "sh_insn.h"
 
 static uint64_t base;
 static long functions;
@@ -21,12 +21,12 @@ static long functions;
 static void decode_function(void *ctx, uint64_t start, uint64_t end)
 {
 	uint64_t at = start;
-	struct x86_insn in;
+	struct sh_insn in;
 
 	functions++;
 	printf("function %lx %lx\n", (unsigned long)(start - base), (unsigned long)(end - base));
 	for (; at < end; at += in.len) {
-		if (x86_decode((const uint8_t *)(uintptr_t)at, end - at, &in) < 0) {
+		if (sh_insn_decode((const uint8_t *)(uintptr_t)at, end - at, &in) < 0) {
 			printf("%lx bad\n", (unsigned long)(at - base));
 			return;
 		}

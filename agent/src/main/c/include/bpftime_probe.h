@@ -53,7 +53,17 @@ typedef uint64_t (*bpftime_jit_fn)(void *ctx, uint64_t r2);
 struct bpftime_probe_prog {
 	bpftime_jit_fn jit;           /* non-NULL: called with (ctx, 0) */
 	const struct bpftime_vm *vm;  /* used when jit is NULL */
+	uint32_t flags;               /* BPFTIME_PROBE_PROG_F_* */
 };
+
+/*
+ * The JIT image, with every helper it calls, touches no vector or x87 register and leaves errno
+ * alone: an image calling no helper, or only helpers built with -mgeneral-regs-only that set no
+ * errno (the caller, which links the image, knows which). A hit of a site whose programs all say so
+ * skips saving the vector registers and errno (a few ns at a function's entry, an XSAVE of the whole
+ * state elsewhere). Ignored for an interpreter program.
+ */
+#define BPFTIME_PROBE_PROG_F_GPR_ONLY 0x1u
 
 /*
  * Attaches prog at the probe spec describes, with the attach cookie bpf_get_attach_cookie returns.

@@ -63,6 +63,11 @@ static const struct bpf_insn prog_override[] = {
 	MOV64_IMM(BPF_REG_0, 0), EXIT(),
 };
 static const struct bpf_insn prog_empty[] = { MOV64_IMM(BPF_REG_0, 0), EXIT() };
+/* counts[COUNT_GPR] += 1 through the value's address (lddw BPF_PSEUDO_MAP_VALUE): no helper call */
+static const struct bpf_insn prog_count_gpr[] = {
+	INSN(BPF_LD | BPF_DW | BPF_IMM, BPF_REG_1, BPF_PSEUDO_MAP_VALUE, 0, MAP_COUNTS), INSN(0, 0, 0, 0, 8 * COUNT_GPR),
+	MOV64_IMM(BPF_REG_2, 1), ATOMIC_ADD_DW(BPF_REG_1, BPF_REG_2, 0), MOV64_IMM(BPF_REG_0, 0), EXIT(),
+};
 static const struct bpf_insn prog_clobber[] = {
 	CALL(HELPER_CLOBBER), COUNT(COUNT_CLOBBER), MOV64_IMM(BPF_REG_0, 0), EXIT(),
 };
@@ -74,12 +79,14 @@ static const struct {
 #define P(a) { a, sizeof(a) / sizeof(a[0]) }
 	[PROG_COUNT] = P(prog_count), [PROG_COUNT_ALT] = P(prog_count_alt), [PROG_RECORD] = P(prog_record),
 	[PROG_OVERRIDE] = P(prog_override), [PROG_EMPTY] = P(prog_empty), [PROG_CLOBBER] = P(prog_clobber),
+	[PROG_COUNT_GPR] = P(prog_count_gpr),
 #undef P
 };
 
 const char *const prog_names[PROG_COUNT_ALL] = {
 	[PROG_COUNT] = "count", [PROG_COUNT_ALT] = "count_alt", [PROG_RECORD] = "record",
 	[PROG_OVERRIDE] = "override", [PROG_EMPTY] = "empty", [PROG_CLOBBER] = "clobber",
+	[PROG_COUNT_GPR] = "count_gpr",
 };
 
 static struct bpftime_map *maps[2];
@@ -155,8 +162,12 @@ static int load_vm(enum prog_id id)
 	memcpy(code, programs[id].insns, n * sizeof(*code));
 	/* What a loader does for the interpreter: lddw of a map reference becomes the map's address. */
 	for (size_t i = 0; i + 1 < n; i++) {
-		if (code[i].code == (BPF_LD | BPF_DW | BPF_IMM) && code[i].src_reg == BPF_PSEUDO_MAP_FD) {
-			uint64_t addr = (uintptr_t)maps[code[i].imm];
+		if (code[i].code == (BPF_LD | BPF_DW | BPF_IMM) &&
+		    (code[i].src_reg == BPF_PSEUDO_MAP_FD || code[i].src_reg == BPF_PSEUDO_MAP_VALUE)) {
+			uint32_t zero = 0;
+			uint64_t addr = code[i].src_reg == BPF_PSEUDO_MAP_FD
+						? (uintptr_t)maps[code[i].imm]
+						: (uintptr_t)bpftime_map_lookup_elem(maps[code[i].imm], &zero) + code[i + 1].imm;
 			code[i].src_reg = 0;
 			code[i].imm = (int32_t)(uint32_t)addr;
 			code[i + 1].imm = (int32_t)(uint32_t)(addr >> 32);
@@ -180,9 +191,11 @@ static int load_vm(enum prog_id id)
 
 static int resolve_map(void *arg, uint32_t kind, int32_t key, uint64_t *address)
 {
-	if (kind != BPFTIME_JIT_RELOC_MAP_FD || key < 0 || key > 1)
+	uint32_t zero = 0;
+	if ((kind != BPFTIME_JIT_RELOC_MAP_FD && kind != BPFTIME_JIT_RELOC_MAP_VALUE) || key < 0 || key > 1)
 		return -ENOENT;
-	*address = (uintptr_t)maps[key];
+	*address = kind == BPFTIME_JIT_RELOC_MAP_FD ? (uintptr_t)maps[key]
+						    : (uintptr_t)bpftime_map_lookup_elem(maps[key], &zero);
 	return 0;
 }
 
@@ -218,8 +231,11 @@ static int load_jit(enum prog_id id, const char *dir)
 	struct bpftime_jit_image *img;
 	r = bpftime_jit_image_load(code, head[1], head[0], relocs, head[2], helper_table, HELPER_TABLE_SIZE,
 				   resolve_map, NULL, &img);
-	if (r == 0)
+	if (r == 0) {
 		on_jit[id].jit = bpftime_jit_image_entry(img);
+		if (id == PROG_COUNT_GPR)
+			on_jit[id].flags = BPFTIME_PROBE_PROG_F_GPR_ONLY;
+	}
 out:
 	if (r)
 		fprintf(stderr, "%s: bad image (%d)\n", path, r);

@@ -13,13 +13,16 @@
 
 /* Keys of the counts map: each program counts its runs in its own slot. */
 enum count_key { COUNT_RECORD = 0, COUNT_PLAIN = 1, COUNT_OVERRIDE = 2, COUNT_CLOBBER = 3, COUNT_ALT = 4,
-		 COUNT_KEYS = 16 };
+		 COUNT_GPR = 5, COUNT_KEYS = 16 };
 
 /* Slots of the record map's value: what the "record" program saw. */
 enum record_slot { REC_DI, REC_SI, REC_DX, REC_CX, REC_R8, REC_R9, REC_IP, REC_SP, REC_AX, REC_BX, REC_BP,
 		   REC_R12, REC_R13, REC_R14, REC_R15, REC_FLAGS, REC_COOKIE, REC_FUNC_IP, REC_SUM_AX, REC_SLOTS };
 
-enum prog_id { PROG_COUNT, PROG_COUNT_ALT, PROG_RECORD, PROG_OVERRIDE, PROG_EMPTY, PROG_CLOBBER, PROG_COUNT_ALL };
+/* PROG_COUNT_GPR counts with an atomic add on the value's address, calling no helper: as a JIT image it
+ * is given BPFTIME_PROBE_PROG_F_GPR_ONLY (the engine's fast path without vector saves). */
+enum prog_id { PROG_COUNT, PROG_COUNT_ALT, PROG_RECORD, PROG_OVERRIDE, PROG_EMPTY, PROG_CLOBBER, PROG_COUNT_GPR,
+	       PROG_COUNT_ALL };
 
 extern const char *const prog_names[PROG_COUNT_ALL];
 

@@ -22,6 +22,19 @@
  * restore the interrupted code's extended register state around them (xsavec/xrstor). Without
  * it a callback must leave every vector register untouched (JIT-ed BPF code does). */
 #define BPFTIME_SH_CALLBACKS_USE_VECTOR 0x1u
+/* The callbacks make no syscall (through libc or not), leave errno and every vector register
+ * untouched, and do not call bpftime_syscall_hooks_regs: the hooks then call them directly, without
+ * the bookkeeping that tells a callback's own syscalls apart and keeps errno (an agent whose
+ * attached programs are JIT images calling no helper, or only such helpers). A callback that breaks
+ * the promise may see its own syscalls, recursively. */
+#define BPFTIME_SH_CALLBACKS_PURE 0x2u
+
+/* Inside a callback that runs without BPFTIME_SH_CALLBACKS_USE_VECTOR (so that its common case,
+ * JIT code calling no helper, saves nothing): calls fn(arg) with the interrupted code's vector
+ * state and errno saved around it, for the hit that finds it must run code that may touch them
+ * (an interpreter program, a helper written in C). The caller itself must touch no vector register
+ * before (GPR-only code). fn may make syscalls only in a callback without BPFTIME_SH_CALLBACKS_PURE. */
+BPFTIME_SH_API void bpftime_syscall_hooks_call_saving_vectors(void (*fn)(void *arg), void *arg);
 
 struct bpftime_syscall_hooks_callbacks {
 	/* Before the syscall. args are the six argument registers (rdi rsi rdx r10 r8 r9). Returns

@@ -57,16 +57,12 @@ class ProbeEngineTest {
             programs = files.filter(p -> p.toString().endsWith(".bpf")).toList();
         }
         assertTrue(programs.size() >= 5, "programs dumped: actual " + programs.size() + " vs expected 6");
-        // Kept beside the native build too, for the benchmark (uprobe_bench --images).
-        Path kept = NativeTools.testProgram("probe_test").getParent().resolveSibling("jit-images");
-        Files.createDirectories(kept);
         JitCompiler jit = new JitCompiler();
         for (Path p : programs) {
             List<Instruction> program = InstructionDecoder.decode(Files.readAllBytes(p));
             String name = p.getFileName().toString().replace(".bpf", ".jit");
             JitImage image = jit.compile(program);
             writeImage(image, images.resolve(name));
-            writeImage(image, kept.resolve(name));
         }
     }
 

@@ -19,7 +19,9 @@ final class Workloads {
 
     /** How the hooks run: sites rewritten where possible, or Syscall User Dispatch alone. */
     enum Mode {
-        REWRITE, FALLBACK
+        REWRITE, FALLBACK,
+        /** Rewritten sites, callbacks flagged BPFTIME_SH_CALLBACKS_PURE (called without bookkeeping). */
+        PURE
     }
 
     record Result(ProcessRun run, RecordedTrace trace, List<RecorderLog.Event> events, Path dir) {}
@@ -53,6 +55,8 @@ final class Workloads {
         env.put("BPFTIME_SH_TEST_LOG", log.toString());
         if (mode == Mode.FALLBACK) {
             env.put("BPFTIME_SH_TEST_MODE", "fallback");
+        } else if (mode == Mode.PURE) {
+            env.put("BPFTIME_SH_TEST_MODE", "pure");
         }
         if (hasAvx2()) {
             env.put("BPFTIME_SH_TEST_CLOBBER", "1");

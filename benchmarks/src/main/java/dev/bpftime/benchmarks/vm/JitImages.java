@@ -21,11 +21,13 @@ import java.util.stream.Stream;
  * The build step that gives the native harness its JIT code: compiles each VM suite program
  * ({@code <name>.bin}, the .text clang made of benchmarks/src/bpf/{@code <name>}.bpf.c) with the
  * product's {@link JitCompiler} and writes {@code <name>.jit} beside it, which the harness maps
- * read-execute and calls (benchmarks/src/main/c/jit_image.h has the format). Maven runs it after
- * compiling (process-classes):
+ * read-execute and calls (benchmarks/src/main/c/jit_image.h has the format); and each probe
+ * figure's program ({@code <name>.bpf}, written by {@code bpftime-bench --dump-probe-programs}), whose
+ * image keeps its relocations (helper table, maps) for the agent's linker, in the format
+ * benchmarks/src/main/c/probe_programs.c reads. Maven runs it after compiling (process-classes):
  *
  * <pre>
- * JitImages DIR    compiles every DIR/*.bin, and every DIR/*.prog with its DIR/*.maps
+ * JitImages DIR    compiles every DIR/*.bin, every DIR/*.prog with its DIR/*.maps, and every DIR/*.bpf
  * </pre>
  *
  * A {@code .prog} is a kernel figure's program the harness wrote ({@code bpftime-bench --write-programs});
@@ -72,7 +74,17 @@ public final class JitImages {
             JitImage image = compiler.compile(InstructionDecoder.decode(Files.readAllBytes(prog)), options);
             Files.write(dir.resolve(name + ".jit"), writeLinked(image));
         }
-        System.out.println("JitImages: " + (programs.size() + linked.size()) + " JIT images written to " + dir);
+        List<Path> probePrograms;
+        try (Stream<Path> files = Files.list(dir)) {
+            probePrograms = files.filter(p -> p.getFileName().toString().endsWith(".bpf")).sorted().toList();
+        }
+        for (Path bpf : probePrograms) {
+            String name = bpf.getFileName().toString().replaceFirst("\\.bpf$", "");
+            JitImage image = compiler.compile(InstructionDecoder.decode(Files.readAllBytes(bpf)));
+            Files.write(dir.resolve(name + ".jit"), writeLinkable(image));
+        }
+        System.out.println("JitImages: " + (programs.size() + linked.size() + probePrograms.size())
+                + " JIT images written to " + dir);
     }
 
     /** The map descriptors of a {@code .maps} file, by fd. */
@@ -106,6 +118,23 @@ public final class JitImages {
                     .putLong(r.addend());
         }
         return out.array();
+    }
+
+    /**
+     * A probe program's image with its relocations: "BPFTJIT1", u32 entry offset, u32 code size,
+     * u32 relocation count, u32 zero, then { u32 offset, u32 kind, i32 key, u32 zero, i64 addend } per
+     * relocation, then the code (little-endian; the agent tests' format, ProbeEngineTest).
+     */
+    static byte[] writeLinkable(JitImage image) {
+        byte[] code = image.code();
+        List<Relocation> relocations = image.relocations();
+        ByteBuffer out = ByteBuffer.allocate(MAGIC.length + 16 + 24 * relocations.size() + code.length)
+                .order(ByteOrder.LITTLE_ENDIAN);
+        out.put(MAGIC).putInt(image.entryOffset()).putInt(code.length).putInt(relocations.size()).putInt(0);
+        for (Relocation r : relocations) {
+            out.putInt(r.offset()).putInt(r.kind().ordinal()).putInt(r.key()).putInt(0).putLong(r.addend());
+        }
+        return out.put(code).array();
     }
 
     /** The program's image; refuses one the harness could not run unlinked. */

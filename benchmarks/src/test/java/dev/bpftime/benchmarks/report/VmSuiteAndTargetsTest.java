@@ -90,6 +90,27 @@ class VmSuiteAndTargetsTest {
     }
 
     @Test
+    void probeTargetsJudgeAddedCostsAndShowSmallRatiosAsFractions() {
+        RunReport run = run(List.of(
+                figure("baseline.call.push_rbp", 2, null, null, null, null),
+                figure("kernel.uprobe.push_rbp", 602, null, null, "baseline.call.push_rbp", null),
+                figure("bpftime.uprobe.push_rbp.jit", 12, "kernel.uprobe.push_rbp", null, "baseline.call.push_rbp",
+                        null),
+                figure("baseline.syscall.getppid", 100, null, null, null, null),
+                figure("kernel.tracepoint.sys_enter_getppid", 160, null, null, "baseline.syscall.getppid", null),
+                figure("bpftime.tracepoint.sys_enter_getppid.jit", 115, "kernel.tracepoint.sys_enter_getppid",
+                        null, "baseline.syscall.getppid", null)));
+
+        Targets.Verdict uprobe = verdict(run, "uprobe, empty program, at most 1/100 of the kernel's added cost (push");
+        assertEquals("0.0167 × (1/60)", uprobe.measured());
+        assertFalse(uprobe.met());
+        Targets.Verdict tracepoint = verdict(run, "syscall tracepoint on getppid");
+        assertEquals("0.25 ×", tracepoint.measured());
+        assertTrue(tracepoint.met());
+        assertEquals("not in this run", verdict(run, "uretprobe, empty program").measured());
+    }
+
+    @Test
     void vmTargetsNameTheWorstProgram() {
         List<Figure> figures = new ArrayList<>(program("sieve", 100, 120, 500, 100));
         figures.addAll(program("hash", 200, 320, 8000, 1000));

@@ -20,6 +20,7 @@ public final class BpfProgram extends BpfObject {
     private final int verifiedInsns;
     private List<BpfObject> usedMaps = List.of();
     private java.util.Map<Integer, Integer> mapReferences = java.util.Map.of();
+    private ProgramImage image;
 
     public BpfProgram(ProgramType type, int expectedAttachType, String name, byte[] insns,
             List<Instruction> instructions, byte[] tag, long loadTimeNs, int createdByUid, boolean gplCompatible,
@@ -76,6 +77,15 @@ public final class BpfProgram extends BpfObject {
 
     public int verifiedInsns() {
         return verifiedInsns;
+    }
+
+    /** What traced processes run (ProgramImages), or null for a program made without one (tests). */
+    public ProgramImage image() {
+        return image;
+    }
+
+    public void image(ProgramImage image) {
+        this.image = image;
     }
 
     /** Takes a reference on each map the program refers to, as the kernel's prog->aux->used_maps. */

@@ -117,6 +117,7 @@ public final class ProgLoadCommand implements CommandHandler {
         BpfProgram program = new BpfProgram(type, attr.u32(EXPECTED_ATTACH_TYPE), name, insns, checked.instructions(),
                 ProgTag.of(insns, tagAlgorithm), boottimeNanos.getAsLong(), caller.uid(),
                 Licenses.gplCompatible(license), processed);
+        program.image(ProgramImages.make(insns, caller, attr.u64(FD_ARRAY)));
         objects.register(program);
         program.holdMaps(checked.usedMaps());
         program.setMapReferences(checked.mapAtSlot());

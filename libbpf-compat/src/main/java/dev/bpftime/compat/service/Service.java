@@ -2,6 +2,7 @@ package dev.bpftime.compat.service;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
+import dev.bpftime.compat.agent.AgentHub;
 import dev.bpftime.compat.link.AttachRegistry;
 import dev.bpftime.compat.link.InMemoryAttachRegistry;
 import dev.bpftime.compat.attr.Attr;
@@ -63,6 +64,7 @@ public final class Service implements AutoCloseable {
     private final long idleExitMs;
     private volatile boolean stopping;
     private final PerfRequests perf;
+    private final AgentHub agents;
 
     /** @param idleExitMs stop after this long without clients or objects; 0 never */
     public Service(Path socket, ServiceLog log, long idleExitMs) {
@@ -73,6 +75,7 @@ public final class Service implements AutoCloseable {
         AttachRegistry attachments = new InMemoryAttachRegistry();
         this.dispatcher = BpfCommands.create(objects, attachments, log.debugEnabled() ? log::debug : null, log::bug);
         this.perf = new PerfRequests(objects, attachments, socket.toAbsolutePath().getParent(), log);
+        this.agents = new AgentHub(objects, attachments, log::info, log::warn);
         this.listenFd = UnixSockets.listen(socket);
         epoll.add(listenFd, LibC.EPOLLIN, LISTEN_TOKEN);
         epoll.add(handles.hangupFd(), LibC.EPOLLIN, HANGUP_TOKEN);
@@ -101,7 +104,8 @@ public final class Service implements AutoCloseable {
             boolean busy;
             lock.lock();
             try {
-                busy = !clients.isEmpty() || handles.size() > 0 || objects.count() > 0;
+                // Agents alone keep no service alive: they wait for the next one.
+                busy = clients.size() > agents.count() || handles.size() > 0 || objects.count() > 0;
             } finally {
                 lock.unlock();
             }
@@ -119,6 +123,7 @@ public final class Service implements AutoCloseable {
             acceptAll();
         } else if (e.data() == HANGUP_TOKEN) {
             handles.reapHangups();
+            syncAgents();
         }
     }
 
@@ -223,6 +228,11 @@ public final class Service implements AutoCloseable {
     }
 
     private void answer(Client c, byte[] message, int n) {
+        if (agents.isAgent(c.fd)) {
+            log.warn("agent pid " + c.peer.pid() + " sent a message after its hello: dropping it");
+            disconnect(c);
+            return;
+        }
         Wire.Request request;
         try {
             request = Wire.parse(message, n);
@@ -239,8 +249,29 @@ public final class Service implements AutoCloseable {
             case Wire.KIND_FILES, Wire.KIND_PERF_OPEN, Wire.KIND_PERF_IOCTL -> perfOrFiles(c, request);
             case Wire.KIND_MAP_MMAP, Wire.KIND_MAP_UNMAP, Wire.KIND_MAP_BUFFER_FD -> mapMemory(c, request);
             case Wire.KIND_FDINFO -> fdInfo(c, request);
+            case Wire.KIND_AGENT_HELLO -> agentHello(c, request);
             default -> {
                 log.warn("pid " + c.peer.pid() + " sent request kind " + request.kind() + ": unknown");
+                disconnect(c);
+            }
+        }
+        syncAgents();
+    }
+
+    /** A traced process's agent (agent/AgentHub): answered, then sent what it must run. */
+    private void agentHello(Client c, Wire.Request request) {
+        String exe = new String(request.payload(), java.nio.charset.StandardCharsets.UTF_8).replace("\0", "");
+        send(c, Wire.reply(Wire.STATUS_DONE, 0, false, 0, 0, List.of()), -1);
+        if (clients.containsKey(c.fd) && !agents.connected(c.fd, c.peer.pid(), exe)) {
+            disconnect(c);
+        }
+    }
+
+    /** Pushes what changed to the agents; one that cannot take it is dropped. */
+    private void syncAgents() {
+        for (int fd : agents.sync()) {
+            Client c = clients.get(fd);
+            if (c != null) {
                 disconnect(c);
             }
         }
@@ -393,6 +424,7 @@ public final class Service implements AutoCloseable {
 
     private void disconnect(Client c) {
         if (clients.remove(c.fd) != null) {
+            agents.disconnected(c.fd);
             LibC.closeQuietly(c.fd);
             log.debug("client pid " + c.peer.pid() + " disconnected; objects " + objects.count() + ", handles "
                     + handles.size());

@@ -34,6 +34,10 @@ public final class Wire {
     /** The bpf lines of /proc/self/fdinfo/FD (info/FdInfo): args {fd, buffer, length}; result the bytes written. */
     public static final int KIND_FDINFO = 19;
 
+    /** A traced process's agent says hello: no args; payload = its executable's path (for logs). From then on
+     * the service pushes to it (agent/AgentWire) and it sends nothing more. */
+    public static final int KIND_AGENT_HELLO = 32;
+
     public static final int F_PTRACER_SET = 0x1;
 
     public static final int STATUS_DONE = 0;

@@ -78,9 +78,10 @@ const uint8_t x86_map1[256] = {
 	[0x79] = M, [0x7a ... 0x7b] = X, [0x7c ... 0x7f] = M,
 	/* 80-8F jcc rel32; 90-9F setcc */
 	[0x80 ... 0x8f] = S, [0x90 ... 0x9f] = M,
-	/* A0/A1 push/pop fs; A2 cpuid; A3 bt; A4 shld Ib; A5 shld cl; A6/A7 invalid; A8/A9 push/pop gs;
+	/* A0/A1 push/pop fs; A2 cpuid; A3 bt; A4 shld Ib; A5 shld cl; A6/A7 VIA PadLock
+	 * (xsha*, montmul, xstore, xcrypt-*: ModR/M, no immediate; libgcrypt has them); A8/A9 push/pop gs;
 	 * AA rsm; AB bts; AC shrd Ib; AD shrd cl; AE grp15; AF imul */
-	[0xa0 ... 0xa2] = 0, [0xa3] = M, [0xa4] = M | B, [0xa5] = M, [0xa6 ... 0xa7] = X,
+	[0xa0 ... 0xa2] = 0, [0xa3] = M, [0xa4] = M | B, [0xa5] = M, [0xa6 ... 0xa7] = M,
 	[0xa8 ... 0xaa] = 0, [0xab] = M, [0xac] = M | B, [0xad ... 0xaf] = M,
 	/* B0-BF cmpxchg lss btr lfs lgs movzx popcnt ud1 grp8(Ib) btc bsf bsr movsx */
 	[0xb0 ... 0xb9] = M, [0xba] = M | B, [0xbb ... 0xbf] = M,

@@ -1,0 +1,149 @@
+/*
+ * The agent's connection to this user's service: the shim's runtime directory rule and peer check
+ * (docs/PROTOCOL.md, "Where the service listens"), a hello of kind AGENT_HELLO, then messages that
+ * carry descriptors. The agent never starts a service: it waits for one (control_thread.c).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "control.h"
+
+int agent_runtime_dir(char *out)
+{
+	const char *explicit = getenv("BPFTIME_RUNTIME_DIR");
+	const char *xdg = getenv("XDG_RUNTIME_DIR");
+	uid_t uid = geteuid();
+	struct stat st;
+	int n;
+
+	if (explicit && *explicit)
+		n = snprintf(out, PATH_MAX, "%s", explicit);
+	else if (xdg && xdg[0] == '/' && lstat(xdg, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == uid)
+		n = snprintf(out, PATH_MAX, "%s/bpftime", xdg);
+	else
+		n = snprintf(out, PATH_MAX, "/tmp/bpftime-%u", (unsigned)uid);
+	if (n >= PATH_MAX)
+		return -ENAMETOOLONG;
+	/* Another user could have prepared a directory in /tmp: only a private one of ours is used. */
+	if (lstat(out, &st) != 0)
+		return -errno;
+	if (!S_ISDIR(st.st_mode) || st.st_uid != uid || (st.st_mode & 077) != 0)
+		return -EPERM;
+	return 0;
+}
+
+static int hello(int fd)
+{
+	char exe[PATH_MAX];
+	ssize_t len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	struct agent_request req = {
+		.magic = AGENT_REQ_MAGIC, .version = AGENT_REQ_VERSION, .kind = AGENT_KIND_HELLO,
+		.pid = (uint32_t)getpid(), .tid = (uint32_t)gettid(),
+	};
+	struct agent_reply reply;
+	struct iovec iov[2];
+	struct msghdr mh = { .msg_iov = iov, .msg_iovlen = 2 };
+	ssize_t n;
+
+	if (len < 0)
+		len = 0;
+	req.payload_len = (uint32_t)len;
+	iov[0] = (struct iovec){ &req, sizeof(req) };
+	iov[1] = (struct iovec){ exe, (size_t)len };
+	if (sendmsg(fd, &mh, MSG_NOSIGNAL) < 0)
+		return -errno;
+	do
+		n = recv(fd, &reply, sizeof(reply), 0);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	if (n < (ssize_t)sizeof(reply) || reply.magic != AGENT_REQ_MAGIC || reply.version != AGENT_REQ_VERSION)
+		return -EPROTO;
+	return reply.result < 0 ? (int)reply.result : 0;
+}
+
+int service_connect(const char *runtime_dir)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+	int fd, err;
+
+	if (snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/service.sock", runtime_dir) >= (int)sizeof(sa.sun_path))
+		return -ENAMETOOLONG;
+	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	fd = agent_fd_high(fd);
+	while (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
+		if (errno == EINTR)
+			continue;
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0 || cred.uid != geteuid()) {
+		agent_log("refusing the service at %s: it runs as uid %u, not as our uid %u", sa.sun_path,
+			  (unsigned)cred.uid, (unsigned)geteuid());
+		close(fd);
+		return -EPERM;
+	}
+	err = hello(fd);
+	if (err) {
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+int service_receive(int fd, struct agent_msg *m, uint8_t *buf, size_t cap, int fds[2])
+{
+	union {
+		char space[CMSG_SPACE(4 * sizeof(int))];
+		struct cmsghdr align;
+	} control;
+	struct iovec iov[2] = { { m, sizeof(*m) }, { buf, cap } };
+	struct msghdr mh = { .msg_iov = iov, .msg_iovlen = 2, .msg_control = &control, .msg_controllen = sizeof(control) };
+	struct cmsghdr *c;
+	ssize_t n;
+	int got = 0;
+
+	fds[0] = fds[1] = -1;
+	do
+		n = recvmsg(fd, &mh, MSG_CMSG_CLOEXEC);
+	while (n < 0 && errno == EINTR);
+	if (n == 0)
+		return -ECONNRESET;
+	if (n < 0)
+		return -errno;
+	for (c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+			continue;
+		int count = (int)((c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+		for (int i = 0; i < count; i++) {
+			int f;
+			memcpy(&f, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+			if (got < 2)
+				fds[got++] = agent_fd_high(f);
+			else
+				close(f);
+		}
+	}
+	if ((mh.msg_flags & MSG_TRUNC) || n < (ssize_t)sizeof(*m) || m->magic != AGENT_MSG_MAGIC ||
+	    m->version != AGENT_MSG_VERSION || m->payload_len != (size_t)n - sizeof(*m)) {
+		agent_log("bad message from the service: %zd bytes, magic %#x version %u%s", n, m->magic, m->version,
+			  (mh.msg_flags & MSG_TRUNC) ? " (truncated)" : "");
+		for (int i = 0; i < 2; i++)
+			if (fds[i] >= 0)
+				close(fds[i]);
+		return -EPROTO;
+	}
+	return 0;
+}

@@ -1,0 +1,95 @@
+/*
+ * The programs of the agent's end-to-end tests: a uprobe on the target's target_fn and a
+ * syscalls:sys_enter_openat tracepoint count their hits in an array map and send one event each
+ * through a perf buffer and a ring buffer. openat counts only opens of paths starting with the
+ * loader's marker, so the traced process's other opens do not count.
+ */
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+
+char LICENSE[] SEC("license") = "GPL";
+
+#define MARKER_LEN 24
+
+/* Set by the loader before load (a .rodata constant, as libbpf tools configure themselves). */
+const volatile char marker[MARKER_LEN] = {};
+
+struct event {
+	__u32 pid;
+	__u32 kind; /* 1 uprobe, 2 openat */
+	__u64 value;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 2);
+	__type(key, __u32);
+	__type(value, __u64);
+} hits SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERF_EVENT_ARRAY);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, sizeof(__u32));
+} perf_events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 20);
+} ring_events SEC(".maps");
+
+/* The x86-64 struct pt_regs (arch/x86/include/asm/ptrace.h): di is the first argument. */
+struct regs {
+	__u64 r15, r14, r13, r12, bp, bx, r11, r10, r9, r8, ax, cx, dx, si, di;
+	__u64 orig_ax, ip, cs, flags, sp, ss;
+};
+
+/* syscalls:sys_enter_openat's tracefs format. */
+struct openat_args {
+	__u64 common;
+	__s32 nr;
+	__u32 pad;
+	__u64 dfd;
+	__u64 filename;
+	__u64 flags;
+	__u64 mode;
+};
+
+static void count_and_send(void *ctx, __u32 slot, __u32 kind, __u64 value)
+{
+	__u64 *n = bpf_map_lookup_elem(&hits, &slot);
+	struct event e = { .pid = bpf_get_current_pid_tgid() >> 32, .kind = kind, .value = value };
+	struct event *r;
+
+	if (n)
+		__sync_fetch_and_add(n, 1);
+	bpf_perf_event_output(ctx, &perf_events, BPF_F_CURRENT_CPU, &e, sizeof(e));
+	r = bpf_ringbuf_reserve(&ring_events, sizeof(*r), 0);
+	if (r) {
+		*r = e;
+		bpf_ringbuf_submit(r, 0);
+	}
+}
+
+SEC("uprobe")
+int on_target_fn(struct regs *ctx)
+{
+	count_and_send(ctx, 0, 1, ctx->di);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_enter_openat")
+int on_openat(struct openat_args *ctx)
+{
+	char path[MARKER_LEN] = {};
+
+	bpf_probe_read_user_str(path, sizeof(path), (const void *)ctx->filename);
+	for (int i = 0; i < MARKER_LEN; i++) {
+		if (marker[i] == 0)
+			break;
+		if (path[i] != marker[i])
+			return 0;
+	}
+	count_and_send(ctx, 1, 2, 0);
+	return 0;
+}

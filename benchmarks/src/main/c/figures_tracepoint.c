@@ -1,0 +1,208 @@
+#include "figures.h"
+#include "kernel_probe.h"
+#include "probe_programs.h"
+
+#include "bpftime_syscall_ctx.h"
+#include "bpftime_syscall_hooks.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/bpf.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+/*
+ * A syscall tracepoint with a program: syscalls:sys_enter_getppid on getppid(), and
+ * syscalls:sys_enter_write on a 5-byte write to /dev/null (the case bpftime's paper measured), by
+ * the kernel (a tracepoint perf event with the program, root) and by the agent's syscall hooks
+ * (libbpftime-syscall-hooks: the libc wrapper's syscall site rewritten, Syscall User Dispatch on for
+ * the sites that cannot be, as the agent runs them). Net of baseline.syscall.<call> (nothing
+ * attached, no hooks), each is what tracing adds to a syscall.
+ *
+ * Ours runs what the agent's tracepoint dispatch must do per hit: pick the programs of the syscall
+ * number, make the context byte for byte as the kernel's (bpftime_syscall_ctx.h: its head is the
+ * syscall's pt_regs address), run the JIT image. Installing the hooks changes the whole process, so
+ * these figures run in a child of their own (.own_process). .count figures run a program that counts
+ * this process's hits in an array map (the kernel runs a tracepoint's program for every task) and
+ * check the count against the calls made.
+ */
+
+enum tp_engine { TP_NONE, TP_KERNEL, TP_OURS };
+
+struct tp_config {
+	long nr; /* SYS_getppid or SYS_write */
+	const char *event;
+	enum tp_engine engine;
+	enum probe_prog prog;
+	int counting;
+	int no_program; /* ours: hooks installed, nothing attached (what the hooks alone cost) */
+	int fallback;	/* getppid from a site the hooks cannot rewrite (no unwind table): the SIGSYS path */
+	int vectors;	/* ours: callbacks flagged BPFTIME_SH_CALLBACKS_USE_VECTOR (the XSAVE a C callback needs) */
+};
+
+/* A getppid site without an unwind table: never rewritten, so always Syscall User Dispatch's. */
+__asm__(".text\n.globl bench_fallback_getppid\nbench_fallback_getppid:\n"
+	"mov $110, %eax\nsyscall\nret\n");
+long bench_fallback_getppid(void);
+
+struct tp_state {
+	const struct tp_config *cfg;
+	int null_fd;
+	struct probe_figure_state p;
+	probe_jit_fn jit;
+};
+
+static void tp_teardown(void *state)
+{
+	struct tp_state *s = state;
+
+	if (!s)
+		return;
+	bpftime_syscall_hooks_set_callbacks(NULL);
+	probe_figure_state_close(&s->p);
+	if (s->null_fd >= 0)
+		close(s->null_fd);
+	free(s);
+}
+
+/*
+ * The bench's stand-in for the agent's tracepoint dispatch (one program, one number). The head of
+ * the context is the address of the syscall's pt_regs, which only helpers taking the context read
+ * (get_stack, get_stackid, perf_event_output: the verifier keeps programs off those 8 bytes), so it
+ * points at a per-thread pt_regs those helpers fill with bpftime_syscall_hooks_regs() when they run,
+ * inside the hit, instead of every hit copying 168 bytes no program reads (8 ns, measured). Built
+ * GPR-only: with a program calling no helper the callbacks are BPFTIME_SH_CALLBACKS_PURE, called
+ * without the hooks' bookkeeping (3 to 4 ns less, measured), and must touch no vector register.
+ */
+static __thread struct bpftime_pt_regs lazy_regs;
+
+__attribute__((target("general-regs-only"))) static int on_enter(void *user, long nr, const uint64_t args[6],
+								   int64_t *ret)
+{
+	const struct tp_state *s = user;
+	struct bpftime_sys_enter_ctx ctx;
+
+	(void)ret;
+	if (nr != s->cfg->nr)
+		return BPFTIME_SYSCALL_RUN;
+	ctx.head.regs = &lazy_regs;
+	bpftime_sys_enter_ctx_fill(&ctx, nr, args);
+	s->jit(&ctx, 0);
+	return BPFTIME_SYSCALL_RUN;
+}
+
+static struct bpftime_syscall_hooks_callbacks callbacks = { .on_enter = on_enter };
+
+static int tp_setup(const struct tp_config *c, void **state, char *why, size_t why_len)
+{
+	int err;
+	struct tp_state *s = probe_figure_alloc(sizeof(*s), c->engine == TP_KERNEL, "tracepoints", why, why_len, &err);
+
+	if (!s)
+		return err;
+	s->cfg = c;
+	probe_figure_state_init(&s->p);
+	if ((s->null_fd = open("/dev/null", O_WRONLY | O_CLOEXEC)) < 0) {
+		err = -errno;
+		snprintf(why, why_len, "open /dev/null: %s", strerror(-err));
+	}
+	if (!err && c->engine == TP_KERNEL) {
+		struct probe_figure_state *p = &s->p;
+		err = kernel_probe_maps_create(&p->kmaps, why, why_len);
+		if (!err && (p->prog_fd = kernel_probe_prog_load(c->prog, BPF_PROG_TYPE_TRACEPOINT, &p->kmaps, why,
+								  why_len)) < 0)
+			err = p->prog_fd;
+		if (!err && (p->event_fd = kernel_tracepoint_open(c->event, p->prog_fd, why, why_len)) < 0)
+			err = p->event_fd;
+	} else if (!err && c->engine == TP_OURS) {
+		err = bpftime_probe_maps_create(&s->p.maps, why, why_len);
+		if (!err && !c->no_program)
+			err = bpftime_probe_jit_load(c->prog, &s->p.maps, &s->jit, why, why_len);
+		if (!err) {
+			callbacks.user = s;
+			/* a program calling no helper makes no syscall and keeps errno: as the agent will */
+			callbacks.flags = !c->no_program && !probe_prog_calls_helper(c->prog) ? BPFTIME_SH_CALLBACKS_PURE : 0;
+			if (c->vectors)
+				callbacks.flags = BPFTIME_SH_CALLBACKS_USE_VECTOR;
+			/* Once per process: this figure's child. */
+			err = bpftime_syscall_hooks_install(c->no_program ? NULL : &callbacks);
+			if (err == -ENOSYS) {
+				snprintf(why, why_len, "no Syscall User Dispatch in this kernel (Linux 5.11+)");
+				tp_teardown(s);
+				return BENCH_SKIP;
+			}
+			if (err)
+				snprintf(why, why_len, "bpftime_syscall_hooks_install: %s", strerror(-err));
+		}
+	}
+	if (err) {
+		tp_teardown(s);
+		return err;
+	}
+	*state = s;
+	return 0;
+}
+
+static int tp_run(void *state, uint64_t ops, char *why, size_t why_len)
+{
+	struct tp_state *s = state;
+	int kernel = s->cfg->engine == TP_KERNEL;
+	int64_t before = s->cfg->counting ? probe_figure_hits(&s->p, kernel) : 0;
+
+	if (s->cfg->fallback) {
+		for (uint64_t i = 0; i < ops; i++)
+			bench_fallback_getppid();
+	} else if (s->cfg->nr == SYS_getppid) {
+		for (uint64_t i = 0; i < ops; i++)
+			getppid();
+	} else {
+		for (uint64_t i = 0; i < ops; i++) {
+			if (write(s->null_fd, "hello", 5) != 5) {
+				snprintf(why, why_len, "write to /dev/null: %s", strerror(errno));
+				return -EIO;
+			}
+		}
+	}
+	return s->cfg->counting ? probe_figure_check_hits(before, probe_figure_hits(&s->p, kernel), ops, why, why_len)
+				: 0;
+}
+
+#define TP_FIGURE(var, fig_name, counterpart, base, own, ...) \
+	BENCH_CONFIGURED_FIGURE(var, struct tp_config, tp_setup, tp_run, tp_teardown, \
+				fig_name, counterpart, base, own, __VA_ARGS__)
+
+#define GETPPID "baseline.syscall.getppid"
+#define WRITE "baseline.syscall.write_5b"
+
+TP_FIGURE(baseline_syscall_write_5b, WRITE, NULL, NULL, 0, .nr = SYS_write);
+
+TP_FIGURE(kernel_tp_getppid, "kernel.tracepoint.sys_enter_getppid", NULL, GETPPID, 0, SYS_getppid,
+	  "sys_enter_getppid", TP_KERNEL, PROBE_PROG_EMPTY, 0, 0, 0, 0);
+TP_FIGURE(kernel_tp_getppid_count, "kernel.tracepoint.sys_enter_getppid.count", NULL, GETPPID, 0, SYS_getppid,
+	  "sys_enter_getppid", TP_KERNEL, PROBE_PROG_COUNT_TGID, 1, 0, 0, 0);
+TP_FIGURE(kernel_tp_write, "kernel.tracepoint.sys_enter_write", NULL, WRITE, 0, SYS_write, "sys_enter_write",
+	  TP_KERNEL, PROBE_PROG_EMPTY, 0, 0, 0, 0);
+TP_FIGURE(kernel_tp_write_count, "kernel.tracepoint.sys_enter_write.count", NULL, WRITE, 0, SYS_write,
+	  "sys_enter_write", TP_KERNEL, PROBE_PROG_COUNT_TGID, 1, 0, 0, 0);
+
+TP_FIGURE(bpftime_tp_getppid, "bpftime.tracepoint.sys_enter_getppid.jit", "kernel.tracepoint.sys_enter_getppid",
+	  GETPPID, 1, SYS_getppid, NULL, TP_OURS, PROBE_PROG_EMPTY, 0, 0, 0, 0);
+TP_FIGURE(bpftime_tp_getppid_count, "bpftime.tracepoint.sys_enter_getppid.jit.count",
+	  "kernel.tracepoint.sys_enter_getppid.count", GETPPID, 1, SYS_getppid, NULL, TP_OURS, PROBE_PROG_COUNT_TGID, 1,
+	  0, 0, 0);
+TP_FIGURE(bpftime_tp_write, "bpftime.tracepoint.sys_enter_write.jit", "kernel.tracepoint.sys_enter_write", WRITE, 1,
+	  SYS_write, NULL, TP_OURS, PROBE_PROG_EMPTY, 0, 0, 0, 0);
+TP_FIGURE(bpftime_tp_write_count, "bpftime.tracepoint.sys_enter_write.jit.count",
+	  "kernel.tracepoint.sys_enter_write.count", WRITE, 1, SYS_write, NULL, TP_OURS, PROBE_PROG_COUNT_TGID, 1, 0, 0, 0);
+/* For reference: the hooks installed with no program attached (Syscall User Dispatch on, the site
+ * rewritten, the dispatcher finding no callback); callbacks that save the vector state (what a
+ * callback written in C calling libc needs); a site the hooks cannot rewrite (the SIGSYS fallback). */
+TP_FIGURE(bpftime_hooks_getppid, "bpftime.syscall_hooks.getppid.no_program", NULL, GETPPID, 1, SYS_getppid, NULL,
+	  TP_OURS, PROBE_PROG_EMPTY, 0, 1, 0, 0);
+TP_FIGURE(bpftime_tp_getppid_vectors, "bpftime.tracepoint.sys_enter_getppid.jit.xsave", NULL, GETPPID, 1,
+	  SYS_getppid, NULL, TP_OURS, PROBE_PROG_EMPTY, 0, 0, 0, 1);
+TP_FIGURE(bpftime_tp_getppid_fallback, "bpftime.tracepoint.sys_enter_getppid.jit.fallback", NULL, GETPPID, 1,
+	  SYS_getppid, NULL, TP_OURS, PROBE_PROG_EMPTY, 0, 0, 1, 0);

@@ -1,0 +1,116 @@
+/*
+ * Tests of native-support's parsers and searches on synthetic input (the decoder is tested by its
+ * users against objdump over whole libraries). Prints "ok N checks" and exits 0, or each failure
+ * as "actual X vs expected Y" and exits 1. Run by `make check` (Maven's test phase).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "near_gap.h"
+#include "proc_maps_line.h"
+#include "reserved_signals.h"
+#include "x86_insn.h"
+
+static int checks, failures;
+
+#define EXPECT_EQ(actual, expected, what)                                                                   \
+	do {                                                                                                \
+		unsigned long long a_ = (unsigned long long)(actual), e_ = (unsigned long long)(expected);      \
+		checks++;                                                                                   \
+		if (a_ != e_) {                                                                             \
+			failures++;                                                                         \
+			printf("FAIL %s: actual %#llx vs expected %#llx\n", what, a_, e_);                  \
+		}                                                                                           \
+	} while (0)
+
+static void maps_lines(void)
+{
+	const char *text = "55d0c8a00000-55d0c8a01000 r--p 00000000 fd:01 1234567   /usr/bin/cat\n"
+			   "7f0000000000-7f0000021000 rw-s 0000f000 00:05 42 /dev/shm/a b\n"
+			   "garbage line\n"
+			   "7ffd00000000-7ffd00021000 rw-p 00000000 00:00 0                          [stack]\n"
+			   "ffffffffff600000-ffffffffff601000 --xp 00000000 00:00 0";
+	struct maps_line m;
+	const char *p = text;
+
+	EXPECT_EQ(maps_line_next(&p, &m), 1, "first line parsed");
+	EXPECT_EQ(m.start, 0x55d0c8a00000ull, "start");
+	EXPECT_EQ(m.end, 0x55d0c8a01000ull, "end");
+	EXPECT_EQ(memcmp(m.perms, "r--p", 4), 0, "perms");
+	EXPECT_EQ(m.dev_major, 0xfd, "major");
+	EXPECT_EQ(m.dev_minor, 1, "minor");
+	EXPECT_EQ(m.inode, 1234567, "inode");
+	EXPECT_EQ(m.path_len == 12 && memcmp(m.path, "/usr/bin/cat", 12) == 0, 1, "path");
+	EXPECT_EQ(maps_line_next(&p, &m), 1, "second line parsed");
+	EXPECT_EQ(m.offset, 0xf000, "offset");
+	EXPECT_EQ(m.perms[3], 's', "shared");
+	EXPECT_EQ(m.path_len == 12 && memcmp(m.path, "/dev/shm/a b", 12) == 0, 1, "path with a space");
+	EXPECT_EQ(maps_line_next(&p, &m), -1, "a malformed line is refused");
+	EXPECT_EQ(maps_line_next(&p, &m), 1, "and skipped");
+	EXPECT_EQ(m.path_len == 7 && memcmp(m.path, "[stack]", 7) == 0, 1, "padded path");
+	EXPECT_EQ(maps_line_next(&p, &m), 1, "last line without a newline");
+	EXPECT_EQ(m.start, 0xffffffffff600000ull, "vsyscall start");
+	EXPECT_EQ(m.path_len, 0, "anonymous");
+	EXPECT_EQ(maps_line_next(&p, &m), 0, "end of text");
+}
+
+static void gaps(void)
+{
+	/* code at 0x10000000-0x10001000, nothing free below it, a heap right above: the free space
+	 * beyond the heap's growth margin */
+	const char *text = "01000000-10000000 r--p 00000000 00:00 0\n"
+			   "10000000-10001000 r-xp 00000000 fd:01 7 /bin/x\n"
+			   "10001000-10002000 rw-p 00000000 00:00 0 [heap]\n"
+			   "30000000-30001000 r--p 00000000 00:00 0\n"
+			   "7ffd00000000-7ffd00021000 rw-p 00000000 00:00 0 [stack]\n";
+	uint64_t at = near_gap_find(text, 0x10000000, 0x10001000, 0x10000, 1ull << 30);
+
+	EXPECT_EQ(at, 0x10002000ull + (64ull << 20) + 0x1000, "above the heap's growth margin and a guard page");
+	EXPECT_EQ(near_gap_find(text, 0x10000000, 0x10001000, 0x10000, 1ull << 20), 0,
+		  "nothing within a reach of 1 MiB");
+	/* below the code: the top of the gap under it, a guard page below the code */
+	const char *low = "40000000-40001000 r-xp 00000000 fd:01 7 /bin/x\n"
+			  "40001000-7ffd00000000 rw-p 00000000 00:00 0\n";
+	EXPECT_EQ(near_gap_find(low, 0x40000000, 0x40001000, 0x10000, 1ull << 30), 0x40000000ull - 0x1000 - 0x10000,
+		  "below the code");
+}
+
+static void decoder(void)
+{
+	static const uint8_t syscall[] = { 0x0f, 0x05 }, lea[] = { 0x48, 0x8d, 0x47, 0x01 },
+			     jmp[] = { 0xe9, 0x10, 0x00, 0x00, 0x00 }, padlock[] = { 0xf3, 0x0f, 0xa7, 0xc8 };
+	struct x86_insn in;
+
+	EXPECT_EQ(x86_decode(syscall, sizeof(syscall), &in), 2, "syscall length");
+	EXPECT_EQ(x86_decode(lea, sizeof(lea), &in), 4, "lea length");
+	EXPECT_EQ(in.rex, 0x48, "REX.W");
+	EXPECT_EQ(x86_decode(jmp, sizeof(jmp), &in), 5, "jmp rel32 length");
+	EXPECT_EQ(in.flow, X86_FLOW_JMP_REL, "jmp flow");
+	EXPECT_EQ(in.rel, 0x10, "jmp target");
+	EXPECT_EQ(x86_decode(padlock, sizeof(padlock), &in), 4, "xcrypt-ecb (VIA PadLock) length");
+	EXPECT_EQ(x86_decode(jmp, 3, &in) < 0, 1, "a truncated instruction is refused");
+}
+
+static void signals(void)
+{
+	EXPECT_EQ(reserved_signals_mask(), 0, "nothing reserved at first");
+	reserved_signals_add(5);  /* SIGTRAP */
+	reserved_signals_add(31); /* SIGSYS */
+	reserved_signals_add(0);  /* not a signal: ignored */
+	reserved_signals_add(65);
+	EXPECT_EQ(reserved_signals_mask(), (1ull << 4) | (1ull << 30), "the kernel's sigset bits of SIGTRAP and SIGSYS");
+}
+
+int main(void)
+{
+	signals();
+	maps_lines();
+	gaps();
+	decoder();
+	if (failures) {
+		printf("%d of %d checks failed\n", failures, checks);
+		return 1;
+	}
+	printf("ok %d checks\n", checks);
+	return 0;
+}
