@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -74,32 +75,31 @@ static const char *skip_field(const char *p)
 }
 
 /* Finds the first cgroup2 mount in /proc/self/mountinfo (proc(5): fields 4 and 5 are the root
- * and the mount point; the file system type follows the " - " separator). Found once and kept. */
+ * and the mount point; the file system type follows the " - " separator). */
+static void look_for_mount(void)
+{
+	static char info[1 << 16];
+	if (read_file("/proc/self/mountinfo", info, sizeof(info)) <= 0)
+		return;
+	for (const char *line = info; *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : "") {
+		const char *sep = strstr(line, " - ");
+		const char *eol = strchr(line, '\n');
+		if (!sep || (eol && sep > eol) || strncmp(sep + 3, "cgroup2 ", 8) != 0)
+			continue;
+		const char *p = skip_field(skip_field(skip_field(line)));
+		p = copy_field(p, mount_root, sizeof(mount_root));
+		copy_field(p, mount_point, sizeof(mount_point));
+		mount_found = 1;
+		return;
+	}
+}
+
+/* Looked for once per process: a cgroup2 mount seldom comes or goes under a running program. */
 static int find_mount(void)
 {
-	if (__atomic_load_n(&mount_found, __ATOMIC_ACQUIRE))
-		return 1;
-	static char info[1 << 16];
-	static int busy;
-	if (__atomic_exchange_n(&busy, 1, __ATOMIC_ACQUIRE))
-		return 0; /* another thread is looking: this call sees no mount */
-	int found = 0;
-	if (read_file("/proc/self/mountinfo", info, sizeof(info)) > 0) {
-		for (const char *line = info; *line && !found; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : "") {
-			const char *sep = strstr(line, " - ");
-			const char *eol = strchr(line, '\n');
-			if (!sep || (eol && sep > eol) || strncmp(sep + 3, "cgroup2 ", 8) != 0)
-				continue;
-			const char *p = skip_field(skip_field(skip_field(line)));
-			p = copy_field(p, mount_root, sizeof(mount_root));
-			copy_field(p, mount_point, sizeof(mount_point));
-			found = 1;
-		}
-	}
-	if (found)
-		__atomic_store_n(&mount_found, 1, __ATOMIC_RELEASE);
-	__atomic_store_n(&busy, 0, __ATOMIC_RELEASE);
-	return found;
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, look_for_mount);
+	return mount_found;
 }
 
 /*
