@@ -51,6 +51,9 @@ static int64_t layout(struct bpftime_map_header *h)
 	case BPF_MAP_TYPE_CGROUP_ARRAY:
 		total = fd_array_region_size(h->max_entries, &data_off, &data_size);
 		break;
+	case BPF_MAP_TYPE_STACK_TRACE:
+		total = stack_map_region_size(h->value_size, h->max_entries, &h->n_buckets, &data_off, &data_size);
+		break;
 	case BPF_MAP_TYPE_RINGBUF:
 		total = ringbuf_region_size(h->max_entries, &data_off, &data_size);
 		break;
@@ -98,6 +101,8 @@ static int attach(struct bpftime_map *m)
 		array_attach(m);
 	else if (is_fd_array_type(m->type))
 		fd_array_attach(m);
+	else if (m->type == BPF_MAP_TYPE_STACK_TRACE)
+		stack_map_attach(m);
 	else if (m->type == BPFTIME_OBJ_PERF_BUFFER)
 		return perfbuf_attach(m);
 	return 0;
@@ -263,6 +268,7 @@ int bpftime_map_memfd(const struct bpftime_map *m) { return m->memfd; }
 int bpftime_map_eventfd(const struct bpftime_map *m) { return m->eventfd; }
 uint32_t bpftime_map_type(const struct bpftime_map *m) { return m->type; }
 uint32_t bpftime_map_max_entries(const struct bpftime_map *m) { return m->max_entries; }
+uint32_t bpftime_map_value_size(const struct bpftime_map *m) { return m->value_size; }
 uint32_t bpftime_map_ncpus(const struct bpftime_map *m) { return m->ncpus; }
 int64_t bpftime_map_total_size(const struct bpftime_map *m) { return (int64_t)m->hdr->total_size; }
 
@@ -270,6 +276,8 @@ int64_t bpftime_map_total_size(const struct bpftime_map *m) { return (int64_t)m-
  * count, the free lists bound the size as the kernel's preallocated maps do). */
 uint32_t bpftime_map_count(const struct bpftime_map *m)
 {
+	if (m->type == BPF_MAP_TYPE_STACK_TRACE)
+		return stack_map_count((struct bpftime_map *)m);
 	if (!is_hash_type(m->type))
 		return 0;
 	uint32_t n = 0;
@@ -377,6 +385,8 @@ int bpftime_map_sys_lookup(struct bpftime_map *m, const void *key, void *value, 
 		return htab_sys_lookup(m, key, value, flags);
 	case BPF_MAP_TYPE_PROG_ARRAY:
 		return fd_array_sys_lookup(m, key, value);
+	case BPF_MAP_TYPE_STACK_TRACE:
+		return stack_map_sys_lookup(m, key, value);
 	default:
 		return -ENOTSUPP; /* perf event and cgroup arrays have no map_fd_sys_lookup_elem; ring buffers none */
 	}
@@ -399,6 +409,8 @@ int bpftime_map_sys_update(struct bpftime_map *m, const void *key, const void *v
 	case BPF_MAP_TYPE_PERF_EVENT_ARRAY:
 	case BPF_MAP_TYPE_CGROUP_ARRAY:
 		return fd_array_sys_update(m, key, value, flags);
+	case BPF_MAP_TYPE_STACK_TRACE:
+		return -EINVAL; /* stack_map_update_elem(): stacks come from bpf_get_stackid only */
 	default:
 		return -ENOTSUPP;
 	}
@@ -419,6 +431,8 @@ int bpftime_map_sys_delete(struct bpftime_map *m, const void *key)
 	case BPF_MAP_TYPE_PERF_EVENT_ARRAY:
 	case BPF_MAP_TYPE_CGROUP_ARRAY:
 		return fd_array_sys_delete(m, key);
+	case BPF_MAP_TYPE_STACK_TRACE:
+		return stack_map_sys_delete(m, key);
 	default:
 		return -ENOTSUPP;
 	}
@@ -438,6 +452,8 @@ int bpftime_map_sys_get_next_key(struct bpftime_map *m, const void *key, void *n
 	case BPF_MAP_TYPE_LRU_HASH:
 	case BPF_MAP_TYPE_LRU_PERCPU_HASH:
 		return htab_get_next_key(m, key, next_key);
+	case BPF_MAP_TYPE_STACK_TRACE:
+		return stack_map_get_next_key(m, key, next_key);
 	default:
 		return -ENOTSUPP;
 	}
@@ -447,6 +463,8 @@ int bpftime_map_sys_lookup_and_delete(struct bpftime_map *m, const void *key, vo
 {
 	if ((flags & ~(uint64_t)BPF_F_LOCK) || ((flags & BPF_F_LOCK) && m->spin_lock_off < 0))
 		return -EINVAL;
+	if (m->type == BPF_MAP_TYPE_STACK_TRACE)
+		return stack_map_sys_lookup_and_delete(m, key, value);
 	if (!is_hash_type(m->type))
 		return -ENOTSUPP;
 	return htab_lookup_and_delete(m, key, value, flags);

@@ -11,6 +11,8 @@ public enum MapType {
     PERF_EVENT_ARRAY(4),
     PERCPU_HASH(5),
     PERCPU_ARRAY(6),
+    /** Stacks of bpf_get_stackid by id (stack_trace_map_ops, kernel/bpf/stackmap.c). */
+    STACK_TRACE(7),
     /** Slots of cgroup directories (cgroup_array_map_ops, kernel/bpf/arraymap.c) for bpf_current_task_under_cgroup. */
     CGROUP_ARRAY(8),
     LRU_HASH(9),

@@ -73,6 +73,8 @@ final class NativeMaps {
 
     static native int bpftime_fd_array_get(Pointer map, int index);
 
+    static native long bpftime_stackmap_get_stackid(Pointer map, long[] ips, int nr, long flags);
+
     // ring and perf buffers
     static native long bpftime_ringbuf_output(Pointer rb, byte[] data, long size, long flags);
 
