@@ -50,6 +50,8 @@ struct shim_conn {
 	pid_t service;   /* service pid from SO_PEERCRED, for PR_SET_PTRACER */
 };
 int shim_conn_get(struct shim_conn *conn);
+/* The same, for a caller that already knows getpid() (one getpid per forwarded call). */
+int shim_conn_get_as(struct shim_conn *conn, pid_t self);
 /* Forgets the connection after an I/O failure; closes the fd only if it is still ours. */
 void shim_conn_drop(struct shim_conn *conn);
 /* Called in the child after fork: the inherited socket belongs to the parent's conversation. */

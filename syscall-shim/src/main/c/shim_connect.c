@@ -267,11 +267,16 @@ void shim_conn_forget_inherited(struct shim_conn *conn)
 
 int shim_conn_get(struct shim_conn *conn)
 {
+	return shim_conn_get_as(conn, getpid());
+}
+
+int shim_conn_get_as(struct shim_conn *conn, pid_t self)
+{
 	char dir[PATH_MAX], sock[PATH_MAX + 16];
 	int err;
 
 	if (conn->fd >= 0) {
-		if (conn->owner != getpid())
+		if (conn->owner != self)
 			shim_conn_forget_inherited(conn); /* vfork or clone without our atfork handler */
 		else if (!still_ours(conn))
 			conn->fd = -1; /* the app closed or reused the number: not ours to close */

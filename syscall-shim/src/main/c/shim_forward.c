@@ -22,7 +22,11 @@
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static struct shim_conn conn = { .fd = -1 };
 static struct shim_reply reply;
-static unsigned char attr_copy[65536];
+/* The attr (at most a page) and, for the map element commands, the inline key and value. */
+static unsigned char attr_copy[65536 + 2 * WIRE_INLINE_MAX];
+/* getpid() of the call in flight, taken once per call under the lock: a child made by a raw clone()
+ * without our atfork handler must not read or write its parent's memory through a stale value. */
+static pid_t self;
 
 /* fork() in another thread waits for a call in flight, so the child never inherits a half-done
  * exchange; the child then forgets the parent's connection and makes its own on its first call. */
@@ -38,8 +42,21 @@ static void after_fork_parent(void)
 
 static void after_fork_child(void)
 {
+	self = getpid();
 	shim_conn_forget_inherited(&conn);
 	pthread_mutex_unlock(&lock);
+}
+
+/* The calling thread's id, for the service's log: one gettid() per thread and process. */
+static uint32_t thread_id(void)
+{
+	static __thread pid_t tid, tid_of;
+
+	if (tid_of != self) {
+		tid = gettid();
+		tid_of = self;
+	}
+	return (uint32_t)tid;
 }
 
 __attribute__((constructor)) static void install_fork_handlers(void)
@@ -65,7 +82,7 @@ static size_t copy_in(void *dst, unsigned long addr, size_t len, long page)
 		local.iov_len = chunk;
 		remote.iov_base = (void *)at;
 		remote.iov_len = chunk;
-		n = process_vm_readv(getpid(), &local, 1, &remote, 1, 0);
+		n = process_vm_readv(self, &local, 1, &remote, 1, 0);
 		if (n <= 0)
 			break;
 		done += (size_t)n;
@@ -80,7 +97,7 @@ static int copy_out(unsigned long addr, const void *src, size_t len)
 	struct iovec local = { .iov_base = (void *)src, .iov_len = len };
 	struct iovec remote = { .iov_base = (void *)addr, .iov_len = len };
 
-	return process_vm_writev(getpid(), &local, 1, &remote, 1, 0) == (ssize_t)len ? 0 : -EFAULT;
+	return process_vm_writev(self, &local, 1, &remote, 1, 0) == (ssize_t)len ? 0 : -EFAULT;
 }
 
 /* Copies the output fields back into the caller's attr. */
@@ -158,19 +175,66 @@ protocol_error:
 
 static long exchange_locked(struct wire_request *req, size_t got, unsigned long attr, int *passed);
 
+/*
+ * Appends to the payload up to WIRE_INLINE_MAX bytes found at the key pointer (attr offset 8) and, for
+ * an update, at the value pointer (offset 16), in one process_vm_readv; sets how many of each. The
+ * kernel stops at the first fault (mm/process_vm_access.c, process_vm_rw_core), so value bytes come
+ * only after a whole key window. Only a copy the service may use instead of reading our memory: it
+ * reads for itself whatever the copy does not cover, and so still gives EFAULT where the kernel would.
+ */
+static void inline_key_value(long cmd, size_t got, size_t *key, size_t *value)
+{
+	uint64_t key_at = 0, value_at = 0;
+	struct iovec local[2], remote[2];
+	int count = 1;
+	ssize_t n;
+
+	*key = *value = 0;
+	if (got >= 16)
+		memcpy(&key_at, attr_copy + 8, sizeof(key_at));
+	if (cmd == WIRE_CMD_MAP_UPDATE_ELEM && got >= 24)
+		memcpy(&value_at, attr_copy + 16, sizeof(value_at));
+	if (!key_at)
+		return;
+	local[0] = (struct iovec){ .iov_base = attr_copy + got, .iov_len = WIRE_INLINE_MAX };
+	remote[0] = (struct iovec){ .iov_base = (void *)(uintptr_t)key_at, .iov_len = WIRE_INLINE_MAX };
+	if (value_at) {
+		local[1] = (struct iovec){ .iov_base = attr_copy + got + WIRE_INLINE_MAX, .iov_len = WIRE_INLINE_MAX };
+		remote[1] = (struct iovec){ .iov_base = (void *)(uintptr_t)value_at, .iov_len = WIRE_INLINE_MAX };
+		count = 2;
+	}
+	n = process_vm_readv(self, local, count, remote, count, 0);
+	if (n <= 0)
+		return;
+	*key = (size_t)n < WIRE_INLINE_MAX ? (size_t)n : WIRE_INLINE_MAX;
+	*value = (size_t)n - *key;
+}
+
 static long forward_locked(long cmd, unsigned long attr, unsigned long size)
 {
 	long page = sysconf(_SC_PAGESIZE);
 	size_t want = size < (unsigned long)page ? size : (size_t)page;
 	size_t got = want ? copy_in(attr_copy, attr, want, page) : 0;
+	size_t key = 0, value = 0;
 	struct wire_request req = {
 		.magic = WIRE_MAGIC, .version = WIRE_VERSION, .kind = WIRE_BPF,
-		.pid = (uint32_t)getpid(), .tid = (uint32_t)gettid(), .payload_len = (uint32_t)got,
+		.pid = (uint32_t)self, .tid = thread_id(),
 		/* cmd is an int in the kernel's bpf(int cmd, union bpf_attr *attr, unsigned int size) */
 		.args = { (uint64_t)(int)cmd, attr, (uint32_t)size },
 	};
 
-	return exchange_locked(&req, got, attr, NULL);
+	/* The one piece of bpf_attr the shim knows (docs/PROTOCOL.md, "Inline keys and values"): the
+	 * element commands' key at offset 8 and, for an update, the value at 16 (include/uapi/linux/bpf.h,
+	 * the BPF_MAP_*_ELEM struct), so that the hottest calls need no process_vm_readv by the service. */
+	if (cmd == WIRE_CMD_MAP_LOOKUP_ELEM || cmd == WIRE_CMD_MAP_UPDATE_ELEM || cmd == WIRE_CMD_MAP_DELETE_ELEM) {
+		inline_key_value(cmd, got, &key, &value);
+		req.flags |= WIRE_F_INLINE;
+		req.args[3] = got;
+		req.args[4] = key;
+		req.args[5] = value;
+	}
+	req.payload_len = (uint32_t)(got + key + value);
+	return exchange_locked(&req, req.payload_len, attr, NULL);
 }
 
 /* Sends req with got bytes of attr_copy, waits for the reply and interprets it against attr. */
@@ -180,7 +244,7 @@ static long exchange_locked(struct wire_request *req, size_t got, unsigned long 
 	int attempt, sock, err;
 
 	for (attempt = 0; attempt < 2; attempt++) {
-		sock = shim_conn_get(&conn);
+		sock = shim_conn_get_as(&conn, self);
 		if (sock < 0)
 			return sock;
 		err = shim_send_request(sock, req, attr_copy, got);
@@ -210,11 +274,12 @@ long shim_call(struct wire_request *req, long (*handle)(const struct shim_reply 
 
 	req->magic = WIRE_MAGIC;
 	req->version = WIRE_VERSION;
-	req->pid = (uint32_t)getpid();
-	req->tid = (uint32_t)gettid();
 	pthread_mutex_lock(&lock);
+	self = getpid();
+	req->pid = (uint32_t)self;
+	req->tid = thread_id();
 	for (attempt = 0; attempt < 2; attempt++) {
-		sock = shim_conn_get(&conn);
+		sock = shim_conn_get_as(&conn, self);
 		if (sock < 0)
 			break;
 		err = shim_send_request(sock, req, NULL, 0);
@@ -244,6 +309,7 @@ long shim_bpf(long cmd, unsigned long attr, unsigned long size)
 	long r;
 
 	pthread_mutex_lock(&lock);
+	self = getpid();
 	r = forward_locked(cmd, attr, size);
 	pthread_mutex_unlock(&lock);
 	if (r < 0) {
@@ -261,7 +327,6 @@ long shim_forward_kind(uint16_t kind, const uint64_t args[6], unsigned long copy
 	long page = sysconf(_SC_PAGESIZE);
 	struct wire_request req = {
 		.magic = WIRE_MAGIC, .version = WIRE_VERSION, .kind = kind,
-		.pid = (uint32_t)getpid(), .tid = (uint32_t)gettid(),
 	};
 	long r;
 
@@ -269,6 +334,9 @@ long shim_forward_kind(uint16_t kind, const uint64_t args[6], unsigned long copy
 	if (passed)
 		*passed = 0;
 	pthread_mutex_lock(&lock);
+	self = getpid();
+	req.pid = (uint32_t)self;
+	req.tid = thread_id();
 	req.payload_len = copy_from ? (uint32_t)copy_in(attr_copy, copy_from, (size_t)page, page) : 0;
 	r = exchange_locked(&req, req.payload_len, writeback_to, passed);
 	pthread_mutex_unlock(&lock);

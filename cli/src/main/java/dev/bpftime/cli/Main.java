@@ -39,6 +39,13 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("service") && !asksForHelp(args)) {
+            // The shim starts `bpftime service` when an app's first bpf() finds none running, and the
+            // app waits for it: skip building picocli's model of every command (tens of ms of class
+            // loading and reflection at start-up). ServiceMain parses its own options.
+            System.exit(dev.bpftime.compat.ServiceMain.run(System.err,
+                    java.util.Arrays.copyOfRange(args, 1, args.length)));
+        }
         PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8));
         PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
         int code;
@@ -48,6 +55,15 @@ public final class Main implements Runnable {
             out.flush();
         }
         System.exit(code);
+    }
+
+    private static boolean asksForHelp(String[] args) {
+        for (String a : args) {
+            if (a.equals("-h") || a.equals("--help") || a.equals("-V") || a.equals("--version")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Runs one command line, writing to {@code out} and {@code err}; returns the exit code. */

@@ -1,6 +1,7 @@
 package dev.bpftime.cli;
 
 import dev.bpftime.compat.ServiceMain;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -17,8 +18,9 @@ import picocli.CommandLine.Unmatched;
                 "Options: [--runtime-dir DIR] [--idle-exit SECONDS] [--debug]; see docs/PROTOCOL.md."})
 public final class ServiceCommand implements Callable<Integer> {
 
+    // Mutable: picocli adds the unmatched arguments to this list (List.of() threw on `--runtime-dir DIR`).
     @Unmatched
-    private List<String> args = List.of();
+    private List<String> args = new ArrayList<>();
 
     @Override
     public Integer call() {

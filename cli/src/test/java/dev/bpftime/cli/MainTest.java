@@ -33,6 +33,14 @@ class MainTest {
     }
 
     @Test
+    void serviceTakesItsOwnOptions() {
+        // picocli put these unmatched arguments into an immutable list and failed; a bad --idle-exit
+        // value shows they reach ServiceMain's parser (which refuses it before starting anything).
+        CliRun run = CliRun.of("service", "--runtime-dir", "/nonexistent/bpftime-test", "--idle-exit", "soon");
+        assertEquals(Main.EXIT_USAGE, run.code(), run.err());
+    }
+
+    @Test
     void noCommandIsAUsageError() {
         CliRun run = CliRun.of();
         assertEquals(Main.EXIT_USAGE, run.code());

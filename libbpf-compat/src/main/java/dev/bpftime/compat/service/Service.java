@@ -61,7 +61,7 @@ public final class Service implements AutoCloseable {
         return t;
     });
     private final ThreadLocal<Memory> inboxes =
-            ThreadLocal.withInitial(() -> new Memory(Wire.REQUEST_HEADER + 65536 + 64));
+            ThreadLocal.withInitial(() -> new Memory(Wire.REQUEST_HEADER + 65536 + 2 * Wire.INLINE_MAX + 64));
     private final int pageSize = (int) LibC.sysconf(LibC.SC_PAGESIZE);
     private final long idleExitMs;
     private volatile boolean stopping;
@@ -131,15 +131,21 @@ public final class Service implements AutoCloseable {
 
     /** A client's thread: waits for each request of its client and answers it, until the client goes. */
     private void clientLoop(Client c) {
-        Memory pollfd = new Memory(8);
+        // Two pollfds: the client's socket and the handles' hang-up epoll. Its readiness, seen in the
+        // same scan as the request, says whether a close() before this call awaits reaping, which
+        // spares an epoll_wait per request (the hang-ups are only taken out under the lock).
+        Memory pollfd = new Memory(16);
         while (clients.get(c.fd) == c && !stopping) {
             pollfd.setInt(0, c.fd);
             pollfd.setShort(4, (short) (LibC.EPOLLIN | LibC.EPOLLRDHUP));
             pollfd.setShort(6, (short) 0);
+            pollfd.setInt(8, handles.hangupFd());
+            pollfd.setShort(12, (short) LibC.EPOLLIN);
+            pollfd.setShort(14, (short) 0);
             int ready;
             try {
                 // A bounded wait, so that a client close() disconnected is noticed.
-                ready = LibC.poll(pollfd, 1, 1000);
+                ready = LibC.poll(pollfd, 2, 1000);
             } catch (LastErrorException e) {
                 if (e.getErrorCode() == Errno.EINTR) {
                     continue;
@@ -153,8 +159,17 @@ public final class Service implements AutoCloseable {
             if (ready == 0) {
                 continue;
             }
+            boolean hangups = pollfd.getShort(14) != 0;
+            if (pollfd.getShort(6) == 0) {
+                // Only a hang-up: reap it here, or this poll would return at once until someone does.
+                locked(() -> {
+                    handles.reapHangups();
+                    syncAgents();
+                });
+                continue;
+            }
             try {
-                serve(c, pollfd.getShort(6));
+                serve(c, pollfd.getShort(6), hangups);
             } catch (RuntimeException bug) {
                 // Whatever it was, one request must not stop the service of every other client.
                 log.bug("request of pid " + c.peer.pid(), bug);
@@ -200,7 +215,7 @@ public final class Service implements AutoCloseable {
      * Receives one request of the client (its socket is this worker's alone) and answers it under the
      * lock; returns whether there was one.
      */
-    private boolean serve(Client c, int events) {
+    private boolean serve(Client c, int events, boolean hangups) {
         int n;
         Memory inbox = inboxes.get();
         try {
@@ -222,14 +237,14 @@ public final class Service implements AutoCloseable {
         inbox.read(0, message, 0, n);
         lock.lock();
         try {
-            answer(c, message, n);
+            answer(c, message, n, hangups);
         } finally {
             lock.unlock();
         }
         return true;
     }
 
-    private void answer(Client c, byte[] message, int n) {
+    private void answer(Client c, byte[] message, int n, boolean hangups) {
         if (agents.isAgent(c.fd)) {
             if (!agents.received(c.fd, message, n, agentsAcked)) {
                 log.warn("agent pid " + c.peer.pid() + " sent a message that is no ACK after its hello: dropping it");
@@ -245,8 +260,11 @@ public final class Service implements AutoCloseable {
             disconnect(c);
             return;
         }
-        // Close()s the app did before this call must count: kernel-like fd lifetime.
-        handles.reapHangups();
+        // Close()s the app did before this call must count: kernel-like fd lifetime. They were queued
+        // before the request arrived, so the poll that saw the request saw them too.
+        if (hangups) {
+            handles.reapHangups();
+        }
         switch (request.kind()) {
             case Wire.KIND_HELLO -> hello(c, request);
             case Wire.KIND_BPF -> bpf(c, request);
@@ -320,7 +338,20 @@ public final class Service implements AutoCloseable {
         }
         int cmd = (int) request.args()[0];
         long size = request.args()[2] & 0xffffffffL;
-        Dispatcher.Result r = dispatcher.dispatch(cmd, size, request.payload(), pageSize, c.caller);
+        byte[] attr = request.payload();
+        Dispatcher.Result r;
+        if ((request.flags() & Wire.F_INLINE) != 0) {
+            attr = offerInline(c, request);
+            if (attr == null) {
+                disconnect(c);
+                return;
+            }
+        }
+        try {
+            r = dispatcher.dispatch(cmd, size, attr, pageSize, c.caller);
+        } finally {
+            c.caller.forgetInline();
+        }
         if (r.newFdFor() == null) {
             send(c, Wire.reply(Wire.STATUS_DONE, r.value(), false, 0, 0, r.writebacks()), -1);
             return;
@@ -339,6 +370,30 @@ public final class Service implements AutoCloseable {
         // In flight or delivered, the app's end lives on without our copy; if the client is gone, the
         // kernel drops it with the message and the handle hangs up by itself.
         LibC.closeQuietly(created.appFd());
+    }
+
+    /**
+     * Splits a payload with the key and value the shim sent inline (Wire.F_INLINE) and offers them to
+     * the caller's reads; returns the attr bytes, or null for a malformed request (logged).
+     */
+    private byte[] offerInline(Client c, Wire.Request request) {
+        long[] a = request.args();
+        byte[] p = request.payload();
+        if (a[3] < 0 || a[4] < 0 || a[5] < 0 || a[4] > Wire.INLINE_MAX || a[5] > Wire.INLINE_MAX
+                || a[3] + a[4] + a[5] != p.length) {
+            log.warn("pid " + c.peer.pid() + " sent a bad inline request: attr " + a[3] + " key " + a[4] + " value "
+                    + a[5] + " bytes vs payload " + p.length);
+            return null;
+        }
+        int attrLen = (int) a[3];
+        int keyLen = (int) a[4];
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(p).order(java.nio.ByteOrder.nativeOrder());
+        // The element commands' key and value pointers (include/uapi/linux/bpf.h), as the shim read them.
+        long keyAt = attrLen >= 16 ? b.getLong(8) : 0;
+        long valueAt = attrLen >= 24 ? b.getLong(16) : 0;
+        c.caller.offerInline(keyAt, Arrays.copyOfRange(p, attrLen, attrLen + keyLen),
+                valueAt, Arrays.copyOfRange(p, attrLen + keyLen, p.length));
+        return Arrays.copyOf(p, attrLen);
     }
 
     /** perf_event_open, its ioctls and the emulated files (PerfRequests). */
