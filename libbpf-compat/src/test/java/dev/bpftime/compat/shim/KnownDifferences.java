@@ -51,13 +51,6 @@ final class KnownDifferences {
                     "info_len is cut to the service's bpf_map_info (Linux 6.1's, 88 bytes); this kernel's is longer"),
             new Known("libbpf-api", "api.bind*", null, null, NOT_IMPLEMENTED + "BPF_PROG_BIND_MAP"),
             new Known("bad-input", "bad.PROG_BIND_MAP.*", null, null, NOT_IMPLEMENTED + "BPF_PROG_BIND_MAP"),
-            new Known("bad-input", "bad.PROG_ATTACH.*", null, "EINVAL", NOT_IMPLEMENTED
-                    + "BPF_PROG_ATTACH (cgroup, sockmap and flow-dissector attachments have no userspace hook)"),
-            new Known("bad-input", "bad.PROG_DETACH.*", null, "EINVAL", NOT_IMPLEMENTED + "BPF_PROG_DETACH"),
-            new Known("bad-input", "bad.PROG_QUERY.*", null, "EINVAL", NOT_IMPLEMENTED + "BPF_PROG_QUERY"),
-            new Known("bad-input", "bad.TASK_FD_QUERY.*", null, "EINVAL", NOT_IMPLEMENTED + "BPF_TASK_FD_QUERY"),
-            new Known("bad-input", "bad.ENABLE_STATS.*", null, "EINVAL", NOT_IMPLEMENTED + "BPF_ENABLE_STATS"),
-            new Known("bad-input", "bad.ITER_CREATE.*", null, "EINVAL", NOT_IMPLEMENTED + "BPF_ITER_CREATE"),
             new Known("bad-input", "bad.MAP_CREATE_OF_MAPS.*", null, "EINVAL",
                     "the service creates no map-in-map yet (BPF_MAP_TYPE_ARRAY_OF_MAPS is EINVAL, before any "
                             + "check of inner_map_fd)"),
