@@ -33,6 +33,8 @@ enum wire_kind {
 	WIRE_MAP_UNMAP = 17,
 	/* A ring (later perf) buffer's memfd (args[1] = 0) or eventfd (1): args = {fd, which}. */
 	WIRE_MAP_BUFFER_FD = 18,
+	/* unlink/unlinkat/rmdir of a path in the emulated bpffs: args = {removedir}; payload = the path. */
+	WIRE_PIN_UNLINK = 19,
 };
 
 /* Request flags. */

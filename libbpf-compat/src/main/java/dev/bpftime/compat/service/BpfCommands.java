@@ -58,8 +58,12 @@ public final class BpfCommands {
 
     public static Dispatcher create(ObjectTable objects, AttachRegistry attachments, Consumer<String> refusalLog,
             BiConsumer<String, RuntimeException> bugLog) {
-        // The service's one emulated bpffs: pins live as long as the service (docs/PROTOCOL.md, "Pins").
-        BpfFs bpffs = new BpfFs();
+        return create(objects, attachments, new BpfFs(), refusalLog, bugLog);
+    }
+
+    /** @param bpffs the service's one emulated bpffs: pins live as long as the service (docs/PROTOCOL.md, "Pins") */
+    public static Dispatcher create(ObjectTable objects, AttachRegistry attachments, BpfFs bpffs,
+            Consumer<String> refusalLog, BiConsumer<String, RuntimeException> bugLog) {
         Dispatcher dispatcher = new Dispatcher(refusalLog, bugLog);
         dispatcher.register(BpfCmd.PROG_LOAD, new ProgLoadCommand(objects, ProgramVerifier.STRUCTURAL_ONLY,
                         Clock::boottimeNanos, ProgTag.Algorithm.forKernelRelease(hostKernelRelease())))

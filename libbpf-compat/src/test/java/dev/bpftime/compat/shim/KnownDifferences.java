@@ -41,22 +41,14 @@ final class KnownDifferences {
             + "field to the kernel";
 
     static final List<Known> ALL = List.of(
-            new Known("libbpf-api", "api.pin.link.gone_after_unlink", null, null,
-                    "the shim does not intercept unlink() of an emulated bpffs path yet: the pin stays until the "
-                            + "service ends"),
             new Known("libbpf-api", "api.info.prog.jited", null, null,
                     "OBJ_GET_INFO_BY_FD reports jited_prog_len 0: the service keeps no JIT image of a program "
                             + "until the verifier proves it memory-safe"),
-            new Known("libbpf-api", "api.info.map_into_prog_struct.len", null, null,
-                    "info_len is cut to the service's bpf_map_info (Linux 6.1's, 88 bytes); this kernel's is longer"),
             new Known("libbpf-api", "api.bind*", null, null, NOT_IMPLEMENTED + "BPF_PROG_BIND_MAP"),
             new Known("bad-input", "bad.PROG_BIND_MAP.*", null, null, NOT_IMPLEMENTED + "BPF_PROG_BIND_MAP"),
             new Known("bad-input", "bad.MAP_CREATE_OF_MAPS.*", null, "EINVAL",
                     "the service creates no map-in-map yet (BPF_MAP_TYPE_ARRAY_OF_MAPS is EINVAL, before any "
                             + "check of inner_map_fd)"),
-            new Known("bad-input", "bad.BTF_LOAD.*.pointer", "EFAULT", "ok",
-                    "the service writes no log lines for a BTF it accepts, so an unwritable log buffer is never "
-                            + "touched; the kernel's BTF checker logs each type at log_level 1 and faults"),
             new Known("bad-input", "bad.*.unused", "ok", "EINVAL", NEWER_KERNEL),
             new Known("bad-input", "bad.*.size", "ok", "EINVAL", NEWER_KERNEL));
 
