@@ -37,7 +37,7 @@ final class KnownDifferences {
     private static final String NOT_IMPLEMENTED = "the service does not implement this command yet (it answers "
             + "EINVAL, as for an unknown command): ";
     private static final String NEWER_KERNEL = "this kernel (6.18) knows attr fields Linux 6.1 lacks; the service "
-            + "follows 6.1's layout (libbpf 1.1's), so a non-zero byte there is an unused field to it (EINVAL) and a "
+            + "follows 6.1's layout (libbpf 1.1's) but for PROG_ATTACH/DETACH/QUERY, so a non-zero byte there is an unused field to it (EINVAL) and a "
             + "field to the kernel";
 
     static final List<Known> ALL = List.of(
