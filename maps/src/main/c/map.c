@@ -48,7 +48,11 @@ static int64_t layout(struct bpftime_map_header *h)
 		break;
 	case BPF_MAP_TYPE_PROG_ARRAY:
 	case BPF_MAP_TYPE_PERF_EVENT_ARRAY:
+	case BPF_MAP_TYPE_CGROUP_ARRAY:
 		total = fd_array_region_size(h->max_entries, &data_off, &data_size);
+		break;
+	case BPF_MAP_TYPE_STACK_TRACE:
+		total = stack_map_region_size(h->value_size, h->max_entries, &h->n_buckets, &data_off, &data_size);
 		break;
 	case BPF_MAP_TYPE_RINGBUF:
 		total = ringbuf_region_size(h->max_entries, &data_off, &data_size);
@@ -95,8 +99,10 @@ static int attach(struct bpftime_map *m)
 		htab_attach(m);
 	else if (m->type == BPF_MAP_TYPE_ARRAY || m->type == BPF_MAP_TYPE_PERCPU_ARRAY)
 		array_attach(m);
-	else if (m->type == BPF_MAP_TYPE_PROG_ARRAY || m->type == BPF_MAP_TYPE_PERF_EVENT_ARRAY)
+	else if (is_fd_array_type(m->type))
 		fd_array_attach(m);
+	else if (m->type == BPF_MAP_TYPE_STACK_TRACE)
+		stack_map_attach(m);
 	else if (m->type == BPFTIME_OBJ_PERF_BUFFER)
 		return perfbuf_attach(m);
 	return 0;
@@ -262,6 +268,7 @@ int bpftime_map_memfd(const struct bpftime_map *m) { return m->memfd; }
 int bpftime_map_eventfd(const struct bpftime_map *m) { return m->eventfd; }
 uint32_t bpftime_map_type(const struct bpftime_map *m) { return m->type; }
 uint32_t bpftime_map_max_entries(const struct bpftime_map *m) { return m->max_entries; }
+uint32_t bpftime_map_value_size(const struct bpftime_map *m) { return m->value_size; }
 uint32_t bpftime_map_ncpus(const struct bpftime_map *m) { return m->ncpus; }
 int64_t bpftime_map_total_size(const struct bpftime_map *m) { return (int64_t)m->hdr->total_size; }
 
@@ -269,6 +276,8 @@ int64_t bpftime_map_total_size(const struct bpftime_map *m) { return (int64_t)m-
  * count, the free lists bound the size as the kernel's preallocated maps do). */
 uint32_t bpftime_map_count(const struct bpftime_map *m)
 {
+	if (m->type == BPF_MAP_TYPE_STACK_TRACE)
+		return stack_map_count((struct bpftime_map *)m);
 	if (!is_hash_type(m->type))
 		return 0;
 	uint32_t n = 0;
@@ -376,8 +385,10 @@ int bpftime_map_sys_lookup(struct bpftime_map *m, const void *key, void *value, 
 		return htab_sys_lookup(m, key, value, flags);
 	case BPF_MAP_TYPE_PROG_ARRAY:
 		return fd_array_sys_lookup(m, key, value);
+	case BPF_MAP_TYPE_STACK_TRACE:
+		return stack_map_sys_lookup(m, key, value);
 	default:
-		return -ENOTSUPP; /* perf event arrays have no map_fd_sys_lookup_elem; ring buffers none */
+		return -ENOTSUPP; /* perf event and cgroup arrays have no map_fd_sys_lookup_elem; ring buffers none */
 	}
 }
 
@@ -396,7 +407,10 @@ int bpftime_map_sys_update(struct bpftime_map *m, const void *key, const void *v
 		return (int)htab_update(m, key, value, flags, true);
 	case BPF_MAP_TYPE_PROG_ARRAY:
 	case BPF_MAP_TYPE_PERF_EVENT_ARRAY:
+	case BPF_MAP_TYPE_CGROUP_ARRAY:
 		return fd_array_sys_update(m, key, value, flags);
+	case BPF_MAP_TYPE_STACK_TRACE:
+		return -EINVAL; /* stack_map_update_elem(): stacks come from bpf_get_stackid only */
 	default:
 		return -ENOTSUPP;
 	}
@@ -415,7 +429,10 @@ int bpftime_map_sys_delete(struct bpftime_map *m, const void *key)
 		return (int)htab_delete(m, key);
 	case BPF_MAP_TYPE_PROG_ARRAY:
 	case BPF_MAP_TYPE_PERF_EVENT_ARRAY:
+	case BPF_MAP_TYPE_CGROUP_ARRAY:
 		return fd_array_sys_delete(m, key);
+	case BPF_MAP_TYPE_STACK_TRACE:
+		return stack_map_sys_delete(m, key);
 	default:
 		return -ENOTSUPP;
 	}
@@ -428,12 +445,15 @@ int bpftime_map_sys_get_next_key(struct bpftime_map *m, const void *key, void *n
 	case BPF_MAP_TYPE_PERCPU_ARRAY:
 	case BPF_MAP_TYPE_PROG_ARRAY:
 	case BPF_MAP_TYPE_PERF_EVENT_ARRAY:
+	case BPF_MAP_TYPE_CGROUP_ARRAY:
 		return array_get_next_key(m, key, next_key);
 	case BPF_MAP_TYPE_HASH:
 	case BPF_MAP_TYPE_PERCPU_HASH:
 	case BPF_MAP_TYPE_LRU_HASH:
 	case BPF_MAP_TYPE_LRU_PERCPU_HASH:
 		return htab_get_next_key(m, key, next_key);
+	case BPF_MAP_TYPE_STACK_TRACE:
+		return stack_map_get_next_key(m, key, next_key);
 	default:
 		return -ENOTSUPP;
 	}
@@ -443,6 +463,8 @@ int bpftime_map_sys_lookup_and_delete(struct bpftime_map *m, const void *key, vo
 {
 	if ((flags & ~(uint64_t)BPF_F_LOCK) || ((flags & BPF_F_LOCK) && m->spin_lock_off < 0))
 		return -EINVAL;
+	if (m->type == BPF_MAP_TYPE_STACK_TRACE)
+		return stack_map_sys_lookup_and_delete(m, key, value);
 	if (!is_hash_type(m->type))
 		return -ENOTSUPP;
 	return htab_lookup_and_delete(m, key, value, flags);
@@ -452,7 +474,7 @@ static uint64_t sys_value_size(const struct bpftime_map *m)
 {
 	if (is_percpu_type(m->type))
 		return (uint64_t)m->value_stride * m->ncpus;
-	if (m->type == BPF_MAP_TYPE_PROG_ARRAY || m->type == BPF_MAP_TYPE_PERF_EVENT_ARRAY)
+	if (is_fd_array_type(m->type))
 		return 4;
 	return m->value_size;
 }

@@ -88,6 +88,15 @@ int fd_array_sys_update(struct bpftime_map *m, const void *key, const void *valu
 int fd_array_sys_lookup(struct bpftime_map *m, const void *key, void *value);
 int fd_array_sys_delete(struct bpftime_map *m, const void *key);
 
+int64_t stack_map_region_size(uint32_t value_size, uint32_t max_entries, uint32_t *n_buckets,
+			      uint64_t *data_off, uint64_t *data_size);
+void stack_map_attach(struct bpftime_map *m);
+int stack_map_sys_lookup(struct bpftime_map *m, const void *key, void *value);
+int stack_map_sys_delete(struct bpftime_map *m, const void *key);
+int stack_map_sys_lookup_and_delete(struct bpftime_map *m, const void *key, void *value);
+int stack_map_get_next_key(struct bpftime_map *m, const void *key, void *next_key);
+uint32_t stack_map_count(struct bpftime_map *m);
+
 int64_t ringbuf_region_size(uint32_t max_entries, uint64_t *data_off, uint64_t *data_size);
 int ringbuf_attach(struct bpftime_map *m);
 void ringbuf_detach(struct bpftime_map *m);
@@ -124,6 +133,12 @@ static inline bool is_hash_type(uint32_t t)
 {
 	return t == BPF_MAP_TYPE_HASH || t == BPF_MAP_TYPE_PERCPU_HASH || t == BPF_MAP_TYPE_LRU_HASH ||
 	       t == BPF_MAP_TYPE_LRU_PERCPU_HASH;
+}
+
+/* the fd arrays whose slots hold object ids (IS_FD_ARRAY/IS_FD_PROG_ARRAY, kernel/bpf/syscall.c) */
+static inline bool is_fd_array_type(uint32_t t)
+{
+	return t == BPF_MAP_TYPE_PROG_ARRAY || t == BPF_MAP_TYPE_PERF_EVENT_ARRAY || t == BPF_MAP_TYPE_CGROUP_ARRAY;
 }
 
 static inline bool is_lru_type(uint32_t t)

@@ -9,11 +9,15 @@
 #include <errno.h>
 #include <string.h>
 
+#include "bpftime_map.h"
 #include "helpers_internal.h"
 
 #define F_SKIP_FIELD_MASK 0xffull
 #define F_USER_STACK (1ull << 8)
+#define F_FAST_STACK_CMP (1ull << 9)
+#define F_REUSE_STACKID (1ull << 10)
 #define F_USER_BUILD_ID (1ull << 11)
+#define MAP_TYPE_STACK_TRACE 7
 /* sysctl kernel.perf_event_max_stack's default (PERF_MAX_STACK_DEPTH). */
 #define MAX_STACK 127
 #define BUILD_ID_SIZE 20
@@ -26,7 +30,7 @@ struct stack_build_id {
 	uint64_t ip;
 };
 
-static uint32_t user_callchain(const uint64_t *regs, int at_entry, uint64_t *ips, uint32_t max)
+uint32_t user_callchain(const uint64_t *regs, int at_entry, uint64_t *ips, uint32_t max)
 {
 	uint32_t n = 0;
 	if (n < max)
@@ -91,4 +95,33 @@ HELPER(get_stack)
 clear:
 	memset(buf, 0, size);
 	return (uint64_t)err;
+}
+
+/*
+ * bpf_get_stackid(ctx, map, flags) (kernel/bpf/stackmap.c bpf_get_stackid): the id of the user
+ * stack in a STACK_TRACE map, at most value_size / 8 frames after the skip; -EINVAL for bad
+ * flags, -EFAULT for a kernel stack or a skip beyond the stack, -EEXIST when another stack holds
+ * the bucket (without BPF_F_REUSE_STACKID), -ENOMEM when the map holds max_entries stacks.
+ */
+HELPER(get_stackid)
+{
+	struct bpftime_map *map = PTR(r2);
+	uint64_t flags = r3;
+	if (flags & ~(F_SKIP_FIELD_MASK | F_USER_STACK | F_FAST_STACK_CMP | F_REUSE_STACKID))
+		return (uint64_t)-EINVAL;
+	if (!map || bpftime_map_type(map) != MAP_TYPE_STACK_TRACE)
+		return (uint64_t)-EINVAL; /* the verifier allows only STACK_TRACE maps here */
+	struct bpftime_hit *h = bpftime_current_hit;
+	const uint64_t *regs = h && h->regs ? h->regs : PTR(r1);
+	if (!(flags & F_USER_STACK) || !regs)
+		return (uint64_t)-EFAULT;
+	uint32_t skip = flags & F_SKIP_FIELD_MASK;
+	uint64_t max = (uint64_t)bpftime_map_value_size(map) / 8 + skip;
+	if (max > MAX_STACK)
+		max = MAX_STACK;
+	uint64_t ips[MAX_STACK];
+	uint32_t nr = user_callchain(regs, h && (h->flags & BPFTIME_HIT_FUNC_ENTRY), ips, (uint32_t)max);
+	if (nr <= skip)
+		return (uint64_t)-EFAULT;
+	return (uint64_t)bpftime_stackmap_get_stackid(map, ips + skip, nr - skip, flags);
 }

@@ -44,6 +44,10 @@ static inline long helper_syscall(long nr, long a, long b, long c, long d, long 
 	return ret;
 }
 
+/* The user stack as perf_callchain_user() walks it (frame pointers): the probed ip, the return
+ * address at a function's entry, then each frame's; at most max entries (helper_stack.c). */
+uint32_t user_callchain(const uint64_t *regs, int at_entry, uint64_t *ips, uint32_t max);
+
 /* The current hit of this thread, or NULL. */
 extern __thread struct bpftime_hit *bpftime_current_hit __attribute__((tls_model("initial-exec")));
 
@@ -78,6 +82,9 @@ HELPER(get_smp_processor_id);
 HELPER(get_current_pid_tgid);
 HELPER(get_current_uid_gid);
 HELPER(get_current_comm);
+HELPER(current_task_under_cgroup);
+HELPER(get_current_cgroup_id);
+HELPER(get_current_ancestor_cgroup_id);
 HELPER(send_signal);
 HELPER(send_signal_thread);
 HELPER(trace_printk);
@@ -91,6 +98,7 @@ HELPER(ringbuf_discard);
 HELPER(ringbuf_query);
 HELPER(tail_call);
 HELPER(get_stack);
+HELPER(get_stackid);
 HELPER(get_func_ip);
 HELPER(get_attach_cookie);
 HELPER(get_func_arg);

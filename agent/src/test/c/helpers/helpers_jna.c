@@ -2,6 +2,7 @@
  * What the Java tests of the helpers call through JNA: run a program on the interpreter or a
  * linked JIT entry with the helper table and a hit, and a prog-id resolver for tail calls.
  */
+#include <fcntl.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -236,4 +237,33 @@ API int helpers_test_kernel_rodata(const void *bytes, uint32_t size)
 		return rc;
 	}
 	return (int)fd;
+}
+
+/* A kernel BPF_MAP_TYPE_CGROUP_ARRAY of max_entries slots: its fd, or -errno. */
+API int helpers_test_kernel_cgroup_array(uint32_t max_entries)
+{
+	union bpf_attr a;
+	memset(&a, 0, sizeof(a));
+	a.map_type = BPF_MAP_TYPE_CGROUP_ARRAY;
+	a.key_size = 4;
+	a.value_size = 4;
+	a.max_entries = max_entries;
+	long fd = sys_bpf(BPF_MAP_CREATE, &a);
+	return fd < 0 ? -errno : (int)fd;
+}
+
+/* Puts the cgroup v2 directory dir in slot index of a kernel CGROUP_ARRAY: 0 or -errno. */
+API int helpers_test_kernel_cgroup_set(int map_fd, uint32_t index, const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	union bpf_attr a;
+	memset(&a, 0, sizeof(a));
+	a.map_fd = (uint32_t)map_fd;
+	a.key = (uintptr_t)&index;
+	a.value = (uintptr_t)&fd;
+	int rc = sys_bpf(BPF_MAP_UPDATE_ELEM, &a) < 0 ? -errno : 0;
+	close(fd);
+	return rc;
 }

@@ -47,9 +47,10 @@ BPFTIME_API int bpftime_map_memfd(const struct bpftime_map *map);
 BPFTIME_API int bpftime_map_eventfd(const struct bpftime_map *map);
 BPFTIME_API uint32_t bpftime_map_type(const struct bpftime_map *map);
 BPFTIME_API uint32_t bpftime_map_max_entries(const struct bpftime_map *map);
+BPFTIME_API uint32_t bpftime_map_value_size(const struct bpftime_map *map);
 BPFTIME_API uint32_t bpftime_map_ncpus(const struct bpftime_map *map);
 BPFTIME_API int64_t bpftime_map_total_size(const struct bpftime_map *map);
-/* Live elements of a hash map (0 for other types). */
+/* Live elements of a hash map, full buckets of a STACK_TRACE (0 for other types). */
 BPFTIME_API uint32_t bpftime_map_count(const struct bpftime_map *map);
 /* Where the app's mmap of the map fd at offset 0 starts in the memfd, and how long it may be:
  * the page-aligned values of an ARRAY, the consumer page of a RINGBUF, the perf_event_mmap_page
@@ -92,8 +93,16 @@ BPFTIME_API int bpftime_map_sys_update_batch(struct bpftime_map *map, const void
 BPFTIME_API int bpftime_map_sys_delete_batch(struct bpftime_map *map, const void *keys, uint32_t *count,
 					     uint64_t elem_flags);
 
-/* ---- PROG_ARRAY and PERF_EVENT_ARRAY: slots hold object ids (0 = empty) ---- */
+/* ---- PROG_ARRAY, PERF_EVENT_ARRAY and CGROUP_ARRAY: slots hold object ids (0 = empty) ---- */
 /* Program side: the id in slot `index`, 0 when empty or out of range (a tail call falls through). */
 BPFTIME_API uint32_t bpftime_fd_array_get(struct bpftime_map *map, uint32_t index);
+
+/* ---- STACK_TRACE ---- */
+/* bpf_get_stackid's store (__bpf_get_stackid(), kernel/bpf/stackmap.c) of nr instruction pointers,
+ * what is left after the skip (1..value_size/8): the stack id, or -EEXIST when another stack holds
+ * its bucket (without BPF_F_REUSE_STACKID), -ENOMEM when max_entries stacks are stored, -EBUSY
+ * when the bucket's writer never finished (a thread killed while writing). */
+BPFTIME_API long bpftime_stackmap_get_stackid(struct bpftime_map *map, const uint64_t *ips, uint32_t nr,
+					     uint64_t flags);
 
 #endif

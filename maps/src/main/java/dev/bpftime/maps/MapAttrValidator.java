@@ -19,6 +19,12 @@ final class MapAttrValidator {
     private static final int ARRAY_CREATE_FLAG_MASK = MapFlags.NUMA_NODE | MapFlags.MMAPABLE | MapFlags.ACCESS_MASK
             | MapFlags.PRESERVE_ELEMS | MapFlags.INNER_MAP;
     private static final int RINGBUF_CREATE_FLAG_MASK = MapFlags.NUMA_NODE;
+    private static final int STACK_CREATE_FLAG_MASK = MapFlags.NUMA_NODE | MapFlags.RDONLY | MapFlags.WRONLY
+            | MapFlags.STACK_BUILD_ID;
+    /** sysctl kernel.perf_event_max_stack's default (PERF_MAX_STACK_DEPTH). */
+    private static final int PERF_MAX_STACK_DEPTH = 127;
+    /** sizeof(struct bpf_stack_build_id) (include/uapi/linux/bpf.h). */
+    private static final int STACK_BUILD_ID_SIZE = 32;
 
     private MapAttrValidator() {
     }
@@ -38,7 +44,8 @@ final class MapAttrValidator {
         MapAttr checked = switch (type) {
             case HASH, PERCPU_HASH, LRU_HASH, LRU_PERCPU_HASH -> checkHash(a, type, ncpus);
             case ARRAY, PERCPU_ARRAY -> checkArray(a, type);
-            case PROG_ARRAY, PERF_EVENT_ARRAY -> checkFdArray(a, type);
+            case PROG_ARRAY, PERF_EVENT_ARRAY, CGROUP_ARRAY -> checkFdArray(a, type);
+            case STACK_TRACE -> checkStackTrace(a);
             case RINGBUF -> checkRingbuf(a);
             case PERF_BUFFER -> throw new IllegalStateException("filtered above");
         };
@@ -135,6 +142,35 @@ final class MapAttrValidator {
             throw new MapException(Errno.EINVAL, type + ": BPF_F_RDONLY_PROG/BPF_F_WRONLY_PROG not supported");
         }
         return checkArray(a, type);
+    }
+
+    /** stack_map_alloc() (kernel/bpf/stackmap.c) in its order. */
+    private static MapAttr checkStackTrace(MapAttr a) {
+        int flags = a.mapFlags();
+        if ((flags & ~STACK_CREATE_FLAG_MASK) != 0) {
+            throw new MapException(Errno.EINVAL, "STACK_TRACE: map_flags 0x" + Integer.toHexString(flags)
+                    + " (allowed 0x" + Integer.toHexString(STACK_CREATE_FLAG_MASK) + ")");
+        }
+        long valueSize = a.valueSizeUnsigned();
+        if (a.maxEntries() == 0 || a.keySize() != 4 || valueSize < 8 || valueSize % 8 != 0) {
+            throw new MapException(Errno.EINVAL, "STACK_TRACE: max_entries " + a.maxEntriesUnsigned() + ", key_size "
+                    + a.keySizeUnsigned() + " (must be 4), value_size " + valueSize + " (must be a multiple of 8)");
+        }
+        boolean buildId = (flags & MapFlags.STACK_BUILD_ID) != 0;
+        long element = buildId ? STACK_BUILD_ID_SIZE : 8;
+        if (valueSize % element != 0 || valueSize / element > PERF_MAX_STACK_DEPTH) {
+            throw new MapException(Errno.EINVAL, "STACK_TRACE: value_size " + valueSize + " vs at most "
+                    + PERF_MAX_STACK_DEPTH + " entries of " + element + " bytes");
+        }
+        if (a.maxEntriesUnsigned() > 1L << 31) {
+            throw new MapException(Errno.E2BIG, "STACK_TRACE: max_entries " + a.maxEntriesUnsigned()
+                    + " vs limit " + (1L << 31));
+        }
+        if (buildId) {
+            // build ids are read from the ELF notes of mapped files by the kernel; not done here
+            throw new MapException(Errno.EOPNOTSUPP, "STACK_TRACE: BPF_F_STACK_BUILD_ID is not supported");
+        }
+        return a;
     }
 
     private static MapAttr checkRingbuf(MapAttr a) {

@@ -73,6 +73,8 @@ final class NativeMaps {
 
     static native int bpftime_fd_array_get(Pointer map, int index);
 
+    static native long bpftime_stackmap_get_stackid(Pointer map, long[] ips, int nr, long flags);
+
     // ring and perf buffers
     static native long bpftime_ringbuf_output(Pointer rb, byte[] data, long size, long flags);
 
@@ -91,6 +93,10 @@ final class NativeMaps {
     static native long bpftime_perfbuf_output(Pointer pb, byte[] data, long size);
 
     static native long bpftime_perfbuf_lost(Pointer pb);
+
+    static native void bpftime_perfbuf_set_wakeup(Pointer pb, int wakeupEvents, int wakeupWatermark, int useWatermark);
+
+    static native int bpftime_perfbuf_poll_rearm(Pointer pb);
 
     static native long bpftime_perf_event_output(Pointer array, long flags, byte[] data, long size);
 

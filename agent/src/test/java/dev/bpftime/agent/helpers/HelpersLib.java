@@ -55,6 +55,10 @@ interface HelpersLib extends Library {
 
     int helpers_test_kernel_rodata(byte[] bytes, int size);
 
+    int helpers_test_kernel_cgroup_array(int maxEntries);
+
+    int helpers_test_kernel_cgroup_set(int mapFd, int index, String dir);
+
     // vm
     void bpftime_vm_destroy(Pointer vm);
 

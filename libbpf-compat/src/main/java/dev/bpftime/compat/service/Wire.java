@@ -31,8 +31,10 @@ public final class Wire {
     public static final int KIND_MAP_UNMAP = 17;
     /** A ring or perf buffer's memfd (args[1] 0) or eventfd (1), for the shim's epoll and poll: args {fd, which}. */
     public static final int KIND_MAP_BUFFER_FD = 18;
+    /** The bpf lines of /proc/self/fdinfo/FD (info/FdInfo): args {fd, buffer, length}; result the bytes written. */
+    public static final int KIND_FDINFO = 19;
     /** unlink/unlinkat/rmdir of an emulated bpffs path: args = {removedir}; payload = the path, NUL-terminated. */
-    public static final int KIND_PIN_UNLINK = 19;
+    public static final int KIND_PIN_UNLINK = 20;
 
     /** A traced process's agent says hello: no args; payload = its executable's path (for logs). From then on
      * the service pushes to it (agent/AgentWire) and it sends nothing more. */

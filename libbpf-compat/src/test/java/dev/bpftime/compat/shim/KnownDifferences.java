@@ -44,8 +44,6 @@ final class KnownDifferences {
             new Known("libbpf-api", "api.info.prog.jited", null, null,
                     "OBJ_GET_INFO_BY_FD reports jited_prog_len 0: the service keeps no JIT image of a program "
                             + "until the verifier proves it memory-safe"),
-            new Known("libbpf-api", "api.bind*", null, null, NOT_IMPLEMENTED + "BPF_PROG_BIND_MAP"),
-            new Known("bad-input", "bad.PROG_BIND_MAP.*", null, null, NOT_IMPLEMENTED + "BPF_PROG_BIND_MAP"),
             new Known("bad-input", "bad.MAP_CREATE_OF_MAPS.*", null, "EINVAL",
                     "the service creates no map-in-map yet (BPF_MAP_TYPE_ARRAY_OF_MAPS is EINVAL, before any "
                             + "check of inner_map_fd)"),
