@@ -35,6 +35,8 @@ enum wire_kind {
 	WIRE_MAP_BUFFER_FD = 18,
 	/* The bpf lines of /proc/self/fdinfo/FD: args = {fd, buffer address, length}; result = bytes written. */
 	WIRE_FDINFO = 19,
+	/* unlink/unlinkat/rmdir of a path in the emulated bpffs: args = {removedir}; payload = the path. */
+	WIRE_PIN_UNLINK = 20,
 };
 
 /* Request flags. */

@@ -22,6 +22,8 @@
 		expect_ret(name, ret, err, r_, e_); \
 	} while (0)
 
+static long task_fd_query(int pid, int fd, char *buf, unsigned buf_len, unsigned flags, union bpf_attr *q);
+
 static struct bpf_insn ret0[2] = {
 	{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
 	{ .code = BPF_JMP | BPF_EXIT },
@@ -236,6 +238,17 @@ static void raw_tracepoints(void)
 	expect_long("attach.raw.info.tp_name_len", 10, info.raw_tracepoint.tp_name_len);
 	info.raw_tracepoint.tp_name_len = 4;
 	EXPECT_CALL("attach.raw.info.short_name", -1, ENOSPC, link_info((int)link, &info));
+	{
+		union bpf_attr q;
+		char tp[32];
+
+		EXPECT_CALL("attach.raw.task_fd_query", 0, 0, task_fd_query(getpid(), (int)link, tp, sizeof(tp), 0, &q));
+		expect_long("attach.raw.task_fd_query.fd_type", BPF_FD_TYPE_RAW_TRACEPOINT, q.task_fd_query.fd_type);
+		expect_str("attach.raw.task_fd_query.name", "sys_enter", tp);
+		expect_long("attach.raw.task_fd_query.buf_len", 9, q.task_fd_query.buf_len);
+		expect_long("attach.raw.task_fd_query.prog_id_is_ours", 1,
+			    q.task_fd_query.prog_id == (uint32_t)prog_id_of((int)prog));
+	}
 	EXPECT_CALL("attach.raw.sys_exit", 5, 0, raw_tp_open((int)prog, "sys_exit"));
 	link_ids((int)link, info.id);
 	EXPECT_CALL("attach.raw.unknown", -1, ENOENT, raw_tp_open((int)prog, "no_such_tracepoint_xyz"));
@@ -290,6 +303,53 @@ static long uprobe_event(const char *path, long offset, int retprobe)
 	return perf_open(&a, -1, 0, -1, PERF_FLAG_FD_CLOEXEC);
 }
 
+/* BPF_TASK_FD_QUERY on a descriptor of this process: what `bpftool perf` lists for it. */
+static long task_fd_query(int pid, int fd, char *buf, unsigned buf_len, unsigned flags, union bpf_attr *q)
+{
+	memset(q, 0, sizeof(*q));
+	q->task_fd_query.pid = (unsigned)pid;
+	q->task_fd_query.fd = (unsigned)fd;
+	q->task_fd_query.flags = flags;
+	q->task_fd_query.buf = (uintptr_t)buf;
+	q->task_fd_query.buf_len = buf_len;
+	return sys_bpf(BPF_TASK_FD_QUERY, q, sizeof(*q));
+}
+
+/* The kernel-internal ENOTSUPP (include/linux/errno.h), which bpf_task_fd_query gives for other descriptors. */
+#define KERNEL_ENOTSUPP 524
+
+static void task_fd_queries(const char *exe, long off, int prog, int ev, int ret_ev, int link)
+{
+	union bpf_attr q;
+	char name[PATH_MAX];
+	int me = getpid();
+
+	EXPECT_CALL("attach.task_fd_query.uprobe", 0, 0, task_fd_query(me, ev, name, sizeof(name), 0, &q));
+	expect_long("attach.task_fd_query.uprobe.prog_id_is_ours", 1,
+		    q.task_fd_query.prog_id == (uint32_t)prog_id_of(prog));
+	expect_long("attach.task_fd_query.uprobe.fd_type", BPF_FD_TYPE_UPROBE, q.task_fd_query.fd_type);
+	expect_long("attach.task_fd_query.uprobe.file_is_ours", 1, strcmp(name, exe) == 0);
+	expect_long("attach.task_fd_query.uprobe.buf_len_is_name_len", 1, q.task_fd_query.buf_len == strlen(exe));
+	expect_long("attach.task_fd_query.uprobe.offset_is_ours", 1, q.task_fd_query.probe_offset == (uint64_t)off);
+	expect_long("attach.task_fd_query.uprobe.probe_addr", 0, (long)q.task_fd_query.probe_addr);
+	EXPECT_CALL("attach.task_fd_query.uretprobe", 0, 0, task_fd_query(me, ret_ev, name, sizeof(name), 0, &q));
+	expect_long("attach.task_fd_query.uretprobe.fd_type", BPF_FD_TYPE_URETPROBE, q.task_fd_query.fd_type);
+	EXPECT_CALL("attach.task_fd_query.short_buf", -1, ENOSPC, task_fd_query(me, ev, name, 4, 0, &q));
+	expect_long("attach.task_fd_query.short_buf.cut_to_3", 3, (long)strlen(name));
+	expect_long("attach.task_fd_query.short_buf.prog_id_still_written", 1,
+		    q.task_fd_query.prog_id == (uint32_t)prog_id_of(prog));
+	EXPECT_CALL("attach.task_fd_query.no_buf", 0, 0, task_fd_query(me, ev, NULL, 0, 0, &q));
+	expect_long("attach.task_fd_query.no_buf.buf_len_is_name_len", 1, q.task_fd_query.buf_len == strlen(exe));
+	EXPECT_CALL("attach.task_fd_query.perf_link", -1, KERNEL_ENOTSUPP,
+		    task_fd_query(me, link, name, sizeof(name), 0, &q));
+	EXPECT_CALL("attach.task_fd_query.program", -1, KERNEL_ENOTSUPP,
+		    task_fd_query(me, prog, name, sizeof(name), 0, &q));
+	EXPECT_CALL("attach.task_fd_query.flags", -1, EINVAL, task_fd_query(me, ev, name, sizeof(name), 1, &q));
+	EXPECT_CALL("attach.task_fd_query.closed_fd", -1, EBADF, task_fd_query(me, 999, name, sizeof(name), 0, &q));
+	EXPECT_CALL("attach.task_fd_query.no_task", -1, ENOENT,
+		    task_fd_query(0x3ffffff0, ev, name, sizeof(name), 0, &q));
+}
+
 static void uprobes(void)
 {
 	char exe[PATH_MAX];
@@ -306,6 +366,7 @@ static void uprobes(void)
 	ret_ev = uprobe_event(exe, off, 1);
 	expect_ret("attach.uretprobe.perf_event_open", 6, 0, ret_ev, errno);
 	EXPECT_CALL("attach.uretprobe.set_bpf", 0, 0, ioctl((int)ret_ev, PERF_EVENT_IOC_SET_BPF, (int)prog));
+	task_fd_queries(exe, off, (int)prog, (int)ev, (int)ret_ev, (int)link);
 	EXPECT_CALL("attach.uprobe.missing_file", -1, ENOENT, uprobe_event("/nonexistent/binary", 0, 0));
 	EXPECT_CALL("attach.uprobe.directory", -1, EINVAL, uprobe_event("/", 0, 0));
 	{

@@ -78,6 +78,15 @@ public final class Attr {
         writebacks.add(new Writeback(f.offset(), out));
     }
 
+    /** Sets a 64-bit output field, as {@link #putU32}. */
+    public void putU64(AttrField f, long value) {
+        check(f, 8);
+        bytes.putLong(f.offset(), value);
+        byte[] out = new byte[8];
+        ByteBuffer.wrap(out).order(ByteOrder.nativeOrder()).putLong(value);
+        writebacks.add(new Writeback(f.offset(), out));
+    }
+
     public List<Writeback> writebacks() {
         return List.copyOf(writebacks);
     }

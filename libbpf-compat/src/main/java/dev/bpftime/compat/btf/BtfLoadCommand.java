@@ -27,7 +27,9 @@ import dev.bpftime.obj.btf.BtfValidator;
  *
  * <p>Known difference: on a refusal the log holds the kernel's line for the refusal only; the kernel
  * also logs the header fields and a line per type checked before it (btf_verifier_log_hdr and each
- * kind's check_meta), so its log_true_size is larger. On success with a log level the log is empty here.
+ * kind's check_meta), so its log_true_size is larger. On success with a log level the log holds the
+ * header's lines (btf_verifier_log_hdr) but not the kernel's line per type, so an unwritable log buffer
+ * faults (EFAULT) as the kernel's, while log_true_size is smaller than the kernel's.
  */
 public final class BtfLoadCommand implements CommandHandler {
 
@@ -56,6 +58,9 @@ public final class BtfLoadCommand implements CommandHandler {
                 log.line(e.kernelLog());
             }
         }
+        if (refusal == null) {
+            logHeader(log, blob);
+        }
         VerifierLog.Result written = log.finish(caller);
         if (attr.userSize() >= BTF_LOG_TRUE_SIZE.end()) {
             attr.putU32(BTF_LOG_TRUE_SIZE, written.trueSize());
@@ -70,5 +75,18 @@ public final class BtfLoadCommand implements CommandHandler {
             throw refusal;
         }
         return Outcome.newFd(objects.register(new BtfObject(btf)));
+    }
+
+    /** btf_verifier_log_hdr (kernel/bpf/btf.c): struct btf_header's fields, in the host's byte order. */
+    private static void logHeader(VerifierLog log, byte[] blob) {
+        java.nio.ByteBuffer h = java.nio.ByteBuffer.wrap(blob).order(java.nio.ByteOrder.nativeOrder());
+        log.line("magic: 0x" + Integer.toHexString(Short.toUnsignedInt(h.getShort(0))));
+        log.line("version: " + Byte.toUnsignedInt(h.get(2)));
+        log.line("flags: 0x" + Integer.toHexString(Byte.toUnsignedInt(h.get(3))));
+        String[] names = {"hdr_len", "type_off", "type_len", "str_off", "str_len"};
+        for (int i = 0; i < names.length; i++) {
+            log.line(names[i] + ": " + Integer.toUnsignedString(h.getInt(4 + 4 * i)));
+        }
+        log.line("btf_total_size: " + blob.length);
     }
 }

@@ -10,8 +10,8 @@ import java.util.TreeMap;
  * lives as long as the service: a pin outlives the process that made it, and a service restart, like a
  * reboot for the kernel's bpffs, starts empty.
  *
- * <p>Only the mount's root directory exists: mkdir, unlink and rename are not intercepted yet, so a pin
- * stays until the service ends.
+ * <p>Only the mount's root directory exists: mkdir and rename are not intercepted yet. unlink removes a
+ * pin (PinUnlink).
  */
 public final class BpfFs {
 
@@ -36,6 +36,11 @@ public final class BpfFs {
     /** Adds a pin; the caller has already taken the reference it holds. */
     void put(String normalized, BpfObject object) {
         pins.put(normalized, object);
+    }
+
+    /** Takes a pin away; its reference now belongs to the caller. */
+    BpfObject remove(String normalized) {
+        return pins.remove(normalized);
     }
 
     public int size() {

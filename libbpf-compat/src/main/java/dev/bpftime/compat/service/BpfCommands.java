@@ -4,6 +4,12 @@ import dev.bpftime.compat.attr.BpfCmd;
 import dev.bpftime.compat.btf.BtfInfoWriter;
 import dev.bpftime.compat.btf.BtfLoadCommand;
 import dev.bpftime.compat.info.MapInfoWriter;
+import dev.bpftime.compat.info.TaskFdQueryCommand;
+import dev.bpftime.compat.objects.EnableStatsCommand;
+import dev.bpftime.compat.objects.IterCreateCommand;
+import dev.bpftime.compat.progattach.ProgAttachCommand;
+import dev.bpftime.compat.progattach.ProgDetachCommand;
+import dev.bpftime.compat.progattach.ProgQueryCommand;
 import dev.bpftime.compat.link.AttachRegistry;
 import dev.bpftime.compat.link.InMemoryAttachRegistry;
 import dev.bpftime.compat.link.LinkCommands;
@@ -52,8 +58,12 @@ public final class BpfCommands {
 
     public static Dispatcher create(ObjectTable objects, AttachRegistry attachments, Consumer<String> refusalLog,
             BiConsumer<String, RuntimeException> bugLog) {
-        // The service's one emulated bpffs: pins live as long as the service (docs/PROTOCOL.md, "Pins").
-        BpfFs bpffs = new BpfFs();
+        return create(objects, attachments, new BpfFs(), refusalLog, bugLog);
+    }
+
+    /** @param bpffs the service's one emulated bpffs: pins live as long as the service (docs/PROTOCOL.md, "Pins") */
+    public static Dispatcher create(ObjectTable objects, AttachRegistry attachments, BpfFs bpffs,
+            Consumer<String> refusalLog, BiConsumer<String, RuntimeException> bugLog) {
         Dispatcher dispatcher = new Dispatcher(refusalLog, bugLog);
         dispatcher.register(BpfCmd.PROG_LOAD, new ProgLoadCommand(objects, ProgramVerifier.STRUCTURAL_ONLY,
                         Clock::boottimeNanos, ProgTag.Algorithm.forKernelRelease(hostKernelRelease())))
@@ -72,6 +82,7 @@ public final class BpfCommands {
                 .register(BpfCmd.PROG_TEST_RUN, new TestRunCommand(
                         () -> ProgramEngine.configured(PROGRAMS_VERIFIED_MEMORY_SAFE)));
         registerMaps(dispatcher, objects);
+        registerQueries(dispatcher);
         LinkCommands.register(dispatcher, objects, attachments);
         return dispatcher;
     }
@@ -96,6 +107,16 @@ public final class BpfCommands {
                 // bpftool btf show walks the maps too (for their btf ids)
                 .register(BpfCmd.MAP_GET_NEXT_ID, IdCommands.nextId(objects, ObjectKind.MAP))
                 .register(BpfCmd.MAP_GET_FD_BY_ID, new MapFdById(objects));
+    }
+
+    /** The commands on hooks the runtime has none of, and the introspection ones (bpftool perf). */
+    private static void registerQueries(Dispatcher dispatcher) {
+        dispatcher.register(BpfCmd.PROG_ATTACH, new ProgAttachCommand())
+                .register(BpfCmd.PROG_DETACH, new ProgDetachCommand())
+                .register(BpfCmd.PROG_QUERY, new ProgQueryCommand())
+                .register(BpfCmd.TASK_FD_QUERY, new TaskFdQueryCommand())
+                .register(BpfCmd.ITER_CREATE, new IterCreateCommand())
+                .register(BpfCmd.ENABLE_STATS, new EnableStatsCommand());
     }
 
     /** The running kernel's release (uname -r), or "" when /proc is not there. */

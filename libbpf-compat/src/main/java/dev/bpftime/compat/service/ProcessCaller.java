@@ -126,6 +126,17 @@ final class ProcessCaller implements Caller {
 
     @Override
     public FdRef fd(int fd) {
+        return fdOfTask(pid, fd);
+    }
+
+    @Override
+    public boolean taskExists(int task) {
+        return task > 0 && Files.isDirectory(Path.of("/proc", Integer.toString(task)));
+    }
+
+    /** Any process's descriptor as /proc shows it to the service (same user: as the kernel's root sees it). */
+    @Override
+    public FdRef fdOfTask(int pid, int fd) {
         if (fd < 0) {
             return new FdRef.Missing(fd);
         }

@@ -9,6 +9,8 @@ import dev.bpftime.compat.attr.Attr;
 import dev.bpftime.compat.maps.MapMemory;
 import dev.bpftime.compat.objects.ObjectKind;
 import dev.bpftime.compat.objects.ObjectTable;
+import dev.bpftime.compat.pin.BpfFs;
+import dev.bpftime.compat.pin.PinUnlink;
 import dev.bpftime.compat.posix.Epoll;
 import dev.bpftime.compat.posix.Errno;
 import dev.bpftime.compat.posix.LibC;
@@ -46,6 +48,7 @@ public final class Service implements AutoCloseable {
     private final int euid;
     private final ServiceLog log;
     private final ObjectTable objects = new ObjectTable();
+    private final BpfFs bpffs = new BpfFs();
     private final HandleTable handles;
     private final Dispatcher dispatcher;
     private final Map<Integer, Client> clients = new ConcurrentHashMap<>();
@@ -75,7 +78,7 @@ public final class Service implements AutoCloseable {
         this.idleExitMs = idleExitMs;
         this.handles = new HandleTable(log);
         AttachRegistry attachments = new InMemoryAttachRegistry();
-        this.dispatcher = BpfCommands.create(objects, attachments, log.debugEnabled() ? log::debug : null, log::bug);
+        this.dispatcher = BpfCommands.create(objects, attachments, bpffs, log.debugEnabled() ? log::debug : null, log::bug);
         this.perf = new PerfRequests(objects, attachments, socket.toAbsolutePath().getParent(), log);
         this.agents = new AgentHub(objects, attachments, log::info, log::warn);
         this.listenFd = UnixSockets.listen(socket);
@@ -272,12 +275,30 @@ public final class Service implements AutoCloseable {
             case Wire.KIND_MAP_MMAP, Wire.KIND_MAP_UNMAP, Wire.KIND_MAP_BUFFER_FD -> mapMemory(c, request);
             case Wire.KIND_FDINFO -> fdInfo(c, request);
             case Wire.KIND_AGENT_HELLO -> agentHello(c, request);
+            case Wire.KIND_PIN_UNLINK -> pinUnlink(c, request);
             default -> {
                 log.warn("pid " + c.peer.pid() + " sent request kind " + request.kind() + ": unknown");
                 disconnect(c);
             }
         }
         syncAgents();
+    }
+
+    /** unlink()/rmdir() of an emulated bpffs path (pin/PinUnlink); the path is the payload, NUL-terminated. */
+    private void pinUnlink(Client c, Wire.Request request) {
+        if (!c.greeted) {
+            send(c, Wire.reply(Wire.STATUS_DONE, -Errno.EPERM, false, 0, 0, List.of()), -1);
+            return;
+        }
+        byte[] p = request.payload();
+        int end = 0;
+        while (end < p.length && p[end] != 0) {
+            end++;
+        }
+        long result = end == p.length ? -PinUnlink.ENAMETOOLONG
+                : PinUnlink.remove(bpffs, new String(p, 0, end, java.nio.charset.StandardCharsets.UTF_8),
+                        request.args()[0] != 0);
+        send(c, Wire.reply(Wire.STATUS_DONE, result, false, 0, 0, List.of()), -1);
     }
 
     /** A traced process's agent (agent/AgentHub): answered, then sent what it must run. */

@@ -33,6 +33,8 @@ public final class Wire {
     public static final int KIND_MAP_BUFFER_FD = 18;
     /** The bpf lines of /proc/self/fdinfo/FD (info/FdInfo): args {fd, buffer, length}; result the bytes written. */
     public static final int KIND_FDINFO = 19;
+    /** unlink/unlinkat/rmdir of an emulated bpffs path: args = {removedir}; payload = the path, NUL-terminated. */
+    public static final int KIND_PIN_UNLINK = 20;
 
     /** A traced process's agent says hello: no args; payload = its executable's path (for logs). From then on
      * the service pushes to it (agent/AgentWire) and it sends nothing more. */

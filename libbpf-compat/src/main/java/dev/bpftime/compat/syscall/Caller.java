@@ -26,6 +26,16 @@ public interface Caller {
     /** What descriptor {@code fd} of the caller is. */
     FdRef fd(int fd);
 
+    /** Whether a task {@code pid} exists, as find_vpid sees it (BPF_TASK_FD_QUERY). */
+    default boolean taskExists(int pid) {
+        return pid == pid();
+    }
+
+    /** What descriptor {@code fd} of task {@code pid} is (BPF_TASK_FD_QUERY's fget_task). */
+    default FdRef fdOfTask(int pid, int fd) {
+        return pid == pid() ? fd(fd) : new FdRef.Missing(fd);
+    }
+
     /**
      * Runs {@code work}, which touches no service state (a test run's program on its own engine), so
      * that other clients are served meanwhile: the service gives up its lock for it. By default, and

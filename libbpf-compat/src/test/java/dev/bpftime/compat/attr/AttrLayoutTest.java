@@ -17,11 +17,13 @@ import org.junit.jupiter.api.Test;
 /**
  * Every field of every command's layout against gcc's offsetof/sizeof on this machine's
  * include/uapi/linux/bpf.h (printed by syscall-shim/src/test/c/attr_offsets.c). The two output fields
- * of Linux 6.4 are not in Debian 12's 6.1 header; their offsets are checked against the field before.
+ * of Linux 6.4 and the mprog fields of 6.6 (PROG_ATTACH/DETACH/QUERY) are not in Debian 12's 6.1
+ * header; their offsets are checked against the field before.
  */
 class AttrLayoutTest {
 
-    private static final Set<String> NEWER_THAN_HEADER = Set.of("log_true_size", "btf_log_true_size");
+    private static final Set<String> NEWER_THAN_HEADER = Set.of("log_true_size", "btf_log_true_size", "relative_fd",
+            "expected_revision", "query.link_ids", "query.link_attach_flags", "query.revision");
     private static final Map<String, int[]> C = new HashMap<>();
 
     @BeforeAll
@@ -65,6 +67,11 @@ class AttrLayoutTest {
     void newerFieldsFollowTheirPredecessors() {
         assertEquals(C.get("core_relo_rec_size")[0] + 4, ProgLoadAttr.LOG_TRUE_SIZE.offset());
         assertEquals(C.get("btf_log_level")[0] + 4, BtfLoadAttr.BTF_LOG_TRUE_SIZE.offset());
+        assertEquals(C.get("replace_bpf_fd")[0] + 4, ProgAttachAttr.RELATIVE_FD.offset());
+        assertEquals(ProgAttachAttr.RELATIVE_FD.offset() + 4, ProgAttachAttr.EXPECTED_REVISION.offset());
+        assertEquals(C.get("query.prog_attach_flags")[0] + 8, QueryAttr.LINK_IDS.offset());
+        assertEquals(QueryAttr.LINK_IDS.offset() + 8, QueryAttr.LINK_ATTACH_FLAGS.offset());
+        assertEquals(QueryAttr.LINK_ATTACH_FLAGS.offset() + 8, QueryAttr.REVISION.offset());
     }
 
 }

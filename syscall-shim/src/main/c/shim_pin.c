@@ -1,0 +1,62 @@
+/*
+ * unlink(), unlinkat() and rmdir() of the emulated bpffs (docs/PROTOCOL.md, "Pins"). A path under
+ * /sys/fs/bpf names the service's pins, as OBJ_PIN and OBJ_GET see them, not the host's bpffs: removing
+ * one is a WIRE_PIN_UNLINK request, answered with the errno the kernel's bpffs gives (the pin's reference
+ * is dropped, as bpf_free_inode does). Relative paths and other directories go to libc unchanged.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "shim.h"
+#include "shim_wire.h"
+
+static const char mount_point[] = "/sys/fs/bpf";
+
+static int in_bpffs(const char *path)
+{
+	size_t n = sizeof(mount_point) - 1;
+
+	/* "//sys/fs/bpf" and such are left to libc: libbpf and bpftool spell the mount as above. */
+	return path && strncmp(path, mount_point, n) == 0 && (path[n] == 0 || path[n] == '/');
+}
+
+static int forward_remove(const char *path, int directory)
+{
+	char copy[PATH_MAX];
+	size_t n = strnlen(path, PATH_MAX);
+	uint64_t args[6] = { (uint64_t)directory };
+
+	if (n >= PATH_MAX) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	/* A page is sent from the copy: the bytes after its NUL are never looked at. */
+	memcpy(copy, path, n + 1);
+	return (int)shim_forward_kind(WIRE_PIN_UNLINK, args, (unsigned long)copy, 0, NULL);
+}
+
+SHIM_EXPORT int unlink(const char *path)
+{
+	if (in_bpffs(path))
+		return forward_remove(path, 0);
+	return ((int (*)(const char *))shim_next("unlink"))(path);
+}
+
+SHIM_EXPORT int rmdir(const char *path)
+{
+	if (in_bpffs(path))
+		return forward_remove(path, 1);
+	return ((int (*)(const char *))shim_next("rmdir"))(path);
+}
+
+SHIM_EXPORT int unlinkat(int dirfd, const char *path, int flags)
+{
+	/* An absolute path ignores dirfd; unknown flags are still the kernel's EINVAL. */
+	if (in_bpffs(path) && (flags & ~AT_REMOVEDIR) == 0)
+		return forward_remove(path, (flags & AT_REMOVEDIR) != 0);
+	return ((int (*)(int, const char *, int))shim_next("unlinkat"))(dirfd, path, flags);
+}
