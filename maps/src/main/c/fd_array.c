@@ -1,6 +1,7 @@
 /*
- * PROG_ARRAY and PERF_EVENT_ARRAY: slots of 32-bit object ids (0 = empty) that the service keeps
- * (a program's id for tail calls, a perf buffer's id for bpf_perf_event_output). The kernel keeps
+ * PROG_ARRAY, PERF_EVENT_ARRAY and CGROUP_ARRAY: slots of 32-bit object ids (0 = empty) that the
+ * service keeps (a program's id for tail calls, a perf buffer's id for bpf_perf_event_output, a
+ * cgroup directory's inode number for bpf_current_task_under_cgroup). The kernel keeps
  * object pointers (bpf_fd_array_map_update_elem(), kernel/bpf/arraymap.c); ids are what a
  * pointer becomes in memory shared by processes.
  */

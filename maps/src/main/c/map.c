@@ -48,6 +48,7 @@ static int64_t layout(struct bpftime_map_header *h)
 		break;
 	case BPF_MAP_TYPE_PROG_ARRAY:
 	case BPF_MAP_TYPE_PERF_EVENT_ARRAY:
+	case BPF_MAP_TYPE_CGROUP_ARRAY:
 		total = fd_array_region_size(h->max_entries, &data_off, &data_size);
 		break;
 	case BPF_MAP_TYPE_RINGBUF:
@@ -95,7 +96,7 @@ static int attach(struct bpftime_map *m)
 		htab_attach(m);
 	else if (m->type == BPF_MAP_TYPE_ARRAY || m->type == BPF_MAP_TYPE_PERCPU_ARRAY)
 		array_attach(m);
-	else if (m->type == BPF_MAP_TYPE_PROG_ARRAY || m->type == BPF_MAP_TYPE_PERF_EVENT_ARRAY)
+	else if (is_fd_array_type(m->type))
 		fd_array_attach(m);
 	else if (m->type == BPFTIME_OBJ_PERF_BUFFER)
 		return perfbuf_attach(m);
@@ -377,7 +378,7 @@ int bpftime_map_sys_lookup(struct bpftime_map *m, const void *key, void *value, 
 	case BPF_MAP_TYPE_PROG_ARRAY:
 		return fd_array_sys_lookup(m, key, value);
 	default:
-		return -ENOTSUPP; /* perf event arrays have no map_fd_sys_lookup_elem; ring buffers none */
+		return -ENOTSUPP; /* perf event and cgroup arrays have no map_fd_sys_lookup_elem; ring buffers none */
 	}
 }
 
@@ -396,6 +397,7 @@ int bpftime_map_sys_update(struct bpftime_map *m, const void *key, const void *v
 		return (int)htab_update(m, key, value, flags, true);
 	case BPF_MAP_TYPE_PROG_ARRAY:
 	case BPF_MAP_TYPE_PERF_EVENT_ARRAY:
+	case BPF_MAP_TYPE_CGROUP_ARRAY:
 		return fd_array_sys_update(m, key, value, flags);
 	default:
 		return -ENOTSUPP;
@@ -415,6 +417,7 @@ int bpftime_map_sys_delete(struct bpftime_map *m, const void *key)
 		return (int)htab_delete(m, key);
 	case BPF_MAP_TYPE_PROG_ARRAY:
 	case BPF_MAP_TYPE_PERF_EVENT_ARRAY:
+	case BPF_MAP_TYPE_CGROUP_ARRAY:
 		return fd_array_sys_delete(m, key);
 	default:
 		return -ENOTSUPP;
@@ -428,6 +431,7 @@ int bpftime_map_sys_get_next_key(struct bpftime_map *m, const void *key, void *n
 	case BPF_MAP_TYPE_PERCPU_ARRAY:
 	case BPF_MAP_TYPE_PROG_ARRAY:
 	case BPF_MAP_TYPE_PERF_EVENT_ARRAY:
+	case BPF_MAP_TYPE_CGROUP_ARRAY:
 		return array_get_next_key(m, key, next_key);
 	case BPF_MAP_TYPE_HASH:
 	case BPF_MAP_TYPE_PERCPU_HASH:
@@ -452,7 +456,7 @@ static uint64_t sys_value_size(const struct bpftime_map *m)
 {
 	if (is_percpu_type(m->type))
 		return (uint64_t)m->value_stride * m->ncpus;
-	if (m->type == BPF_MAP_TYPE_PROG_ARRAY || m->type == BPF_MAP_TYPE_PERF_EVENT_ARRAY)
+	if (is_fd_array_type(m->type))
 		return 4;
 	return m->value_size;
 }

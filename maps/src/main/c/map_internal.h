@@ -126,6 +126,12 @@ static inline bool is_hash_type(uint32_t t)
 	       t == BPF_MAP_TYPE_LRU_PERCPU_HASH;
 }
 
+/* the fd arrays whose slots hold object ids (IS_FD_ARRAY/IS_FD_PROG_ARRAY, kernel/bpf/syscall.c) */
+static inline bool is_fd_array_type(uint32_t t)
+{
+	return t == BPF_MAP_TYPE_PROG_ARRAY || t == BPF_MAP_TYPE_PERF_EVENT_ARRAY || t == BPF_MAP_TYPE_CGROUP_ARRAY;
+}
+
 static inline bool is_lru_type(uint32_t t)
 {
 	return t == BPF_MAP_TYPE_LRU_HASH || t == BPF_MAP_TYPE_LRU_PERCPU_HASH;

@@ -51,6 +51,13 @@ struct bpftime_map_header {
 	uint64_t stall_pos;        /* 264: ringbuf: position of that record */
 	_Atomic uint64_t lost;     /* 272: perf buffer: records dropped, not yet reported */
 	uint64_t perf_event_id;    /* 280: perf buffer: the id written in PERF_RECORD_LOST */
+	/* perf buffer wake-ups (bpftime_perfbuf_set_wakeup); policy 0 wakes at every record */
+	uint32_t wakeup_policy;    /* 288: 0 every record, 1 the kernel's rules from the event's attr */
+	uint32_t wakeup_events;    /* 292: attr.wakeup_events (policy 1, without attr.watermark) */
+	uint64_t wakeup_watermark; /* 296: bytes between watermark wake-ups (rb->watermark) */
+	uint32_t pending_events;   /* 304: samples since the last wake-up by count (rb->events) */
+	uint32_t pad_wakeup;       /* 308 */
+	uint64_t wakeup_head;      /* 312: data_head the watermark counts from (rb->wakeup) */
 };
 
 /* One bucket of a hash map: its lock word and the index of its first element. A chain ends in a

@@ -15,6 +15,7 @@
  */
 #include <linux/perf_event.h>
 #include <pthread.h>
+#include <unistd.h>
 
 #include "bpftime_perfbuf.h"
 #include "bpftime_spin_lock.h"
@@ -100,6 +101,28 @@ void perfbuf_init(struct bpftime_map *m)
 
 /* ---- producing ---- */
 
+/*
+ * Whether the record that moved data_head to head wakes the consumer, under the producer lock. The
+ * kernel counts samples against attr.wakeup_events (perf_output_end() via rb->events) unless
+ * attr.watermark, and wakes whenever data_head moved more than rb->watermark past the last
+ * watermark wake-up (__perf_output_begin()); libbpf's perf_buffer__new() asks for wakeup_events 1.
+ */
+static bool wakeup_due(struct bpftime_map_header *h, uint64_t head)
+{
+	bool wake = false;
+	if (!h->wakeup_policy)
+		return true;
+	if (h->wakeup_events && ++h->pending_events >= h->wakeup_events) {
+		h->pending_events -= h->wakeup_events;
+		wake = true;
+	}
+	if (head - h->wakeup_head > h->wakeup_watermark) {
+		h->wakeup_head += h->wakeup_watermark; /* local_add(rb->watermark, &rb->wakeup) */
+		wake = true;
+	}
+	return wake;
+}
+
 static void put(struct bpftime_map *m, uint64_t pos, const void *src, uint64_t len)
 {
 	uint64_t off = pos & (m->data_size - 1);
@@ -155,8 +178,51 @@ long bpftime_perfbuf_output(struct bpftime_map *m, const void *data, uint64_t si
 	put(m, head + sizeof(h) + sizeof(raw_size), data, size);
 	put_zero(m, head + sizeof(h) + sizeof(raw_size) + size, raw_size - size);
 	atomic_store_explicit((_Atomic uint64_t *)&pg->data_head, head + rec, memory_order_release);
+	bool wake = wakeup_due(m->hdr, head + rec);
 	bpftime_lock_release(&m->hdr->producer_lock);
-	wake_consumer(m);
+	if (wake)
+		wake_consumer(m);
+	return 0;
+}
+
+void bpftime_perfbuf_set_wakeup(struct bpftime_map *m, uint32_t wakeup_events, uint32_t wakeup_watermark,
+				int use_watermark)
+{
+	if (m->type != BPFTIME_OBJ_PERF_BUFFER)
+		return;
+	/* ring_buffer_init(): attr.watermark ? min(size, wakeup_watermark) : 0, and 0 means half the buffer */
+	uint64_t mark = use_watermark ? wakeup_watermark : 0;
+	if (mark > m->data_size)
+		mark = m->data_size;
+	if (!mark)
+		mark = m->data_size / 2;
+	m->hdr->wakeup_events = use_watermark ? 0 : wakeup_events;
+	m->hdr->wakeup_watermark = mark;
+	m->hdr->wakeup_head = atomic_load((_Atomic uint64_t *)&((struct perf_event_mmap_page *)m->perf_page)->data_head);
+	m->hdr->pending_events = 0;
+	m->hdr->wakeup_policy = 1;
+}
+
+int bpftime_perfbuf_poll_rearm(struct bpftime_map *m)
+{
+	struct perf_event_mmap_page *pg = m->perf_page;
+	if (m->type != BPFTIME_OBJ_PERF_BUFFER)
+		return 0;
+	if (atomic_load_explicit((_Atomic uint64_t *)&pg->data_head, memory_order_acquire) !=
+	    atomic_load_explicit((_Atomic uint64_t *)&pg->data_tail, memory_order_acquire))
+		return 1;
+	int saved = errno;
+	uint64_t drained;
+	while (read(m->eventfd, &drained, sizeof(drained)) == sizeof(drained))
+		;
+	errno = saved;
+	/* a producer may have published and woken between the check and the drain: the drain took its
+	 * wake-up, so give it back, or the wait would sleep on records that are there */
+	if (atomic_load_explicit((_Atomic uint64_t *)&pg->data_head, memory_order_acquire) !=
+	    atomic_load_explicit((_Atomic uint64_t *)&pg->data_tail, memory_order_acquire)) {
+		wake_consumer(m);
+		return 1;
+	}
 	return 0;
 }
 

@@ -320,6 +320,11 @@ int bpftime_ringbuf_poll_rearm(struct bpftime_map *m)
 	while (read(m->eventfd, &drained, sizeof(drained)) == sizeof(drained))
 		;
 	errno = saved;
-	/* a producer may have committed between the check and the drain: look again */
-	return bpftime_ringbuf_query(m, BPF_RB_AVAIL_DATA) != 0;
+	/* a producer may have committed and woken between the check and the drain: the drain took its
+	 * wake-up, so give it back, or the wait would sleep on data that is there */
+	if (bpftime_ringbuf_query(m, BPF_RB_AVAIL_DATA)) {
+		wake_consumer(m);
+		return 1;
+	}
+	return 0;
 }

@@ -4,6 +4,7 @@
 
 #include <limits.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #define SHIM_EXPORT __attribute__((visibility("default")))
@@ -21,6 +22,12 @@ long shim_bpf(long cmd, unsigned long attr, unsigned long size);
  * not NULL a WIRE_PASS answer sets *passed and returns 0. */
 long shim_forward_kind(uint16_t kind, const uint64_t args[6], unsigned long copy_from, unsigned long writeback_to,
 	       int *passed);
+
+/* shim_procfd.c: open/fopen of /proc/self/fdinfo/N for one of our descriptors (a memfd with the
+ * kernel's text), or SHIM_NOT_OURS for every other path. */
+#define SHIM_NOT_OURS (-2)
+int shim_fdinfo_open(const char *path, int flags);
+FILE *shim_fdinfo_fopen(const char *path, const char *mode, int *ours);
 
 /* shim_perf.c: perf_event_open(2) as the service answers it (or the kernel, for events not ours). */
 long shim_perf_event_open(unsigned long attr, long pid, long cpu, long group_fd, unsigned long flags);

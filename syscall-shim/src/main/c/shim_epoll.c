@@ -1,6 +1,6 @@
 /*
- * Waiting on our ring buffer fds with epoll, poll and ppoll (docs/PROTOCOL.md, "epoll and poll on
- * ring buffers"). The kernel's ring fd is readable while the ring holds data (ringbuf_map_poll_kern);
+ * Waiting on our ring buffer and perf event fds with epoll, poll and ppoll (docs/PROTOCOL.md, "epoll
+ * and poll on ring buffers"). The kernel's ring fd is readable while the ring holds data (ringbuf_map_poll_kern);
  * ours is a socket that never is. The ring's eventfd, written by producers at each wake-up, stands in
  * for it: epoll_ctl registers the eventfd with the app's event data, poll swaps it in for the call.
  * A level-triggered wait (libbpf's ring_buffer__poll) would find the eventfd readable forever once
@@ -18,6 +18,7 @@
 #include <sys/epoll.h>
 
 #include "bpftime_map.h"
+#include "bpftime_perfbuf.h"
 #include "bpftime_ringbuf.h"
 #include "shim.h"
 
@@ -72,12 +73,15 @@ out:
 	pthread_mutex_unlock(&watch_lock);
 }
 
-/* Only rings have a rearm in the maps module so far; a perf buffer needs its own
- * (bpftime_perfbuf has none yet) and is waited on without one, edge-like. */
+/* A perf event's fd is readable after a wake-up until its records are read (perf_poll(); the
+ * wake-up rules of its attr are the producer's, bpftime_perfbuf_set_wakeup), a ring's while it
+ * holds data: each rearm drains the eventfd only when its buffer is empty. */
 static void rearm_one(struct shim_ring *ring)
 {
 	if (bpftime_map_type(ring->map) == BPF_MAP_TYPE_RINGBUF)
 		bpftime_ringbuf_poll_rearm(ring->map);
+	else if (bpftime_map_type(ring->map) == BPFTIME_OBJ_PERF_BUFFER)
+		bpftime_perfbuf_poll_rearm(ring->map);
 }
 
 static void rearm(int epfd)

@@ -115,6 +115,9 @@ static int has_mode(int flags)
 			mode = va_arg(ap, mode_t); \
 			va_end(ap); \
 		} \
+		int fdinfo_ = shim_fdinfo_open(path, flags); \
+		if (fdinfo_ != SHIM_NOT_OURS) \
+			return fdinfo_; \
 		return next_##name(redirect(path, buf), flags, mode); \
 	}
 
@@ -130,6 +133,9 @@ static int has_mode(int flags)
 			mode = va_arg(ap, mode_t); \
 			va_end(ap); \
 		} \
+		int fdinfo_ = path[0] == '/' ? shim_fdinfo_open(path, flags) : SHIM_NOT_OURS; \
+		if (fdinfo_ != SHIM_NOT_OURS) \
+			return fdinfo_; \
 		return next_##name(dirfd, redirect(path, buf), flags, mode); \
 	}
 
@@ -149,6 +155,9 @@ int __openat64_2(int dirfd, const char *path, int flags);
 	{ \
 		char buf[PATH_MAX]; \
 		NEXT(name); \
+		int fdinfo_ = shim_fdinfo_open(path, flags); \
+		if (fdinfo_ != SHIM_NOT_OURS) \
+			return fdinfo_; \
 		return next_##name(redirect(path, buf), flags); \
 	}
 #define FORTIFY_OPENAT(name) \
@@ -156,6 +165,9 @@ int __openat64_2(int dirfd, const char *path, int flags);
 	{ \
 		char buf[PATH_MAX]; \
 		NEXT(name); \
+		int fdinfo_ = path[0] == '/' ? shim_fdinfo_open(path, flags) : SHIM_NOT_OURS; \
+		if (fdinfo_ != SHIM_NOT_OURS) \
+			return fdinfo_; \
 		return next_##name(dirfd, redirect(path, buf), flags); \
 	}
 FORTIFY_OPEN(__open_2)
@@ -171,8 +183,19 @@ FORTIFY_OPENAT(__openat64_2)
 		return next_##name call_args; \
 	}
 
-PATH_CALL(FILE *, fopen, (const char *path, const char *mode), (redirect(path, buf), mode))
-PATH_CALL(FILE *, fopen64, (const char *path, const char *mode), (redirect(path, buf), mode))
+#define FOPEN_LIKE(name) \
+	SHIM_EXPORT FILE *name(const char *path, const char *mode) \
+	{ \
+		char buf[PATH_MAX]; \
+		int ours_; \
+		NEXT(name); \
+		FILE *fdinfo_ = shim_fdinfo_fopen(path, mode, &ours_); \
+		if (ours_) \
+			return fdinfo_; \
+		return next_##name(redirect(path, buf), mode); \
+	}
+FOPEN_LIKE(fopen)
+FOPEN_LIKE(fopen64)
 PATH_CALL(DIR *, opendir, (const char *path), (redirect(path, buf)))
 PATH_CALL(int, access, (const char *path, int how), (redirect(path, buf), how))
 PATH_CALL(int, eaccess, (const char *path, int how), (redirect(path, buf), how))

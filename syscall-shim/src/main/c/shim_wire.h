@@ -33,6 +33,8 @@ enum wire_kind {
 	WIRE_MAP_UNMAP = 17,
 	/* A ring (later perf) buffer's memfd (args[1] = 0) or eventfd (1): args = {fd, which}. */
 	WIRE_MAP_BUFFER_FD = 18,
+	/* The bpf lines of /proc/self/fdinfo/FD: args = {fd, buffer address, length}; result = bytes written. */
+	WIRE_FDINFO = 19,
 };
 
 /* Request flags. */

@@ -672,6 +672,9 @@ int cases_maps(void)
 	programs_hold_maps();
 	pinned_access();
 	ids();
+	cases_cgroup_array();
+	cases_prog_bind_map();
+	cases_fdinfo();
 	expect_long("maps.no_descriptor_left", open_before, open_descriptors_above(2));
 	return 0;
 }

@@ -92,7 +92,7 @@ BPFTIME_API int bpftime_map_sys_update_batch(struct bpftime_map *map, const void
 BPFTIME_API int bpftime_map_sys_delete_batch(struct bpftime_map *map, const void *keys, uint32_t *count,
 					     uint64_t elem_flags);
 
-/* ---- PROG_ARRAY and PERF_EVENT_ARRAY: slots hold object ids (0 = empty) ---- */
+/* ---- PROG_ARRAY, PERF_EVENT_ARRAY and CGROUP_ARRAY: slots hold object ids (0 = empty) ---- */
 /* Program side: the id in slot `index`, 0 when empty or out of range (a tail call falls through). */
 BPFTIME_API uint32_t bpftime_fd_array_get(struct bpftime_map *map, uint32_t index);
 

@@ -11,6 +11,14 @@
 
 /* Writes one PERF_RECORD_SAMPLE: 0, or -ENOSPC when it does not fit (counted as lost). */
 BPFTIME_API long bpftime_perfbuf_output(struct bpftime_map *pb, const void *data, uint64_t size);
+/* The kernel's wake-up rules from the event's perf_event_attr: every wakeup_events samples unless
+ * use_watermark (attr.watermark), and whenever wakeup_watermark bytes (half the buffer when 0) were
+ * written since the last such wake-up. Without this call every record wakes the consumer. */
+BPFTIME_API void bpftime_perfbuf_set_wakeup(struct bpftime_map *pb, uint32_t wakeup_events,
+					    uint32_t wakeup_watermark, int use_watermark);
+/* Before a wait on the eventfd: 1 when records are waiting (the kernel's fd would be readable),
+ * else drains the eventfd so that the wait blocks until a producer wakes it, and returns 0. */
+BPFTIME_API int bpftime_perfbuf_poll_rearm(struct bpftime_map *pb);
 /* Records dropped and not yet reported by a PERF_RECORD_LOST. */
 BPFTIME_API uint64_t bpftime_perfbuf_lost(const struct bpftime_map *pb);
 

@@ -74,6 +74,36 @@ public final class BpfMap implements AutoCloseable {
         return NativeMaps.bpftime_map_eventfd(live());
     }
 
+    /**
+     * A perf buffer's wake-up rules, from its event's perf_event_attr (wakeup_events or, with the
+     * watermark bit, wakeup_watermark); without this call every record wakes the consumer.
+     */
+    public void setPerfWakeup(int wakeupEvents, int wakeupWatermark, boolean watermark) {
+        if (obj.type != MapType.PERF_BUFFER) {
+            throw new IllegalStateException("map " + obj.describe() + " is a " + obj.type + ", not a perf buffer");
+        }
+        NativeMaps.bpftime_perfbuf_set_wakeup(live(), wakeupEvents, wakeupWatermark, watermark ? 1 : 0);
+    }
+
+    /**
+     * bpf_perf_event_output() on this PERF_EVENT_ARRAY from a program's side: 0 or -errno
+     * (bpftime_perfbuf.h), the record going to the perf buffer of the slot flags names.
+     */
+    public long perfEventOutput(long flags, byte[] data) {
+        if (obj.type != MapType.PERF_EVENT_ARRAY) {
+            return -Errno.EINVAL.code();
+        }
+        return NativeMaps.bpftime_perf_event_output(live(), flags, data, data.length);
+    }
+
+    /** bpf_ringbuf_output() on this RINGBUF from a program's side: 0 or -errno (bpftime_ringbuf.h). */
+    public long ringbufOutput(byte[] data, long flags) {
+        if (obj.type != MapType.RINGBUF) {
+            return -Errno.EINVAL.code();
+        }
+        return NativeMaps.bpftime_ringbuf_output(live(), data, data.length, flags);
+    }
+
     public long sharedMemorySize() {
         return obj.sharedMemorySize;
     }

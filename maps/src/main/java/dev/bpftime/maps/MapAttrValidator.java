@@ -38,7 +38,7 @@ final class MapAttrValidator {
         MapAttr checked = switch (type) {
             case HASH, PERCPU_HASH, LRU_HASH, LRU_PERCPU_HASH -> checkHash(a, type, ncpus);
             case ARRAY, PERCPU_ARRAY -> checkArray(a, type);
-            case PROG_ARRAY, PERF_EVENT_ARRAY -> checkFdArray(a, type);
+            case PROG_ARRAY, PERF_EVENT_ARRAY, CGROUP_ARRAY -> checkFdArray(a, type);
             case RINGBUF -> checkRingbuf(a);
             case PERF_BUFFER -> throw new IllegalStateException("filtered above");
         };

@@ -11,6 +11,8 @@ public enum MapType {
     PERF_EVENT_ARRAY(4),
     PERCPU_HASH(5),
     PERCPU_ARRAY(6),
+    /** Slots of cgroup directories (cgroup_array_map_ops, kernel/bpf/arraymap.c) for bpf_current_task_under_cgroup. */
+    CGROUP_ARRAY(8),
     LRU_HASH(9),
     LRU_PERCPU_HASH(10),
     RINGBUF(27),
@@ -40,7 +42,7 @@ public enum MapType {
     }
 
     public boolean isFdArray() {
-        return this == PROG_ARRAY || this == PERF_EVENT_ARRAY;
+        return this == PROG_ARRAY || this == PERF_EVENT_ARRAY || this == CGROUP_ARRAY;
     }
 
     public boolean isPerCpu() {

@@ -92,6 +92,10 @@ final class NativeMaps {
 
     static native long bpftime_perfbuf_lost(Pointer pb);
 
+    static native void bpftime_perfbuf_set_wakeup(Pointer pb, int wakeupEvents, int wakeupWatermark, int useWatermark);
+
+    static native int bpftime_perfbuf_poll_rearm(Pointer pb);
+
     static native long bpftime_perf_event_output(Pointer array, long flags, byte[] data, long size);
 
     // lock words

@@ -33,7 +33,7 @@ class KernelCreateDifferentialTest {
     void randomAttributesGetTheKernelsAnswer() {
         assumeTrue(kernelUnavailable.isEmpty(), kernelUnavailable.orElse(""));
         Random rnd = new Random(2024);
-        int[] types = {0, 1, 2, 3, 4, 5, 6, 9, 10, 27};
+        int[] types = {0, 1, 2, 3, 4, 5, 6, 8, 9, 10, 27};
         int[] keySizes = {0, 1, 3, 4, 5, 8, 16, 64, 512};
         int[] valueSizes = {0, 1, 3, 4, 7, 8, 12, 64, 4096, 32768, 32769, 65536};
         int[] maxEntries = {0, 1, 2, 3, 16, 100, 1024, 4096, 8192};
@@ -49,7 +49,7 @@ class KernelCreateDifferentialTest {
             if (rnd.nextInt(3) > 0) {
                 switch (type) {
                     case 2, 6 -> key = 4;
-                    case 3, 4 -> {
+                    case 3, 4, 8 -> {
                         key = 4;
                         value = 4;
                     }
@@ -87,7 +87,7 @@ class KernelCreateDifferentialTest {
                     + (kernel == 0 ? "ok" : Errno.describe(kernel)), 1, Integer::sum);
             created++;
         }
-        for (String t : new String[] {"HASH", "ARRAY", "PROG_ARRAY", "PERF_EVENT_ARRAY", "PERCPU_HASH", "PERCPU_ARRAY",
+        for (String t : new String[] {"HASH", "ARRAY", "PROG_ARRAY", "PERF_EVENT_ARRAY", "PERCPU_HASH", "PERCPU_ARRAY", "CGROUP_ARRAY",
             "LRU_HASH", "LRU_PERCPU_HASH", "RINGBUF"}) {
             assertTrue(outcomes.containsKey(t + ":ok") && outcomes.containsKey(t + ":EINVAL"),
                     t + ": the run never created one, or never saw one refused; saw " + outcomes);

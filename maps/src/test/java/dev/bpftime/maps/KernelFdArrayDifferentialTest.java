@@ -114,6 +114,60 @@ class KernelFdArrayDifferentialTest {
     }
 
     /**
+     * CGROUP_ARRAY (cgroup_array_map_ops): kernel slots take fds of cgroup v2 directories (the
+     * root and sub-cgroups this test makes), ours the directories' inode numbers, which is what the
+     * service puts there. Lookups from the syscall side are ENOTSUPP (no map_fd_sys_lookup_elem).
+     */
+    @Test
+    void cgroupArraySlotsMatchTheKernelsWithCgroupDirectoriesForFds() throws java.io.IOException {
+        assumeTrue(kernelUnavailable.isEmpty(), kernelUnavailable.orElse(""));
+        Optional<java.nio.file.Path> root = cgroup2Mount();
+        assumeTrue(root.isPresent(), "no cgroup2 file system is mounted (/proc/self/mounts)");
+        int cgroups = 4;
+        List<java.nio.file.Path> made = new ArrayList<>();
+        int[] fds = new int[cgroups];
+        int[] ourIds = new int[cgroups];
+        try {
+            for (int k = 0; k < cgroups; k++) {
+                java.nio.file.Path dir = root.get();
+                if (k > 0) {
+                    dir = root.get().resolve("bpftime-cgroup-array-" + ProcessHandle.current().pid() + "-" + k);
+                    java.nio.file.Files.createDirectory(dir);
+                    made.add(dir);
+                }
+                fds[k] = Libc.open(dir.toString());
+                ourIds[k] = (int) (long) (Long) java.nio.file.Files.getAttribute(dir, "unix:ino");
+            }
+            MapAttr attr = MapAttr.of(MapType.CGROUP_ARRAY, 4, 4, 20, 0);
+            try (KernelBpf kernel = KernelBpf.create(attr, 4); BpfMap ours = factory.create(attr)) {
+                Run run = new Run("CGROUP_ARRAY", ours, kernel, new Objects(fds, null, ourIds), new Random(5));
+                run.go();
+                run.require("lookup:ENOTSUPP");
+            }
+        } finally {
+            for (int fd : fds) {
+                if (fd > 0) {
+                    Libc.close(fd);
+                }
+            }
+            for (java.nio.file.Path dir : made) {
+                java.nio.file.Files.deleteIfExists(dir);
+            }
+        }
+    }
+
+    /** Where a cgroup v2 hierarchy is mounted (/sys/fs/cgroup, or /sys/fs/cgroup/unified on hybrid systems). */
+    static Optional<java.nio.file.Path> cgroup2Mount() throws java.io.IOException {
+        for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/mounts"))) {
+            String[] f = line.split(" ");
+            if (f.length > 2 && f[2].equals("cgroup2")) {
+                return Optional.of(java.nio.file.Path.of(f[1]));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
      * A PERF_EVENT_ARRAY slot belongs to the fd (struct file) it was set through: closing that fd
      * empties it, unless BPF_F_PRESERVE_ELEMS (perf_event_fd_array_release()); a PROG_ARRAY keeps
      * its slots while any fd is open. Slots set through a second fd, through the first, and

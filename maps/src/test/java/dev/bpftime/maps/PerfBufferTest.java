@@ -65,6 +65,50 @@ class PerfBufferTest {
         }
     }
 
+    /**
+     * Wake-ups as the kernel's perf_output_end()/__perf_output_begin(): every record without rules
+     * (and with libbpf's wakeup_events 1), every Nth with wakeup_events N, and with the watermark bit
+     * only when more than wakeup_watermark bytes were written since the last; the rearm before a
+     * wait drains the eventfd only when the consumer has read everything.
+     */
+    @Test
+    void wakeupsFollowWakeupEventsAndTheWatermarkAndTheRearmDrainsOnlyAnEmptyBuffer() throws IOException {
+        record Rule(String name, int events, int watermark, boolean useWatermark, int[] wakesAfter) {
+        }
+        int records = 6; // 24 bytes each: header 8, u32 size, 8 bytes of data, padded to 8
+        for (Rule r : new Rule[] {new Rule("none set", -1, 0, false, new int[] {1, 2, 3, 4, 5, 6}),
+            new Rule("wakeup_events 1", 1, 0, false, new int[] {1, 2, 3, 4, 5, 6}),
+            new Rule("wakeup_events 3", 3, 0, false, new int[] {3, 6}),
+            // head 48 > 40: mark 40; 96 - 40 > 40: mark 80; 120 - 80 = 40 is not more; 144 - 80 > 40
+            new Rule("watermark 40 bytes", 0, 40, true, new int[] {2, 4, 6}),
+            new Rule("wakeup_events 0, no watermark: half the buffer", 0, 0, false, new int[] {})}) {
+            try (BpfMap pb = factory.createPerfBuffer(0, 1, 43)) {
+                if (r.events() >= 0) {
+                    pb.setPerfWakeup(r.events(), r.watermark(), r.useWatermark());
+                }
+                java.util.List<Integer> woke = new java.util.ArrayList<>();
+                for (int n = 1; n <= records; n++) {
+                    assertEquals(0, NativeMaps.bpftime_perfbuf_output(pb.handle(), new byte[8], 8));
+                    if (Libc.drainEventfd(pb.eventfd()) != 0) {
+                        woke.add(n);
+                    }
+                }
+                assertEquals(java.util.Arrays.stream(r.wakesAfter()).boxed().toList(), woke, r.name());
+            }
+        }
+        try (BpfMap pb = factory.createPerfBuffer(0, 1, 44)) {
+            MappedByteBuffer page = Libc.map(pb.memfd(), NativeMaps.bpftime_map_mmap_offset(pb.handle()), 2L * PAGE);
+            pb.setPerfWakeup(1, 0, false);
+            assertEquals(0, NativeMaps.bpftime_perfbuf_output(pb.handle(), new byte[8], 8));
+            assertEquals(1, NativeMaps.bpftime_perfbuf_poll_rearm(pb.handle()), "a record waits");
+            assertEquals(1, Libc.drainEventfd(pb.eventfd()), "the rearm left the wake-up there");
+            assertEquals(0, NativeMaps.bpftime_perfbuf_output(pb.handle(), new byte[8], 8));
+            page.putLong(DATA_TAIL, page.getLong(DATA_HEAD)); // the consumer read everything
+            assertEquals(0, NativeMaps.bpftime_perfbuf_poll_rearm(pb.handle()), "empty");
+            assertEquals(0, Libc.drainEventfd(pb.eventfd()), "the rearm drained the eventfd");
+        }
+    }
+
     @Test
     void perfEventOutputResolvesTheSlotAsTheKernelDoes() {
         int ncpus = MapFactory.possibleCpus();

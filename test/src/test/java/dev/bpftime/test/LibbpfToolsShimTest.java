@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,8 +26,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LibbpfToolsShimTest {
 
-    /** Load and attach take about a second (the service's cold start); a tool that failed has exited by then. */
-    private static final long RUN_MS = 6_000;
+    /** Load and attach take about a second on a quiet machine (the service's cold start), many under load. */
+    private static final long READY_MS = 90_000;
+    /** How long it must keep running in its main loop. */
+    private static final long HOLD_MS = 1_500;
 
     @TempDir
     private Path tmp;
@@ -40,8 +43,37 @@ class LibbpfToolsShimTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource({"opensnoop, PID    COMM              FD ERR PATH", "bashreadline, TIME      PID     COMMAND"})
+    @CsvSource({"opensnoop, PID    COMM              FD ERR PATH", "bashreadline, TIME      PID     COMMAND",
+        "syscount, 'Tracing syscalls, printing top 10... Ctrl+C to quit.'"})
     void loadsAttachesAndStopsCleanlyAsNobody(String tool, String header) throws Exception {
+        runsUntilInterrupted(tool, List.of(), header);
+    }
+
+    /**
+     * funclatency as it is usually run: on a library function of one process (libc's malloc in a
+     * sleep of nobody's; nobody may only read the maps of its own processes), which is a uprobe and a
+     * uretprobe through the uprobe PMU.
+     */
+    @Test
+    void funclatencyOnLibcMallocOfAProcessLoadsAttachesAndStopsCleanlyAsNobody() throws Exception {
+        Unprivileged.assumeAvailable();
+        Process target = new ProcessBuilder("setpriv", "--reuid=" + Unprivileged.USER, "--regid="
+                + Unprivileged.GROUP, "--clear-groups", "sleep", "60").start();
+        try {
+            String pid = Long.toString(target.pid());
+            // setpriv execs sleep in place: the pid is sleep's once its maps show libc
+            long deadline = System.currentTimeMillis() + 5_000;
+            while (!Files.readString(Path.of("/proc", pid, "maps")).contains("libc")
+                    && System.currentTimeMillis() < deadline) {
+                Thread.sleep(20);
+            }
+            runsUntilInterrupted("funclatency", List.of("-p", pid, "c:malloc"), "Tracing c:malloc.  Hit Ctrl-C to exit");
+        } finally {
+            target.destroyForcibly();
+        }
+    }
+
+    private void runsUntilInterrupted(String tool, List<String> args, String header) throws Exception {
         Unprivileged.assumeAvailable();
         Path binary = Path.of("/usr/sbin", tool);
         assumeTrue(Files.isExecutable(binary), "needs " + binary + " (Debian package libbpf-tools)");
@@ -49,11 +81,14 @@ class LibbpfToolsShimTest {
         Files.setOwner(runtime, runtime.getFileSystem().getUserPrincipalLookupService()
                 .lookupPrincipalByName(Unprivileged.USER));
 
-        Command.Result kernel = Unprivileged.command(tmp, "timeout", "-s", "INT", "5", binary.toString()).run();
+        List<String> kernelArgv = new ArrayList<>(List.of("timeout", "-s", "INT", "5", binary.toString()));
+        kernelArgv.addAll(args);
+        Command.Result kernel = Unprivileged.command(tmp, kernelArgv.toArray(String[]::new)).run();
         assertNotEquals(0, kernel.code(), "nobody must not be able to run it on the kernel here: " + kernel.describe());
 
         List<String> argv = new ArrayList<>(List.of("setpriv", "--reuid=" + Unprivileged.USER,
-                "--regid=" + Unprivileged.GROUP, "--clear-groups", binary.toString()));
+                "--regid=" + Unprivileged.GROUP, "--clear-groups", "stdbuf", "-oL", binary.toString()));
+        argv.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(argv).directory(tmp.toFile());
         pb.environment().put("HOME", tmp.toString());
         pb.environment().put("LD_PRELOAD", home.resolve("lib/libbpftime-syscall.so").toString());
@@ -63,10 +98,13 @@ class LibbpfToolsShimTest {
         Path err = tmp.resolve(tool + ".err");
         Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         try {
-            // Its stdout is a file, so fully buffered: the header shows once it exits.
-            p.waitFor(RUN_MS, TimeUnit.MILLISECONDS);
+            // It prints its header once loaded and attached (stdout line-buffered by stdbuf, which it
+            // would not be into a file): from then on it must keep running until interrupted.
+            long waitedMs = waitForHeader(p, out, header);
+            p.waitFor(HOLD_MS, TimeUnit.MILLISECONDS);
             String describe = tool + "\n--- stdout\n" + Files.readString(out) + "--- stderr\n" + Files.readString(err);
-            assertTrue(p.isAlive(), "it must still run " + RUN_MS + " ms after starting: " + describe);
+            assertTrue(p.isAlive(), "it must still run " + HOLD_MS + " ms after printing its header (after "
+                    + waitedMs + " ms): " + describe);
             Runtime.getRuntime().exec(new String[] {"kill", "-INT", Long.toString(p.pid())}).waitFor();
             assertTrue(p.waitFor(10, TimeUnit.SECONDS), "did not stop on SIGINT: " + describe);
             String finalDescribe = tool + " exited " + p.exitValue() + "\n--- stdout\n" + Files.readString(out)
@@ -76,6 +114,29 @@ class LibbpfToolsShimTest {
             assertEquals("", Files.readString(err), "libbpf printed warnings or errors: " + finalDescribe);
         } finally {
             p.destroyForcibly();
+            awaitServiceExit(runtime);
         }
+    }
+
+    /** The service stops 2 s after its last client (BPFTIME_SERVICE_IDLE_EXIT): then @TempDir can go. */
+    private static void awaitServiceExit(Path runtime) throws IOException, InterruptedException {
+        Path pidFile = runtime.resolve("bpftime/service.pid");
+        if (!Files.exists(pidFile)) {
+            return;
+        }
+        Path proc = Path.of("/proc", Files.readString(pidFile).trim());
+        for (int i = 0; i < 300 && Files.exists(proc); i++) {
+            Thread.sleep(50);
+        }
+    }
+
+    /** Milliseconds until the tool printed its header line (or exited, or READY_MS passed). */
+    private static long waitForHeader(Process p, Path out, String header) throws IOException, InterruptedException {
+        long start = System.currentTimeMillis();
+        while (System.currentTimeMillis() - start < READY_MS && p.isAlive()
+                && !Files.readString(out).startsWith(header + "\n")) {
+            Thread.sleep(50);
+        }
+        return System.currentTimeMillis() - start;
     }
 }

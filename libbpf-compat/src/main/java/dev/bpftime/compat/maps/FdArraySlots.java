@@ -27,7 +27,10 @@ final class FdArraySlots {
         this.perfEvents = perfEvents;
     }
 
-    /** The object a descriptor put into a slot names, retained for the slot, and the id the slot holds. */
+    /**
+     * The object a descriptor put into a slot names, retained for the slot (null for a cgroup, which is
+     * not one of our objects), and the id the slot holds.
+     */
     record Target(BpfObject object, int id) {
     }
 
@@ -48,6 +51,10 @@ final class FdArraySlots {
             }
             prog.retain();
             return new Target(prog, prog.id());
+        }
+        if (type == MapType.CGROUP_ARRAY) {
+            // a cgroup is no object of ours: nothing to retain (the kernel's cgroup_get keeps only an offline cgroup)
+            return new Target(null, CgroupDirectory.slotValue(fd, caller));
         }
         Integer id = ref instanceof FdRef.Object o ? perfEvents.apply(o.object()) : null;
         if (id == null) {

@@ -102,6 +102,13 @@ public final class MapCreateCommand implements CommandHandler {
                 BpfObject btf = checkBtf(caller, attr.u32(BTF_FD));
                 btf.retain();
                 object.setBtf(btf, attr.u32(BTF_KEY_TYPE_ID), attr.u32(BTF_VALUE_TYPE_ID));
+                // map_check_btf() ends in the type's map_check_btf: map_check_no_btf() for perf event
+                // and cgroup arrays (kernel/bpf/arraymap.c); a PROG_ARRAY has none
+                dev.bpftime.maps.MapType t = object.map().type();
+                if (attr.u32(BTF_VALUE_TYPE_ID) != 0 && (t == dev.bpftime.maps.MapType.PERF_EVENT_ARRAY
+                        || t == dev.bpftime.maps.MapType.CGROUP_ARRAY)) {
+                    throw new BpfException(Errno.ENOTSUPP, object.map().type() + " takes no BTF key or value types");
+                }
             }
         } catch (BpfException e) {
             object.release();

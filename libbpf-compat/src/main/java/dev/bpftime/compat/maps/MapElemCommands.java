@@ -90,7 +90,9 @@ public final class MapElemCommands {
         try {
             m.map().update(key, bytes(target.id()), flags);
         } catch (MapException e) {
-            target.object().release();
+            if (target.object() != null) {
+                target.object().release();
+            }
             throw MapFds.refused(e);
         }
         m.object().setSlot(index, target.object());

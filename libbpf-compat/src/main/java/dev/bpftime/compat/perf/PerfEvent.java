@@ -26,6 +26,8 @@ public final class PerfEvent extends BpfObject implements SharedMemoryObject {
     private BpfProgram program;
     private Attachment attachment;
     private BpfMap buffer;
+    private int wakeupEvents = 1;
+    private boolean watermark;
 
     public PerfEvent(PerfTarget target, int pid, int cpu, boolean enabled, AttachRegistry registry) {
         super(ObjectKind.PERF_EVENT);
@@ -34,6 +36,12 @@ public final class PerfEvent extends BpfObject implements SharedMemoryObject {
         this.cpu = cpu;
         this.enabled = enabled;
         this.registry = registry;
+    }
+
+    /** attr.wakeup_events (or wakeup_watermark with attr.watermark): when its buffer wakes the reader. */
+    void setWakeup(int events, boolean byWatermark) {
+        this.wakeupEvents = events;
+        this.watermark = byWatermark;
     }
 
     public PerfTarget target() {
@@ -107,6 +115,7 @@ public final class PerfEvent extends BpfObject implements SharedMemoryObject {
         }
         if (buffer == null) {
             buffer = new MapFactory(SharedMemoryBudget.fromSystemProperties()).createPerfBuffer(cpu, (int) pages, id());
+            buffer.setPerfWakeup(wakeupEvents, wakeupEvents, watermark);
         } else if (buffer.maxEntries() != pages) {
             throw new MapException(22, "perf buffer mmap: " + pages + " data pages vs the " + buffer.maxEntries()
                     + " mapped before");

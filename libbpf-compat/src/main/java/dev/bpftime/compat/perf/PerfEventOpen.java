@@ -88,7 +88,9 @@ public final class PerfEventOpen {
         }
         PerfTarget target = target(attr, caller);
         int tracedPid = pid == 0 ? caller.pid() : pid;
-        PerfEvent event = objects.register(new PerfEvent(target, tracedPid, cpu, !attr.disabled(), registry));
+        PerfEvent created = new PerfEvent(target, tracedPid, cpu, !attr.disabled(), registry);
+        created.setWakeup(attr.wakeupEvents(), attr.watermark());
+        PerfEvent event = objects.register(created);
         return new Answer(false, event, 0, List.of());
     }
 

@@ -19,6 +19,7 @@ public final class BpfProgram extends BpfObject {
     private final boolean gplCompatible;
     private final int verifiedInsns;
     private List<BpfObject> usedMaps = List.of();
+    private java.util.Map<Integer, Integer> mapReferences = java.util.Map.of();
     private ProgramImage image;
 
     public BpfProgram(ProgramType type, int expectedAttachType, String name, byte[] insns,
@@ -93,6 +94,31 @@ public final class BpfProgram extends BpfObject {
             m.retain();
         }
         this.usedMaps = List.copyOf(maps);
+    }
+
+    /** BPF_PROG_BIND_MAP: the map joins the used maps (with a reference) unless it is one already. */
+    public void bindMap(BpfObject map) {
+        if (usedMaps.contains(map)) {
+            return;
+        }
+        map.retain();
+        List<BpfObject> more = new java.util.ArrayList<>(usedMaps);
+        more.add(map);
+        usedMaps = List.copyOf(more);
+    }
+
+    /** The maps the program holds, in order of first reference. */
+    public List<BpfObject> usedMaps() {
+        return usedMaps;
+    }
+
+    /** Which map (index in {@link #usedMaps()}) each map-referencing lddw names, by instruction slot. */
+    public java.util.Map<Integer, Integer> mapReferences() {
+        return mapReferences;
+    }
+
+    public void setMapReferences(java.util.Map<Integer, Integer> bySlot) {
+        this.mapReferences = java.util.Map.copyOf(bySlot);
     }
 
     /** The ids of the maps the program holds, in order of first reference (bpf_prog_info.map_ids). */

@@ -120,6 +120,7 @@ public final class ProgLoadCommand implements CommandHandler {
         program.image(ProgramImages.make(insns, caller, attr.u64(FD_ARRAY)));
         objects.register(program);
         program.holdMaps(checked.usedMaps());
+        program.setMapReferences(checked.mapAtSlot());
         return Outcome.newFd(program);
     }
 }

@@ -29,10 +29,15 @@ import java.util.TreeSet;
 public final class StructuralCheck {
 
     /** What the checks found out about an accepted program. */
-    public record Checked(List<Instruction> instructions, int reachable, int stackDepth, List<BpfObject> usedMaps) {
+    public record Checked(List<Instruction> instructions, int reachable, int stackDepth, List<BpfObject> usedMaps,
+            java.util.Map<Integer, Integer> mapAtSlot) {
 
         public Checked(List<Instruction> instructions, int reachable, int stackDepth) {
-            this(instructions, reachable, stackDepth, List.of());
+            this(instructions, reachable, stackDepth, List.of(), java.util.Map.of());
+        }
+
+        public Checked(List<Instruction> instructions, int reachable, int stackDepth, List<BpfObject> usedMaps) {
+            this(instructions, reachable, stackDepth, usedMaps, java.util.Map.of());
         }
     }
 
@@ -44,6 +49,9 @@ public final class StructuralCheck {
 
     /** The maps the instructions refer to, each once, in order of first reference (env->used_maps). */
     private final List<BpfObject> usedMaps = new java.util.ArrayList<>();
+    /** The instruction slot of each map-referencing lddw and the index of its map in usedMaps. */
+    private final java.util.Map<Integer, Integer> mapAtSlot = new java.util.HashMap<>();
+    private int slot;
 
     private final RawInsn[] insns;
     private final byte[] bytes;
@@ -66,7 +74,8 @@ public final class StructuralCheck {
         boolean[] reached = c.checkControlFlow();
         c.checkHelperIds(reached);
         List<Instruction> decoded = InstructionDecoder.decode(insns);
-        return new Checked(decoded, c.countReachable(reached), c.stackDepth(decoded), List.copyOf(c.usedMaps));
+        return new Checked(decoded, c.countReachable(reached), c.stackDepth(decoded), List.copyOf(c.usedMaps),
+                java.util.Map.copyOf(c.mapAtSlot));
     }
 
     private static BpfException refuse(String kernelMessage) {
@@ -137,6 +146,7 @@ public final class StructuralCheck {
                 if (second.code() != 0 || second.dst() != 0 || second.src() != 0 || second.off() != 0) {
                     throw refuse("invalid bpf_ld_imm64 insn");
                 }
+                slot = i;
                 checkLdImm64Source(in, second);
                 decodeOrRefuse(buf, i);
                 i++;
@@ -188,6 +198,7 @@ public final class StructuralCheck {
             }
             usedMaps.add(map);
         }
+        mapAtSlot.put(slot, usedMaps.indexOf(map));
     }
 
     /**

@@ -68,6 +68,7 @@ public final class BpfCommands {
                 .register(BpfCmd.BTF_GET_FD_BY_ID, IdCommands.fdById(objects, ObjectKind.BTF))
                 .register(BpfCmd.OBJ_PIN, new ObjPinCommand(bpffs))
                 .register(BpfCmd.OBJ_GET, new ObjGetCommand(bpffs))
+                .register(BpfCmd.PROG_BIND_MAP, new dev.bpftime.compat.prog.ProgBindMapCommand())
                 .register(BpfCmd.PROG_TEST_RUN, new TestRunCommand(
                         () -> ProgramEngine.configured(PROGRAMS_VERIFIED_MEMORY_SAFE)));
         registerMaps(dispatcher, objects);

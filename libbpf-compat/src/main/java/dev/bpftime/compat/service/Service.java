@@ -248,6 +248,7 @@ public final class Service implements AutoCloseable {
             case Wire.KIND_BPF -> bpf(c, request);
             case Wire.KIND_FILES, Wire.KIND_PERF_OPEN, Wire.KIND_PERF_IOCTL -> perfOrFiles(c, request);
             case Wire.KIND_MAP_MMAP, Wire.KIND_MAP_UNMAP, Wire.KIND_MAP_BUFFER_FD -> mapMemory(c, request);
+            case Wire.KIND_FDINFO -> fdInfo(c, request);
             case Wire.KIND_AGENT_HELLO -> agentHello(c, request);
             default -> {
                 log.warn("pid " + c.peer.pid() + " sent request kind " + request.kind() + ": unknown");
@@ -390,6 +391,26 @@ public final class Service implements AutoCloseable {
         }
         boolean withFd = answer.result() == 0 && answer.fd() >= 0;
         send(c, Wire.reply(Wire.STATUS_DONE, answer.result(), withFd, 0, 0, segments), withFd ? answer.fd() : -1);
+    }
+
+    /** /proc/self/fdinfo/FD of one of our descriptors (info/FdInfo), written into the caller's buffer. */
+    private void fdInfo(Client c, Wire.Request request) {
+        long result;
+        if (!c.greeted) {
+            result = -Errno.EPERM;
+        } else {
+            long[] a = request.args();
+            try {
+                byte[] text = dev.bpftime.compat.info.FdInfo.of(c.caller, (int) a[0])
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                int n = (int) Math.min(text.length, Math.max(0, a[2]));
+                c.caller.write(a[1], text, 0, n);
+                result = n;
+            } catch (dev.bpftime.compat.syscall.BpfException e) {
+                result = -e.errno();
+            }
+        }
+        send(c, Wire.reply(Wire.STATUS_DONE, result, false, 0, 0, List.of()), -1);
     }
 
     private void send(Client c, byte[] reply, int fd) {

@@ -31,6 +31,8 @@ public final class Wire {
     public static final int KIND_MAP_UNMAP = 17;
     /** A ring or perf buffer's memfd (args[1] 0) or eventfd (1), for the shim's epoll and poll: args {fd, which}. */
     public static final int KIND_MAP_BUFFER_FD = 18;
+    /** The bpf lines of /proc/self/fdinfo/FD (info/FdInfo): args {fd, buffer, length}; result the bytes written. */
+    public static final int KIND_FDINFO = 19;
 
     /** A traced process's agent says hello: no args; payload = its executable's path (for logs). From then on
      * the service pushes to it (agent/AgentWire) and it sends nothing more. */

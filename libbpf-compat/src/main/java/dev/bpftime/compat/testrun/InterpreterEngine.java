@@ -21,7 +21,13 @@ public final class InterpreterEngine implements ProgramEngine {
 
     @Override
     public Loaded load(List<Instruction> program) {
+        return load(program, java.util.Map.of());
+    }
+
+    @Override
+    public Loaded load(List<Instruction> program, java.util.Map<Integer, dev.bpftime.vm.Helper> helpers) {
         Interpreter vm = Interpreter.load(program);
+        helpers.forEach(vm::registerHelper);
         vm.setBoundsChecking(true);
         vm.setInstructionLimit(INSTRUCTION_LIMIT);
         return new Loaded() {

@@ -19,6 +19,11 @@ public interface ProgramEngine {
 
     Loaded load(List<Instruction> program);
 
+    /** With helpers by id; an engine that cannot bind them leaves them unbound. */
+    default Loaded load(List<Instruction> program, java.util.Map<Integer, dev.bpftime.vm.Helper> helpers) {
+        return load(program);
+    }
+
     /**
      * The engine for a program: the JIT, unless $BPFTIME_NO_JIT=1 or the service ran with --no-jit, or
      * the program's memory safety is not proven. JIT code runs natively in the service, so an

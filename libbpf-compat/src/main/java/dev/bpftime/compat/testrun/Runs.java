@@ -28,7 +28,7 @@ final class Runs {
             throws BpfException {
         long n = Math.max(1, repeat);
         program.retain();
-        try (ProgramEngine.Loaded loaded = engine.load(program.instructions())) {
+        try (ProgramEngine.Loaded loaded = engine.load(TestRunHelpers.withMapTokens(program), TestRunHelpers.of(program))) {
             byte[] fresh = ctx.clone();
             long[] r0AndNanos = caller.unlocked(() -> {
                 long r0 = 0;

@@ -49,8 +49,6 @@ final class KnownDifferences {
                             + "until the verifier proves it memory-safe"),
             new Known("libbpf-api", "api.info.map_into_prog_struct.len", null, null,
                     "info_len is cut to the service's bpf_map_info (Linux 6.1's, 88 bytes); this kernel's is longer"),
-            new Known("libbpf-api", "api.bind*", null, null, NOT_IMPLEMENTED + "BPF_PROG_BIND_MAP"),
-            new Known("bad-input", "bad.PROG_BIND_MAP.*", null, null, NOT_IMPLEMENTED + "BPF_PROG_BIND_MAP"),
             new Known("bad-input", "bad.PROG_ATTACH.*", null, "EINVAL", NOT_IMPLEMENTED
                     + "BPF_PROG_ATTACH (cgroup, sockmap and flow-dissector attachments have no userspace hook)"),
             new Known("bad-input", "bad.PROG_DETACH.*", null, "EINVAL", NOT_IMPLEMENTED + "BPF_PROG_DETACH"),
