@@ -4,6 +4,7 @@ import dev.bpftime.compat.posix.Errno;
 import dev.bpftime.compat.syscall.BpfException;
 import dev.bpftime.compat.syscall.Caller;
 import dev.bpftime.compat.maps.EmulatedMap;
+import dev.bpftime.maps.MapFlags;
 import dev.bpftime.compat.objects.BpfObject;
 import dev.bpftime.compat.syscall.FdRef;
 import dev.bpftime.isa.DecodeException;
@@ -20,7 +21,8 @@ import java.util.TreeSet;
  * in the kernel's order and with its log messages (kernel/bpf/verifier.c): subprogram starts
  * (add_subprog_and_kfunc), jump ranges and subprogram ends (check_subprogs), ld_imm64 pairs, map
  * references and opcodes (resolve_pseudo_ldimm64, bpf_opcode_in_insntable), reachability
- * (check_cfg), helper ids (check_helper_call: the kernel's and those this runtime has, {@link RuntimeHelpers}). Each failure is EINVAL unless the kernel gives
+ * (check_cfg), helper ids (check_helper_call: the kernel's and those this runtime has, {@link RuntimeHelpers}) on
+ * the slots left once branches on frozen read-only data are decided ({@link ConstantReachability}). Each failure is EINVAL unless the kernel gives
  * another errno, with the kernel's message as the refusal's reason.
  *
  * <p>Loops are allowed, as for a privileged loader (push_insn's loop_ok with bpf_capable); whether
@@ -52,6 +54,8 @@ public final class StructuralCheck {
     /** The instruction slot of each map-referencing lddw and the index of its map in usedMaps. */
     private final java.util.Map<Integer, Integer> mapAtSlot = new java.util.HashMap<>();
     private int slot;
+    /** The value of each map-value lddw whose map is frozen with BPF_F_RDONLY_PROG, read at load time. */
+    private final java.util.Map<Integer, byte[]> frozenValueAtSlot = new java.util.HashMap<>();
 
     private final RawInsn[] insns;
     private final byte[] bytes;
@@ -72,7 +76,9 @@ public final class StructuralCheck {
         c.checkSubprograms(starts);
         c.resolveLdImm64AndOpcodes();
         boolean[] reached = c.checkControlFlow();
-        c.checkHelperIds(reached);
+        // the helper check sees only what the kernel's verifier would walk: branches on frozen
+        // read-only data are decided (check_cfg above still judges the full graph)
+        c.checkHelperIds(ConstantReachability.reachable(c.insns, c.frozenValueAtSlot));
         List<Instruction> decoded = InstructionDecoder.decode(insns);
         return new Checked(decoded, c.countReachable(reached), c.stackDepth(decoded), List.copyOf(c.usedMaps),
                 java.util.Map.copyOf(c.mapAtSlot));
@@ -190,6 +196,10 @@ public final class StructuralCheck {
         }
         if (first.src() == 2 || first.src() == 6) {
             checkDirectValue(map, Integer.toUnsignedLong(second.imm()));
+            if (map.map().frozen() && (map.mapFlags() & MapFlags.RDONLY_PROG) != 0) {
+                // checkDirectValue leaves an ARRAY of one element: key 0
+                map.map().lookup(new byte[4]).ifPresent(v -> frozenValueAtSlot.put(slot, v));
+            }
         }
         if (!usedMaps.contains(map)) {
             if (usedMaps.size() >= MAX_USED_MAPS) {
