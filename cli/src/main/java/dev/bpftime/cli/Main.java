@@ -22,7 +22,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
         versionProvider = BuildInfo.class,
         description = "A userspace eBPF runtime.",
         subcommands = {VersionCommand.class, DecodeCommand.class, DisasmCommand.class, ConformanceCommand.class,
-                ServiceCommand.class})
+                ServiceCommand.class, LoadCommand.class, StartCommand.class, TracePipeCommand.class})
 public final class Main implements Runnable {
 
     public static final int EXIT_OK = 0;

@@ -19,6 +19,9 @@ final class Command {
     private final List<String> argv = new ArrayList<>();
     private final ProcessBuilder builder = new ProcessBuilder();
     private byte[] stdin = new byte[0];
+    private Path out;
+    private Path err;
+    private Path in;
 
     Command(Path workDir, List<String> argv) {
         this.argv.addAll(argv);
@@ -37,12 +40,20 @@ final class Command {
     }
 
     Result run() throws IOException, InterruptedException {
+        return finish(start());
+    }
+
+    /** Starts the command; {@link #finish} waits for it (for tests that need its pid). */
+    Process start() throws IOException {
         Path dir = builder.directory().toPath();
-        Path out = Files.createTempFile(dir, "stdout", ".txt");
-        Path err = Files.createTempFile(dir, "stderr", ".txt");
-        Path in = Files.write(Files.createTempFile(dir, "stdin", ".bin"), stdin);
+        out = Files.createTempFile(dir, "stdout", ".txt");
+        err = Files.createTempFile(dir, "stderr", ".txt");
+        in = Files.write(Files.createTempFile(dir, "stdin", ".bin"), stdin);
         builder.command(argv).redirectInput(in.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile());
-        Process p = builder.start();
+        return builder.start();
+    }
+
+    Result finish(Process p) throws IOException, InterruptedException {
         if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             fail(argv + " did not end within " + TIMEOUT_SECONDS + " s");

@@ -13,13 +13,13 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 
 /** The dist/ folder the cli module assembles in its package phase. */
-final class Dist {
+public final class Dist {
 
     private Dist() {
     }
 
     /** dist/ of this build; fails (never skips) when it is missing: it is the product under test. */
-    static Path folder() {
+    public static Path folder() {
         String prop = System.getProperty("bpftime.dist");
         if (prop == null) {
             fail("system property bpftime.dist is not set: run these tests through Maven (mvn verify)");
@@ -39,7 +39,7 @@ final class Dist {
     }
 
     /** Copies {@code from} to {@code to} keeping file modes, as cp -a would; symlinks are refused. */
-    static void copyTree(Path from, Path to) throws IOException {
+    public static void copyTree(Path from, Path to) throws IOException {
         Files.walkFileTree(from, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {

@@ -9,16 +9,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Running a command as user nobody (group nogroup) through util-linux setpriv, which needs root. */
-final class Unprivileged {
+public final class Unprivileged {
 
-    static final String USER = "nobody";
-    static final String GROUP = "nogroup";
+    public static final String USER = "nobody";
+    public static final String GROUP = "nogroup";
 
     private Unprivileged() {
     }
 
     /** Skips the calling test, with the reason, when this process cannot switch to nobody. */
-    static void assumeAvailable() throws IOException, InterruptedException {
+    public static void assumeAvailable() throws IOException, InterruptedException {
         int uid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
         assumeTrue(uid == 0, "needs root to switch to user " + USER + " (running as uid " + uid + ")");
         assumeTrue(onPath("setpriv"), "needs setpriv (Debian package util-linux) on PATH");
