@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -30,7 +31,7 @@
  * check the count against the calls made.
  */
 
-enum tp_engine { TP_NONE, TP_KERNEL, TP_OURS };
+enum tp_engine { TP_NONE, TP_KERNEL, TP_OURS, TP_SUD_ONLY };
 
 struct tp_config {
 	long nr; /* SYS_getppid or SYS_write */
@@ -55,13 +56,27 @@ struct tp_state {
 	probe_jit_fn jit;
 };
 
+/*
+ * TP_SUD_ONLY: Syscall User Dispatch on with every address in the allowed range, nothing else: the
+ * price the kernel charges each syscall of a dispatched task when the `syscall` lies in the range,
+ * as a rewritten site's syscall (made from the hooks' gate) does. Only a syscall outside the range
+ * makes the kernel read the selector byte from user memory (kernel/entry/syscall_user_dispatch.c).
+ */
+#define TP_PR_SET_SYSCALL_USER_DISPATCH 59
+#define TP_PR_SYS_DISPATCH_OFF 0
+#define TP_PR_SYS_DISPATCH_ON 1
+static char tp_sud_selector; /* SYSCALL_DISPATCH_FILTER_ALLOW */
+
 static void tp_teardown(void *state)
 {
 	struct tp_state *s = state;
 
 	if (!s)
 		return;
-	bpftime_syscall_hooks_set_callbacks(NULL);
+	if (s->cfg->engine == TP_SUD_ONLY)
+		prctl(TP_PR_SET_SYSCALL_USER_DISPATCH, TP_PR_SYS_DISPATCH_OFF, 0, 0, 0);
+	else
+		bpftime_syscall_hooks_set_callbacks(NULL);
 	probe_figure_state_close(&s->p);
 	if (s->null_fd >= 0)
 		close(s->null_fd);
@@ -137,6 +152,10 @@ static int tp_setup(const struct tp_config *c, void **state, char *why, size_t w
 			if (err)
 				snprintf(why, why_len, "bpftime_syscall_hooks_install: %s", strerror(-err));
 		}
+	} else if (!err && c->engine == TP_SUD_ONLY &&
+		   prctl(TP_PR_SET_SYSCALL_USER_DISPATCH, TP_PR_SYS_DISPATCH_ON, 0, 1ul << 47, &tp_sud_selector) != 0) {
+		err = errno == EINVAL ? BENCH_SKIP : -errno;
+		snprintf(why, why_len, "prctl(PR_SET_SYSCALL_USER_DISPATCH): %s", strerror(errno));
 	}
 	if (err) {
 		tp_teardown(s);
@@ -206,3 +225,6 @@ TP_FIGURE(bpftime_tp_getppid_vectors, "bpftime.tracepoint.sys_enter_getppid.jit.
 	  SYS_getppid, NULL, TP_OURS, PROBE_PROG_EMPTY, 0, 0, 0, 1);
 TP_FIGURE(bpftime_tp_getppid_fallback, "bpftime.tracepoint.sys_enter_getppid.jit.fallback", NULL, GETPPID, 1,
 	  SYS_getppid, NULL, TP_OURS, PROBE_PROG_EMPTY, 0, 0, 1, 0);
+/* For reference: what Syscall User Dispatch alone adds to a syscall made inside its allowed range. */
+TP_FIGURE(baseline_syscall_getppid_sud, "baseline.syscall.getppid.sud_in_range", NULL, GETPPID, 1, SYS_getppid,
+	  NULL, TP_SUD_ONLY, PROBE_PROG_EMPTY, 0, 0, 0, 0);

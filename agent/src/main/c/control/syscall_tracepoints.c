@@ -96,7 +96,10 @@ GPR_ONLY static void run_hit(void *arg)
 		h->retry = 1;
 		return;
 	}
-	bpftime_syscall_hooks_regs(&regs);
+	/* Only helpers read the registers (programs cannot read the context's head): a pure list
+	 * calls none, so its hits skip copying them (168 bytes, about 8 ns a hit). */
+	if (h->saving)
+		bpftime_syscall_hooks_regs(&regs);
 	/* sys_enter may skip the syscall (bpf_override_return); the value then replaces its result */
 	struct bpftime_hit hit = { .regs = (uint64_t *)&regs, .func_arg_cnt = -1,
 				   .flags = x ? 0 : BPFTIME_HIT_CAN_OVERRIDE };
