@@ -303,6 +303,30 @@ static void info_cases(void)
 	expect("api.info.prog.xlated_len", 16, pi.xlated_prog_len);
 	expect("api.info.prog.jited", 1, pi.jited_prog_len > 0);
 	expect("api.info.prog.nr_map_ids", 0, pi.nr_map_ids);
+	{
+		/* The JIT's code, copied as bpftool prog dump jited asks: the length the first call gave,
+		 * a function length equal to it, and code (not the zeroes the buffer held). */
+		__u32 jited_len = pi.jited_prog_len, func_len = 0;
+		unsigned char *code = calloc(1, jited_len + 1);
+		__u64 ksym = 1;
+
+		memset(&pi, 0, sizeof(pi));
+		pi.jited_prog_len = jited_len;
+		pi.jited_prog_insns = (__u64)(unsigned long)code;
+		pi.nr_jited_func_lens = 1;
+		pi.jited_func_lens = (__u64)(unsigned long)&func_len;
+		pi.nr_jited_ksyms = 1;
+		pi.jited_ksyms = (__u64)(unsigned long)&ksym;
+		len = sizeof(pi);
+		expect("api.info.prog.jited_insns", 0, result(bpf_obj_get_info_by_fd(prog, &pi, &len)));
+		expect("api.info.prog.jited_insns.len", 1, pi.jited_prog_len == jited_len);
+		expect("api.info.prog.jited_insns.func_len", 1, func_len == jited_len);
+		int written = 0;
+		for (__u32 i = 0; i < jited_len; i++)
+			written |= code[i] != 0;
+		expect("api.info.prog.jited_insns.written", 1, written);
+		free(code);
+	}
 	/* A short struct: only what fits is written and info_len says so. */
 	memset(&pi, 0, sizeof(pi));
 	len = 8;

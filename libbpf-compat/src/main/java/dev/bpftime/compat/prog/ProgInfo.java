@@ -12,8 +12,10 @@ import java.nio.charset.StandardCharsets;
  * (kernel/bpf/syscall.c) for a privileged caller. Offsets: struct bpf_prog_info of
  * include/uapi/linux/bpf.h, 232 bytes since Linux 6.0.
  *
- * <p>Not JIT-compiled yet (the image is stored when the JIT lands): jited_prog_len is 0, one function
- * with a 0 address and length, as a kernel running the interpreter reports.
+ * <p>jited_prog_insns is the image PROG_LOAD's JIT made (position-independent: each traced process links
+ * its own copy, so jited_ksyms holds 0 rather than an address), one function of the image's length; a
+ * program the JIT refused runs on the interpreter and reports jited_prog_len 0, as a kernel without a
+ * JIT does.
  */
 final class ProgInfo {
 
@@ -101,7 +103,12 @@ final class ProgInfo {
             caller.write(info.getLong(XLATED_PROG_INSNS), xlated, 0, (int) Math.min(want, xlated.length));
         }
 
-        info.putInt(JITED_PROG_LEN, 0);
+        byte[] jited = prog.image() != null && prog.image().jit() != null ? prog.image().jit().code() : new byte[0];
+        long wantJited = Integer.toUnsignedLong(info.getInt(JITED_PROG_LEN));
+        info.putInt(JITED_PROG_LEN, jited.length);
+        if (wantJited != 0 && jited.length != 0) {
+            caller.write(info.getLong(JITED_PROG_INSNS), jited, 0, (int) Math.min(wantJited, jited.length));
+        }
         long ksyms = Integer.toUnsignedLong(info.getInt(NR_JITED_KSYMS));
         info.putInt(NR_JITED_KSYMS, 1);
         if (ksyms != 0) {
@@ -110,7 +117,8 @@ final class ProgInfo {
         long funcLens = Integer.toUnsignedLong(info.getInt(NR_JITED_FUNC_LENS));
         info.putInt(NR_JITED_FUNC_LENS, 1);
         if (funcLens != 0) {
-            caller.write(info.getLong(JITED_FUNC_LENS), new byte[4], "jited_func_lens");
+            byte[] len = ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(0, jited.length).array();
+            caller.write(info.getLong(JITED_FUNC_LENS), len, "jited_func_lens");
         }
         info.putInt(ATTACH_BTF_ID, 0);
         info.putInt(NR_FUNC_INFO, 0);

@@ -41,9 +41,6 @@ final class KnownDifferences {
             + "field to the kernel";
 
     static final List<Known> ALL = List.of(
-            new Known("libbpf-api", "api.info.prog.jited", null, null,
-                    "OBJ_GET_INFO_BY_FD reports jited_prog_len 0: the service keeps no JIT image of a program "
-                            + "until the verifier proves it memory-safe"),
             new Known("bad-input", "bad.MAP_CREATE_OF_MAPS.*", null, "EINVAL",
                     "the service creates no map-in-map yet (BPF_MAP_TYPE_ARRAY_OF_MAPS is EINVAL, before any "
                             + "check of inner_map_fd)"),
