@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "shim.h"
@@ -31,6 +32,20 @@ int shim_send_request(int sock, const struct wire_request *req, const void *payl
 	return (size_t)n == sizeof(*req) + len ? 0 : -EPROTO;
 }
 
+/* How long a caller polls for its reply before sleeping in recvmsg. A service answers a map command
+ * in a few microseconds; a sleeping caller must be woken by it, and on a virtual machine whose other
+ * CPU idles that wake-up (an inter-processor interrupt through the hypervisor) costs tens of
+ * microseconds, more than the whole call. */
+#define REPLY_SPIN_NS 30000
+
+static long long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
 int shim_receive_reply(int sock, struct shim_reply *reply)
 {
 	union {
@@ -46,10 +61,16 @@ int shim_receive_reply(int sock, struct shim_reply *reply)
 
 	reply->fd = -1;
 	reply->fd_truncated = 0;
+	long long spin_end = now_ns() + REPLY_SPIN_NS;
 	do {
-		/* The request is already with the service: a signal must not lose its reply. */
-		n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
-	} while (n < 0 && errno == EINTR);
+		n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
+	} while (n < 0 && (errno == EAGAIN || errno == EINTR) && now_ns() < spin_end);
+	if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
+		do {
+			/* The request is already with the service: a signal must not lose its reply. */
+			n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+		} while (n < 0 && errno == EINTR);
+	}
 	if (n < 0)
 		return -errno;
 	if (n == 0)

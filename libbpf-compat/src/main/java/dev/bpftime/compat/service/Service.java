@@ -52,6 +52,9 @@ public final class Service implements AutoCloseable {
     private final HandleTable handles;
     private final Dispatcher dispatcher;
     private final Map<Integer, Client> clients = new ConcurrentHashMap<>();
+    /** How long a client's thread looks for the next request without sleeping after an answer. */
+    private static final long REQUEST_SPIN_NS = 50_000;
+
     private final Epoll epoll = new Epoll(64);
     /** Guards all object state: taken for each request, each accept and each hang-up reaping. */
     private final ReentrantLock lock = new ReentrantLock();
@@ -138,6 +141,7 @@ public final class Service implements AutoCloseable {
         // same scan as the request, says whether a close() before this call awaits reaping, which
         // spares an epoll_wait per request (the hang-ups are only taken out under the lock).
         Memory pollfd = new Memory(16);
+        long spinUntil = 0;
         while (clients.get(c.fd) == c && !stopping) {
             pollfd.setInt(0, c.fd);
             pollfd.setShort(4, (short) (LibC.EPOLLIN | LibC.EPOLLRDHUP));
@@ -146,9 +150,13 @@ public final class Service implements AutoCloseable {
             pollfd.setShort(12, (short) LibC.EPOLLIN);
             pollfd.setShort(14, (short) 0);
             int ready;
+            // Right after an answer the client's next request is likely microseconds away (a tool
+            // walking a map): look for it without sleeping, since waking a sleeping thread costs tens of
+            // microseconds on a virtual machine whose CPUs idle (the shim spins for its reply likewise).
+            int timeout = System.nanoTime() - spinUntil < 0 ? 0 : 1000;
             try {
                 // A bounded wait, so that a client close() disconnected is noticed.
-                ready = LibC.poll(pollfd, 2, 1000);
+                ready = LibC.poll(pollfd, 2, timeout);
             } catch (LastErrorException e) {
                 if (e.getErrorCode() == Errno.EINTR) {
                     continue;
@@ -160,6 +168,9 @@ public final class Service implements AutoCloseable {
                 return;
             }
             if (ready == 0) {
+                if (timeout == 0) {
+                    Thread.onSpinWait();
+                }
                 continue;
             }
             boolean hangups = pollfd.getShort(14) != 0;
@@ -173,6 +184,7 @@ public final class Service implements AutoCloseable {
             }
             try {
                 serve(c, pollfd.getShort(6), hangups);
+                spinUntil = System.nanoTime() + REQUEST_SPIN_NS;
             } catch (RuntimeException bug) {
                 // Whatever it was, one request must not stop the service of every other client.
                 log.bug("request of pid " + c.peer.pid(), bug);
