@@ -22,8 +22,8 @@
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static struct shim_conn conn = { .fd = -1 };
 static struct shim_reply reply;
-/* The attr (at most a page) and, for the map element commands, the inline key and value. */
-static unsigned char attr_copy[65536 + 2 * WIRE_INLINE_MAX];
+/* The attr (at most a page). */
+static unsigned char attr_copy[65536];
 /* getpid() of the call in flight, taken once per call under the lock: a child made by a raw clone()
  * without our atfork handler must not read or write its parent's memory through a stale value. */
 static pid_t self;
@@ -175,47 +175,11 @@ protocol_error:
 
 static long exchange_locked(struct wire_request *req, size_t got, unsigned long attr, int *passed);
 
-/*
- * Appends to the payload up to WIRE_INLINE_MAX bytes found at the key pointer (attr offset 8) and, for
- * an update, at the value pointer (offset 16), in one process_vm_readv; sets how many of each. The
- * kernel stops at the first fault (mm/process_vm_access.c, process_vm_rw_core), so value bytes come
- * only after a whole key window. Only a copy the service may use instead of reading our memory: it
- * reads for itself whatever the copy does not cover, and so still gives EFAULT where the kernel would.
- */
-static void inline_key_value(long cmd, size_t got, size_t *key, size_t *value)
-{
-	uint64_t key_at = 0, value_at = 0;
-	struct iovec local[2], remote[2];
-	int count = 1;
-	ssize_t n;
-
-	*key = *value = 0;
-	if (got >= 16)
-		memcpy(&key_at, attr_copy + 8, sizeof(key_at));
-	if (cmd == WIRE_CMD_MAP_UPDATE_ELEM && got >= 24)
-		memcpy(&value_at, attr_copy + 16, sizeof(value_at));
-	if (!key_at)
-		return;
-	local[0] = (struct iovec){ .iov_base = attr_copy + got, .iov_len = WIRE_INLINE_MAX };
-	remote[0] = (struct iovec){ .iov_base = (void *)(uintptr_t)key_at, .iov_len = WIRE_INLINE_MAX };
-	if (value_at) {
-		local[1] = (struct iovec){ .iov_base = attr_copy + got + WIRE_INLINE_MAX, .iov_len = WIRE_INLINE_MAX };
-		remote[1] = (struct iovec){ .iov_base = (void *)(uintptr_t)value_at, .iov_len = WIRE_INLINE_MAX };
-		count = 2;
-	}
-	n = process_vm_readv(self, local, count, remote, count, 0);
-	if (n <= 0)
-		return;
-	*key = (size_t)n < WIRE_INLINE_MAX ? (size_t)n : WIRE_INLINE_MAX;
-	*value = (size_t)n - *key;
-}
-
 static long forward_locked(long cmd, unsigned long attr, unsigned long size)
 {
 	long page = sysconf(_SC_PAGESIZE);
 	size_t want = size < (unsigned long)page ? size : (size_t)page;
 	size_t got = want ? copy_in(attr_copy, attr, want, page) : 0;
-	size_t key = 0, value = 0;
 	struct wire_request req = {
 		.magic = WIRE_MAGIC, .version = WIRE_VERSION, .kind = WIRE_BPF,
 		.pid = (uint32_t)self, .tid = thread_id(),
@@ -223,17 +187,7 @@ static long forward_locked(long cmd, unsigned long attr, unsigned long size)
 		.args = { (uint64_t)(int)cmd, attr, (uint32_t)size },
 	};
 
-	/* The one piece of bpf_attr the shim knows (docs/PROTOCOL.md, "Inline keys and values"): the
-	 * element commands' key at offset 8 and, for an update, the value at 16 (include/uapi/linux/bpf.h,
-	 * the BPF_MAP_*_ELEM struct), so that the hottest calls need no process_vm_readv by the service. */
-	if (cmd == WIRE_CMD_MAP_LOOKUP_ELEM || cmd == WIRE_CMD_MAP_UPDATE_ELEM || cmd == WIRE_CMD_MAP_DELETE_ELEM) {
-		inline_key_value(cmd, got, &key, &value);
-		req.flags |= WIRE_F_INLINE;
-		req.args[3] = got;
-		req.args[4] = key;
-		req.args[5] = value;
-	}
-	req.payload_len = (uint32_t)(got + key + value);
+	req.payload_len = (uint32_t)got;
 	return exchange_locked(&req, req.payload_len, attr, NULL);
 }
 

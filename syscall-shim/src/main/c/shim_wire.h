@@ -41,17 +41,6 @@ enum wire_kind {
 
 /* Request flags. */
 #define WIRE_F_PTRACER_SET 0x1u /* prctl(PR_SET_PTRACER, service pid) was done for this process */
-/* BPF only: args[3] = attr bytes, args[4] = inline key bytes, args[5] = inline value bytes; the
- * payload is the attr, then the bytes at the attr's key pointer, then those at its value pointer. */
-#define WIRE_F_INLINE 0x2u
-
-/* Most bytes sent inline from each of the key and value pointers. */
-#define WIRE_INLINE_MAX 256
-
-/* The bpf() commands whose key (and value) the shim sends inline (include/uapi/linux/bpf.h). */
-#define WIRE_CMD_MAP_LOOKUP_ELEM 1
-#define WIRE_CMD_MAP_UPDATE_ELEM 2
-#define WIRE_CMD_MAP_DELETE_ELEM 3
 
 struct wire_request {
 	uint32_t magic;

@@ -24,39 +24,11 @@ final class ProcessCaller implements Caller {
     private final int uid;
     private final HandleTable handles;
     private final ReentrantLock serviceLock;
-    /** Copies of the caller's memory the shim sent with the request (Wire.F_INLINE); none: empty arrays. */
-    private long inlineAt1;
-    private byte[] inline1 = NONE;
-    private long inlineAt2;
-    private byte[] inline2 = NONE;
-    private static final byte[] NONE = new byte[0];
-
     ProcessCaller(int pid, int uid, HandleTable handles, ReentrantLock serviceLock) {
         this.pid = pid;
         this.uid = uid;
         this.handles = handles;
         this.serviceLock = serviceLock;
-    }
-
-    /**
-     * Serves reads that lie within these copies (taken by the shim in this call, before the service
-     * saw it) from them rather than with process_vm_readv; a read they do not cover reads the memory,
-     * so a fault still gives the kernel's EFAULT. Until {@link #forgetInline}.
-     */
-    void offerInline(long at1, byte[] bytes1, long at2, byte[] bytes2) {
-        inlineAt1 = at1;
-        inline1 = bytes1;
-        inlineAt2 = at2;
-        inline2 = bytes2;
-    }
-
-    void forgetInline() {
-        inline1 = NONE;
-        inline2 = NONE;
-    }
-
-    private static boolean covers(long at, byte[] copy, long address, int length) {
-        return copy.length > 0 && address - at >= 0 && address - at <= copy.length - length;
     }
 
     /** Runs work without the service lock (held once by this request's worker), then takes it back. */
@@ -85,14 +57,6 @@ final class ProcessCaller implements Caller {
 
     @Override
     public int readPrefix(long address, byte[] dst, int offset, int length) throws BpfException {
-        if (covers(inlineAt1, inline1, address, length)) {
-            System.arraycopy(inline1, (int) (address - inlineAt1), dst, offset, length);
-            return length;
-        }
-        if (covers(inlineAt2, inline2, address, length)) {
-            System.arraycopy(inline2, (int) (address - inlineAt2), dst, offset, length);
-            return length;
-        }
         try {
             return ProcessMemory.read(pid, address, dst, offset, length);
         } catch (LastErrorException e) {
@@ -106,8 +70,6 @@ final class ProcessCaller implements Caller {
 
     @Override
     public void write(long address, byte[] src, int offset, int length) throws BpfException {
-        // A copy must not outlive a write into the memory it copies (a later read would see old bytes).
-        forgetInline();
         int n;
         try {
             n = ProcessMemory.write(pid, address, src, offset, length);

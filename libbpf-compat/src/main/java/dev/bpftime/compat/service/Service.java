@@ -67,7 +67,7 @@ public final class Service implements AutoCloseable {
         return t;
     });
     private final ThreadLocal<Memory> inboxes =
-            ThreadLocal.withInitial(() -> new Memory(Wire.REQUEST_HEADER + 65536 + 2 * Wire.INLINE_MAX + 64));
+            ThreadLocal.withInitial(() -> new Memory(Wire.REQUEST_HEADER + 65536 + 64));
     private final int pageSize = (int) LibC.sysconf(LibC.SC_PAGESIZE);
     private final long idleExitMs;
     private volatile boolean stopping;
@@ -373,18 +373,7 @@ public final class Service implements AutoCloseable {
         long size = request.args()[2] & 0xffffffffL;
         byte[] attr = request.payload();
         Dispatcher.Result r;
-        if ((request.flags() & Wire.F_INLINE) != 0) {
-            attr = offerInline(c, request);
-            if (attr == null) {
-                disconnect(c);
-                return;
-            }
-        }
-        try {
-            r = dispatcher.dispatch(cmd, size, attr, pageSize, c.caller);
-        } finally {
-            c.caller.forgetInline();
-        }
+        r = dispatcher.dispatch(cmd, size, attr, pageSize, c.caller);
         if (r.newFdFor() == null) {
             send(c, Wire.reply(Wire.STATUS_DONE, r.value(), false, 0, 0, r.writebacks()), -1);
             return;
@@ -403,30 +392,6 @@ public final class Service implements AutoCloseable {
         // In flight or delivered, the app's end lives on without our copy; if the client is gone, the
         // kernel drops it with the message and the handle hangs up by itself.
         LibC.closeQuietly(created.appFd());
-    }
-
-    /**
-     * Splits a payload with the key and value the shim sent inline (Wire.F_INLINE) and offers them to
-     * the caller's reads; returns the attr bytes, or null for a malformed request (logged).
-     */
-    private byte[] offerInline(Client c, Wire.Request request) {
-        long[] a = request.args();
-        byte[] p = request.payload();
-        if (a[3] < 0 || a[4] < 0 || a[5] < 0 || a[4] > Wire.INLINE_MAX || a[5] > Wire.INLINE_MAX
-                || a[3] + a[4] + a[5] != p.length) {
-            log.warn("pid " + c.peer.pid() + " sent a bad inline request: attr " + a[3] + " key " + a[4] + " value "
-                    + a[5] + " bytes vs payload " + p.length);
-            return null;
-        }
-        int attrLen = (int) a[3];
-        int keyLen = (int) a[4];
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(p).order(java.nio.ByteOrder.nativeOrder());
-        // The element commands' key and value pointers (include/uapi/linux/bpf.h), as the shim read them.
-        long keyAt = attrLen >= 16 ? b.getLong(8) : 0;
-        long valueAt = attrLen >= 24 ? b.getLong(16) : 0;
-        c.caller.offerInline(keyAt, Arrays.copyOfRange(p, attrLen, attrLen + keyLen),
-                valueAt, Arrays.copyOfRange(p, attrLen + keyLen, p.length));
-        return Arrays.copyOf(p, attrLen);
     }
 
     /** perf_event_open, its ioctls and the emulated files (PerfRequests). */

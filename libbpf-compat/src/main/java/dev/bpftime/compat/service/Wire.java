@@ -41,10 +41,6 @@ public final class Wire {
     public static final int KIND_AGENT_HELLO = 32;
 
     public static final int F_PTRACER_SET = 0x1;
-    /** KIND_BPF: args[3] attr bytes, args[4] inline key bytes, args[5] inline value bytes (payload in that order). */
-    public static final int F_INLINE = 0x2;
-    /** Most bytes the shim sends inline from each of the key and value pointers. */
-    public static final int INLINE_MAX = 256;
 
     public static final int STATUS_DONE = 0;
     public static final int STATUS_NEED_PTRACER = 1;
