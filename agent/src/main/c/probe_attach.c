@@ -106,15 +106,20 @@ static void list_mark(struct prog_list *l)
 {
 	l->gpr_only = 1;
 	for (uint32_t i = 0; i < l->n; i++)
-		if (!l->a[i].prog.jit || !(l->a[i].prog.flags & BPFTIME_PROBE_PROG_F_GPR_ONLY))
+		if (!l->a[i].prog.jit ||
+		    !(l->a[i].prog.flags & (BPFTIME_PROBE_PROG_F_GPR_ONLY | BPFTIME_PROBE_PROG_F_NO_HELPERS)))
 			l->gpr_only = 0;
 }
 
-/* The trampoline's hint after the site's entry list changed (probe_site.h). */
+/* The trampoline's hint and direct program after one of the site's lists changed (probe_site.h). */
 static void site_mark(struct probe_site *s)
 {
 	const struct prog_list *l = s->entry;
 	__atomic_store_n(&s->gpr_only, (uint8_t)(!l || l->gpr_only), __ATOMIC_RELAXED);
+	bpftime_jit_fn direct = NULL;
+	if (l && l->n == 1 && l->a[0].prog.jit && (l->a[0].prog.flags & BPFTIME_PROBE_PROG_F_NO_HELPERS) && !s->ret)
+		direct = l->a[0].prog.jit;
+	__atomic_store_n(&s->direct, direct, __ATOMIC_RELEASE);
 }
 
 static struct prog_list *list_with(const struct prog_list *old, const struct probe_attachment *a)
@@ -266,7 +271,7 @@ static int attach_locked(const struct bpftime_probe_spec *spec, struct bpftime_p
 int bpftime_probe_attach(const struct bpftime_probe_spec *spec, struct bpftime_probe_prog prog, uint64_t cookie)
 {
 	if (!spec || spec->kind > BPFTIME_PROBE_RETURN || (spec->flags & ~BPFTIME_PROBE_F_INT3) ||
-	    (!prog.jit && !prog.vm) || (prog.flags & ~BPFTIME_PROBE_PROG_F_GPR_ONLY))
+	    (!prog.jit && !prog.vm) || (prog.flags & ~(BPFTIME_PROBE_PROG_F_GPR_ONLY | BPFTIME_PROBE_PROG_F_NO_HELPERS)))
 		return -EINVAL;
 	pthread_mutex_lock(&lock);
 	int r = attach_locked(spec, prog, cookie);

@@ -10,6 +10,7 @@
 #include "probe_dispatch.h"
 #include "probe_plan.h"
 #include "proc_maps.h"
+#include "thread_state.h"
 #include "trampoline.h"
 #include "x86_emulate.h"
 #include "x86_relocate.h"
@@ -127,8 +128,13 @@ static const char *scan_function(const struct function *f, uintptr_t addr, unsig
 /* Emits the entry trampoline for the displaced instructions d at e->runtime. */
 static const char *emit_trampoline(struct x86_emit *e, struct probe_site *s, const struct displaced *d)
 {
-	struct trampoline_options o = { TRAMPOLINE_VEC_FULL, 1, 1, probe_entry_hit_gpr,
-					(int32_t)offsetof(struct probe_site, gpr_only) };
+	struct trampoline_options o = { TRAMPOLINE_VEC_FULL,
+					1,
+					1,
+					probe_entry_hit_gpr,
+					(int32_t)offsetof(struct probe_site, gpr_only),
+					(int32_t)offsetof(struct probe_site, direct),
+					(int32_t)probe_thread_self_tp_offset() };
 	if (s->at_function_start) {
 		o.vectors = TRAMPOLINE_VEC_ARGS;
 		o.restore_flags = o.clear_df = 0;

@@ -36,6 +36,10 @@ struct probe_site {
 	/* The entry trampoline's hint: 1 when the entry programs are GPR-only (or none), so the hit
 	 * may skip saving vector registers. probe_entry_hit_gpr checks the list it runs again. */
 	uint8_t gpr_only;
+	/* The entry trampoline's direct program: the site's one entry program when it is a JIT image
+	 * with BPFTIME_PROBE_PROG_F_NO_HELPERS and the site has no return program, else NULL. Read
+	 * inside the thread's read section, like the lists it is derived from. */
+	bpftime_jit_fn direct;
 
 	uint8_t orig[SITE_MAX_PATCH]; /* the code at addr before any patch */
 	uint8_t patch_len;            /* bytes the jump displaces (inline), 1 (int3) */

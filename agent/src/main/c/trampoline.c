@@ -150,6 +150,71 @@ static void bind_rel32(struct x86_emit *e, size_t pos)
 	}
 }
 
+/* jcc rel32 (0f 8x) with the offset left to bind_rel32; returns where the offset is. */
+static size_t emit_jcc_forward(struct x86_emit *e, uint8_t cond)
+{
+	emit_u8(e, 0x0f);
+	emit_u8(e, 0x80 | cond);
+	size_t pos = e->pos;
+	emit_u32(e, 0);
+	return pos;
+}
+
+enum { CC_E = 0x4, CC_NE = 0x5 };
+
+/*
+ * The direct program (trampoline_options.direct_offset), with rdi = site and rsi = rbx = &regs.
+ * What the C hit path does around a program, less what only helpers read: the read section as in
+ * probe_dispatch.c (word odd, then the program pointer read; the grace period's membarrier orders
+ * the two for the writer), the call, the word even again. Leaves 0 in eax (no override) and jumps to
+ * the returned rel32; falls through to the gpr_hit call, rdi and rsi as they were, otherwise.
+ */
+static size_t emit_direct_call(struct x86_emit *e, const struct trampoline_options *o, size_t *no_slot,
+			       size_t *nested)
+{
+	static const uint8_t mov_rax_fs[] = { 0x64, 0x48, 0x8b, 0x04, 0x25 };	/* mov rax, fs:[disp32] */
+	static const uint8_t test_rax[] = { 0x48, 0x85, 0xc0 };			/* test rax, rax */
+	static const uint8_t load_word[] = { 0x48, 0x8b, 0x08 };			/* mov rcx, [rax] */
+	static const uint8_t test_odd[] = { 0xf6, 0xc1, 0x01 };			/* test cl, 1 */
+	static const uint8_t mark_odd[] = { 0x48, 0x8d, 0x51, 0x01, 0x48, 0x89, 0x10 }; /* lea rdx, [rcx+1]; mov [rax], rdx */
+	static const uint8_t test_r11[] = { 0x4d, 0x85, 0xdb };			/* test r11, r11 */
+	static const uint8_t keep[] = { 0x49, 0x89, 0xc4, 0x4c, 0x8d, 0x69, 0x02 }; /* mov r12, rax; lea r13, [rcx+2] */
+	static const uint8_t args[] = { 0x48, 0x89, 0xdf, 0x31, 0xf6 };		/* mov rdi, rbx; xor esi, esi */
+	static const uint8_t align16[] = { 0x48, 0x83, 0xe4, 0xf0 };		/* and rsp, -16 */
+	static const uint8_t call_r11[] = { 0x41, 0xff, 0xd3 };			/* call r11 */
+	static const uint8_t leave[] = { 0x4d, 0x89, 0x2c, 0x24 };			/* mov [r12], r13 */
+	static const uint8_t no_override[] = { 0x31, 0xc0 };			/* xor eax, eax */
+	static const uint8_t unmark[] = { 0x48, 0x83, 0xc1, 0x02, 0x48, 0x89, 0x08 }; /* add rcx, 2; mov [rax], rcx */
+
+	emit_bytes(e, mov_rax_fs, sizeof(mov_rax_fs));
+	emit_u32(e, (uint32_t)o->thread_tp_offset);
+	emit_bytes(e, test_rax, sizeof(test_rax));
+	*no_slot = emit_jcc_forward(e, CC_E);
+	emit_bytes(e, load_word, sizeof(load_word));
+	emit_bytes(e, test_odd, sizeof(test_odd));
+	*nested = emit_jcc_forward(e, CC_NE);
+	emit_bytes(e, mark_odd, sizeof(mark_odd));
+	emit_u8(e, 0x4c);
+	emit_u8(e, 0x8b);
+	emit_u8(e, 0x9f); /* mov r11, [rdi + disp32] */
+	emit_u32(e, (uint32_t)o->direct_offset);
+	emit_bytes(e, test_r11, sizeof(test_r11));
+	size_t none = emit_jcc_forward(e, CC_E);
+	emit_bytes(e, keep, sizeof(keep));
+	emit_bytes(e, args, sizeof(args));
+	emit_bytes(e, align16, sizeof(align16));
+	emit_bytes(e, call_r11, sizeof(call_r11));
+	emit_bytes(e, leave, sizeof(leave));
+	emit_mov_rr(e, RSP, RBX);
+	emit_bytes(e, no_override, sizeof(no_override));
+	emit_u8(e, 0xe9); /* jmp rel32 -> after the hit calls */
+	size_t done = e->pos;
+	emit_u32(e, 0);
+	bind_rel32(e, none);
+	emit_bytes(e, unmark, sizeof(unmark));
+	return done;
+}
+
 size_t trampoline_emit_entry(struct x86_emit *e, void *site, uintptr_t site_addr, probe_entry_fn hit,
 			     const struct trampoline_options *o)
 {
@@ -157,6 +222,9 @@ size_t trampoline_emit_entry(struct x86_emit *e, void *site, uintptr_t site_addr
 	emit_movabs(e, RDI, (uintptr_t)site);
 	emit_mov_rr(e, RSI, RBX);
 	if (o->gpr_hit) {
+		size_t no_slot, nested, direct_done = emit_direct_call(e, o, &no_slot, &nested);
+		bind_rel32(e, no_slot);
+		bind_rel32(e, nested);
 		emit_u8(e, 0x80);
 		emit_u8(e, 0xbf); /* cmp byte [rdi + disp32], 0 */
 		emit_u32(e, (uint32_t)o->gpr_flag_offset);
@@ -177,6 +245,7 @@ size_t trampoline_emit_entry(struct x86_emit *e, void *site, uintptr_t site_addr
 		bind_rel32(e, to_saving);
 		emit_call_saving_vectors(e, o->vectors, (uintptr_t)hit);
 		bind_rel32(e, to_join);
+		bind_rel32(e, direct_done);
 	} else {
 		emit_call_saving_vectors(e, o->vectors, (uintptr_t)hit);
 	}

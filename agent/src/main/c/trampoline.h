@@ -54,6 +54,15 @@ struct trampoline_options {
 	 */
 	probe_entry_fn gpr_hit;
 	int32_t gpr_flag_offset;
+	/*
+	 * With gpr_hit: the trampoline first tries the site's direct program, the function pointer at
+	 * site + direct_offset (probe_site.h), itself: it enters the thread's read section (the
+	 * probe_thread at fs:[thread_tp_offset], its word at offset 0, thread_state.h), calls the
+	 * program with (&regs, 0) when the pointer is not NULL, and leaves. No slot yet, a nested hit
+	 * or no direct program go the gpr_hit way, which handles them.
+	 */
+	int32_t direct_offset;
+	int32_t thread_tp_offset;
 };
 
 /* Bytes of stack below the interrupted rsp a trampoline uses before aligning: red zone + pt_regs. */

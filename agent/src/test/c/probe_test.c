@@ -75,7 +75,7 @@ static void expect_mode(int id, uint32_t mode, const char *why)
 
 /* ---- what the "record" program saw ---- */
 
-static void expect_inline_call_regs(const char *what)
+static void expect_inline_call_regs(const char *what, int with_func_ip)
 {
 	const uint64_t *r = progs_record();
 	EXPECT_EQ(r[REC_DI], 1, "di");
@@ -92,7 +92,8 @@ static void expect_inline_call_regs(const char *what)
 	EXPECT_EQ(r[REC_R15], 0x1515151515151515ull, "r15");
 	EXPECT_EQ(r[REC_IP], (uintptr_t)t_inline, "ip");
 	EXPECT_EQ(r[REC_SP], t_call_sp - 8, "sp (the return address slot)");
-	EXPECT_EQ(r[REC_FUNC_IP], (uintptr_t)t_inline, "bpf_get_func_ip");
+	if (with_func_ip)
+		EXPECT_EQ(r[REC_FUNC_IP], (uintptr_t)t_inline, "bpf_get_func_ip");
 	CHECK(r[REC_FLAGS] & 0x2, "flags: actual %#llx vs expected bit 1 (always set)", (unsigned long long)r[REC_FLAGS]);
 	(void)what;
 }
@@ -105,7 +106,7 @@ static void entry_probe_checks(uint32_t flags, uint32_t mode)
 	int id = attach_at(BPFTIME_PROBE_ENTRY, t_inline, PROG_RECORD, 0xc0ffee, flags);
 	expect_mode(id, mode, NULL);
 	EXPECT_EQ(call_t_inline_regs(), 91, "t_inline(1..6)");
-	expect_inline_call_regs("entry");
+	expect_inline_call_regs("entry", 1);
 	EXPECT_EQ(progs_record()[REC_COOKIE], 0xc0ffee, "bpf_get_attach_cookie");
 	for (int i = 0; i < 999; i++)
 		EXPECT_EQ(t_inline(i, 0, 0, 0, 0, 1), i + 6, "t_inline(i, 0, 0, 0, 0, 1)");
@@ -310,6 +311,42 @@ static void scenario_gpr_only(void)
 	EXPECT_EQ(gpr_thread_failures, 0, "calls whose float arguments or errno a probe changed");
 	for (int i = 0; i < n; i++)
 		detach(ids[i]);
+}
+
+/*
+ * A lone program calling no helper runs straight from the trampoline (on the JIT): it sees pt_regs as
+ * the C path shows them; a return program at the site, or a second entry program, sends hits through
+ * the C path again, and detaching any of them goes back; counts are exact throughout.
+ */
+static void scenario_direct(void)
+{
+	progs_reset();
+	int id = attach_at(BPFTIME_PROBE_ENTRY, t_inline, PROG_RECORD_DIRECT, 0, 0);
+	expect_mode(id, BPFTIME_PROBE_MODE_INLINE, NULL);
+	errno = 4321;
+	EXPECT_EQ(call_t_inline_regs(), 91, "t_inline(1..6) under the direct program");
+	EXPECT_EQ(errno, 4321, "errno after the direct program");
+	expect_inline_call_regs("direct", 0);
+	EXPECT_EQ(progs_count(COUNT_RECORD), 1, "direct program hits");
+
+	int ret = attach_at(BPFTIME_PROBE_RETURN, t_inline, PROG_COUNT_GPR, 0, 0);
+	EXPECT_EQ(t_inline(1, 1, 1, 1, 1, 1), 21, "t_inline with a return program too");
+	EXPECT_EQ(progs_count(COUNT_RECORD), 2, "entry hits beside a return program");
+	EXPECT_EQ(progs_count(COUNT_GPR), 1, "return hits");
+	detach(ret);
+	int second = attach_at(BPFTIME_PROBE_ENTRY, t_inline, PROG_COUNT_GPR, 0, 0);
+	EXPECT_EQ(t_inline(1, 1, 1, 1, 1, 1), 21, "t_inline with two entry programs");
+	EXPECT_EQ(progs_count(COUNT_RECORD), 3, "entry hits beside a second entry program");
+	EXPECT_EQ(progs_count(COUNT_GPR), 2, "second entry program hits");
+	detach(second);
+	for (int i = 0; i < 1000; i++)
+		EXPECT_EQ(t_inline(i, 0, 0, 0, 0, 1), i + 6, "t_inline(i, 0, 0, 0, 0, 1)");
+	EXPECT_EQ(call_t_inline_regs(), 91, "t_inline(1..6) under the direct program again");
+	EXPECT_EQ(progs_count(COUNT_RECORD), 1004, "direct program hits after the others left");
+	expect_inline_call_regs("direct", 0);
+	detach(id);
+	EXPECT_EQ(t_inline(1, 1, 1, 1, 1, 1), 21, "t_inline after detach");
+	EXPECT_EQ(progs_count(COUNT_RECORD), 1004, "hits after detach");
 }
 
 static void return_checks(uint32_t flags)
@@ -525,7 +562,8 @@ static void *churn_worker(void *arg)
 	pthread_barrier_wait(&barrier); /* out of the churn */
 	pthread_barrier_wait(&barrier); /* the steady probes are attached */
 	for (long k = 0; k < steady_calls; k++) {
-		if (t_inline(k, 1, 0, 0, 0, 0) != k + 2 || t_fact(3) != 6 || t_short(3) != 4)
+		if (t_inline(k, 1, 0, 0, 0, 0) != k + 2 || t_fact(3) != 6 || t_short(3) != 4 ||
+		    t_riprel(0) != t_counter)
 			fail("thread %ld: wrong result in the steady phase", i);
 	}
 	pthread_barrier_wait(&barrier);
@@ -559,9 +597,11 @@ static void scenario_threads(void)
 	int a = attach_at(BPFTIME_PROBE_ENTRY, t_inline, PROG_COUNT, 0, 0);
 	int b = attach_at(BPFTIME_PROBE_RETURN, t_fact, PROG_RECORD, 0, 0);
 	int c = attach_at(BPFTIME_PROBE_ENTRY, t_short, PROG_COUNT_ALT, 0, 0);
+	int d = attach_at(BPFTIME_PROBE_ENTRY, t_riprel, PROG_COUNT_GPR, 0, 0); /* direct on the JIT */
 	EXPECT_EQ(bpftime_probe_poll(10000), 0, "sites still waiting for their jump after 10 s");
 	expect_mode(a, BPFTIME_PROBE_MODE_INLINE, NULL);
 	expect_mode(b, BPFTIME_PROBE_MODE_INLINE, NULL);
+	expect_mode(d, BPFTIME_PROBE_MODE_INLINE, NULL);
 	pthread_barrier_wait(&barrier); /* steady phase starts */
 	pthread_barrier_wait(&barrier); /* and ends */
 	for (int i = 0; i < THREADS; i++)
@@ -569,9 +609,11 @@ static void scenario_threads(void)
 	EXPECT_EQ(progs_count(COUNT_PLAIN), THREADS * steady_calls, "t_inline entries from 8 threads");
 	EXPECT_EQ(progs_count(COUNT_RECORD), THREADS * steady_calls * 3, "t_fact(3) returns from 8 threads");
 	EXPECT_EQ(progs_count(COUNT_ALT), THREADS * steady_calls, "t_short (int3) entries from 8 threads");
+	EXPECT_EQ(progs_count(COUNT_GPR), THREADS * steady_calls, "t_riprel entries (direct) from 8 threads");
 	detach(a);
 	detach(b);
 	detach(c);
+	detach(d);
 }
 
 /* ---- signals, fork, libc, errors ---- */
@@ -800,7 +842,7 @@ static const struct {
 } scenarios[] = {
 	{ "entry-inline", scenario_entry_inline }, { "entry-int3", scenario_entry_int3 },
 	{ "relocation", scenario_relocation },     { "vectors", scenario_vectors },
-	{ "gpr-only", scenario_gpr_only },
+	{ "gpr-only", scenario_gpr_only },        { "direct", scenario_direct },
 	{ "uretprobe", scenario_uretprobe },       { "recursion", scenario_recursion },
 	{ "longjmp", scenario_longjmp },           { "coroutine", scenario_coroutine },
 	{ "override", scenario_override },

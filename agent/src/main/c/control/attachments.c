@@ -38,7 +38,9 @@ static int attach_uprobe(struct attachment *a, const struct agent_msg *m, const 
 		.path = path, .offset = m->a[2],
 	};
 	struct bpftime_probe_prog prog = { .jit = p->entry, .vm = p->vm,
-					   .flags = p->calls_nothing ? BPFTIME_PROBE_PROG_F_GPR_ONLY : 0 };
+					   .flags = p->calls_nothing ? BPFTIME_PROBE_PROG_F_GPR_ONLY |
+									       BPFTIME_PROBE_PROG_F_NO_HELPERS
+									     : 0 };
 	int err = 0;
 
 	if (m->a[3]) {
