@@ -104,11 +104,14 @@ static int get_site(uintptr_t addr, uint32_t flags, struct probe_site **out)
 
 static void list_mark(struct prog_list *l)
 {
-	l->gpr_only = 1;
-	for (uint32_t i = 0; i < l->n; i++)
-		if (!l->a[i].prog.jit ||
-		    !(l->a[i].prog.flags & (BPFTIME_PROBE_PROG_F_GPR_ONLY | BPFTIME_PROBE_PROG_F_NO_HELPERS)))
+	l->gpr_only = l->no_helpers = 1;
+	for (uint32_t i = 0; i < l->n; i++) {
+		uint32_t f = l->a[i].prog.jit ? l->a[i].prog.flags : 0;
+		if (!(f & (BPFTIME_PROBE_PROG_F_GPR_ONLY | BPFTIME_PROBE_PROG_F_NO_HELPERS)))
 			l->gpr_only = 0;
+		if (!(f & BPFTIME_PROBE_PROG_F_NO_HELPERS))
+			l->no_helpers = 0;
+	}
 }
 
 /* The trampoline's hint and direct program after one of the site's lists changed (probe_site.h). */

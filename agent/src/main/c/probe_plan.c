@@ -142,7 +142,7 @@ static const char *emit_trampoline(struct x86_emit *e, struct probe_site *s, con
 			if (x86_reads_flags(s->orig + off, &d->insn[i]))
 				o.restore_flags = 1;
 	}
-	size_t fixup = trampoline_emit_entry(e, s, s->addr, probe_entry_hit, &o);
+	size_t fixup = trampoline_emit_entry(e, s, s->addr, probe_entry_hit, &o), displaced = e->pos;
 	unsigned off = 0;
 	for (unsigned i = 0; i < d->n; i++) {
 		int r = x86_relocate_one(e, s->orig + off, &d->insn[i], s->addr + off, i == d->n - 1);
@@ -152,7 +152,10 @@ static const char *emit_trampoline(struct x86_emit *e, struct probe_site *s, con
 	}
 	if (emit_jmp(e, s->addr + d->len))
 		return "trampoline out of reach";
-	trampoline_emit_override(e, fixup);
+	/* Uretprobes may come later: at a function's first instruction the trampoline can always enter
+	 * the function by a call (uretprobe.h), when the return trampoline for it can be made. */
+	uintptr_t called_return = s->at_function_start ? probe_return_trampoline_called() : 0;
+	s->return_point = trampoline_emit_tails(e, fixup, displaced, o.restore_flags, called_return);
 	return e->overflow ? "trampoline too long" : NULL;
 }
 

@@ -24,7 +24,8 @@ struct probe_attachment {
 /* An immutable array of attachments, replaced as a whole (read-copy-update). */
 struct prog_list {
 	uint32_t n;
-	uint32_t gpr_only; /* every program is a JIT image with BPFTIME_PROBE_PROG_F_GPR_ONLY */
+	uint16_t gpr_only;   /* every program is a JIT image with BPFTIME_PROBE_PROG_F_GPR_ONLY (or _NO_HELPERS) */
+	uint16_t no_helpers; /* every program is a JIT image with BPFTIME_PROBE_PROG_F_NO_HELPERS */
 	struct probe_attachment a[];
 };
 
@@ -40,6 +41,9 @@ struct probe_site {
 	 * with BPFTIME_PROBE_PROG_F_NO_HELPERS and the site has no return program, else NULL. Read
 	 * inside the thread's read section, like the lists it is derived from. */
 	bpftime_jit_fn direct;
+	/* In the entry trampoline of a function's first instruction: where a function entered by a
+	 * call returns to (uretprobe.h); 0 when there is none. */
+	uintptr_t return_point;
 
 	uint8_t orig[SITE_MAX_PATCH]; /* the code at addr before any patch */
 	uint8_t patch_len;            /* bytes the jump displaces (inline), 1 (int3) */

@@ -2,6 +2,7 @@
 #include <stddef.h>
 
 #include "cpu_features.h"
+#include "probe_dispatch.h"
 #include "trampoline.h"
 
 #define OFF(field) ((int32_t)offsetof(struct bpftime_pt_regs, field))
@@ -58,24 +59,22 @@ static void emit_restore_regs(struct x86_emit *e, int restore_flags)
 	emit_lea_rsp(e, TRAMPOLINE_FRAME);
 }
 
-static int vector_count(enum trampoline_vectors v)
-{
-	return v == TRAMPOLINE_VEC_RETURN ? 2 : 8;
-}
+/* xmm0-7 (ymm0-7): the argument registers (trampoline.h). */
+#define ARG_VECTORS 8
 
 static int32_t vector_area(enum trampoline_vectors v)
 {
 	const struct cpu_features *f = cpu_features();
 	if (v == TRAMPOLINE_VEC_FULL)
 		return f->xsave ? (int32_t)((f->xsave_size + 63) & ~63u) : 512;
-	return vector_count(v) * (f->avx ? 32 : 16);
+	return ARG_VECTORS * (f->avx ? 32 : 16);
 }
 
 /* movups / vmovdqu between vector register n and [rsp + n * width]; store or load. */
 static void emit_vector_moves(struct x86_emit *e, enum trampoline_vectors v, int store)
 {
 	int avx = cpu_features()->avx;
-	for (int n = 0; n < vector_count(v); n++) {
+	for (int n = 0; n < ARG_VECTORS; n++) {
 		if (avx) {
 			emit_u8(e, 0xc5);
 			emit_u8(e, 0xfe); /* VEX.256.F3.0F: vmovdqu */
@@ -259,25 +258,61 @@ size_t trampoline_emit_entry(struct x86_emit *e, void *site, uintptr_t site_addr
 	return fixup;
 }
 
-void trampoline_emit_override(struct x86_emit *e, size_t branch_pos)
+uintptr_t trampoline_emit_tails(struct x86_emit *e, size_t branch_pos, size_t displaced_pos, int restore_flags,
+				uintptr_t called_return)
 {
+	size_t to_call = 0;
 	bind_rel32(e, branch_pos);
-	/* rax holds the value the program gave (probe_entry_hit stored it in regs->ax) */
+	if (called_return) {
+		static const uint8_t cmp_eax_call[] = { 0x83, 0xf8, PROBE_ENTRY_CALL };
+		emit_bytes(e, cmp_eax_call, sizeof(cmp_eax_call));
+		to_call = emit_jcc_forward(e, CC_E);
+	}
+	/* override: rax holds the value the program gave (probe_entry_hit stored it in regs->ax) */
 	emit_restore_regs(e, 0);
 	emit_u8(e, 0xc3); /* ret: return from the probed function without running it */
+	if (!called_return)
+		return 0;
+	bind_rel32(e, to_call);
+	emit_restore_regs(e, restore_flags);
+	emit_lea_rsp(e, 8); /* the return address is on the shadow stack; the call writes its slot again */
+	emit_u8(e, 0xe8);   /* call rel32 -> the displaced instructions */
+	emit_u32(e, (uint32_t)(int32_t)(displaced_pos - (e->pos + 4)));
+	uintptr_t return_point = emit_here(e);
+	static const uint8_t jmp_rip[] = { 0xff, 0x25, 0, 0, 0, 0 }; /* jmp [rip + 0]: the address follows */
+	emit_bytes(e, jmp_rip, sizeof(jmp_rip));
+	emit_u64(e, called_return);
+	return return_point;
 }
 
-void trampoline_emit_return(struct x86_emit *e, probe_return_fn hit)
+void trampoline_emit_return(struct x86_emit *e, probe_return_fn hit, int called)
 {
 	/* Reached by the function's ret: rsp is one slot above where the return address was. */
 	emit_save_regs(e, 0, 0);
 	emit_mov_rr(e, RDI, RBX);
-	emit_call_saving_vectors(e, TRAMPOLINE_VEC_RETURN, (uintptr_t)hit);
-	/* Put the real return address back in its slot (rsp + frame - 8) and return through it. */
+	/* No vector register saved: probe_return_hit is GPR-only and saves them itself before running
+	 * a program that is not (probe_dispatch.c probe_run_return). */
+	static const uint8_t and_rsp_m16[] = { 0x48, 0x83, 0xe4, 0xf0 };
+	emit_bytes(e, and_rsp_m16, 4);
+	emit_movabs(e, RAX, (uintptr_t)hit);
+	emit_u8(e, 0xff);
+	emit_u8(e, 0xd0); /* call rax */
+	emit_mov_rr(e, RSP, RBX);
+	/* Put the real return address back in its slot (rsp + frame - 8). */
 	emit_store(e, RAX, TRAMPOLINE_FRAME - 8);
 	emit_restore_regs(e, 0);
-	emit_lea_rsp(e, -8);
-	emit_u8(e, 0xc3);
+	if (called) {
+		/* The function was entered by a call, so the caller's own call is the return-stack
+		 * buffer's prediction now: return through the slot. */
+		emit_lea_rsp(e, -8);
+		emit_u8(e, 0xc3);
+	} else {
+		/* The function's ret came here unpredicted and consumed the caller's prediction: a `ret`
+		 * would consume the next one too. An indirect jump leaves the buffer in step. The slot is
+		 * within the red zone below rsp, which a signal frame skips (arch/x86/kernel/signal.c). */
+		static const uint8_t jmp_slot[] = { 0xff, 0x64, 0x24, 0xf8 }; /* jmp [rsp - 8] */
+		emit_bytes(e, jmp_slot, sizeof(jmp_slot));
+	}
 }
 
 void trampoline_emit_saving_call(struct x86_emit *e, probe_entry_fn hit)

@@ -11,9 +11,10 @@
  *     else restore every register from pt_regs, lea rsp back, run the displaced instructions
  *     (moved, x86_relocate.c) and jump back after them.
  *
- * Return trampoline (one per process): a uretprobe replaced a return address with it; it saves the
- * registers the same way, calls probe_return_hit(&regs), which returns the real return address, and
- * returns there.
+ * Return trampolines (two per process): a uretprobe replaced a return address with one, or a
+ * site's return point jumps to the other (uretprobe.h); each saves the general registers the same
+ * way (no vector register: probe_return_hit saves them when it must), calls
+ * probe_return_hit(&regs), which returns the real return address, and goes on there.
  */
 #ifndef BPFTIME_TRAMPOLINE_H
 #define BPFTIME_TRAMPOLINE_H
@@ -33,8 +34,6 @@ enum trampoline_vectors {
 	TRAMPOLINE_VEC_ARGS,
 	/* Anywhere else: the whole x87/SSE/AVX/AVX-512 state with XSAVE. */
 	TRAMPOLINE_VEC_FULL,
-	/* At a return: xmm0-1 (ymm0-1) may hold the return value. */
-	TRAMPOLINE_VEC_RETURN,
 };
 
 /*
@@ -76,11 +75,19 @@ struct trampoline_options {
  */
 size_t trampoline_emit_entry(struct x86_emit *e, void *site, uintptr_t site_addr, probe_entry_fn hit,
 			     const struct trampoline_options *options);
-/* The override tail: only at a function's first instruction, where flags are dead. */
-void trampoline_emit_override(struct x86_emit *e, size_t branch_pos);
+/*
+ * The tails the hit's result branches to (branch_pos): the override (at a function's first
+ * instruction, where flags are dead) and, when called_return is not 0, the entry by a call
+ * (uretprobe.h): the registers restored, the return address dropped, a call of the displaced
+ * instructions at buffer position displaced_pos, and the return point after it, which jumps to
+ * called_return. Returns the return point's address, 0 without one.
+ */
+uintptr_t trampoline_emit_tails(struct x86_emit *e, size_t branch_pos, size_t displaced_pos, int restore_flags,
+				uintptr_t called_return);
 
-/* The return trampoline. */
-void trampoline_emit_return(struct x86_emit *e, probe_return_fn hit);
+/* A return trampoline: called is 1 for the one return points jump to (it returns by `ret`), 0 for
+ * the one a replaced return address leads to (it jumps, to keep the return-stack buffer in step). */
+void trampoline_emit_return(struct x86_emit *e, probe_return_fn hit, int called);
 
 /*
  * A C-callable function uint64_t stub(void *site, struct bpftime_pt_regs *regs) that calls
