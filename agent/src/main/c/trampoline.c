@@ -43,7 +43,17 @@ static void emit_save_regs(struct x86_emit *e, uintptr_t ip, int clear_df)
 	emit_mov_rr(e, RBX, RSP);
 }
 
-/* Restores [flags and] every register from the pt_regs at rsp, then rsp itself. */
+/*
+ * Restores [flags and] the registers from the pt_regs at rsp, then rsp itself. rbp and r13-r15 keep
+ * their values: the trampolines never write them, and everything they call (the engine's C code,
+ * JIT images, the interpreter, helpers) preserves them as the System V ABI requires; the other
+ * callee-saved registers, rbx and r12, hold the trampolines' own values.
+ */
+static int callee_keeps(uint8_t reg)
+{
+	return reg == RBP || reg == R13 || reg == R14 || reg == R15;
+}
+
 static void emit_restore_regs(struct x86_emit *e, int restore_flags)
 {
 	if (restore_flags) {
@@ -55,7 +65,8 @@ static void emit_restore_regs(struct x86_emit *e, int restore_flags)
 		emit_u8(e, 0x9d);
 	}
 	for (size_t i = 0; i < sizeof(gprs) / sizeof(gprs[0]); i++)
-		emit_load(e, gprs[i].reg, gprs[i].off);
+		if (!callee_keeps(gprs[i].reg))
+			emit_load(e, gprs[i].reg, gprs[i].off);
 	emit_lea_rsp(e, TRAMPOLINE_FRAME);
 }
 
@@ -177,11 +188,11 @@ static size_t emit_direct_call(struct x86_emit *e, const struct trampoline_optio
 	static const uint8_t test_odd[] = { 0xf6, 0xc1, 0x01 };			/* test cl, 1 */
 	static const uint8_t mark_odd[] = { 0x48, 0x8d, 0x51, 0x01, 0x48, 0x89, 0x10 }; /* lea rdx, [rcx+1]; mov [rax], rdx */
 	static const uint8_t test_r11[] = { 0x4d, 0x85, 0xdb };			/* test r11, r11 */
-	static const uint8_t keep[] = { 0x49, 0x89, 0xc4, 0x4c, 0x8d, 0x69, 0x02 }; /* mov r12, rax; lea r13, [rcx+2] */
+	static const uint8_t keep[] = { 0x49, 0x89, 0xc4 };			/* mov r12, rax */
 	static const uint8_t args[] = { 0x48, 0x89, 0xdf, 0x31, 0xf6 };		/* mov rdi, rbx; xor esi, esi */
 	static const uint8_t align16[] = { 0x48, 0x83, 0xe4, 0xf0 };		/* and rsp, -16 */
 	static const uint8_t call_r11[] = { 0x41, 0xff, 0xd3 };			/* call r11 */
-	static const uint8_t leave[] = { 0x4d, 0x89, 0x2c, 0x24 };			/* mov [r12], r13 */
+	static const uint8_t leave[] = { 0x49, 0x83, 0x04, 0x24, 0x01 };		/* add qword [r12], 1: even */
 	static const uint8_t no_override[] = { 0x31, 0xc0 };			/* xor eax, eax */
 	static const uint8_t unmark[] = { 0x48, 0x83, 0xc1, 0x02, 0x48, 0x89, 0x08 }; /* add rcx, 2; mov [rax], rcx */
 
