@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "bpftime_probe.h"
+#include "code_alloc.h"
 #include "cpu_sync.h"
 #include "grace_period.h"
 #include "int3_trap.h"
@@ -123,6 +124,17 @@ static void site_mark(struct probe_site *s)
 	if (l && l->n == 1 && l->a[0].prog.jit && (l->a[0].prog.flags & BPFTIME_PROBE_PROG_F_NO_HELPERS) && !s->ret)
 		direct = l->a[0].prog.jit;
 	__atomic_store_n(&s->direct, direct, __ATOMIC_RELEASE);
+	const struct prog_list *r = s->ret;
+	bpftime_jit_fn ret_direct = NULL;
+	if (r && r->n == 1 && r->a[0].prog.jit && (r->a[0].prog.flags & BPFTIME_PROBE_PROG_F_NO_HELPERS))
+		ret_direct = r->a[0].prog.jit;
+	__atomic_store_n(&s->ret_direct, ret_direct, __ATOMIC_RELEASE);
+	if (s->return_only_flag) {
+		uint8_t return_only = !l && r, now;
+		memcpy(&now, (const void *)s->return_only_flag, 1);
+		if (now != return_only)
+			code_write(s->return_only_flag, &return_only, 1); /* a stale flag is harmless (trampoline_fast.h) */
+	}
 }
 
 static struct prog_list *list_with(const struct prog_list *old, const struct probe_attachment *a)

@@ -142,7 +142,15 @@ static const char *emit_trampoline(struct x86_emit *e, struct probe_site *s, con
 			if (x86_reads_flags(s->orig + off, &d->insn[i]))
 				o.restore_flags = 1;
 	}
-	size_t fixup = trampoline_emit_entry(e, s, s->addr, probe_entry_hit, &o), displaced = e->pos;
+	/* Uretprobes may come later: at a function's first instruction the trampoline can always enter
+	 * the function by a call (uretprobe.h), when the return trampoline for it can be made; and,
+	 * unless a displaced instruction reads the flags its fast path changes, push the shadow entry
+	 * itself (trampoline_fast.h). */
+	uintptr_t called_return = s->at_function_start ? probe_return_trampoline_called() : 0;
+	const struct trampoline_layout *fast = called_return && !o.restore_flags ? probe_layout() : NULL;
+	size_t flag_disp = 0, check = fast ? trampoline_emit_return_only_check(e, &flag_disp) : 0, general = e->pos;
+	size_t fixup = trampoline_emit_entry(e, s, s->addr, probe_entry_hit, &o);
+	size_t displaced = e->pos;
 	unsigned off = 0;
 	for (unsigned i = 0; i < d->n; i++) {
 		int r = x86_relocate_one(e, s->orig + off, &d->insn[i], s->addr + off, i == d->n - 1);
@@ -152,10 +160,14 @@ static const char *emit_trampoline(struct x86_emit *e, struct probe_site *s, con
 	}
 	if (emit_jmp(e, s->addr + d->len))
 		return "trampoline out of reach";
-	/* Uretprobes may come later: at a function's first instruction the trampoline can always enter
-	 * the function by a call (uretprobe.h), when the return trampoline for it can be made. */
-	uintptr_t called_return = s->at_function_start ? probe_return_trampoline_called() : 0;
-	s->return_point = trampoline_emit_tails(e, fixup, displaced, o.restore_flags, called_return);
+	size_t enter_by_call = 0;
+	s->return_point = trampoline_emit_tails(e, fixup, displaced, o.restore_flags, called_return, &enter_by_call);
+	s->return_only_flag = 0;
+	if (fast) {
+		trampoline_emit_return_only_path(e, s, fast, check, general, enter_by_call);
+		s->return_only_flag = emit_here(e);
+		trampoline_emit_return_only_flag(e, flag_disp);
+	}
 	return e->overflow ? "trampoline too long" : NULL;
 }
 

@@ -44,6 +44,12 @@ struct probe_site {
 	/* In the entry trampoline of a function's first instruction: where a function entered by a
 	 * call returns to (uretprobe.h); 0 when there is none. */
 	uintptr_t return_point;
+	/* The return trampolines' direct program: the site's one return program when it is a JIT
+	 * image with BPFTIME_PROBE_PROG_F_NO_HELPERS, else NULL (trampoline_fast.h). */
+	bpftime_jit_fn ret_direct;
+	/* The byte in the entry trampoline's memory that sends hits to its uretprobe fast path: 1 while
+	 * the site has return programs and no entry program; 0 when there is no such byte. */
+	uintptr_t return_only_flag;
 
 	uint8_t orig[SITE_MAX_PATCH]; /* the code at addr before any patch */
 	uint8_t patch_len;            /* bytes the jump displaces (inline), 1 (int3) */

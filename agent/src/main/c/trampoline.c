@@ -151,26 +151,6 @@ static void emit_call_saving_vectors(struct x86_emit *e, enum trampoline_vectors
 	emit_mov_rr(e, RSP, RBX);
 }
 
-/* Points the rel32 at buffer position pos (its branch ends right after it) at the current position. */
-static void bind_rel32(struct x86_emit *e, size_t pos)
-{
-	if (!e->overflow) {
-		int32_t rel = (int32_t)(e->pos - (pos + 4));
-		memcpy(e->buf + pos, &rel, 4);
-	}
-}
-
-/* jcc rel32 (0f 8x) with the offset left to bind_rel32; returns where the offset is. */
-static size_t emit_jcc_forward(struct x86_emit *e, uint8_t cond)
-{
-	emit_u8(e, 0x0f);
-	emit_u8(e, 0x80 | cond);
-	size_t pos = e->pos;
-	emit_u32(e, 0);
-	return pos;
-}
-
-enum { CC_E = 0x4, CC_NE = 0x5 };
 
 /*
  * The direct program (trampoline_options.direct_offset), with rdi = site and rsi = rbx = &regs.
@@ -270,7 +250,7 @@ size_t trampoline_emit_entry(struct x86_emit *e, void *site, uintptr_t site_addr
 }
 
 uintptr_t trampoline_emit_tails(struct x86_emit *e, size_t branch_pos, size_t displaced_pos, int restore_flags,
-				uintptr_t called_return)
+				uintptr_t called_return, size_t *enter_by_call)
 {
 	size_t to_call = 0;
 	bind_rel32(e, branch_pos);
@@ -286,6 +266,7 @@ uintptr_t trampoline_emit_tails(struct x86_emit *e, size_t branch_pos, size_t di
 		return 0;
 	bind_rel32(e, to_call);
 	emit_restore_regs(e, restore_flags);
+	*enter_by_call = e->pos;
 	emit_lea_rsp(e, 8); /* the return address is on the shadow stack; the call writes its slot again */
 	emit_u8(e, 0xe8);   /* call rel32 -> the displaced instructions */
 	emit_u32(e, (uint32_t)(int32_t)(displaced_pos - (e->pos + 4)));
@@ -296,10 +277,9 @@ uintptr_t trampoline_emit_tails(struct x86_emit *e, size_t branch_pos, size_t di
 	return return_point;
 }
 
-void trampoline_emit_return(struct x86_emit *e, probe_return_fn hit, int called)
+/* rax = hit(&regs) with rbx = rsp = &regs, then the real return address it gives into its slot. */
+static void emit_return_hit_call(struct x86_emit *e, probe_return_fn hit)
 {
-	/* Reached by the function's ret: rsp is one slot above where the return address was. */
-	emit_save_regs(e, 0, 0);
 	emit_mov_rr(e, RDI, RBX);
 	/* No vector register saved: probe_return_hit is GPR-only and saves them itself before running
 	 * a program that is not (probe_dispatch.c probe_run_return). */
@@ -309,8 +289,20 @@ void trampoline_emit_return(struct x86_emit *e, probe_return_fn hit, int called)
 	emit_u8(e, 0xff);
 	emit_u8(e, 0xd0); /* call rax */
 	emit_mov_rr(e, RSP, RBX);
-	/* Put the real return address back in its slot (rsp + frame - 8). */
-	emit_store(e, RAX, TRAMPOLINE_FRAME - 8);
+	emit_store(e, RAX, TRAMPOLINE_FRAME - 8); /* the slot: rsp + frame - 8 */
+}
+
+static void emit_return(struct x86_emit *e, probe_return_fn hit, int called, const struct trampoline_layout *layout,
+			uintptr_t run_return)
+{
+	/* Reached by the function's ret: rsp is one slot above where the return address was. */
+	emit_save_regs(e, 0, 0);
+	struct return_fast_fixups fast;
+	if (layout)
+		trampoline_emit_return_fast(e, layout, &fast);
+	else
+		emit_return_hit_call(e, hit);
+	size_t done = e->pos;
 	emit_restore_regs(e, 0);
 	if (called) {
 		/* The function was entered by a call, so the caller's own call is the return-stack
@@ -324,6 +316,23 @@ void trampoline_emit_return(struct x86_emit *e, probe_return_fn hit, int called)
 		static const uint8_t jmp_slot[] = { 0xff, 0x64, 0x24, 0xf8 }; /* jmp [rsp - 8] */
 		emit_bytes(e, jmp_slot, sizeof(jmp_slot));
 	}
+	if (layout) {
+		trampoline_emit_return_fast_list(e, &fast, run_return, done);
+		emit_return_hit_call(e, hit);
+		emit_u8(e, 0xe9); /* jmp rel32 -> done */
+		emit_u32(e, (uint32_t)(int32_t)((int64_t)done - (int64_t)(e->pos + 4)));
+	}
+}
+
+void trampoline_emit_return(struct x86_emit *e, probe_return_fn hit, int called)
+{
+	emit_return(e, hit, called, NULL, 0);
+}
+
+void trampoline_emit_return_fast_first(struct x86_emit *e, probe_return_fn hit, int called,
+				       const struct trampoline_layout *layout, uintptr_t run_return)
+{
+	emit_return(e, hit, called, layout, run_return);
 }
 
 void trampoline_emit_saving_call(struct x86_emit *e, probe_entry_fn hit)

@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 #include "bpftime_probe.h"
+#include "trampoline_fast.h"
 #include "x86_emit.h"
 
 typedef uint64_t (*probe_entry_fn)(void *site, struct bpftime_pt_regs *regs);
@@ -70,7 +71,7 @@ struct trampoline_options {
 
 /*
  * Emits the entry trampoline up to where the displaced instructions go. Returns the buffer position
- * of the rel32 of the override branch, which trampoline_emit_override binds after the caller has
+ * of the rel32 of the branch to the tails, which trampoline_emit_tails binds after the caller has
  * emitted the displaced instructions and the jump back.
  */
 size_t trampoline_emit_entry(struct x86_emit *e, void *site, uintptr_t site_addr, probe_entry_fn hit,
@@ -80,14 +81,18 @@ size_t trampoline_emit_entry(struct x86_emit *e, void *site, uintptr_t site_addr
  * instruction, where flags are dead) and, when called_return is not 0, the entry by a call
  * (uretprobe.h): the registers restored, the return address dropped, a call of the displaced
  * instructions at buffer position displaced_pos, and the return point after it, which jumps to
- * called_return. Returns the return point's address, 0 without one.
+ * called_return. Returns the return point's address, 0 without one, and in *enter_by_call the
+ * buffer position where the entry by a call begins with rsp as the probed code left it.
  */
 uintptr_t trampoline_emit_tails(struct x86_emit *e, size_t branch_pos, size_t displaced_pos, int restore_flags,
-				uintptr_t called_return);
+				uintptr_t called_return, size_t *enter_by_call);
 
 /* A return trampoline: called is 1 for the one return points jump to (it returns by `ret`), 0 for
  * the one a replaced return address leads to (it jumps, to keep the return-stack buffer in step). */
 void trampoline_emit_return(struct x86_emit *e, probe_return_fn hit, int called);
+/* The same with the return fast path (trampoline_fast.h) before hit; run_return is probe_run_return. */
+void trampoline_emit_return_fast_first(struct x86_emit *e, probe_return_fn hit, int called,
+				       const struct trampoline_layout *layout, uintptr_t run_return);
 
 /*
  * A C-callable function uint64_t stub(void *site, struct bpftime_pt_regs *regs) that calls

@@ -18,12 +18,13 @@ static uintptr_t make_return_trampoline(int called)
 {
 	uint8_t buf[1024];
 	struct x86_emit e = { buf, 0, sizeof(buf), 0, 0 };
-	trampoline_emit_return(&e, probe_return_hit, called);
+	const struct trampoline_layout *layout = probe_layout();
+	trampoline_emit_return_fast_first(&e, probe_return_hit, called, layout, (uintptr_t)probe_run_return);
 	uintptr_t at;
 	if (e.overflow || code_alloc_near((uintptr_t)probe_return_hit, e.pos, &at))
 		return 0;
 	e = (struct x86_emit){ buf, 0, sizeof(buf), at, 0 };
-	trampoline_emit_return(&e, probe_return_hit, called);
+	trampoline_emit_return_fast_first(&e, probe_return_hit, called, layout, (uintptr_t)probe_run_return);
 	if (code_write(at, buf, e.pos))
 		return 0;
 	return at;

@@ -347,6 +347,18 @@ static void scenario_direct(void)
 	detach(id);
 	EXPECT_EQ(t_inline(1, 1, 1, 1, 1, 1), 21, "t_inline after detach");
 	EXPECT_EQ(progs_count(COUNT_RECORD), 1004, "hits after detach");
+
+	/* A lone return program calling no helper runs straight from the return trampoline; recursion
+	 * stacks shadow entries the entry fast path pushes and the return fast path pops. */
+	uint64_t before = progs_count(COUNT_GPR);
+	int fact = attach_at(BPFTIME_PROBE_RETURN, t_fact, PROG_COUNT_GPR, 0, 0);
+	expect_mode(fact, BPFTIME_PROBE_MODE_INLINE, NULL);
+	for (int i = 0; i < 100; i++)
+		EXPECT_EQ(t_fact(5), 120, "t_fact(5) under a direct return program");
+	EXPECT_EQ(progs_count(COUNT_GPR) - before, 500, "returns of t_fact counted");
+	detach(fact);
+	EXPECT_EQ(t_fact(5), 120, "t_fact(5) after detach");
+	EXPECT_EQ(progs_count(COUNT_GPR) - before, 500, "returns after detach");
 }
 
 static void return_checks(uint32_t flags)
