@@ -160,11 +160,10 @@ static const char *emit_trampoline(struct x86_emit *e, struct probe_site *s, con
 	}
 	if (emit_jmp(e, s->addr + d->len))
 		return "trampoline out of reach";
-	size_t enter_by_call = 0;
-	s->return_point = trampoline_emit_tails(e, fixup, displaced, o.restore_flags, called_return, &enter_by_call);
-	s->return_only_flag = 0;
+	s->return_point = trampoline_emit_tails(e, fixup, displaced, o.restore_flags, called_return);
+	s->return_only_flag = s->return_point_fast = 0;
 	if (fast) {
-		trampoline_emit_return_only_path(e, s, fast, check, general, enter_by_call);
+		s->return_point_fast = trampoline_emit_return_only_path(e, s, fast, check, general, displaced, called_return);
 		s->return_only_flag = emit_here(e);
 		trampoline_emit_return_only_flag(e, flag_disp);
 	}

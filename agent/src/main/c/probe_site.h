@@ -44,6 +44,7 @@ struct probe_site {
 	/* In the entry trampoline of a function's first instruction: where a function entered by a
 	 * call returns to (uretprobe.h); 0 when there is none. */
 	uintptr_t return_point;
+	uintptr_t return_point_fast; /* the same for the uretprobe entry fast path (trampoline_fast.h) */
 	/* The return trampolines' direct program: the site's one return program when it is a JIT
 	 * image with BPFTIME_PROBE_PROG_F_NO_HELPERS, else NULL (trampoline_fast.h). */
 	bpftime_jit_fn ret_direct;

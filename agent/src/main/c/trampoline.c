@@ -250,7 +250,7 @@ size_t trampoline_emit_entry(struct x86_emit *e, void *site, uintptr_t site_addr
 }
 
 uintptr_t trampoline_emit_tails(struct x86_emit *e, size_t branch_pos, size_t displaced_pos, int restore_flags,
-				uintptr_t called_return, size_t *enter_by_call)
+				uintptr_t called_return)
 {
 	size_t to_call = 0;
 	bind_rel32(e, branch_pos);
@@ -266,7 +266,6 @@ uintptr_t trampoline_emit_tails(struct x86_emit *e, size_t branch_pos, size_t di
 		return 0;
 	bind_rel32(e, to_call);
 	emit_restore_regs(e, restore_flags);
-	*enter_by_call = e->pos;
 	emit_lea_rsp(e, 8); /* the return address is on the shadow stack; the call writes its slot again */
 	emit_u8(e, 0xe8);   /* call rel32 -> the displaced instructions */
 	emit_u32(e, (uint32_t)(int32_t)(displaced_pos - (e->pos + 4)));

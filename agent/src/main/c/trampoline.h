@@ -81,11 +81,10 @@ size_t trampoline_emit_entry(struct x86_emit *e, void *site, uintptr_t site_addr
  * instruction, where flags are dead) and, when called_return is not 0, the entry by a call
  * (uretprobe.h): the registers restored, the return address dropped, a call of the displaced
  * instructions at buffer position displaced_pos, and the return point after it, which jumps to
- * called_return. Returns the return point's address, 0 without one, and in *enter_by_call the
- * buffer position where the entry by a call begins with rsp as the probed code left it.
+ * called_return. Returns the return point's address, 0 without one.
  */
 uintptr_t trampoline_emit_tails(struct x86_emit *e, size_t branch_pos, size_t displaced_pos, int restore_flags,
-				uintptr_t called_return, size_t *enter_by_call);
+				uintptr_t called_return);
 
 /* A return trampoline: called is 1 for the one return points jump to (it returns by `ret`), 0 for
  * the one a replaced return address leads to (it jumps, to keep the return-stack buffer in step). */

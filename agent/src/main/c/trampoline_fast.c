@@ -55,8 +55,8 @@ static void jmp_back(struct x86_emit *e, size_t pos)
 	emit_u32(e, (uint32_t)(int32_t)((int64_t)pos - (int64_t)(e->pos + 4)));
 }
 
-void trampoline_emit_return_only_path(struct x86_emit *e, const void *site, const struct trampoline_layout *l,
-				      size_t check, size_t general, size_t enter_by_call)
+uintptr_t trampoline_emit_return_only_path(struct x86_emit *e, const void *site, const struct trampoline_layout *l,
+					   size_t check, size_t general, size_t displaced, uintptr_t called_return)
 {
 	size_t slow[8];
 	int n = 0;
@@ -94,11 +94,19 @@ void trampoline_emit_return_only_path(struct x86_emit *e, const void *site, cons
 	emit_op_mem(e, 0, GRP1_IMM8, 1, 0, RAX, -1, 0, l->thread_depth); /* add dword [rax + depth], 1 */
 	emit_u8(e, 1);
 	red_zone(e, 0);
-	jmp_back(e, enter_by_call);
+	/* the entry by a call, as trampoline_emit_tails's, with a return point of its own */
+	emit_lea_rsp(e, 8);
+	emit_u8(e, 0xe8); /* call rel32 -> the displaced instructions */
+	emit_u32(e, (uint32_t)(int32_t)((int64_t)displaced - (int64_t)(e->pos + 4)));
+	uintptr_t return_point = emit_here(e);
+	static const uint8_t jmp_rip[] = { 0xff, 0x25, 0, 0, 0, 0 }; /* jmp [rip + 0]: the address follows */
+	emit_bytes(e, jmp_rip, sizeof(jmp_rip));
+	emit_u64(e, called_return);
 	for (int i = 0; i < n; i++)
 		bind_rel32(e, slow[i]);
 	red_zone(e, 0);
 	jmp_back(e, general);
+	return return_point;
 }
 
 void trampoline_emit_return_fast(struct x86_emit *e, const struct trampoline_layout *l, struct return_fast_fixups *f)

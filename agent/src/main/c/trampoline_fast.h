@@ -41,11 +41,13 @@ const struct trampoline_layout *probe_layout(void);
  * return_only_flag), which returns the position of the rel32 of its branch to the path, and in
  * *flag_disp where trampoline_emit_return_only_flag binds the flag, emitted after the code. The
  * path itself comes after the trampoline's tails: it jumps back to buffer position general (the
- * general path, right after the test) or enter_by_call (trampoline_emit_tails).
+ * general path, right after the test), or enters the function by a call of the displaced
+ * instructions (buffer position displaced) from a return point of its own, which jumps to
+ * called_return, and which it returns (probe_site.h return_point_fast).
  */
 size_t trampoline_emit_return_only_check(struct x86_emit *e, size_t *flag_disp);
-void trampoline_emit_return_only_path(struct x86_emit *e, const void *site, const struct trampoline_layout *l,
-				      size_t check, size_t general, size_t enter_by_call);
+uintptr_t trampoline_emit_return_only_path(struct x86_emit *e, const void *site, const struct trampoline_layout *l,
+					   size_t check, size_t general, size_t displaced, uintptr_t called_return);
 void trampoline_emit_return_only_flag(struct x86_emit *e, size_t flag_disp);
 
 /*

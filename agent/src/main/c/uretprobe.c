@@ -61,9 +61,11 @@ int uretprobe_push(struct probe_thread *t, struct probe_site *site, struct bpfti
 	if (!tramp)
 		return 0;
 	/* A tail call from a function whose return is probed finds one of our addresses in the slot:
-	 * the return trampoline, or the return point of the caller's site (its live entry says which). */
+	 * the return trampoline, or a return point of the caller's site (its live entry says which). */
 	int i = t->depth ? shadow_find(t, regs->sp) : -1;
-	int chained = ret == tramp || (i >= 0 && t->shadow[i].site->return_point && ret == t->shadow[i].site->return_point);
+	const struct probe_site *caller = i >= 0 ? t->shadow[i].site : NULL;
+	int chained = ret == tramp ||
+		      (caller && ret && (ret == caller->return_point || ret == caller->return_point_fast));
 	if (chained) {
 		if (i < 0) {
 			__atomic_fetch_add(&site->misses, 1, __ATOMIC_RELAXED);

@@ -398,6 +398,11 @@ static void return_checks(uint32_t flags)
 	EXPECT_EQ(progs_count(COUNT_RECORD) - base, 10, "returns seen by the tail-called function's uretprobe");
 	EXPECT_EQ(progs_count(COUNT_PLAIN) - plain, 10, "returns seen by the tail-calling function's uretprobe");
 	EXPECT_EQ(progs_record()[REC_AX], 9 + 5, "return value at the chained uretprobe");
+	/* the kernel shows the real return address, in the caller's code, never one of our addresses */
+	Dl_info where;
+	CHECK(dladdr((void *)(uintptr_t)progs_record()[REC_IP], &where) && where.dli_fname,
+	      "ip at the chained uretprobe %#llx is in no loaded object (a trampoline's?)",
+	      (unsigned long long)progs_record()[REC_IP]);
 	detach(outer);
 	detach(inner);
 }
