@@ -87,12 +87,14 @@ uintptr_t trampoline_emit_return_only_path(struct x86_emit *e, const void *site,
 	emit_op_mem(e, 1, CMP_STORE, 1, RSP, RDX, -1, 0, -ENTRY_BYTES + 8); /* cmp [newest.slot], rsp */
 	slow[n++] = emit_jcc_forward(e, CC_BE);
 	bind_rel32(e, empty);
+	/* The entry is claimed before it is written: a signal handler's probe hit in between pushes
+	 * and pops above it instead of over it. */
+	emit_op_mem(e, 0, GRP1_IMM8, 1, 0, RAX, -1, 0, l->thread_depth); /* add dword [rax + depth], 1 */
+	emit_u8(e, 1);
 	emit_op_mem(e, 1, MOV_LOAD, 1, RCX, RSP, -1, 0, 0);	/* the return address */
 	emit_op_mem(e, 1, MOV_STORE, 1, RCX, RDX, -1, 0, 0);	/* .ret */
 	emit_op_mem(e, 1, MOV_STORE, 1, RSP, RDX, -1, 0, 8);	/* .slot = rsp, .chained = 0 */
 	emit_op_mem(e, 1, MOV_STORE, 1, R11, RDX, -1, 0, 16);	/* .site */
-	emit_op_mem(e, 0, GRP1_IMM8, 1, 0, RAX, -1, 0, l->thread_depth); /* add dword [rax + depth], 1 */
-	emit_u8(e, 1);
 	red_zone(e, 0);
 	/* the entry by a call, as trampoline_emit_tails's, with a return point of its own */
 	emit_lea_rsp(e, 8);
@@ -131,12 +133,15 @@ void trampoline_emit_return_fast(struct x86_emit *e, const struct trampoline_lay
 	slow[n++] = emit_jcc_forward(e, CC_NE);
 	emit_bytes(e, test_odd, sizeof(test_odd));
 	slow[n++] = emit_jcc_forward(e, CC_NE);
+	/* The entry is read before it is popped: a signal handler's probe hit after the pop may push
+	 * over it. */
+	emit_op_mem(e, 1, MOV_LOAD, 1, RCX, RDX, -1, 0, 0);	  /* the real return address */
+	emit_op_mem(e, 1, MOV_LOAD, 1, R8, RDX, -1, 0, 16);	  /* the site */
 	emit_op_mem(e, 0, GRP1_IMM8, 1, 5, RAX, -1, 0, l->thread_depth); /* sub dword [rax + depth], 1 */
 	emit_u8(e, 1);
-	emit_op_mem(e, 1, MOV_LOAD, 1, RCX, RDX, -1, 0, 0);	  /* the real return address */
 	emit_op_mem(e, 1, MOV_STORE, 1, RCX, RSI, -1, 0, 0);	  /* back in its slot */
 	emit_op_mem(e, 1, MOV_STORE, 1, RCX, RBX, -1, 0, OFF(ip)); /* what the kernel shows as ip */
-	emit_op_mem(e, 1, MOV_LOAD, 1, RSI, RDX, -1, 0, 16);	  /* the site */
+	emit_mov_rr(e, RSI, R8);
 	emit_bytes(e, mov_r12_rax, sizeof(mov_r12_rax));
 	emit_op_mem(e, 1, GRP1_IMM8, 1, 0, RAX, -1, 0, 0); /* add qword [rax], 1: the read section */
 	emit_u8(e, 1);

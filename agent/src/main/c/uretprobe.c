@@ -108,8 +108,11 @@ uint64_t probe_return_hit(struct bpftime_pt_regs *regs)
 	struct probe_thread *t = probe_thread_self;
 	uint64_t slot = regs->sp - 8;
 	if (t && t->depth && t->shadow[t->depth - 1].slot == slot && !t->shadow[t->depth - 1].chained) {
-		/* the common case: the newest entry, alone */
-		struct shadow_entry e = t->shadow[--t->depth];
+		/* the common case: the newest entry, alone; read before it is popped, as a signal
+		 * handler's probe hit after the pop may push over it */
+		struct shadow_entry e = t->shadow[t->depth - 1];
+		__asm__ volatile("" ::: "memory");
+		t->depth--;
 		regs->ip = e.ret;
 		probe_run_return(t, e.site, regs);
 		return e.ret;

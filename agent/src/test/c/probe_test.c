@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <ucontext.h>
 #include <unistd.h>
@@ -359,6 +360,53 @@ static void scenario_direct(void)
 	detach(fact);
 	EXPECT_EQ(t_fact(5), 120, "t_fact(5) after detach");
 	EXPECT_EQ(progs_count(COUNT_GPR) - before, 500, "returns after detach");
+}
+
+static volatile long handler_calls, handler_wrong;
+
+static void call_fact_in_handler(int sig)
+{
+	(void)sig;
+	int saved = errno;
+	if (t_fact(3) != 6)
+		handler_wrong++;
+	handler_calls++;
+	errno = saved;
+}
+
+/*
+ * Uretprobes under signals: a profiling timer interrupts a loop of t_fact(5) anywhere, inside the
+ * fast paths' pushes and pops included, and its handler calls t_fact(3) on the same thread. Every
+ * call returns right, and each call's return is counted or its entry was a miss (a hit while the
+ * thread runs a program).
+ */
+static void scenario_return_signals(void)
+{
+	uint64_t before = progs_count(COUNT_GPR);
+	int fact = attach_at(BPFTIME_PROBE_RETURN, t_fact, PROG_COUNT_GPR, 0, 0);
+	expect_mode(fact, BPFTIME_PROBE_MODE_INLINE, NULL);
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = call_fact_in_handler;
+	sa.sa_flags = SA_RESTART;
+	CHECK(sigaction(SIGPROF, &sa, NULL) == 0, "sigaction SIGPROF");
+	struct itimerval every = { { 0, 20 }, { 0, 20 } }, off = { { 0, 0 }, { 0, 0 } };
+	CHECK(setitimer(ITIMER_PROF, &every, NULL) == 0, "setitimer");
+	long calls = 0;
+	while (handler_calls < 500 && calls < 20000000) {
+		if (t_fact(5) != 120)
+			fail("t_fact(5) wrong under signals");
+		calls++;
+	}
+	setitimer(ITIMER_PROF, &off, NULL);
+	signal(SIGPROF, SIG_IGN);
+	CHECK(handler_calls >= 500, "only %ld signals in %ld calls", handler_calls, calls);
+	EXPECT_EQ(handler_wrong, 0, "t_fact(3) wrong in the handler");
+	struct bpftime_probe_info info;
+	CHECK(bpftime_probe_info(fact, &info) == 0, "info");
+	EXPECT_EQ(progs_count(COUNT_GPR) - before + info.misses, 5 * calls + 3 * handler_calls,
+		  "returns counted + missed entries");
+	detach(fact);
 }
 
 static void return_checks(uint32_t flags)
@@ -860,6 +908,7 @@ static const struct {
 	{ "entry-inline", scenario_entry_inline }, { "entry-int3", scenario_entry_int3 },
 	{ "relocation", scenario_relocation },     { "vectors", scenario_vectors },
 	{ "gpr-only", scenario_gpr_only },        { "direct", scenario_direct },
+	{ "return-signals", scenario_return_signals },
 	{ "uretprobe", scenario_uretprobe },       { "recursion", scenario_recursion },
 	{ "longjmp", scenario_longjmp },           { "coroutine", scenario_coroutine },
 	{ "override", scenario_override },
