@@ -2,14 +2,17 @@
  * Generated code of the fast path.
  *
  * Entry trampoline of a site (one per probed address), reached by the jump patched over the site:
+ *     [at a function's first instruction: the uretprobe fast path's test, trampoline_fast.h]
  *     lea  rsp, [rsp - 128 - 168]     skip the red zone (the probed code may keep data there), then
  *                                     a struct pt_regs: every register stored, flags, rsp and
  *                                     ip = the site's address, cs/ss as the kernel's user segments
- *     [cld]; align the stack; save vector registers (see enum trampoline_vectors)
- *     call probe_entry_hit(site, &regs)
- *     restore vector registers; if it returned 1 (override), restore and `ret` from the function;
- *     else restore every register from pt_regs, lea rsp back, run the displaced instructions
- *     (moved, x86_relocate.c) and jump back after them.
+ *     [cld]; the site's direct program called in a read section, if it has one; else align the
+ *     stack, save vector registers (see enum trampoline_vectors) unless the site's programs are
+ *     GPR-only, call probe_entry_hit(site, &regs) (or probe_entry_hit_gpr), restore them;
+ *     by what it returned (enum probe_entry_result): restore every register but those nothing
+ *     writes, lea rsp back, run the displaced instructions (moved, x86_relocate.c) and jump back
+ *     after them; or `ret` from the function (override); or drop the return address and call the
+ *     displaced instructions from the return point (uretprobe.h).
  *
  * Return trampolines (two per process): a uretprobe replaced a return address with one, or a
  * site's return point jumps to the other (uretprobe.h); each saves the general registers the same
