@@ -5,7 +5,9 @@
  *   size     the attr size: 0, short (fields cut off), the union, longer with a zero or a non-zero
  *            tail (E2BIG), beyond a page (E2BIG)
  *   attr     the attr pointer into or just before unmapped memory (EFAULT)
- *   unused   a non-zero byte in a field the command does not use (CHECK_ATTR: EINVAL)
+ *   unused   a non-zero byte after the command's last field, up to Linux 6.18's union (168 bytes;
+ *            this host's 6.1 header has 144): EINVAL from CHECK_ATTR, or what the kernel makes of a
+ *            field 6.1 lacks
  *   pointer  one of the command's pointers (key, value, insns, log, info, path...) to unmapped memory
  *            or straddling into it (EFAULT)
  *   fd       one of its descriptors closed, -1 or huge (EBADF)
@@ -29,6 +31,8 @@ struct field {
 };
 
 #define TAIL_START 256
+/* sizeof(union bpf_attr) of Linux 6.18, whose fields the service follows. */
+#define UNION_6_18 168
 
 #define FIELD(name, kind) { offsetof(union bpf_attr, name), kind }
 #define MAX_FIELDS 6
@@ -481,9 +485,11 @@ static int make_case(const struct command *c, const struct objects *o, union bpf
 		*where = hole + page - (below(2) ? 0 : 8 * below(6));
 		*size = sizes[below(3)];
 	} else if (category == 2) {
-		if (c->used >= sizeof(union bpf_attr))
+		if (c->used >= UNION_6_18)
 			return make_case(c, o, a, where, size, 4);
-		((char *)a)[c->used + below(sizeof(union bpf_attr) - c->used)] = (char)(1 + below(255));
+		((char *)a)[c->used + below(UNION_6_18 - c->used)] = (char)(1 + below(255));
+		if (*size < UNION_6_18)
+			*size = UNION_6_18;
 	}
 	return category;
 }

@@ -1,13 +1,16 @@
 package dev.bpftime.compat.btf;
 
 import static dev.bpftime.compat.attr.BtfLoadAttr.BTF;
+import static dev.bpftime.compat.attr.BtfLoadAttr.BTF_FLAGS;
 import static dev.bpftime.compat.attr.BtfLoadAttr.BTF_LOG_BUF;
 import static dev.bpftime.compat.attr.BtfLoadAttr.BTF_LOG_LEVEL;
 import static dev.bpftime.compat.attr.BtfLoadAttr.BTF_LOG_SIZE;
 import static dev.bpftime.compat.attr.BtfLoadAttr.BTF_LOG_TRUE_SIZE;
 import static dev.bpftime.compat.attr.BtfLoadAttr.BTF_SIZE;
+import static dev.bpftime.compat.attr.BtfLoadAttr.BTF_TOKEN_FD;
 
 import dev.bpftime.compat.attr.Attr;
+import dev.bpftime.compat.objects.BpfTokens;
 import dev.bpftime.compat.objects.ObjectTable;
 import dev.bpftime.compat.posix.Errno;
 import dev.bpftime.compat.prog.VerifierLog;
@@ -41,6 +44,15 @@ public final class BtfLoadCommand implements CommandHandler {
 
     @Override
     public Outcome handle(Attr attr, Caller caller) throws BpfException {
+        // bpf_btf_load (kernel/bpf/syscall.c, Linux 6.18) before btf_parse: the flags, then the token
+        int flags = attr.u32(BTF_FLAGS);
+        if ((flags & ~BpfTokens.F_TOKEN_FD) != 0) {
+            throw new BpfException(Errno.EINVAL, String.format("btf_flags: actual 0x%x vs expected 0 or BPF_F_TOKEN_FD",
+                    flags));
+        }
+        if (flags != 0) {
+            throw BpfTokens.refused(caller, attr.u32(BTF_TOKEN_FD), "btf_token_fd");
+        }
         long size = Integer.toUnsignedLong(attr.u32(BTF_SIZE));
         if (size > BtfValidator.MAX_SIZE) {
             throw new BpfException(Errno.E2BIG, "btf_size: actual " + size + " vs expected at most "

@@ -75,7 +75,7 @@ public final class BpfCommands {
                 .register(BpfCmd.PROG_GET_FD_BY_ID, IdCommands.fdById(objects, ObjectKind.PROG))
                 .register(BpfCmd.BTF_LOAD, new BtfLoadCommand(objects))
                 .register(BpfCmd.BTF_GET_NEXT_ID, IdCommands.nextId(objects, ObjectKind.BTF))
-                .register(BpfCmd.BTF_GET_FD_BY_ID, IdCommands.fdById(objects, ObjectKind.BTF))
+                .register(BpfCmd.BTF_GET_FD_BY_ID, IdCommands.btfFdById(objects))
                 .register(BpfCmd.OBJ_PIN, new ObjPinCommand(bpffs))
                 .register(BpfCmd.OBJ_GET, new ObjGetCommand(bpffs))
                 .register(BpfCmd.PROG_BIND_MAP, new dev.bpftime.compat.prog.ProgBindMapCommand())
