@@ -73,6 +73,7 @@ int cases_perf_fuzz(long calls, uint64_t seed);
 int cases_badinput(long per_command, uint64_t seed);
 int cases_sessions(void);
 int cases_btf(void);
+int cases_btf_log(void);
 int cases_pin(void);
 int cases_testrun(void);
 
