@@ -24,9 +24,9 @@ import dev.bpftime.obj.btf.BtfVerifierLog;
 import dev.bpftime.obj.btf.BtfValidator;
 
 /**
- * BPF_BTF_LOAD in the order of kernel/bpf/btf.c btf_parse: btf_size above BTF_MAX_SIZE is E2BIG before
- * anything else, then the log attributes (bpf_vlog_init, EINVAL), then the blob is copied (EFAULT), then
- * verified. The log is finalized on success and failure alike (finalize_log): a short buffer turns the
+ * BPF_BTF_LOAD in the order of kernel/bpf/syscall.c bpf_btf_load (btf_flags, then its token: Linux 6.9)
+ * and kernel/bpf/btf.c btf_parse: btf_size above BTF_MAX_SIZE is E2BIG, then the log attributes
+ * (bpf_vlog_init, EINVAL), then the blob is copied (EFAULT), then verified. The log is finalized on success and failure alike (finalize_log): a short buffer turns the
  * verdict into ENOSPC and log_true_size is written when the caller's attr reaches it.
  *
  * <p>The log is the kernel's byte for byte (BtfVerifierLog): the header's fields, a line per type as

@@ -46,7 +46,7 @@ class BadInputTest {
         assertEquals("one.load: ok 3\n", warm.out(), warm.describe());
         ProcessHandle service = ShimHome.service(groups.rootRun()).orElseThrow();
         List<String> objectsBefore = count();
-        int before = ShimFuzzTest.descriptors(service, -1);
+        int before = ShimTestHome.descriptors(service, -1);
         Run.Result r = groups.shim("badinput", PER_COMMAND, SEED);
         assertEquals(0, r.code(), r.describe());
         assertEquals("", r.err(), r.describe());
@@ -55,7 +55,7 @@ class BadInputTest {
         System.out.println("bad input under the shim: " + summary);
         assertTrue(service.isAlive(), "the service survived");
         assertEquals(service.pid(), ShimHome.service(groups.rootRun()).orElseThrow().pid(), "and is the same process");
-        assertEquals(before, ShimFuzzTest.descriptors(service, before), "service descriptors before vs after");
+        assertEquals(before, ShimTestHome.descriptors(service, before), "service descriptors before vs after");
         assertEquals(objectsBefore, count(), "objects the id walks find before vs after");
     }
 
