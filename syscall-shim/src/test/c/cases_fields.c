@@ -431,7 +431,27 @@ static void raw_tracepoint_cases(void)
 	put32(a, 12, 5);
 	put64(a, 16, 0x1122334455667788ull);
 	r = sys_bpf(BPF_RAW_TRACEPOINT_OPEN, buf, sizeof(buf));
-	see("fields.raw_tracepoint.cookie", "ok", r, errno);
+	expect_str("fields.raw_tracepoint.cookie", "ok", r >= 0 ? "ok" : errno_name(errno));
+	if (r >= 0) {
+		/* bpf_link_info.raw_tracepoint: tp_name @16, tp_name_len @24, cookie @32 (6.10) */
+		unsigned char info[48];
+		char name[32];
+		union bpf_attr g;
+		uint64_t cookie;
+
+		memset(info, 0, sizeof(info));
+		put64((union bpf_attr *)info, 16, (uintptr_t)name);
+		put32((union bpf_attr *)info, 24, sizeof(name));
+		memset(&g, 0, sizeof(g));
+		g.info.bpf_fd = (__u32)r;
+		g.info.info = (__u64)(unsigned long)info;
+		g.info.info_len = sizeof(info);
+		see("fields.raw_tracepoint.link_info", "ok", sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &g, sizeof(g)), errno);
+		memcpy(&cookie, info + 32, 8);
+		observe("fields.raw_tracepoint.link_info.cookie", "0x%llx", (unsigned long long)cookie);
+		observe("fields.raw_tracepoint.link_info.info_len", "%u", g.info.info_len);
+		close((int)r);
+	}
 	close((int)prog);
 }
 
