@@ -353,6 +353,17 @@ static void prog_load_cases(void)
 	put32(a, 148, 3);
 	r = sys_bpf(BPF_PROG_LOAD, buf, 168);
 	see("fields.prog_load.fd_array_cnt_closed", "EBADF", r, errno);
+	{
+		/* the array's second entry in unmapped memory: the first is taken, then the fault */
+		char *hole = page_before_hole();
+		int *last = (int *)(hole + page_size() - 4);
+
+		*last = fds[0];
+		a->fd_array = (__u64)(unsigned long)last;
+		put32(a, 148, 2);
+		r = sys_bpf(BPF_PROG_LOAD, buf, 168);
+		see("fields.prog_load.fd_array_cnt_runs_into_hole", "EFAULT", r, errno);
+	}
 	a->fd_array = 0;
 	put32(a, 148, 1);
 	r = sys_bpf(BPF_PROG_LOAD, buf, 168);

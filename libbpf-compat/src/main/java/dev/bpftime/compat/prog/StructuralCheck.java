@@ -89,18 +89,31 @@ public final class StructuralCheck {
         if (count >= 0xffffffffL / 4) {
             throw new BpfException(Errno.EINVAL, "fd_array_cnt is too big (" + count + ")");
         }
-        for (long i = 0; i < count; i++) {
-            byte[] slot = caller.read(fdArray + 4 * i, 4, "fd_array entry");
-            int fd = ByteBuffer.wrap(slot).order(ByteOrder.nativeOrder()).getInt();
-            FdRef ref = caller.fd(fd);
-            if (ref instanceof FdRef.Object o && o.object() instanceof EmulatedMap map) {
-                c.addUsedMap(map);
-            } else if (!(ref instanceof FdRef.Object o && o.object().kind() == ObjectKind.BTF)) {
-                throw new BpfException(ref instanceof FdRef.Missing ? Errno.EBADF : Errno.EINVAL, "fd " + fd
-                        + " is not pointing to valid bpf_map or btf");
+        // read a chunk at a time (the kernel copies each entry; a fault stops at the first entry it hits)
+        byte[] chunk = new byte[4 * (int) Math.min(count, 1024)];
+        for (long i = 0; i < count; ) {
+            int want = 4 * (int) Math.min(count - i, 1024);
+            int readable = caller.readPrefix(fdArray + 4 * i, chunk, 0, want) / 4;
+            ByteBuffer entries = ByteBuffer.wrap(chunk).order(ByteOrder.nativeOrder());
+            for (int k = 0; k < readable; k++, i++) {
+                c.addFdArrayEntry(entries.getInt(4 * k));
+            }
+            if (readable < want / 4) {
+                throw new BpfException(Errno.EFAULT, "fd_array entry " + i + " is not readable");
             }
         }
         return c;
+    }
+
+    /** add_fd_from_fd_array(): a map is bound to the program, a BTF object accepted, anything else refused. */
+    private void addFdArrayEntry(int fd) throws BpfException {
+        FdRef ref = caller.fd(fd);
+        if (ref instanceof FdRef.Object o && o.object() instanceof EmulatedMap map) {
+            addUsedMap(map);
+        } else if (!(ref instanceof FdRef.Object o && o.object().kind() == ObjectKind.BTF)) {
+            throw new BpfException(ref instanceof FdRef.Missing ? Errno.EBADF : Errno.EINVAL, "fd " + fd
+                    + " is not pointing to valid bpf_map or btf");
+        }
     }
 
     /** The checks after process_fd_array, in the kernel's order. */
