@@ -10,6 +10,7 @@
  *   BPF_BTF_LOAD     32 btf_flags, 36 btf_token_fd
  *   BPF_BTF_GET_FD_BY_ID  8 open_flags, 12 fd_by_id_token_fd
  *   BPF_RAW_TRACEPOINT_OPEN  16 cookie
+ *   BPF_TOKEN_CREATE (36) and BPF_PROG_STREAM_READ_BY_FD (37), commands 6.1 lacks
  * No BPF token can be made here (a token needs a delegating bpffs in a user namespace), so each token
  * case is a refusal: EBADF for a closed descriptor, EINVAL for one that is not a token.
  */
@@ -466,6 +467,51 @@ static void raw_tracepoint_cases(void)
 	close((int)prog);
 }
 
+/* The two commands Linux 6.1 lacks: BPF_TOKEN_CREATE (36) and BPF_PROG_STREAM_READ_BY_FD (37). */
+static void new_command_cases(void)
+{
+	unsigned char buf[24];
+	char out[64];
+	long prog = load_prog(prog_ret0, 2, NULL, NULL), r;
+	int p[2];
+
+	memset(buf, 0, sizeof(buf));
+	put32((union bpf_attr *)buf, 0, 1);
+	r = sys_bpf(36, buf, 8);
+	see("fields.token_create.flags", "EINVAL", r, errno);
+	put32((union bpf_attr *)buf, 0, 0);
+	put32((union bpf_attr *)buf, 4, 987);
+	r = sys_bpf(36, buf, 8);
+	see("fields.token_create.closed_fd", "EBADF", r, errno);
+	if (pipe2(p, O_CLOEXEC) == 0) {
+		put32((union bpf_attr *)buf, 4, (uint32_t)p[0]);
+		r = sys_bpf(36, buf, 8);
+		see("fields.token_create.pipe", "EINVAL", r, errno);
+		close(p[0]);
+		close(p[1]);
+	}
+	for (unsigned id = 0; id <= 3; id++) {
+		char name[64];
+
+		memset(buf, 0, sizeof(buf));
+		put64((union bpf_attr *)buf, 0, (uintptr_t)out);
+		put32((union bpf_attr *)buf, 8, sizeof(out));
+		put32((union bpf_attr *)buf, 12, id);
+		put32((union bpf_attr *)buf, 16, (uint32_t)prog);
+		r = sys_bpf(37, buf, 20);
+		snprintf(name, sizeof(name), "fields.prog_stream_read.stream_%u", id);
+		observe(name, "%s", r >= 0 ? "ok" : errno_name(errno));
+		if (r >= 0)
+			observe("fields.prog_stream_read.bytes", "%ld", r);
+	}
+	put32((union bpf_attr *)buf, 12, 1);
+	put32((union bpf_attr *)buf, 16, 987);
+	r = sys_bpf(37, buf, 20);
+	see("fields.prog_stream_read.closed_fd", "EBADF", r, errno);
+	if (prog >= 0)
+		close((int)prog);
+}
+
 int cases_fields(void)
 {
 	token_cases();
@@ -473,5 +519,6 @@ int cases_fields(void)
 	prog_load_cases();
 	btf_cases();
 	raw_tracepoint_cases();
+	new_command_cases();
 	return 0;
 }

@@ -79,6 +79,8 @@ public final class BpfCommands {
                 .register(BpfCmd.OBJ_PIN, new ObjPinCommand(bpffs))
                 .register(BpfCmd.OBJ_GET, new ObjGetCommand(bpffs))
                 .register(BpfCmd.PROG_BIND_MAP, new dev.bpftime.compat.prog.ProgBindMapCommand())
+                .register(BpfCmd.TOKEN_CREATE, new dev.bpftime.compat.objects.TokenCreateCommand())
+                .register(BpfCmd.PROG_STREAM_READ_BY_FD, new dev.bpftime.compat.prog.ProgStreamReadCommand())
                 .register(BpfCmd.PROG_TEST_RUN, new TestRunCommand(
                         () -> ProgramEngine.configured(PROGRAMS_VERIFIED_MEMORY_SAFE)));
         registerMaps(dispatcher, objects);

@@ -26,7 +26,9 @@ class AttrLayoutTest {
     private static final Set<String> NEWER_THAN_HEADER = Set.of("log_true_size", "btf_log_true_size", "relative_fd",
             "expected_revision", "query.link_ids", "query.link_attach_flags", "query.revision", "value_type_btf_obj_fd",
             "map_token_fd", "excl_prog_hash", "excl_prog_hash_size", "prog_token_fd", "fd_array_cnt", "signature",
-            "signature_size", "keyring_id", "btf_flags", "btf_token_fd", "fd_by_id_token_fd", "raw_tracepoint.cookie");
+            "signature_size", "keyring_id", "btf_flags", "btf_token_fd", "fd_by_id_token_fd", "raw_tracepoint.cookie",
+            "token_create.flags", "token_create.bpffs_fd", "prog_stream_read.stream_buf",
+            "prog_stream_read.stream_buf_len", "prog_stream_read.stream_id", "prog_stream_read.prog_fd");
     private static final Map<String, int[]> C = new HashMap<>();
 
     @BeforeAll
