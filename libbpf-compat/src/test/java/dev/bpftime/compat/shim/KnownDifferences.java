@@ -41,9 +41,6 @@ final class KnownDifferences {
             + "field to the kernel";
 
     static final List<Known> ALL = List.of(
-            new Known("bad-input", "bad.MAP_CREATE_OF_MAPS.*", null, "EINVAL",
-                    "the service creates no map-in-map yet (BPF_MAP_TYPE_ARRAY_OF_MAPS is EINVAL, before any "
-                            + "check of inner_map_fd)"),
             new Known("bad-input", "bad.*.unused", "ok", "EINVAL", NEWER_KERNEL),
             new Known("bad-input", "bad.*.size", "ok", "EINVAL", NEWER_KERNEL));
 
