@@ -41,6 +41,8 @@ static int ensure_tables(void)
 		progs = table(MAX_ID * sizeof(*progs));
 	if (!all_progs)
 		all_progs = table(MAX_ID * sizeof(*all_progs));
+	/* bpf_map_lookup_elem on a map of maps finds inner maps here by id */
+	bpftime_helpers_set_map_resolver(objects_map);
 	return maps && progs && all_progs ? 0 : -ENOMEM;
 }
 

@@ -125,6 +125,17 @@ public final class EmulatedMap extends BpfObject implements SharedMemoryObject, 
         }
     }
 
+    /** The maps the slots of a map of maps hold now (empty for other maps). */
+    public java.util.List<EmulatedMap> innerMaps() {
+        java.util.List<EmulatedMap> out = new java.util.ArrayList<>();
+        for (BpfObject o : slotRefs.values()) {
+            if (o instanceof EmulatedMap m) {
+                out.add(m);
+            }
+        }
+        return out;
+    }
+
     @Override
     protected void free() {
         for (BpfObject o : slotRefs.values()) {
