@@ -389,6 +389,80 @@ static void info(void)
 	close((int)outer);
 }
 
+/* Replaces every occurrence of from with to in line (in place, line has room for cap bytes). */
+static void replace_all(char *line, size_t cap, const char *from, const char *to)
+{
+	char out[4096];
+	size_t n = 0, fl = strlen(from), tl = strlen(to);
+
+	for (const char *p = line; *p && n + tl + 1 < sizeof(out);) {
+		if (fl && !strncmp(p, from, fl)) {
+			memcpy(out + n, to, tl);
+			n += tl;
+			p += fl;
+		} else {
+			out[n++] = *p++;
+		}
+	}
+	out[n] = 0;
+	snprintf(line, cap, "%s", out);
+}
+
+/* bpftool's view of a map of maps (what `bpftool map show` and `map dump` print), with what differs by
+ * nature made neutral: the outer id, the inner id in the dumped values, the kernel's memlock figure, and
+ * the "pids" line only a kernel with BPF iterators gives. */
+static void bpftool_view(void)
+{
+	static const char *const commands[] = { "map show id %u", "map dump id %u", "-j map dump id %u" };
+	long tmpl = array(4, 0), inner = array(4, 0);
+	long outer = create(BPF_MAP_TYPE_ARRAY_OF_MAPS, 4, 4, 2, 0, (int)tmpl, "outer_shown");
+	__u32 outer_id = id_of((int)outer), inner_id = id_of((int)inner);
+	char cmd[128], line[4096], name[64], from[64];
+
+	put((int)outer, 1, (int)inner, BPF_ANY);
+	if (access("/usr/sbin/bpftool", X_OK) != 0) {
+		observe("mapinmap.bpftool", "not installed");
+		goto out;
+	}
+	for (unsigned c = 0; c < sizeof(commands) / sizeof(commands[0]); c++) {
+		int n = 0;
+
+		snprintf(cmd, sizeof(cmd), "/usr/sbin/bpftool ");
+		snprintf(cmd + strlen(cmd), sizeof(cmd) - strlen(cmd), commands[c], outer_id);
+		strncat(cmd, " 2>&1", sizeof(cmd) - strlen(cmd) - 1);
+		FILE *f = popen(cmd, "r");
+		if (!f) {
+			observe("mapinmap.bpftool", "popen: %s", errno_name(errno));
+			continue;
+		}
+		while (fgets(line, sizeof(line), f)) {
+			char *memlock = strstr(line, "  memlock ");
+			line[strcspn(line, "\n")] = 0;
+			if (!strncmp(line, "\tpids ", 6))
+				continue;
+			if (memlock)
+				*memlock = 0;
+			snprintf(from, sizeof(from), "%u:", outer_id);
+			if (!strncmp(line, from, strlen(from)))
+				replace_all(line, sizeof(line), from, "OUTER:");
+			snprintf(from, sizeof(from), "%02x %02x %02x %02x", inner_id & 0xff, (inner_id >> 8) & 0xff,
+				 (inner_id >> 16) & 0xff, inner_id >> 24);
+			replace_all(line, sizeof(line), from, "INNER_ID");
+			snprintf(from, sizeof(from), "\"0x%02x\",\"0x%02x\",\"0x%02x\",\"0x%02x\"", inner_id & 0xff,
+				 (inner_id >> 8) & 0xff, (inner_id >> 16) & 0xff, inner_id >> 24);
+			replace_all(line, sizeof(line), from, "INNER_ID");
+			snprintf(name, sizeof(name), "mapinmap.bpftool.%u.%d", c, n++);
+			observe(name, "%s", line);
+		}
+		snprintf(name, sizeof(name), "mapinmap.bpftool.%u.status", c);
+		expect_long(name, 0, pclose(f));
+	}
+out:
+	close((int)tmpl);
+	close((int)inner);
+	close((int)outer);
+}
+
 /* An inner map lives while a slot holds it (bpf_map_fd_get_ptr's bpf_map_inc), with no fd left. */
 static void lifetime(void)
 {
@@ -456,6 +530,7 @@ int cases_mapinmap(void)
 	hash_of_maps();
 	batches();
 	info();
+	bpftool_view();
 	lifetime();
 	return case_failures;
 }
