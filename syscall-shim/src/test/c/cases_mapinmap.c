@@ -11,6 +11,7 @@
 
 #include <fcntl.h>
 #include <stddef.h>
+#include <sys/mman.h>
 #include <time.h>
 
 #define EXPECT(name, want_ret, want_errno, call) \
@@ -197,6 +198,11 @@ static void creation(void)
 	close((int)in);
 }
 
+static long hash_outer_for_freeze(int tmpl)
+{
+	return create(BPF_MAP_TYPE_HASH_OF_MAPS, 4, 4, 2, 0, tmpl, NULL);
+}
+
 static void array_of_maps(void)
 {
 	long tmpl = array(4, 0), same = array(4, 0), bigger = array(8, 0), inner_flag = array(4, BPF_F_INNER_MAP);
@@ -239,6 +245,16 @@ static void array_of_maps(void)
 	key = 2;
 	EXPECT("mapinmap.array.next_key_last", -1, ENOENT, elem(BPF_MAP_GET_NEXT_KEY, (int)outer, &key, &next, 0));
 
+	void *mapped = mmap(NULL, 4096, PROT_READ, MAP_SHARED, (int)outer, 0);
+	expect_str("mapinmap.array.mmap", "ENOTSUPP", mapped == MAP_FAILED ? errno_name(errno) : "mapped");
+	if (mapped != MAP_FAILED)
+		munmap(mapped, 4096);
+	union bpf_attr freeze;
+	memset(&freeze, 0, sizeof(freeze));
+	freeze.map_fd = (__u32)hash_outer_for_freeze((int)tmpl);
+	EXPECT("mapinmap.hash.freeze", 0, 0, sys_bpf(BPF_MAP_FREEZE, &freeze, sizeof(freeze)));
+	EXPECT("mapinmap.hash.update_frozen", -1, EPERM, put((int)freeze.map_fd, 1, (int)same, BPF_ANY));
+	close((int)freeze.map_fd);
 	key = 0;
 	EXPECT("mapinmap.array.delete", 0, 0, elem(BPF_MAP_DELETE_ELEM, (int)outer, &key, NULL, 0));
 	EXPECT("mapinmap.array.delete_again", -1, ENOENT, elem(BPF_MAP_DELETE_ELEM, (int)outer, &key, NULL, 0));
