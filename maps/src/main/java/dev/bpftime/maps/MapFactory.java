@@ -1,6 +1,7 @@
 package dev.bpftime.maps;
 
 import com.sun.jna.Pointer;
+import java.util.function.Supplier;
 
 /**
  * Creates map objects in shared memory for one service: validates the attributes as
@@ -46,7 +47,7 @@ public final class MapFactory {
      * names (it throws the errno of a bad descriptor), asked after the type's checks as
      * array_of_map_alloc() / htab_of_map_alloc() do. The outer map keeps its shape, not the map.
      */
-    public BpfMap create(MapAttr attr, int objectId, java.util.function.Supplier<BpfMap> innerMap) {
+    public BpfMap create(MapAttr attr, int objectId, Supplier<BpfMap> innerMap) {
         MapAttr a = MapAttrValidator.validate(attr, ncpus);
         MapType type = MapType.of(a.mapType()).orElseThrow();
         BpfMap inner = null;

@@ -5,7 +5,10 @@ import dev.bpftime.compat.objects.BpfObject;
 import dev.bpftime.compat.objects.ObjectKind;
 import dev.bpftime.maps.BpfMap;
 import dev.bpftime.maps.MapFlags;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -19,7 +22,7 @@ public final class EmulatedMap extends BpfObject implements SharedMemoryObject, 
     private BpfMap map;
     private int ownerProgType = -1;
     /** By key (as a little-endian u32 index for arrays): the object the slot holds a reference to. */
-    private final Map<java.nio.ByteBuffer, BpfObject> slotRefs = new HashMap<>();
+    private final Map<ByteBuffer, BpfObject> slotRefs = new HashMap<>();
     private BpfObject btf;
     private int btfKeyTypeId;
     private int btfValueTypeId;
@@ -118,7 +121,7 @@ public final class EmulatedMap extends BpfObject implements SharedMemoryObject, 
 
     /** The same for the slot of {@code key} (a HASH_OF_MAPS key, or an array index's 4 bytes). */
     void setSlot(byte[] key, BpfObject target) {
-        java.nio.ByteBuffer k = java.nio.ByteBuffer.wrap(key.clone());
+        ByteBuffer k = ByteBuffer.wrap(key.clone());
         BpfObject old = target == null ? slotRefs.remove(k) : slotRefs.put(k, target);
         if (old != null) {
             old.release();
@@ -126,8 +129,8 @@ public final class EmulatedMap extends BpfObject implements SharedMemoryObject, 
     }
 
     /** The maps the slots of a map of maps hold now (empty for other maps). */
-    public java.util.List<EmulatedMap> innerMaps() {
-        java.util.List<EmulatedMap> out = new java.util.ArrayList<>();
+    public List<EmulatedMap> innerMaps() {
+        List<EmulatedMap> out = new ArrayList<>();
         for (BpfObject o : slotRefs.values()) {
             if (o instanceof EmulatedMap m) {
                 out.add(m);

@@ -8,8 +8,10 @@ import dev.bpftime.isa.Instruction;
 import dev.bpftime.isa.Opcode;
 import dev.bpftime.isa.Register;
 import dev.bpftime.maps.BpfMap;
+import dev.bpftime.maps.MapType;
 import dev.bpftime.vm.Helper;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -50,7 +52,7 @@ final class TestRunHelpers implements AutoCloseable {
     private static final int SELF = (int) ProcessHandle.current().pid();
 
     private final List<BpfMap> maps = new ArrayList<>();
-    private final Map<Integer, BpfMap> innerMaps = new java.util.HashMap<>();
+    private final Map<Integer, BpfMap> innerMaps = new HashMap<>();
     private final List<EmulatedMap> held = new ArrayList<>();
 
     /** Made under the service's lock; closed under it too. */
@@ -75,7 +77,7 @@ final class TestRunHelpers implements AutoCloseable {
         List<BpfMap> all = new ArrayList<>(maps);
         all.addAll(innerMaps.values());
         for (BpfMap m : all) {
-            if (m != null && m.type() != dev.bpftime.maps.MapType.RINGBUF) {
+            if (m != null && m.type() != MapType.RINGBUF) {
                 out.add(new long[] {m.mappedAddress(), m.sharedMemorySize()});
             }
         }
