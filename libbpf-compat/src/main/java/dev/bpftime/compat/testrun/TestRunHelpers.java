@@ -44,6 +44,8 @@ final class TestRunHelpers implements AutoCloseable {
     private static final long TOKEN_MASK = 0xffff_ffff_0000_0000L;
     /** In a token: the low bits are an inner map's id, not an index into the program's maps. */
     private static final long INNER = 1L << 31;
+    /** Page 0 of a map object: its header (struct bpftime_map_header, maps/src/main/c/map_layout.h). */
+    private static final long HEADER_PAGE = 4096;
     private static final long EFAULT = -14;
     private static final long EINVAL = -22;
     private static final long E2BIG = -7;
@@ -71,14 +73,19 @@ final class TestRunHelpers implements AutoCloseable {
         }
     }
 
-    /** The memory of every map the run can reach, as {address, length} pairs, for a bounds-checked engine. */
+    /**
+     * The memory of every map the run can reach, as {address, length} pairs, for a bounds-checked
+     * engine: all but the header page (docs/MAP-FORMAT.md), where values, keys and chains live; the
+     * maps module bounds-checks every index it reads there, so an unverified program that scribbles
+     * over a chain spoils that map, not the service.
+     */
     List<long[]> regions() {
         List<long[]> out = new ArrayList<>();
         List<BpfMap> all = new ArrayList<>(maps);
         all.addAll(innerMaps.values());
         for (BpfMap m : all) {
             if (m != null && m.type() != MapType.RINGBUF) {
-                out.add(new long[] {m.mappedAddress(), m.sharedMemorySize()});
+                out.add(new long[] {m.mappedAddress() + HEADER_PAGE, m.sharedMemorySize() - HEADER_PAGE});
             }
         }
         return out;
