@@ -154,7 +154,8 @@ void objects_free_prog(uint32_t id)
 	agent_log("program %u freed", id);
 }
 
-/* The programs that used it are freed already. */
+/* The programs that used it are freed already; a program that reached it through a map of maps
+ * (its slot emptied before the service freed it) may still be running: the grace period waits. */
 void objects_free_map(uint32_t id)
 {
 	struct bpftime_map *m = objects_map(id);
