@@ -42,8 +42,8 @@ final class InnerMaps {
      * ({@link InnerMapPublisher}); meanwhile the service's lock may be given up, so the call holds a
      * reference on both maps as the kernel's fdget() would.
      */
-    static void update(MapFds.Resolved outer, byte[] key, int fd, long flags, Caller caller, InnerMapPublisher publisher)
-            throws BpfException {
+    static void update(MapFds.Resolved outer, byte[] key, int fd, long flags, Caller caller,
+            InnerMapPublisher publisher) throws BpfException {
         BpfMap map = outer.map();
         if (map.type() == MapType.ARRAY_OF_MAPS) {
             if (flags != MapFlags.ANY) {
