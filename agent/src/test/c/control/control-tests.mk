@@ -2,7 +2,8 @@
 # installed), the traced workload and the BPF object, compiled by the build with clang-19.
 CONTROL_TEST_OUT := $(OUT)/control-test
 CONTROL_TESTS := $(CONTROL_TEST_OUT)/agent_target $(CONTROL_TEST_OUT)/agent_probes.bpf.o \
-                 $(CONTROL_TEST_OUT)/agent_override.bpf.o
+                 $(CONTROL_TEST_OUT)/agent_override.bpf.o $(CONTROL_TEST_OUT)/agent_dl_target \
+                 $(CONTROL_TEST_OUT)/libagent_dl.so
 ifneq ($(wildcard /usr/include/bpf/libbpf.h),)
 CONTROL_TESTS += $(CONTROL_TEST_OUT)/agent_loader
 endif
@@ -10,6 +11,14 @@ endif
 $(CONTROL_TEST_OUT)/agent_target: src/test/c/control/agent_target.c
 	@mkdir -p $(dir $@)
 	$(CC) -O2 -g -Wall -Werror -o $@ $< -lpthread
+
+$(CONTROL_TEST_OUT)/agent_dl_target: src/test/c/control/agent_dl_target.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -g -Wall -Werror -o $@ $<
+
+$(CONTROL_TEST_OUT)/libagent_dl.so: src/test/c/control/agent_dl_lib.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -g -Wall -Werror -fPIC -shared -o $@ $<
 
 $(CONTROL_TEST_OUT)/agent_loader: src/test/c/control/agent_loader.c
 	@mkdir -p $(dir $@)

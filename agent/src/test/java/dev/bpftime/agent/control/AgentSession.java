@@ -35,6 +35,8 @@ final class AgentSession {
     final Path target;
     final Path loader;
     final Path object;
+    final Path dlTarget;
+    final Path dlLibrary;
     final String marker;
     final boolean asNobody;
 
@@ -49,6 +51,8 @@ final class AgentSession {
         this.loader = copy(built.resolve("control-test/agent_loader"), bin);
         this.object = copy(built.resolve("control-test/agent_probes.bpf.o"), bin);
         copy(built.resolve("control-test/agent_override.bpf.o"), bin);
+        this.dlTarget = copy(built.resolve("control-test/agent_dl_target"), bin);
+        this.dlLibrary = copy(built.resolve("control-test/libagent_dl.so"), bin);
         this.work = Files.createDirectories(tempDir.resolve("work-" + name));
         Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxrwxrwx"));
         this.marker = "agentmark-" + Long.toHexString(System.nanoTime() & 0xffffffffL);
@@ -97,11 +101,25 @@ final class AgentSession {
 
     private Run.Started startLoader(Path object, long expected, long timeoutMs, List<String> more, Map<String, String> env)
             throws IOException, InterruptedException {
-        List<String> argv = new java.util.ArrayList<>(List.of(loader.toString(), object.toString(), target.toString(),
-                marker, Long.toString(expected), Long.toString(timeoutMs)));
-        argv.addAll(more);
         Map<String, String> all = new HashMap<>(home.env(runtimeDir));
         all.putAll(env);
+        return startLoader(object, target, expected, timeoutMs, more, all);
+    }
+
+    /**
+     * The loader attaching to target_fn of {@code binary} (a library too), under the shim, or against the
+     * kernel when {@code kernel} (as root, no shim).
+     */
+    Run.Started startLoaderOn(Path binary, long expected, long timeoutMs, boolean kernel)
+            throws IOException, InterruptedException {
+        return startLoader(object, binary, expected, timeoutMs, List.of(), kernel ? Map.of() : home.env(runtimeDir));
+    }
+
+    private Run.Started startLoader(Path object, Path binary, long expected, long timeoutMs, List<String> more,
+            Map<String, String> all) throws IOException, InterruptedException {
+        List<String> argv = new java.util.ArrayList<>(List.of(loader.toString(), object.toString(), binary.toString(),
+                marker, Long.toString(expected), Long.toString(timeoutMs)));
+        argv.addAll(more);
         Run.Started s = Run.start(work, all, asNobody, argv.toArray(String[]::new));
         waitFor(() -> Files.readString(s.out()).contains("attached\n") || !s.process().isAlive(),
                 "the loader to attach");
@@ -143,6 +161,17 @@ final class AgentSession {
         return Run.start(work, all, asNobody, "env", "LD_PRELOAD=" + agent, target.toString(), marker,
                 Long.toString(n), Integer.toString(threads), fork ? "1" : "0", go,
                 Long.toString(pauseUs), Integer.toString(mode));
+    }
+
+    /** agent_dl_target: loads dlLibrary twice after the go file, N calls and N opens; under the agent or not. */
+    Run.Started startDlTarget(long n, boolean underAgent) throws IOException {
+        List<String> argv = new java.util.ArrayList<>(List.of("env"));
+        if (underAgent) {
+            argv.add("LD_PRELOAD=" + agent);
+        }
+        argv.addAll(List.of(dlTarget.toString(), marker, dlLibrary.toString(), Long.toString(n), "go"));
+        return Run.start(work, Map.of("BPFTIME_RUNTIME_DIR", runtimeDir.toString(), "LIBC_FATAL_STDERR_", "1"), asNobody,
+                argv.toArray(String[]::new));
     }
 
     /** The file offset of agent_target_semaphore: its address in the PT_LOAD segment that holds it (readelf). */
