@@ -21,7 +21,8 @@
 #include "bpftime_syscall_hooks.h"
 #include "control.h"
 
-#define PAYLOAD_MAX (4u << 20)
+/* Address space only (MAP_NORESERVE): pages are touched as large messages arrive. */
+#define PAYLOAD_MAX (64u << 20)
 #define WAIT_MS 100
 
 static int service_fd = -1;
@@ -40,7 +41,7 @@ static void sleep_ms(long ms)
 static int payload_area(void)
 {
 	if (!payload) {
-		void *p = mmap(NULL, PAYLOAD_MAX, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		void *p = mmap(NULL, PAYLOAD_MAX, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 		payload = p == MAP_FAILED ? NULL : p;
 	}
 	return payload != NULL;

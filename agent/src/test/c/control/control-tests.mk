@@ -2,7 +2,8 @@
 # installed), the traced workload and the BPF object, compiled by the build with clang-19.
 CONTROL_TEST_OUT := $(OUT)/control-test
 CONTROL_TESTS := $(CONTROL_TEST_OUT)/agent_target $(CONTROL_TEST_OUT)/agent_probes.bpf.o \
-                 $(CONTROL_TEST_OUT)/agent_override.bpf.o $(CONTROL_TEST_OUT)/agent_dl_target \
+                 $(CONTROL_TEST_OUT)/agent_override.bpf.o $(CONTROL_TEST_OUT)/agent_big.bpf.o \
+                 $(CONTROL_TEST_OUT)/agent_dl_target \
                  $(CONTROL_TEST_OUT)/libagent_dl.so
 ifneq ($(wildcard /usr/include/bpf/libbpf.h),)
 CONTROL_TESTS += $(CONTROL_TEST_OUT)/agent_loader
@@ -27,3 +28,5 @@ $(CONTROL_TEST_OUT)/agent_loader: src/test/c/control/agent_loader.c
 $(CONTROL_TEST_OUT)/%.bpf.o: src/test/c/control/%.bpf.c
 	@mkdir -p $(dir $@)
 	clang-19 -g -O2 -target bpf -mcpu=v3 -Wall -Werror -idirafter /usr/include/$(shell $(CC) -print-multiarch) -c $< -o $@
+
+$(CONTROL_TEST_OUT)/agent_big.bpf.o: src/test/c/control/agent_probes.bpf.c

@@ -2,6 +2,7 @@ package dev.bpftime.agent.control;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -113,6 +114,24 @@ class AgentEndToEndTest {
         assertEquals(N, c[0], "uprobe hits");
         assertEquals(N, c[1], "openat hits");
         assertEquals(N, c[6], "uretprobe hits");
+    }
+
+    /**
+     * A program of about 1 MB of instructions and as much JIT image (agent_big.bpf.o): its message is larger
+     * than a socket buffer holds by default, so it reaches the agent in a memfd, and runs at every call.
+     */
+    @Test
+    void aProgramLargerThanASocketBufferReachesTheAgent() throws Exception {
+        AgentSession s = new AgentSession(home, temp, "big", false);
+        Run.Started loader = s.startLoader("agent_big.bpf.o", N, 60_000);
+        Run.Started target = s.startTarget(N, 1, false, true, 0, Map.of());
+        s.waitInstalled(target, 3);
+        s.go();
+        assertTargetUnharmed(N, target.finish());
+        assertAllCounted(N, loader.finish());
+        assertTrue(s.agentLog().matches("(?s).*a payload of \\d{7} bytes came in a memfd.*"), s.agentLog());
+        assertFalse(s.agentLog().contains("interpreting it") || s.agentLog().contains("bad message"),
+                "the program arrived whole and runs as its JIT image:\n" + s.agentLog());
     }
 
     @Test

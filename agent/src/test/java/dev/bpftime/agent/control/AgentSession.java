@@ -51,6 +51,7 @@ final class AgentSession {
         this.loader = copy(built.resolve("control-test/agent_loader"), bin);
         this.object = copy(built.resolve("control-test/agent_probes.bpf.o"), bin);
         copy(built.resolve("control-test/agent_override.bpf.o"), bin);
+        copy(built.resolve("control-test/agent_big.bpf.o"), bin);
         this.dlTarget = copy(built.resolve("control-test/agent_dl_target"), bin);
         this.dlLibrary = copy(built.resolve("control-test/libagent_dl.so"), bin);
         this.work = Files.createDirectories(tempDir.resolve("work-" + name));
