@@ -24,6 +24,13 @@ import org.junit.jupiter.api.io.TempDir;
  * only under debugfs). On a host without debugfs mounted the kernel run does not trace open(2), while
  * bpftime's emulated tracefs answers under both paths; the legacy opens are then checked against the
  * workload's account only.
+ *
+ * <p>Out of the comparison by construction: opensnoop is started on the workload's pid once the workload
+ * is ready, as a user runs {@code opensnoop -p PID}. Started before the workload, the kernel's opensnoop
+ * would also print the opens ld.so makes before any code of the process runs ({@code /etc/ld.so.cache},
+ * each linked library), which bpftime's cannot see: the agent is a preloaded library, so its hooks exist
+ * only once ld.so has loaded everything, and nothing of the process survives execve (agent/README.md,
+ * "Not done yet").
  */
 class OpensnoopE2eTest {
 
