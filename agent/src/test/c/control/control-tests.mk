@@ -3,6 +3,7 @@
 CONTROL_TEST_OUT := $(OUT)/control-test
 CONTROL_TESTS := $(CONTROL_TEST_OUT)/agent_target $(CONTROL_TEST_OUT)/agent_probes.bpf.o \
                  $(CONTROL_TEST_OUT)/agent_override.bpf.o $(CONTROL_TEST_OUT)/agent_big.bpf.o \
+                 $(CONTROL_TEST_OUT)/agent_many_maps.bpf.o \
                  $(CONTROL_TEST_OUT)/agent_dl_target \
                  $(CONTROL_TEST_OUT)/libagent_dl.so
 ifneq ($(wildcard /usr/include/bpf/libbpf.h),)
@@ -29,4 +30,4 @@ $(CONTROL_TEST_OUT)/%.bpf.o: src/test/c/control/%.bpf.c
 	@mkdir -p $(dir $@)
 	clang-19 -g -O2 -target bpf -mcpu=v3 -Wall -Werror -idirafter /usr/include/$(shell $(CC) -print-multiarch) -c $< -o $@
 
-$(CONTROL_TEST_OUT)/agent_big.bpf.o: src/test/c/control/agent_probes.bpf.c
+$(CONTROL_TEST_OUT)/agent_big.bpf.o $(CONTROL_TEST_OUT)/agent_many_maps.bpf.o: src/test/c/control/agent_probes.bpf.c

@@ -134,6 +134,28 @@ class AgentEndToEndTest {
                 "the program arrived whole and runs as its JIT image:\n" + s.agentLog());
     }
 
+    /**
+     * 500 maps and ten programs pushed at once (agent_many_maps.bpf.o), far more messages than a socket's
+     * queue holds: the service waits for the agent to read, drops nothing, and every map opens, under the
+     * usual limit of 1024 descriptors (a map's memfd is closed once mapped; the target checks that no
+     * descriptor of the agent's took a number below 512).
+     */
+    @Test
+    void fiveHundredMapsPushedAtOnceAllReachTheAgent() throws Exception {
+        AgentSession s = new AgentSession(home, temp, "many-maps", false);
+        s.limitTargetDescriptors(1024);
+        // started first, so that the maps arrive after main looked at its descriptors
+        Run.Started target = s.startTarget(N, 1, false, true, 0, Map.of());
+        Thread.sleep(300);
+        Run.Started loader = s.startLoader("agent_many_maps.bpf.o", N, 60_000);
+        s.waitInstalled(target, 3);
+        s.go();
+        assertTargetUnharmed(N, target.finish()); // 6: a descriptor of the agent's took a low number
+        assertAllCounted(N, loader.finish());
+        assertFalse(s.agentLog().matches("(?s).*(cannot open|bad message|unknown|not installed).*"), s.agentLog());
+        assertFalse(s.serviceLog().contains("dropping it"), s.serviceLog());
+    }
+
     @Test
     void eightThreadsAndAForkedChildAreAllTraced() throws Exception {
         loaderThenTarget(new AgentSession(home, temp, "threads", false), 800, 8, true, Map.of());

@@ -52,6 +52,7 @@ final class AgentSession {
         this.object = copy(built.resolve("control-test/agent_probes.bpf.o"), bin);
         copy(built.resolve("control-test/agent_override.bpf.o"), bin);
         copy(built.resolve("control-test/agent_big.bpf.o"), bin);
+        copy(built.resolve("control-test/agent_many_maps.bpf.o"), bin);
         this.dlTarget = copy(built.resolve("control-test/agent_dl_target"), bin);
         this.dlLibrary = copy(built.resolve("control-test/libagent_dl.so"), bin);
         this.work = Files.createDirectories(tempDir.resolve("work-" + name));
@@ -157,11 +158,20 @@ final class AgentSession {
         Map<String, String> all = new HashMap<>(env);
         all.put("BPFTIME_RUNTIME_DIR", runtimeDir.toString());
         all.put("LIBC_FATAL_STDERR_", "1"); // a glibc abort message goes to stderr, which the test shows
-        // The preload starts after setpriv: setpriv drops its capabilities thread by thread, which
-        // glibc's setxid broadcast cannot do in the agent's thread (agent/README.md, "Not done yet").
-        return Run.start(work, all, asNobody, "env", "LD_PRELOAD=" + agent, target.toString(), marker,
-                Long.toString(n), Integer.toString(threads), fork ? "1" : "0", go,
-                Long.toString(pauseUs), Integer.toString(mode));
+        List<String> argv = new java.util.ArrayList<>();
+        if (targetDescriptorLimit > 0) {
+            argv.addAll(List.of("prlimit", "--nofile=" + targetDescriptorLimit + ":"));
+        }
+        argv.addAll(List.of("env", "LD_PRELOAD=" + agent, target.toString(), marker, Long.toString(n),
+                Integer.toString(threads), fork ? "1" : "0", go, Long.toString(pauseUs), Integer.toString(mode)));
+        return Run.start(work, all, asNobody, argv.toArray(String[]::new));
+    }
+
+    private int targetDescriptorLimit;
+
+    /** Targets started from now on run with this soft RLIMIT_NOFILE (prlimit), as under a login's usual 1024. */
+    void limitTargetDescriptors(int limit) {
+        targetDescriptorLimit = limit;
     }
 
     /** agent_dl_target: loads dlLibrary twice after the go file, N calls and N opens; under the agent or not. */
@@ -212,6 +222,11 @@ final class AgentSession {
             tail = tail.substring(tail.length() - 4000);
         }
         return "\n--- agent.log\n" + agentLog() + "--- service.log (end)\n" + tail;
+    }
+
+    String serviceLog() throws IOException {
+        Path log = runtimeDir.resolve("service.log");
+        return Files.isRegularFile(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
     }
 
     String agentLog() throws IOException {
