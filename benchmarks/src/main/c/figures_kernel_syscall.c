@@ -23,49 +23,34 @@ static int open_hash(void **state, char *why, size_t why_len)
 	return open_map(BPF_MAP_TYPE_HASH, state, why, why_len);
 }
 
-static void close_map(void *state)
-{
-	map_commands_close(state);
-}
-
-static int lookup(void *state, uint64_t ops, char *why, size_t why_len)
-{
-	return map_commands_repeat(state, BPF_MAP_LOOKUP_ELEM, ops, why, why_len);
-}
-
-static int update(void *state, uint64_t ops, char *why, size_t why_len)
-{
-	return map_commands_repeat(state, BPF_MAP_UPDATE_ELEM, ops, why, why_len);
-}
-
 const struct bench_figure fig_kernel_syscall_lookup_array = {
 	.name = "kernel.syscall.map_lookup.array",
 	.needs_root = 1,
 	.setup = open_array,
-	.run = lookup,
-	.teardown = close_map,
+	.run = map_commands_lookup,
+	.teardown = map_commands_teardown,
 };
 
 const struct bench_figure fig_kernel_syscall_lookup_hash = {
 	.name = "kernel.syscall.map_lookup.hash",
 	.needs_root = 1,
 	.setup = open_hash,
-	.run = lookup,
-	.teardown = close_map,
+	.run = map_commands_lookup,
+	.teardown = map_commands_teardown,
 };
 
 const struct bench_figure fig_kernel_syscall_update_array = {
 	.name = "kernel.syscall.map_update.array",
 	.needs_root = 1,
 	.setup = open_array,
-	.run = update,
-	.teardown = close_map,
+	.run = map_commands_update,
+	.teardown = map_commands_teardown,
 };
 
 const struct bench_figure fig_kernel_syscall_update_hash = {
 	.name = "kernel.syscall.map_update.hash",
 	.needs_root = 1,
 	.setup = open_hash,
-	.run = update,
-	.teardown = close_map,
+	.run = map_commands_update,
+	.teardown = map_commands_teardown,
 };

@@ -71,3 +71,18 @@ void map_commands_close(struct map_commands *m)
 	close(m->fd);
 	free(m);
 }
+
+int map_commands_lookup(void *state, uint64_t ops, char *why, size_t why_len)
+{
+	return map_commands_repeat(state, BPF_MAP_LOOKUP_ELEM, ops, why, why_len);
+}
+
+int map_commands_update(void *state, uint64_t ops, char *why, size_t why_len)
+{
+	return map_commands_repeat(state, BPF_MAP_UPDATE_ELEM, ops, why, why_len);
+}
+
+void map_commands_teardown(void *state)
+{
+	map_commands_close(state);
+}

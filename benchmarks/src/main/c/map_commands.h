@@ -24,4 +24,10 @@ int map_commands_open(struct map_commands **out, enum bpf_map_type type, const c
 int map_commands_repeat(struct map_commands *m, int cmd, uint64_t ops, char *why, size_t why_len);
 void map_commands_close(struct map_commands *m);
 
+/* A figure's run (struct bench_figure) on a struct map_commands: ops lookups, or ops updates. */
+int map_commands_lookup(void *state, uint64_t ops, char *why, size_t why_len);
+int map_commands_update(void *state, uint64_t ops, char *why, size_t why_len);
+/* A figure's teardown: map_commands_close. */
+void map_commands_teardown(void *state);
+
 #endif
