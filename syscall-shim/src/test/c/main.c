@@ -8,6 +8,7 @@
  *   ids   BPF_PROG_GET_NEXT_ID, BPF_PROG_GET_FD_BY_ID
  *   mmap  mmap of map fds (arrays, ring buffers), freeze against writable mappings, epoll/poll on rings
  *   maps  the map commands: create, elements, access per fd, freeze, fd arrays, batches, ids
+ *   fields  the attr fields of Linux 6.18 that the 6.1 header lacks (cases_fields.c)
  *   life  descriptor lifetime: close, dup, fork, exec, SCM_RIGHTS, a killed owner, two processes
  *   btf   BPF_BTF_LOAD, BTF ids and fds, OBJ_GET_INFO_BY_FD for BTF
  *   pin   BPF_OBJ_PIN and BPF_OBJ_GET on bpffs, a pin outliving the process that made it
@@ -87,6 +88,8 @@ int main(int argc, char **argv)
 		cases_attach(argv[1][6] == '-');
 	else if (!strcmp(argv[1], "maps"))
 		cases_maps();
+	else if (!strcmp(argv[1], "fields"))
+		cases_fields();
 	else if (!strcmp(argv[1], "mmap"))
 		cases_mmap();
 	else if (!strcmp(argv[1], "btf"))

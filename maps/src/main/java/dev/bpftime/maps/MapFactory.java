@@ -34,6 +34,14 @@ public final class MapFactory {
         return create(attr, 0);
     }
 
+    /**
+     * The checks BPF_MAP_CREATE makes before it allocates (the type's map_alloc_check), without creating:
+     * the syscall layer has checks of its own between these and the allocation (Linux 6.18's token).
+     */
+    public void check(MapAttr attr) {
+        MapAttrValidator.validate(attr, ncpus);
+    }
+
     /** BPF_MAP_CREATE with the object id the service gives the map. */
     public BpfMap create(MapAttr attr, int objectId) {
         MapAttr a = MapAttrValidator.validate(attr, ncpus);

@@ -22,6 +22,7 @@ public final class EmulatedMap extends BpfObject implements SharedMemoryObject, 
     private BpfObject btf;
     private int btfKeyTypeId;
     private int btfValueTypeId;
+    private byte[] exclusiveProgHash;
 
     EmulatedMap() {
         super(ObjectKind.MAP);
@@ -45,6 +46,15 @@ public final class EmulatedMap extends BpfObject implements SharedMemoryObject, 
         this.btf = btfObject;
         this.btfKeyTypeId = keyTypeId;
         this.btfValueTypeId = valueTypeId;
+    }
+
+    /** The SHA-256 of the one program that may use the map (Linux 6.18's excl_prog_hash), or null. */
+    public byte[] exclusiveProgHash() {
+        return exclusiveProgHash == null ? null : exclusiveProgHash.clone();
+    }
+
+    void setExclusiveProgHash(byte[] sha256) {
+        this.exclusiveProgHash = sha256.clone();
     }
 
     @Override
