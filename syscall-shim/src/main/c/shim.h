@@ -86,6 +86,17 @@ long shim_call(struct wire_request *req, long (*handle)(const struct shim_reply 
 /* shim_fdtable.c: whether any descriptor was ever received (a fast path for mmap and poll). */
 int shim_fdtable_any(void);
 
+/* shim_fdtable.c: whether a link or a perf event was ever received (close() checks only then). */
+int shim_fdtable_any_detachable(void);
+
+/* shim_forward.c: tells the service that this process closed its copy of a link or perf event fd
+ * (WIRE_CLOSED), so that a last close detaches before close() returns. Only on this process's own
+ * connection: nothing is sent when there is none (a vfork or fork child that never called bpf()),
+ * and never from inside a forwarded call. Keeps errno. */
+void shim_notify_closed(uint32_t kind, uint32_t id);
+
+/* shim_close.c: close_range(2) as libc's, then the service told when a link or perf event may have gone. */
+long shim_close_range(unsigned first, unsigned last, int flags);
 /* shim_ring.c: the ring (or perf) buffer behind an object fd, opened in this process from its memfd and eventfd
  * (maps module), or NULL when fd is not a ring of ours. */
 struct bpftime_map;

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 #include "shim.h"
+#include "shim_wire.h"
 
 struct entry {
 	ino_t ino;
@@ -24,6 +25,8 @@ struct entry {
 static pthread_mutex_t table_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct entry *entries;
 static size_t count, capacity;
+/* Entries that are links or perf events: only a process that ever held one pays for close() checks. */
+static size_t detachable;
 
 static int socket_inode(int fd, ino_t *ino)
 {
@@ -51,6 +54,8 @@ void shim_fdtable_add(int fd, uint32_t kind, uint32_t id)
 		capacity = grown;
 	}
 	entries[count++] = (struct entry){ .ino = ino, .kind = kind, .id = id };
+	if (kind == WIRE_OBJ_LINK || kind == WIRE_OBJ_PERF_EVENT)
+		__atomic_add_fetch(&detachable, 1, __ATOMIC_RELEASE);
 out:
 	pthread_mutex_unlock(&table_lock);
 }
@@ -78,4 +83,9 @@ int shim_fdtable_lookup(int fd, uint32_t *kind, uint32_t *id)
 int shim_fdtable_any(void)
 {
 	return __atomic_load_n(&count, __ATOMIC_RELAXED) != 0;
+}
+
+int shim_fdtable_any_detachable(void)
+{
+	return __atomic_load_n(&detachable, __ATOMIC_ACQUIRE) != 0;
 }

@@ -37,6 +37,10 @@ enum wire_kind {
 	WIRE_FDINFO = 19,
 	/* unlink/unlinkat/rmdir of a path in the emulated bpffs: args = {removedir}; payload = the path. */
 	WIRE_PIN_UNLINK = 20,
+	/* This process closed (close, close_range, dup2/dup3 over) a link or perf event fd: args = {object
+	 * kind, id}; no payload. The service reaps the hang-ups and, when that was the last copy, detaches
+	 * in every agent before it answers (result 0). */
+	WIRE_CLOSED = 21,
 };
 
 /* Request flags. */

@@ -288,12 +288,23 @@ public final class Service implements AutoCloseable {
             case Wire.KIND_FDINFO -> fdInfo(c, request);
             case Wire.KIND_AGENT_HELLO -> agentHello(c, request);
             case Wire.KIND_PIN_UNLINK -> pinUnlink(c, request);
+            case Wire.KIND_CLOSED -> closed(c);
             default -> {
                 log.warn("pid " + c.peer.pid() + " sent request kind " + request.kind() + ": unknown");
                 disconnect(c);
             }
         }
         syncAgents();
+    }
+
+    /**
+     * The app closed one of its link or perf event descriptors. Its hang-up was queued before the
+     * request (the kernel releases a file before close() returns), so reaping now drops the handle and,
+     * when it was the last, detaches; the reply, like every reply, waits until the agents applied it.
+     */
+    private void closed(Client c) {
+        handles.reapHangups();
+        send(c, Wire.reply(Wire.STATUS_DONE, 0, false, 0, 0, List.of()), -1);
     }
 
     /** unlink()/rmdir() of an emulated bpffs path (pin/PinUnlink); the path is the payload, NUL-terminated. */

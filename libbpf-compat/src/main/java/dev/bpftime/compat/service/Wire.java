@@ -35,6 +35,8 @@ public final class Wire {
     public static final int KIND_FDINFO = 19;
     /** unlink/unlinkat/rmdir of an emulated bpffs path: args = {removedir}; payload = the path, NUL-terminated. */
     public static final int KIND_PIN_UNLINK = 20;
+    /** The app closed a link or perf event fd (close, close_range, dup2/dup3 over it): reap and detach now. */
+    public static final int KIND_CLOSED = 21;
 
     /** A traced process's agent says hello: no args; payload = its executable's path (for logs). From then on
      * the service pushes to it (agent/AgentWire) and it sends nothing more. */
