@@ -95,6 +95,18 @@ int shim_fdtable_any_detachable(void);
  * and never from inside a forwarded call. Keeps errno. */
 void shim_notify_closed(uint32_t kind, uint32_t id);
 
+/* shim_pin.c: whether an absolute path names the emulated bpffs (/sys/fs/bpf or under it). */
+int shim_in_bpffs(const char *path);
+
+/* shim_bpffs_stat.c: stat, statx and statfs of a path in the emulated bpffs, answered by the service;
+ * SHIM_NOT_OURS for every other path (libc's call then), else 0 or -1 with errno set. */
+struct stat;
+struct statx;
+struct statfs;
+int shim_bpffs_stat(const char *path, struct stat *st);
+int shim_bpffs_statx(const char *path, unsigned mask, struct statx *stx);
+int shim_bpffs_statfs(const char *path, struct statfs *sfs);
+
 /* shim_close.c: close_range(2) as libc's, then the service told when a link or perf event may have gone. */
 long shim_close_range(unsigned first, unsigned last, int flags);
 /* shim_ring.c: the ring (or perf) buffer behind an object fd, opened in this process from its memfd and eventfd

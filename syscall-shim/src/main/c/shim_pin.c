@@ -16,7 +16,7 @@
 
 static const char mount_point[] = "/sys/fs/bpf";
 
-static int in_bpffs(const char *path)
+int shim_in_bpffs(const char *path)
 {
 	size_t n = sizeof(mount_point) - 1;
 
@@ -41,14 +41,14 @@ static int forward_remove(const char *path, int directory)
 
 SHIM_EXPORT int unlink(const char *path)
 {
-	if (in_bpffs(path))
+	if (shim_in_bpffs(path))
 		return forward_remove(path, 0);
 	return ((int (*)(const char *))shim_next("unlink"))(path);
 }
 
 SHIM_EXPORT int rmdir(const char *path)
 {
-	if (in_bpffs(path))
+	if (shim_in_bpffs(path))
 		return forward_remove(path, 1);
 	return ((int (*)(const char *))shim_next("rmdir"))(path);
 }
@@ -56,7 +56,7 @@ SHIM_EXPORT int rmdir(const char *path)
 SHIM_EXPORT int unlinkat(int dirfd, const char *path, int flags)
 {
 	/* An absolute path ignores dirfd; unknown flags are still the kernel's EINVAL. */
-	if (in_bpffs(path) && (flags & ~AT_REMOVEDIR) == 0)
+	if (shim_in_bpffs(path) && (flags & ~AT_REMOVEDIR) == 0)
 		return forward_remove(path, (flags & AT_REMOVEDIR) != 0);
 	return ((int (*)(int, const char *, int))shim_next("unlinkat"))(dirfd, path, flags);
 }

@@ -8,7 +8,86 @@
  */
 #include "bpf_case.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/wait.h>
+#include <time.h>
+
+/* include/uapi/linux/magic.h */
+#define BPF_FS_MAGIC_VALUE 0xcafe4a11
+
+/* The call first, then errno (argument order is unspecified). */
+#define EXPECT_CALL(name, ret, err, call) \
+	do { \
+		long r_ = (call); \
+		int e_ = errno; \
+		expect_ret(name, ret, err, r_, e_); \
+	} while (0)
+
+/*
+ * What stat and statfs show of bpffs (kernel/bpf/inode.c, fs/libfs.c simple_statfs): the type libbpf's
+ * check_path and bpftool's is_bpffs test, a pin a regular file of 0600 less the umask with one link, the
+ * root a directory, inode numbers stable and distinct. Absolute inode numbers and times differ between
+ * runs, so only relations print.
+ */
+static void pin_stats(const char *path, const char *other)
+{
+	struct stat st, again, root, second;
+	struct statx stx;
+	struct statfs sfs;
+	char sub[160];
+	mode_t mask = umask(022);
+
+	umask(mask);
+	EXPECT_CALL("stat.root", 0, 0, stat("/sys/fs/bpf", &root));
+	expect_long("stat.root.is_dir", 1, S_ISDIR(root.st_mode));
+	observe("stat.root.mode", "%o", (unsigned)root.st_mode);
+	observe("stat.root.nlink", "%lu", (unsigned long)root.st_nlink);
+	expect_long("stat.root.ino", 1, (long)root.st_ino);
+	expect_long("stat.root.uid_is_ours", 1, root.st_uid == geteuid());
+	EXPECT_CALL("statfs.root", 0, 0, statfs("/sys/fs/bpf", &sfs));
+	expect_long("statfs.root.type", BPF_FS_MAGIC_VALUE, (long)(unsigned)sfs.f_type);
+	expect_long("statfs.root.bsize", page_size(), (long)sfs.f_bsize);
+	expect_long("statfs.root.namelen", 255, (long)sfs.f_namelen);
+	EXPECT_CALL("statfs.pin", 0, 0, statfs(path, &sfs));
+	expect_long("statfs.pin.type", BPF_FS_MAGIC_VALUE, (long)(unsigned)sfs.f_type);
+
+	EXPECT_CALL("stat.pin", 0, 0, stat(path, &st));
+	expect_long("stat.pin.is_reg", 1, S_ISREG(st.st_mode));
+	expect_long("stat.pin.perm", 0600 & ~mask, st.st_mode & 07777);
+	expect_long("stat.pin.nlink", 1, (long)st.st_nlink);
+	expect_long("stat.pin.size", 0, (long)st.st_size);
+	expect_long("stat.pin.blocks", 0, (long)st.st_blocks);
+	expect_long("stat.pin.blksize", page_size(), (long)st.st_blksize);
+	expect_long("stat.pin.uid_is_ours", 1, st.st_uid == geteuid());
+	expect_long("stat.pin.gid_is_ours", 1, st.st_gid == getegid());
+	expect_long("stat.pin.same_dev_as_root", 1, st.st_dev == root.st_dev);
+	expect_long("stat.pin.mtime_recent", 1, labs((long)(time(NULL) - st.st_mtime)) < 600);
+	EXPECT_CALL("stat.pin.again", 0, 0, stat(path, &again));
+	expect_long("stat.pin.ino_stable", 1, again.st_ino == st.st_ino && st.st_ino != root.st_ino);
+	EXPECT_CALL("lstat.pin", 0, 0, lstat(path, &again));
+	expect_long("lstat.pin.same", 1, again.st_ino == st.st_ino && again.st_mode == st.st_mode);
+	EXPECT_CALL("fstatat.pin", 0, 0, fstatat(AT_FDCWD, path, &again, AT_SYMLINK_NOFOLLOW));
+	expect_long("fstatat.pin.same", 1, again.st_ino == st.st_ino && again.st_mode == st.st_mode);
+	EXPECT_CALL("stat.other_pin", 0, 0, stat(other, &second));
+	expect_long("stat.other_pin.own_ino", 1, second.st_ino != st.st_ino);
+	EXPECT_CALL("statx.pin", 0, 0, statx(AT_FDCWD, path, 0, STATX_BASIC_STATS, &stx));
+	expect_long("statx.pin.basic_stats", 1, (stx.stx_mask & STATX_BASIC_STATS) == STATX_BASIC_STATS);
+	expect_long("statx.pin.same", 1, stx.stx_ino == st.st_ino && stx.stx_mode == st.st_mode && stx.stx_nlink == 1);
+	EXPECT_CALL("statx.root", 0, 0, statx(AT_FDCWD, "/sys/fs/bpf", AT_SYMLINK_NOFOLLOW, STATX_TYPE, &stx));
+	expect_long("statx.root.is_dir", 1, S_ISDIR(stx.stx_mode));
+
+	snprintf(sub, sizeof(sub), "%s_missing", path);
+	EXPECT_CALL("stat.missing", -1, ENOENT, stat(sub, &again));
+	EXPECT_CALL("lstat.missing", -1, ENOENT, lstat(sub, &again));
+	EXPECT_CALL("statfs.missing", -1, ENOENT, statfs(sub, &sfs));
+	EXPECT_CALL("statx.missing", -1, ENOENT, statx(AT_FDCWD, sub, 0, STATX_BASIC_STATS, &stx));
+	snprintf(sub, sizeof(sub), "%s/x", path);
+	EXPECT_CALL("stat.under_a_pin", -1, ENOTDIR, stat(sub, &again));
+	snprintf(sub, sizeof(sub), "%s/", path);
+	EXPECT_CALL("stat.pin_with_slash", -1, ENOTDIR, stat(sub, &again));
+}
 
 static long obj_pin(int fd, const char *path, unsigned flags)
 {
@@ -150,7 +229,12 @@ int cases_pin(void)
 	expect_str("get.child_pin.name", "pinned_by_child", info.name);
 	close((int)got);
 
+	pin_stats(path, child);
 	unlink(path);
 	unlink(child);
+	{
+		struct stat gone;
+		EXPECT_CALL("stat.after_unlink", -1, ENOENT, stat(path, &gone));
+	}
 	return 0;
 }

@@ -3,7 +3,8 @@
  * tracepoint and a raw tracepoint, bpf_program__attach_uprobe (entry and return, through the uprobe
  * PMU) on a function of this binary, and with "kprobe" as the last argument also
  * bpf_program__attach_kprobe, which must fail as for an unknown function. libbpf's messages are
- * printed as observations, so a warning shows in the transcript.
+ * printed as observations, so a warning shows in the transcript. With "hold" as the last argument the
+ * attachments stay until stdin ends (a running session for `bpftool perf`).
  */
 #define _GNU_SOURCE
 #include <bpf/libbpf.h>
@@ -72,7 +73,7 @@ int main(int argc, char **argv)
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc < 2) {
-		fprintf(stderr, "usage: %s attach.bpf.o [kprobe]\n", argv[0]);
+		fprintf(stderr, "usage: %s attach.bpf.o [kprobe|hold]\n", argv[0]);
 		return 2;
 	}
 	libbpf_set_print(print);
@@ -81,7 +82,9 @@ int main(int argc, char **argv)
 		printf("open: %s\n", strerror(errno));
 		return 1;
 	}
-	if (argc < 3)
+	int hold = argc >= 3 && !strcmp(argv[2], "hold");
+
+	if (argc < 3 || hold)
 		bpf_program__set_autoload(bpf_object__find_program_by_name(obj, "on_kprobe"), false);
 	err = bpf_object__load(obj);
 	printf("load: %s\n", err ? strerror(-err) : "ok");
@@ -94,8 +97,14 @@ int main(int argc, char **argv)
 						   (size_t)off), 0);
 	check("uretprobe", bpf_program__attach_uprobe(bpf_object__find_program_by_name(obj, "on_return"), true, -1, exe,
 						      (size_t)off), 0);
-	if (argc >= 3)
+	if (argc >= 3 && !hold)
 		check("kprobe", bpf_program__attach(bpf_object__find_program_by_name(obj, "on_kprobe")), ENOENT);
+	if (hold) {
+		char c;
+		printf("holding %d\n", (int)getpid());
+		while (read(0, &c, 1) > 0)
+			;
+	}
 	bpf_object__close(obj);
 	printf("closed\n");
 	return failures ? 1 : 0;

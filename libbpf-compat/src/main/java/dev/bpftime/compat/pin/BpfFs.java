@@ -11,14 +11,49 @@ import java.util.TreeMap;
  * reboot for the kernel's bpffs, starts empty.
  *
  * <p>Only the mount's root directory exists: mkdir and rename are not intercepted yet. unlink removes a
- * pin (PinUnlink).
+ * pin (PinUnlink). Each node has the attributes stat shows ({@link Node}), as the kernel's inodes do.
  */
 public final class BpfFs {
 
     /** Where libbpf, bpftool and bpftrace expect bpffs. */
     public static final String MOUNT = "/sys/fs/bpf";
 
-    private final TreeMap<String, BpfObject> pins = new TreeMap<>();
+    /** S_IFDIR and S_IFREG of include/uapi/linux/stat.h. */
+    static final int S_IFDIR = 0040000;
+    static final int S_IFREG = 0100000;
+    /**
+     * The root's mode: sticky and the owner's only, as systemd mounts bpffs (mode=700; bpf_fill_super
+     * adds S_ISVTX). Only this service's user can reach the emulated mount anyway.
+     */
+    static final int ROOT_MODE = S_IFDIR | 01700;
+
+    /**
+     * What stat shows of a node. The root is inode 1 (bpf_fill_super gives the root of a simple
+     * filesystem ino 1); pins count up from 2 and keep theirs for their life, as get_next_ino gives a
+     * new inode its number once.
+     */
+    public record Node(long ino, int mode, int nlink, int uid, int gid, long mtimeNs, long ctimeNs) {
+    }
+
+    private record Pin(BpfObject object, Node node) {
+    }
+
+    private final TreeMap<String, Pin> pins = new TreeMap<>();
+    private final int uid;
+    private final int gid;
+    private long nextIno = 2;
+    private long rootChangedNs = now();
+
+    /** A bpffs of this process's effective user. */
+    public BpfFs() {
+        this(dev.bpftime.compat.posix.LibC.geteuid(), dev.bpftime.compat.posix.LibC.getegid());
+    }
+
+    /** A bpffs whose nodes belong to uid and gid (the service's user: the pinning processes' fsuid). */
+    public BpfFs(int uid, int gid) {
+        this.uid = uid;
+        this.gid = gid;
+    }
 
     /** Whether {@code normalized} is the mount's root or a directory in it. */
     public boolean isDirectory(String normalized) {
@@ -30,17 +65,35 @@ public final class BpfFs {
     }
 
     public Optional<BpfObject> get(String normalized) {
-        return Optional.ofNullable(pins.get(normalized));
+        return Optional.ofNullable(pins.get(normalized)).map(Pin::object);
     }
 
-    /** Adds a pin; the caller has already taken the reference it holds. */
-    void put(String normalized, BpfObject object) {
-        pins.put(normalized, object);
+    /** The attributes of a node, if it exists. */
+    public Optional<Node> node(String normalized) {
+        if (isDirectory(normalized)) {
+            // nlink 2: "." and the parent's entry; no subdirectories yet.
+            return Optional.of(new Node(1, ROOT_MODE, 2, uid, gid, rootChangedNs, rootChangedNs));
+        }
+        return Optional.ofNullable(pins.get(normalized)).map(Pin::node);
+    }
+
+    /**
+     * Adds a pin with its permission bits (bpf_obj_do_pin: 0600 less the pinning process's umask); the
+     * caller has already taken the reference it holds.
+     */
+    void put(String normalized, BpfObject object, int permissions) {
+        long t = now();
+        pins.put(normalized, new Pin(object, new Node(nextIno++, S_IFREG | (permissions & 07777), 1, uid, gid, t, t)));
+        rootChangedNs = t; // a new entry changes its directory's mtime and ctime
     }
 
     /** Takes a pin away; its reference now belongs to the caller. */
     BpfObject remove(String normalized) {
-        return pins.remove(normalized);
+        Pin p = pins.remove(normalized);
+        if (p != null) {
+            rootChangedNs = now();
+        }
+        return p == null ? null : p.object();
     }
 
     public int size() {
@@ -50,5 +103,10 @@ public final class BpfFs {
     /** Whether a path, normalized, is in the emulated mount (the root included). */
     public static boolean inMount(String normalized) {
         return normalized.equals(MOUNT) || normalized.startsWith(MOUNT + "/");
+    }
+
+    private static long now() {
+        java.time.Instant i = java.time.Instant.now();
+        return i.getEpochSecond() * 1_000_000_000L + i.getNano();
     }
 }

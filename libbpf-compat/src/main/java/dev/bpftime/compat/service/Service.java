@@ -10,6 +10,7 @@ import dev.bpftime.compat.maps.MapMemory;
 import dev.bpftime.compat.objects.ObjectKind;
 import dev.bpftime.compat.objects.ObjectTable;
 import dev.bpftime.compat.pin.BpfFs;
+import dev.bpftime.compat.pin.PinStat;
 import dev.bpftime.compat.pin.PinUnlink;
 import dev.bpftime.compat.posix.Epoll;
 import dev.bpftime.compat.posix.Errno;
@@ -289,6 +290,7 @@ public final class Service implements AutoCloseable {
             case Wire.KIND_AGENT_HELLO -> agentHello(c, request);
             case Wire.KIND_PIN_UNLINK -> pinUnlink(c, request);
             case Wire.KIND_CLOSED -> closed(c);
+            case Wire.KIND_PIN_STAT -> pinStat(c, request);
             default -> {
                 log.warn("pid " + c.peer.pid() + " sent request kind " + request.kind() + ": unknown");
                 disconnect(c);
@@ -305,6 +307,32 @@ public final class Service implements AutoCloseable {
     private void closed(Client c) {
         handles.reapHangups();
         send(c, Wire.reply(Wire.STATUS_DONE, 0, false, 0, 0, List.of()), -1);
+    }
+
+    /** stat()/statfs() of an emulated bpffs path (pin/PinStat); the path is the payload, NUL-terminated. */
+    private void pinStat(Client c, Wire.Request request) {
+        if (!c.greeted) {
+            send(c, Wire.reply(Wire.STATUS_DONE, -Errno.EPERM, false, 0, 0, List.of()), -1);
+            return;
+        }
+        byte[] p = request.payload();
+        int end = 0;
+        while (end < p.length && p[end] != 0) {
+            end++;
+        }
+        if (end == p.length) {
+            send(c, Wire.reply(Wire.STATUS_DONE, -PinUnlink.ENAMETOOLONG, false, 0, 0, List.of()), -1);
+            return;
+        }
+        PinStat.Answer a = PinStat.of(bpffs, new String(p, 0, end, java.nio.charset.StandardCharsets.UTF_8));
+        if (a.foreign()) {
+            send(c, Wire.reply(Wire.STATUS_PASS, 0, false, 0, 0, List.of()), -1);
+        } else if (a.errno() != 0) {
+            send(c, Wire.reply(Wire.STATUS_DONE, -a.errno(), false, 0, 0, List.of()), -1);
+        } else {
+            send(c, Wire.reply(Wire.STATUS_DONE, 0, false, 0, 0,
+                    List.of(new Attr.Writeback(0, a.attributes().orElseThrow()))), -1);
+        }
     }
 
     /** unlink()/rmdir() of an emulated bpffs path (pin/PinUnlink); the path is the payload, NUL-terminated. */
