@@ -148,6 +148,42 @@ class ShimDistTest {
     }
 
     /**
+     * coreutils on a pin, as nobody under the shim and as root on the kernel's bpffs: `stat` (type, mode,
+     * links, size), `stat -f` (the file system type bpftool and libbpf test) and `rm` without -f, which
+     * lstat's the pin first; the map goes with its only pin.
+     */
+    @Test
+    void statAndRmOfAPinAsNobodyAsTheKernels() throws Exception {
+        Unprivileged.assumeAvailable();
+        assumeTrue(Files.isExecutable(Path.of("/usr/sbin/bpftool")), "needs /usr/sbin/bpftool (Debian package bpftool)");
+        assumeTrue(Files.readString(Path.of("/proc/self/mounts")).contains(" /sys/fs/bpf bpf "),
+                "the kernel's side needs a bpf file system at /sys/fs/bpf");
+        Path runtime = Files.createDirectory(tmp.resolve("run"));
+        Files.setOwner(runtime, runtime.getFileSystem().getUserPrincipalLookupService()
+                .lookupPrincipalByName(Unprivileged.USER));
+        String name = "bpftime-rm-" + ProcessHandle.current().pid();
+        Session kernel = new Session("/sys/fs/bpf", null);
+        Session ours = new Session("/sys/fs/bpf", runtime);
+        try {
+            List<String> seen = new ArrayList<>();
+            for (Session side : List.of(kernel, ours)) {
+                side.ok("map", "create", side.pin(name), new String[] {name, "type", "array", "key", "4", "value", "4",
+                        "entries", "1", "name", "rmme"});
+                String stat = side.run("stat", "-c", "%F %a %h %s", side.pin(name))
+                        + side.run("stat", "-f", "-c", "%T", side.pin(name))
+                        + side.run("rm", side.pin(name))
+                        + side.run("stat", "-c", "%F", side.pin(name) + "-gone");
+                seen.add(stat);
+                assertTrue(!side.ok("map", "show").contains("rmme"), "the map went with its pin: " + side.ok("map", "show"));
+            }
+            assertEquals(seen.get(0), seen.get(1), "stat, stat -f and rm of a pin");
+        } finally {
+            stopService(runtime);
+            Files.deleteIfExists(Path.of("/sys/fs/bpf", name));
+        }
+    }
+
+    /**
      * A running session: Debian's opensnoop, as root on the kernel and as nobody under the shim; then
      * bpftool (as root, and as nobody under the shim) lists the maps its programs use (`prog show`'s
      * map_ids, `map show id N`): the same names, types, key, value and entry sizes, flags and "frozen"
@@ -275,6 +311,22 @@ class ShimDistTest {
 
         String pin(String name) {
             return pinDir + "/" + name;
+        }
+
+        /** Runs a command on this side; its exit code and both outputs, as one line each. */
+        String run(String... argv) throws Exception {
+            Command c;
+            if (runtime == null) {
+                c = new Command(tmp, List.of(argv));
+            } else {
+                c = Unprivileged.command(tmp, argv);
+                c.env().put("LD_PRELOAD", home.resolve("lib/libbpftime-syscall.so").toString());
+                c.env().put("XDG_RUNTIME_DIR", runtime.toString());
+                c.env().put("BPFTIME_SERVICE_IDLE_EXIT", "2");
+            }
+            c.env().put("LC_ALL", "C");
+            Command.Result r = c.run();
+            return argv[0] + " exit " + r.code() + ": " + r.out().trim() + " | " + r.err().trim() + "\n";
         }
 
         /** Runs bpftool with the words then the rest of {@code tail} after its first (the map's name). */
