@@ -1,5 +1,5 @@
 /*
- * unlink(), unlinkat() and rmdir() of the emulated bpffs (docs/PROTOCOL.md, "Pins"). A path under
+ * unlink(), unlinkat(), rmdir(), mkdir() and mkdirat() of the emulated bpffs (docs/PROTOCOL.md, "Pins"). A path under
  * /sys/fs/bpf names the service's pins, as OBJ_PIN and OBJ_GET see them, not the host's bpffs: removing
  * one is a WIRE_PIN_UNLINK request, answered with the errno the kernel's bpffs gives (the pin's reference
  * is dropped, as bpf_free_inode does). Relative paths and other directories go to libc unchanged.
@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "shim.h"
@@ -24,32 +25,50 @@ int shim_in_bpffs(const char *path)
 	return path && strncmp(path, mount_point, n) == 0 && (path[n] == 0 || path[n] == '/');
 }
 
-static int forward_remove(const char *path, int directory)
+
+/* One request with the path as payload; a page is sent from the copy: the bytes after its NUL are never
+ * looked at. */
+static int forward_path(uint16_t kind, const char *path, uint64_t arg)
 {
 	char copy[PATH_MAX];
 	size_t n = strnlen(path, PATH_MAX);
-	uint64_t args[6] = { (uint64_t)directory };
+	uint64_t args[6] = { arg };
 
 	if (n >= PATH_MAX) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	/* A page is sent from the copy: the bytes after its NUL are never looked at. */
 	memcpy(copy, path, n + 1);
-	return (int)shim_forward_kind(WIRE_PIN_UNLINK, args, (unsigned long)copy, 0, NULL);
+	return (int)shim_forward_kind(kind, args, (unsigned long)copy, 0, NULL);
+}
+
+/* libbpf's make_parent_dir makes each pin's folder (mkdir 0700, EEXIST accepted) before pinning. */
+SHIM_EXPORT int mkdir(const char *path, mode_t mode)
+{
+	if (shim_in_bpffs(path))
+		return forward_path(WIRE_PIN_MKDIR, path, mode);
+	return ((int (*)(const char *, mode_t))shim_next("mkdir"))(path, mode);
+}
+
+SHIM_EXPORT int mkdirat(int dirfd, const char *path, mode_t mode)
+{
+	/* An absolute path ignores dirfd. */
+	if (shim_in_bpffs(path))
+		return forward_path(WIRE_PIN_MKDIR, path, mode);
+	return ((int (*)(int, const char *, mode_t))shim_next("mkdirat"))(dirfd, path, mode);
 }
 
 SHIM_EXPORT int unlink(const char *path)
 {
 	if (shim_in_bpffs(path))
-		return forward_remove(path, 0);
+		return forward_path(WIRE_PIN_UNLINK, path, 0);
 	return ((int (*)(const char *))shim_next("unlink"))(path);
 }
 
 SHIM_EXPORT int rmdir(const char *path)
 {
 	if (shim_in_bpffs(path))
-		return forward_remove(path, 1);
+		return forward_path(WIRE_PIN_UNLINK, path, 1);
 	return ((int (*)(const char *))shim_next("rmdir"))(path);
 }
 
@@ -57,6 +76,6 @@ SHIM_EXPORT int unlinkat(int dirfd, const char *path, int flags)
 {
 	/* An absolute path ignores dirfd; unknown flags are still the kernel's EINVAL. */
 	if (shim_in_bpffs(path) && (flags & ~AT_REMOVEDIR) == 0)
-		return forward_remove(path, (flags & AT_REMOVEDIR) != 0);
+		return forward_path(WIRE_PIN_UNLINK, path, (flags & AT_REMOVEDIR) != 0);
 	return ((int (*)(int, const char *, int))shim_next("unlinkat"))(dirfd, path, flags);
 }

@@ -44,6 +44,8 @@ enum wire_kind {
 	/* stat/statfs of a path in the emulated bpffs: no args; payload = the path. The one write-back record
 	 * is a struct wire_pin_stat (at offset 0 of the shim's buffer); PASS for a path that folds out of it. */
 	WIRE_PIN_STAT = 22,
+	/* mkdir/mkdirat of a path in the emulated bpffs: args = {mode}; payload = the path. */
+	WIRE_PIN_MKDIR = 23,
 };
 
 /* Request flags. */

@@ -4,7 +4,7 @@
  * only: EPERM in another filesystem, ENOENT without the directory, EEXIST on an existing name), what a
  * get returns (ENOENT, EACCES for a directory or a file that is no pin), and a pin that outlives the
  * process that made it. Pin names carry the pid so that kernel runs do not collide; they are removed at
- * the end (under the shim the unlink is not emulated yet and fails unseen; the service's pins end with it).
+ * the end (through the shim the unlink is the emulated bpffs's).
  */
 #include "bpf_case.h"
 
@@ -31,6 +31,54 @@
  * root a directory, inode numbers stable and distinct. Absolute inode numbers and times differ between
  * runs, so only relations print.
  */
+static long obj_pin(int fd, const char *path, unsigned flags);
+static long obj_get(const char *path, unsigned flags, int bpf_fd);
+
+/*
+ * Folders in bpffs (bpf_mkdir, simple_rmdir): libbpf's bpf_object__pin makes one per object. The mode is
+ * mkdir's less the umask, a folder counts its subfolders in its links, pins and gets work inside, rmdir
+ * refuses a folder with entries, unlink refuses a folder.
+ */
+static void pin_dirs(int prog_fd)
+{
+	char dir[128], sub[160], pin[160], under[200];
+	struct stat st;
+	mode_t mask = umask(022);
+	long got;
+
+	umask(mask);
+	snprintf(dir, sizeof(dir), "/sys/fs/bpf/bpftime_dir_%d", getpid());
+	snprintf(sub, sizeof(sub), "%s/sub", dir);
+	snprintf(pin, sizeof(pin), "%s/prog", dir);
+	EXPECT_CALL("mkdir", 0, 0, mkdir(dir, 0750));
+	EXPECT_CALL("mkdir.again", -1, EEXIST, mkdir(dir, 0700));
+	EXPECT_CALL("mkdir.the_mount", -1, EEXIST, mkdir("/sys/fs/bpf", 0700));
+	EXPECT_CALL("mkdir.stat", 0, 0, stat(dir, &st));
+	expect_long("mkdir.stat.is_dir", 1, S_ISDIR(st.st_mode));
+	expect_long("mkdir.stat.perm", 0750 & ~mask, st.st_mode & 07777);
+	expect_long("mkdir.stat.nlink", 2, (long)st.st_nlink);
+	EXPECT_CALL("mkdir.sub", 0, 0, mkdir(sub, 0700));
+	EXPECT_CALL("mkdir.stat_after_sub", 0, 0, stat(dir, &st));
+	expect_long("mkdir.stat_after_sub.nlink", 3, (long)st.st_nlink);
+	EXPECT_CALL("mkdir.pin_inside", 0, 0, obj_pin(prog_fd, pin, 0));
+	got = obj_get(pin, 0, 0);
+	expect_long("mkdir.get_inside", 1, got >= 0);
+	if (got >= 0)
+		close((int)got);
+	EXPECT_CALL("mkdir.get_the_folder", -1, EACCES, obj_get(dir, 0, 0));
+	EXPECT_CALL("mkdir.pin_on_the_folder", -1, EEXIST, obj_pin(prog_fd, dir, 0));
+	snprintf(under, sizeof(under), "%s/x", pin);
+	EXPECT_CALL("mkdir.under_a_pin", -1, ENOTDIR, mkdir(under, 0700));
+	snprintf(under, sizeof(under), "%s/missing/x", dir);
+	EXPECT_CALL("mkdir.missing_parent", -1, ENOENT, mkdir(under, 0700));
+	EXPECT_CALL("rmdir.not_empty", -1, ENOTEMPTY, rmdir(dir));
+	EXPECT_CALL("unlink.a_folder", -1, EISDIR, unlink(sub));
+	EXPECT_CALL("rmdir.sub", 0, 0, rmdir(sub));
+	EXPECT_CALL("unlink.pin_inside", 0, 0, unlink(pin));
+	EXPECT_CALL("rmdir.emptied", 0, 0, rmdir(dir));
+	EXPECT_CALL("rmdir.stat_after", -1, ENOENT, stat(dir, &st));
+}
+
 static void pin_stats(const char *path, const char *other)
 {
 	struct stat st, again, root, second;
@@ -230,6 +278,9 @@ int cases_pin(void)
 	close((int)got);
 
 	pin_stats(path, child);
+	got = obj_get(child, 0, 0);
+	pin_dirs((int)got);
+	close((int)got);
 	unlink(path);
 	unlink(child);
 	{

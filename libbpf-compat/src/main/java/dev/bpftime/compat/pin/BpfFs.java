@@ -10,8 +10,9 @@ import java.util.TreeMap;
  * lives as long as the service: a pin outlives the process that made it, and a service restart, like a
  * reboot for the kernel's bpffs, starts empty.
  *
- * <p>Only the mount's root directory exists: mkdir and rename are not intercepted yet. unlink removes a
- * pin (PinUnlink). Each node has the attributes stat shows ({@link Node}), as the kernel's inodes do.
+ * <p>Directories are made with mkdir (PinMkdir) and removed with rmdir, pins removed with unlink
+ * (PinUnlink); rename is not intercepted. Each node has the attributes stat shows ({@link Node}), as the
+ * kernel's inodes do.
  */
 public final class BpfFs {
 
@@ -39,6 +40,8 @@ public final class BpfFs {
     }
 
     private final TreeMap<String, Pin> pins = new TreeMap<>();
+    /** Directories below the root, with their attributes (nlink is counted when asked). */
+    private final TreeMap<String, Node> dirs = new TreeMap<>();
     private final int uid;
     private final int gid;
     private long nextIno = 2;
@@ -57,11 +60,34 @@ public final class BpfFs {
 
     /** Whether {@code normalized} is the mount's root or a directory in it. */
     public boolean isDirectory(String normalized) {
-        return normalized.equals(MOUNT);
+        return normalized.equals(MOUNT) || dirs.containsKey(normalized);
     }
 
     public boolean exists(String normalized) {
         return isDirectory(normalized) || pins.containsKey(normalized);
+    }
+
+    /** Whether a directory holds anything (rmdir's ENOTEMPTY). */
+    boolean hasEntries(String directory) {
+        String prefix = directory + "/";
+        String p = pins.ceilingKey(prefix);
+        String d = dirs.ceilingKey(prefix);
+        return p != null && p.startsWith(prefix) || d != null && d.startsWith(prefix);
+    }
+
+    /** "." and the parent's entry, and each subdirectory's "..", as simple_mkdir counts them. */
+    private int links(String directory) {
+        String prefix = directory + "/";
+        int n = 2;
+        for (String d : dirs.tailMap(prefix).keySet()) {
+            if (!d.startsWith(prefix)) {
+                break;
+            }
+            if (d.indexOf('/', prefix.length()) < 0) {
+                n++;
+            }
+        }
+        return n;
     }
 
     public Optional<BpfObject> get(String normalized) {
@@ -70,9 +96,13 @@ public final class BpfFs {
 
     /** The attributes of a node, if it exists. */
     public Optional<Node> node(String normalized) {
-        if (isDirectory(normalized)) {
-            // nlink 2: "." and the parent's entry; no subdirectories yet.
-            return Optional.of(new Node(1, ROOT_MODE, 2, uid, gid, rootChangedNs, rootChangedNs));
+        if (normalized.equals(MOUNT)) {
+            return Optional.of(new Node(1, ROOT_MODE, links(MOUNT), uid, gid, rootChangedNs, rootChangedNs));
+        }
+        Node dir = dirs.get(normalized);
+        if (dir != null) {
+            return Optional.of(new Node(dir.ino(), dir.mode(), links(normalized), dir.uid(), dir.gid(), dir.mtimeNs(),
+                    dir.ctimeNs()));
         }
         return Optional.ofNullable(pins.get(normalized)).map(Pin::node);
     }
@@ -84,14 +114,39 @@ public final class BpfFs {
     void put(String normalized, BpfObject object, int permissions) {
         long t = now();
         pins.put(normalized, new Pin(object, new Node(nextIno++, S_IFREG | (permissions & 07777), 1, uid, gid, t, t)));
-        rootChangedNs = t; // a new entry changes its directory's mtime and ctime
+        changed(normalized, t);
+    }
+
+    /** Adds a directory with its permission bits (bpf_mkdir: the mode mkdir got, less the umask). */
+    void mkdir(String normalized, int permissions) {
+        long t = now();
+        dirs.put(normalized, new Node(nextIno++, S_IFDIR | (permissions & 07777), 2, uid, gid, t, t));
+        changed(normalized, t);
+    }
+
+    /** Removes an empty directory. */
+    void rmdir(String normalized) {
+        if (dirs.remove(normalized) != null) {
+            changed(normalized, now());
+        }
+    }
+
+    /** A new or removed entry changes its directory's mtime and ctime. */
+    private void changed(String entry, long t) {
+        String parent = entry.substring(0, entry.lastIndexOf('/'));
+        Node d = dirs.get(parent);
+        if (d != null) {
+            dirs.put(parent, new Node(d.ino(), d.mode(), d.nlink(), d.uid(), d.gid(), t, t));
+        } else {
+            rootChangedNs = t;
+        }
     }
 
     /** Takes a pin away; its reference now belongs to the caller. */
     BpfObject remove(String normalized) {
         Pin p = pins.remove(normalized);
         if (p != null) {
-            rootChangedNs = now();
+            changed(normalized, now());
         }
         return p == null ? null : p.object();
     }

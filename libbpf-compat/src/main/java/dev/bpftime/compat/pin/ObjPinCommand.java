@@ -52,8 +52,8 @@ public final class ObjPinCommand implements CommandHandler {
         }
         String parent = path.parent();
         if (!fs.isDirectory(parent)) {
-            throw new BpfException(fs.exists(parent) ? PinPath.ENOTDIR : Errno.ENOENT, "no directory " + parent
-                    + " in the emulated bpffs (only " + BpfFs.MOUNT + " itself)");
+            throw new BpfException(fs.exists(parent) ? PinPath.ENOTDIR : PinStat.walkErrno(fs, parent),
+                    "no directory " + parent + " in the emulated bpffs");
         }
         if (path.trailingSlash()) {
             throw new BpfException(Errno.ENOENT, p + "/: a pin is not a directory");
@@ -65,7 +65,7 @@ public final class ObjPinCommand implements CommandHandler {
     }
 
     /** The caller's umask (the "Umask:" line of /proc/PID/status, Linux 4.7+); 022 when unreadable. */
-    static int umaskOf(int pid) {
+    public static int umaskOf(int pid) {
         try {
             for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc", Integer.toString(pid),
                     "status"))) {

@@ -43,7 +43,7 @@ public final class PinStat {
     }
 
     /** The walk to a missing node fails at the first component that is missing (ENOENT) or a pin (ENOTDIR). */
-    private static int walkErrno(BpfFs fs, String normalized) {
+    static int walkErrno(BpfFs fs, String normalized) {
         int at = BpfFs.MOUNT.length();
         while (true) {
             int next = normalized.indexOf('/', at + 1);

@@ -10,6 +10,8 @@ import dev.bpftime.compat.maps.MapMemory;
 import dev.bpftime.compat.objects.ObjectKind;
 import dev.bpftime.compat.objects.ObjectTable;
 import dev.bpftime.compat.pin.BpfFs;
+import dev.bpftime.compat.pin.ObjPinCommand;
+import dev.bpftime.compat.pin.PinMkdir;
 import dev.bpftime.compat.pin.PinStat;
 import dev.bpftime.compat.pin.PinUnlink;
 import dev.bpftime.compat.posix.Epoll;
@@ -291,6 +293,7 @@ public final class Service implements AutoCloseable {
             case Wire.KIND_PIN_UNLINK -> pinUnlink(c, request);
             case Wire.KIND_CLOSED -> closed(c);
             case Wire.KIND_PIN_STAT -> pinStat(c, request);
+            case Wire.KIND_PIN_MKDIR -> pinMkdir(c, request);
             default -> {
                 log.warn("pid " + c.peer.pid() + " sent request kind " + request.kind() + ": unknown");
                 disconnect(c);
@@ -333,6 +336,23 @@ public final class Service implements AutoCloseable {
             send(c, Wire.reply(Wire.STATUS_DONE, 0, false, 0, 0,
                     List.of(new Attr.Writeback(0, a.attributes().orElseThrow()))), -1);
         }
+    }
+
+    /** mkdir() of an emulated bpffs path (pin/PinMkdir) with the caller's umask; the path is the payload. */
+    private void pinMkdir(Client c, Wire.Request request) {
+        if (!c.greeted) {
+            send(c, Wire.reply(Wire.STATUS_DONE, -Errno.EPERM, false, 0, 0, List.of()), -1);
+            return;
+        }
+        byte[] p = request.payload();
+        int end = 0;
+        while (end < p.length && p[end] != 0) {
+            end++;
+        }
+        long result = end == p.length ? -PinUnlink.ENAMETOOLONG
+                : PinMkdir.make(bpffs, new String(p, 0, end, java.nio.charset.StandardCharsets.UTF_8),
+                        (int) request.args()[0], ObjPinCommand.umaskOf(c.peer.pid()));
+        send(c, Wire.reply(Wire.STATUS_DONE, result, false, 0, 0, List.of()), -1);
     }
 
     /** unlink()/rmdir() of an emulated bpffs path (pin/PinUnlink); the path is the payload, NUL-terminated. */
