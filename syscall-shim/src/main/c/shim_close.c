@@ -41,6 +41,10 @@ SHIM_EXPORT int close(int fd)
 
 	if (!__atomic_load_n(&next, __ATOMIC_ACQUIRE))
 		__atomic_store_n(&next, (int (*)(int))shim_next("close"), __ATOMIC_RELEASE);
+	if (!next) {
+		errno = ENOSYS;
+		return -1;
+	}
 	ours = detachable(fd, &kind, &id);
 	r = next(fd);
 	/* close() releases the descriptor even when it reports EINTR or EIO (close(2)). */
@@ -57,6 +61,10 @@ SHIM_EXPORT int dup2(int old, int new)
 
 	if (!__atomic_load_n(&next, __ATOMIC_ACQUIRE))
 		__atomic_store_n(&next, (int (*)(int, int))shim_next("dup2"), __ATOMIC_RELEASE);
+	if (!next) {
+		errno = ENOSYS;
+		return -1;
+	}
 	ours = old != new && detachable(new, &kind, &id);
 	r = next(old, new);
 	if (ours && r >= 0)
@@ -72,6 +80,10 @@ SHIM_EXPORT int dup3(int old, int new, int flags)
 
 	if (!__atomic_load_n(&next, __ATOMIC_ACQUIRE))
 		__atomic_store_n(&next, (int (*)(int, int, int))shim_next("dup3"), __ATOMIC_RELEASE);
+	if (!next) {
+		errno = ENOSYS;
+		return -1;
+	}
 	ours = old != new && detachable(new, &kind, &id);
 	r = next(old, new, flags);
 	if (ours && r >= 0)
@@ -105,7 +117,10 @@ SHIM_EXPORT void closefrom(int lowfd)
 
 	if (!__atomic_load_n(&next, __ATOMIC_ACQUIRE))
 		__atomic_store_n(&next, (void (*)(int))shim_next("closefrom"), __ATOMIC_RELEASE);
-	next(lowfd);
-	if (shim_fdtable_any_detachable())
+	if (next)
+		next(lowfd);
+	else
+		shim_close_range((unsigned)lowfd, ~0U, 0);
+	if (next && shim_fdtable_any_detachable())
 		shim_notify_closed(0, 0);
 }

@@ -90,8 +90,8 @@ class ShimDistTest {
 
         Path kernelPins = Files.createDirectory(bpffs.resolve("bpftime-shimdist-" + ProcessHandle.current().pid()));
         Session kernel = new Session(kernelPins.toString(), null);
-        // pins right in the emulated /sys/fs/bpf (no mkdir there yet): bpftool checks with statfs that the
-        // pin's folder is a bpf file system, which the shim answers for the emulated mount
+        // pins right in the emulated /sys/fs/bpf: bpftool checks with statfs that the pin's folder is a bpf
+        // file system, which the shim answers for the emulated mount
         Session ours = new Session("/sys/fs/bpf", runtime);
         try {
             List<String> kernelShow = new ArrayList<>();
