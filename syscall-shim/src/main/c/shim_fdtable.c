@@ -23,6 +23,9 @@ struct entry {
 };
 
 static pthread_mutex_t table_lock = PTHREAD_MUTEX_INITIALIZER;
+/* Set while this thread is in the table (before it locks, until it unlocked): a signal handler of this
+ * thread that calls close() then must not wait for the lock its own thread holds. */
+static __thread int in_table;
 static struct entry *entries;
 static size_t count, capacity;
 /* Entries that are links or perf events: only a process that ever held one pays for close() checks. */
@@ -44,6 +47,7 @@ void shim_fdtable_add(int fd, uint32_t kind, uint32_t id)
 
 	if (socket_inode(fd, &ino) != 0)
 		return;
+	in_table = 1;
 	pthread_mutex_lock(&table_lock);
 	if (count == capacity) {
 		size_t grown = capacity ? capacity * 2 : 64;
@@ -58,6 +62,7 @@ void shim_fdtable_add(int fd, uint32_t kind, uint32_t id)
 		__atomic_add_fetch(&detachable, 1, __ATOMIC_RELEASE);
 out:
 	pthread_mutex_unlock(&table_lock);
+	in_table = 0;
 }
 
 int shim_fdtable_lookup(int fd, uint32_t *kind, uint32_t *id)
@@ -65,8 +70,9 @@ int shim_fdtable_lookup(int fd, uint32_t *kind, uint32_t *id)
 	int found = 0;
 	ino_t ino;
 
-	if (socket_inode(fd, &ino) != 0)
+	if (in_table || socket_inode(fd, &ino) != 0)
 		return 0;
+	in_table = 1;
 	pthread_mutex_lock(&table_lock);
 	for (size_t i = count; i-- > 0;) {
 		if (entries[i].ino == ino) {
@@ -77,6 +83,7 @@ int shim_fdtable_lookup(int fd, uint32_t *kind, uint32_t *id)
 		}
 	}
 	pthread_mutex_unlock(&table_lock);
+	in_table = 0;
 	return found;
 }
 

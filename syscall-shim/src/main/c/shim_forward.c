@@ -27,19 +27,20 @@ static unsigned char attr_copy[65536];
 /* getpid() of the call in flight, taken once per call under the lock: a child made by a raw clone()
  * without our atfork handler must not read or write its parent's memory through a stale value. */
 static pid_t self;
-/* Set while this thread holds the lock: a close() the shim itself makes then must not ask again. */
+/* Set while this thread waits for or holds the lock: a close() the shim itself makes, or one in a signal
+ * handler that interrupted this thread there, then must not ask again (it would wait for itself). */
 static __thread int holding;
 
 static void lock_calls(void)
 {
-	pthread_mutex_lock(&lock);
 	holding = 1;
+	pthread_mutex_lock(&lock);
 }
 
 static void unlock_calls(void)
 {
-	holding = 0;
 	pthread_mutex_unlock(&lock);
+	holding = 0;
 }
 
 /* fork() in another thread waits for a call in flight, so the child never inherits a half-done
