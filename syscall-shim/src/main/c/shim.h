@@ -106,6 +106,9 @@ struct statfs;
 int shim_bpffs_stat(const char *path, struct stat *st);
 int shim_bpffs_statx(const char *path, unsigned mask, struct statx *stx);
 int shim_bpffs_statfs(const char *path, struct statfs *sfs);
+/* The service's mirror of a bpffs folder (written into buf, PATH_MAX bytes) for opendir and O_DIRECTORY
+ * opens, or path itself for any other path. */
+const char *shim_bpffs_listing(const char *path, char *buf);
 
 /* shim_close.c: close_range(2) as libc's, then the service told when a link or perf event may have gone. */
 long shim_close_range(unsigned first, unsigned last, int flags);

@@ -143,3 +143,24 @@ int shim_bpffs_statfs(const char *path, struct statfs *sfs)
 	sfs->f_flags = SHIM_ST_VALID | SHIM_ST_RELATIME;
 	return 0;
 }
+
+/* opendir of a folder of the emulated bpffs, and open with O_DIRECTORY: the service mirrors the names of
+ * its pins and folders into <runtime dir>/bpffs (pin/BpfFs#mirrorInto), so readdir lists them (ls, find);
+ * their attributes come from the stat functions above. */
+const char *shim_bpffs_listing(const char *path, char *buf)
+{
+	struct wire_pin_stat w;
+	char dir[PATH_MAX];
+	int saved = errno, n;
+
+	if (!shim_in_bpffs(path))
+		return path;
+	/* Also starts the service, which makes the mirror, when none runs. */
+	if (lookup(path, &w) == NOT_IN_MOUNT || shim_runtime_dir(dir) != 0) {
+		errno = saved;
+		return path;
+	}
+	errno = saved;
+	n = snprintf(buf, PATH_MAX, "%s/bpffs%s", dir, path + strlen("/sys/fs/bpf"));
+	return n > 0 && n < PATH_MAX ? buf : path;
+}

@@ -99,6 +99,13 @@ static const char *redirect(const char *path, char *buf)
 	return n > 0 && n < PATH_MAX ? buf : path;
 }
 
+/* A folder of the emulated bpffs opened to be listed: its mirror (written into buf), else path. The
+ * result may be buf itself; redirect() leaves such a path (in the runtime directory) alone. */
+static const char *listing(const char *path, int flags, char *buf)
+{
+	return (flags & O_DIRECTORY) ? shim_bpffs_listing(path, buf) : path;
+}
+
 static int has_mode(int flags)
 {
 	return (flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE;
@@ -119,7 +126,7 @@ static int has_mode(int flags)
 		int fdinfo_ = shim_fdinfo_open(path, flags); \
 		if (fdinfo_ != SHIM_NOT_OURS) \
 			return fdinfo_; \
-		return next_##name(redirect(path, buf), flags, mode); \
+		return next_##name(redirect(listing(path, flags, buf), buf), flags, mode); \
 	}
 
 #define OPENAT_LIKE(name) \
@@ -137,7 +144,7 @@ static int has_mode(int flags)
 		int fdinfo_ = path[0] == '/' ? shim_fdinfo_open(path, flags) : SHIM_NOT_OURS; \
 		if (fdinfo_ != SHIM_NOT_OURS) \
 			return fdinfo_; \
-		return next_##name(dirfd, redirect(path, buf), flags, mode); \
+		return next_##name(dirfd, redirect(listing(path, flags, buf), buf), flags, mode); \
 	}
 
 OPEN_LIKE(open)
@@ -159,7 +166,7 @@ int __openat64_2(int dirfd, const char *path, int flags);
 		int fdinfo_ = shim_fdinfo_open(path, flags); \
 		if (fdinfo_ != SHIM_NOT_OURS) \
 			return fdinfo_; \
-		return next_##name(redirect(path, buf), flags); \
+		return next_##name(redirect(listing(path, flags, buf), buf), flags); \
 	}
 #define FORTIFY_OPENAT(name) \
 	SHIM_EXPORT int name(int dirfd, const char *path, int flags) \
@@ -169,7 +176,7 @@ int __openat64_2(int dirfd, const char *path, int flags);
 		int fdinfo_ = path[0] == '/' ? shim_fdinfo_open(path, flags) : SHIM_NOT_OURS; \
 		if (fdinfo_ != SHIM_NOT_OURS) \
 			return fdinfo_; \
-		return next_##name(dirfd, redirect(path, buf), flags); \
+		return next_##name(dirfd, redirect(listing(path, flags, buf), buf), flags); \
 	}
 FORTIFY_OPEN(__open_2)
 FORTIFY_OPEN(__open64_2)
@@ -197,7 +204,7 @@ FORTIFY_OPENAT(__openat64_2)
 	}
 FOPEN_LIKE(fopen)
 FOPEN_LIKE(fopen64)
-PATH_CALL(DIR *, opendir, (const char *path), (redirect(path, buf)))
+PATH_CALL(DIR *, opendir, (const char *path), (redirect(listing(path, O_DIRECTORY, buf), buf)))
 PATH_CALL(int, access, (const char *path, int how), (redirect(path, buf), how))
 PATH_CALL(int, eaccess, (const char *path, int how), (redirect(path, buf), how))
 PATH_CALL(int, euidaccess, (const char *path, int how), (redirect(path, buf), how))

@@ -8,6 +8,7 @@
  */
 #include "bpf_case.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -33,6 +34,46 @@
  */
 static long obj_pin(int fd, const char *path, unsigned flags);
 static long obj_get(const char *path, unsigned flags, int bpf_fd);
+
+/* readdir of a folder (ls, find): its names, sorted; opendir of a pin or of nothing fails as the walk does. */
+static void list_folder(const char *dir, const char *pin)
+{
+	char names[256] = "", missing[200];
+	struct dirent *e;
+	const char *sorted[8];
+	int n = 0;
+	DIR *d = opendir(dir);
+
+	expect_long("readdir.opened", 1, d != NULL);
+	while (d && (e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") && n < 8)
+			sorted[n++] = strdup(e->d_name);
+	}
+	if (d)
+		closedir(d);
+	for (int i = 0; i < n; i++)
+		for (int j = i + 1; j < n; j++)
+			if (strcmp(sorted[j], sorted[i]) < 0) {
+				const char *t = sorted[i];
+				sorted[i] = sorted[j];
+				sorted[j] = t;
+			}
+	for (int i = 0; i < n; i++) {
+		strncat(names, sorted[i], sizeof(names) - strlen(names) - 2);
+		strcat(names, i + 1 < n ? "," : "");
+		free((void *)sorted[i]);
+	}
+	expect_str("readdir.names", "prog,sub", names);
+	d = opendir(pin);
+	expect_str("readdir.a_pin", "ENOTDIR", d ? "ok" : errno_name(errno));
+	if (d)
+		closedir(d);
+	snprintf(missing, sizeof(missing), "%s/missing", dir);
+	d = opendir(missing);
+	expect_str("readdir.missing", "ENOENT", d ? "ok" : errno_name(errno));
+	if (d)
+		closedir(d);
+}
 
 /*
  * Folders in bpffs (bpf_mkdir, simple_rmdir): libbpf's bpf_object__pin makes one per object. The mode is
@@ -65,6 +106,7 @@ static void pin_dirs(int prog_fd)
 	expect_long("mkdir.get_inside", 1, got >= 0);
 	if (got >= 0)
 		close((int)got);
+	list_folder(dir, pin);
 	EXPECT_CALL("mkdir.get_the_folder", -1, EACCES, obj_get(dir, 0, 0));
 	EXPECT_CALL("mkdir.pin_on_the_folder", -1, EEXIST, obj_pin(prog_fd, dir, 0));
 	snprintf(under, sizeof(under), "%s/x", pin);

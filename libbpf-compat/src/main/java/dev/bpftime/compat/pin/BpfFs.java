@@ -45,6 +45,8 @@ public final class BpfFs {
     private final int uid;
     private final int gid;
     private long nextIno = 2;
+    /** Where the names are mirrored as empty files and folders, for opendir (null: nowhere). */
+    private java.nio.file.Path mirror;
     private long rootChangedNs = now();
 
     /** A bpffs of this process's effective user. */
@@ -56,6 +58,47 @@ public final class BpfFs {
     public BpfFs(int uid, int gid) {
         this.uid = uid;
         this.gid = gid;
+    }
+
+    /**
+     * Mirrors the names from now on into {@code dir} (emptied first), as empty files and folders: the shim
+     * sends opendir of a folder of the mount there, so that readdir lists the pins (ls, find), whose
+     * attributes the shim then asks for with stat. Best effort: a name that cannot be mirrored is only
+     * missing from listings.
+     */
+    public void mirrorInto(java.nio.file.Path dir) {
+        try {
+            if (java.nio.file.Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                try (java.util.stream.Stream<java.nio.file.Path> all = java.nio.file.Files.walk(dir)) {
+                    for (java.nio.file.Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                        java.nio.file.Files.delete(p);
+                    }
+                }
+            }
+            java.nio.file.Files.createDirectory(dir, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+            mirror = dir;
+        } catch (java.io.IOException e) {
+            mirror = null;
+        }
+    }
+
+    private void mirrored(String normalized, boolean add, boolean directory) {
+        if (mirror == null) {
+            return;
+        }
+        java.nio.file.Path p = mirror.resolve(normalized.substring(MOUNT.length() + 1));
+        try {
+            if (!add) {
+                java.nio.file.Files.deleteIfExists(p);
+            } else if (directory) {
+                java.nio.file.Files.createDirectory(p);
+            } else {
+                java.nio.file.Files.createFile(p);
+            }
+        } catch (java.io.IOException e) {
+            // only listings miss it: stat, get and unlink go to the pins themselves
+        }
     }
 
     /** Whether {@code normalized} is the mount's root or a directory in it. */
@@ -115,6 +158,7 @@ public final class BpfFs {
         long t = now();
         pins.put(normalized, new Pin(object, new Node(nextIno++, S_IFREG | (permissions & 07777), 1, uid, gid, t, t)));
         changed(normalized, t);
+        mirrored(normalized, true, false);
     }
 
     /** Adds a directory with its permission bits (bpf_mkdir: the mode mkdir got, less the umask). */
@@ -122,12 +166,14 @@ public final class BpfFs {
         long t = now();
         dirs.put(normalized, new Node(nextIno++, S_IFDIR | (permissions & 07777), 2, uid, gid, t, t));
         changed(normalized, t);
+        mirrored(normalized, true, true);
     }
 
     /** Removes an empty directory. */
     void rmdir(String normalized) {
         if (dirs.remove(normalized) != null) {
             changed(normalized, now());
+            mirrored(normalized, false, true);
         }
     }
 
@@ -147,6 +193,7 @@ public final class BpfFs {
         Pin p = pins.remove(normalized);
         if (p != null) {
             changed(normalized, now());
+            mirrored(normalized, false, false);
         }
         return p == null ? null : p.object();
     }

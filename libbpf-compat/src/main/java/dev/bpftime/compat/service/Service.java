@@ -86,6 +86,7 @@ public final class Service implements AutoCloseable {
         AttachRegistry attachments = new InMemoryAttachRegistry();
         this.dispatcher = BpfCommands.create(objects, attachments, bpffs, log.debugEnabled() ? log::debug : null, log::bug);
         this.perf = new PerfRequests(objects, attachments, socket.toAbsolutePath().getParent(), log);
+        bpffs.mirrorInto(socket.toAbsolutePath().getParent().resolve("bpffs"));
         this.agents = new AgentHub(objects, attachments, log::info, log::warn);
         this.listenFd = UnixSockets.listen(socket);
         epoll.add(listenFd, LibC.EPOLLIN, LISTEN_TOKEN);
