@@ -97,6 +97,9 @@ void shim_notify_closed(uint32_t kind, uint32_t id);
 
 /* shim_pin.c: whether an absolute path names the emulated bpffs (/sys/fs/bpf or under it). */
 int shim_in_bpffs(const char *path);
+/* A path under /sys/fs/bpf with "." or ".." components or doubled slashes, folded (written into buf,
+ * PATH_MAX bytes): "/sys/fs/bpf/.." is /sys/fs, for the host to answer. Any other path is returned. */
+const char *shim_bpffs_fold(const char *path, char *buf);
 
 /* shim_bpffs_stat.c: stat, statx and statfs of a path in the emulated bpffs, answered by the service;
  * SHIM_NOT_OURS for every other path (libc's call then), else 0 or -1 with errno set. */
@@ -109,6 +112,9 @@ int shim_bpffs_statfs(const char *path, struct statfs *sfs);
 /* The service's mirror of a bpffs folder (written into buf, PATH_MAX bytes) for opendir and O_DIRECTORY
  * opens, or path itself for any other path. */
 const char *shim_bpffs_listing(const char *path, char *buf);
+/* For a call relative to dirfd (unlinkat, mkdirat, fstatat, statx): the bpffs path it names when dirfd is
+ * a mirror folder this process opened (written into buf), else NULL. */
+const char *shim_bpffs_at(int dirfd, const char *path, char *buf);
 
 /* shim_close.c: close_range(2) as libc's, then the service told when a link or perf event may have gone. */
 long shim_close_range(unsigned first, unsigned last, int flags);

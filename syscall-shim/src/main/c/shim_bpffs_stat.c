@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/sysmacros.h>
+#include <sys/xattr.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -147,6 +148,9 @@ int shim_bpffs_statfs(const char *path, struct statfs *sfs)
 /* opendir of a folder of the emulated bpffs, and open with O_DIRECTORY: the service mirrors the names of
  * its pins and folders into <runtime dir>/bpffs (pin/BpfFs#mirrorInto), so readdir lists them (ls, find);
  * their attributes come from the stat functions above. */
+/* Set once this process opened a mirror folder: only then can a dirfd be one. */
+static int mirror_given;
+
 const char *shim_bpffs_listing(const char *path, char *buf)
 {
 	struct wire_pin_stat w;
@@ -162,5 +166,80 @@ const char *shim_bpffs_listing(const char *path, char *buf)
 	}
 	errno = saved;
 	n = snprintf(buf, PATH_MAX, "%s/bpffs%s", dir, path + strlen("/sys/fs/bpf"));
-	return n > 0 && n < PATH_MAX ? buf : path;
+	if (n <= 0 || n >= PATH_MAX)
+		return path;
+	__atomic_store_n(&mirror_given, 1, __ATOMIC_RELEASE);
+	return buf;
 }
+
+const char *shim_bpffs_at(int dirfd, const char *path, char *buf)
+{
+	char link[32], target[PATH_MAX], dir[PATH_MAX];
+	size_t len;
+	ssize_t n;
+	int saved = errno;
+
+	if (!path || path[0] == '/' || dirfd < 0 || !__atomic_load_n(&mirror_given, __ATOMIC_ACQUIRE))
+		return NULL;
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", dirfd);
+	n = shim_real_syscall(SYS_readlink, (long)link, (long)target, sizeof(target) - 1, 0, 0, 0);
+	if (n <= 0 || shim_runtime_dir(dir) != 0) {
+		errno = saved;
+		return NULL;
+	}
+	target[n] = 0;
+	len = strlen(dir);
+	if (strncmp(target, dir, len) != 0 || strncmp(target + len, "/bpffs", 6) != 0 ||
+	    (target[len + 6] != 0 && target[len + 6] != '/')) {
+		errno = saved;
+		return NULL;
+	}
+	n = snprintf(buf, PATH_MAX, "/sys/fs/bpf%s%s%s", target + len + 6, path[0] ? "/" : "", path);
+	errno = saved;
+	return n > 0 && n < PATH_MAX ? buf : NULL;
+}
+
+/* Extended attributes: bpffs has no xattr handlers, so the kernel answers EOPNOTSUPP for every name
+ * (security.* included, without an LSM that labels it) and an empty list; `ls -l` asks for
+ * security.selinux and the ACLs of each entry. A missing path gives the walk's errno. */
+static int xattr_walk(const char *path)
+{
+	struct wire_pin_stat w;
+	int r = lookup(path, &w);
+
+	if (r == NOT_IN_MOUNT)
+		return SHIM_NOT_OURS;
+	if (r < 0) {
+		errno = -r;
+		return -1;
+	}
+	return 0;
+}
+
+#define GETXATTR_LIKE(name) \
+	SHIM_EXPORT ssize_t name(const char *path, const char *attr, void *value, size_t size) \
+	{ \
+		char fold_[PATH_MAX]; \
+		path = shim_bpffs_fold(path, fold_); \
+		int r = xattr_walk(path); \
+		if (r == SHIM_NOT_OURS) \
+			return ((ssize_t(*)(const char *, const char *, void *, size_t))shim_next(#name))(path, attr, \
+											   value, size); \
+		if (r == 0) \
+			errno = EOPNOTSUPP; \
+		return -1; \
+	}
+#define LISTXATTR_LIKE(name) \
+	SHIM_EXPORT ssize_t name(const char *path, char *list, size_t size) \
+	{ \
+		char fold_[PATH_MAX]; \
+		path = shim_bpffs_fold(path, fold_); \
+		int r = xattr_walk(path); \
+		if (r == SHIM_NOT_OURS) \
+			return ((ssize_t(*)(const char *, char *, size_t))shim_next(#name))(path, list, size); \
+		return r == 0 ? 0 : -1; \
+	}
+GETXATTR_LIKE(getxattr)
+GETXATTR_LIKE(lgetxattr)
+LISTXATTR_LIKE(listxattr)
+LISTXATTR_LIKE(llistxattr)

@@ -213,19 +213,26 @@ PATH_CALL(int, faccessat, (int dirfd, const char *path, int how, int flags), (di
 #define STAT_CALL(name, params, statp, call_args) \
 	SHIM_EXPORT int name params \
 	{ \
-		char buf[PATH_MAX]; \
+		char buf[PATH_MAX], fold_[PATH_MAX]; \
+		path = shim_bpffs_fold(path, fold_); \
 		int pin_ = shim_bpffs_stat(path, (struct stat *)(statp)); \
 		if (pin_ != SHIM_NOT_OURS) \
 			return pin_; \
 		NEXT(name); \
 		return next_##name call_args; \
 	}
-/* fstatat: an absolute path ignores dirfd; a relative or empty one (AT_EMPTY_PATH) is not ours. */
+/* fstatat: an absolute path ignores dirfd; a relative or empty one (AT_EMPTY_PATH) is ours when dirfd is a
+ * listed bpffs folder (shim_bpffs_at). */
 #define FSTATAT_CALL(name, params, statp, call_args) \
 	SHIM_EXPORT int name params \
 	{ \
-		char buf[PATH_MAX]; \
-		int pin_ = shim_bpffs_stat(path, (struct stat *)(statp)); \
+		char buf[PATH_MAX], fold_[PATH_MAX]; \
+		const char *at_ = shim_bpffs_at(dirfd, path, buf); \
+		if (at_) \
+			at_ = shim_bpffs_fold(at_, fold_); \
+		else \
+			path = shim_bpffs_fold(path, fold_); \
+		int pin_ = shim_bpffs_stat(at_ ? at_ : path, (struct stat *)(statp)); \
 		if (pin_ != SHIM_NOT_OURS) \
 			return pin_; \
 		NEXT(name); \
@@ -245,8 +252,14 @@ FSTATAT_CALL(fstatat64, (int dirfd, const char *path, struct stat64 *st, int fla
 
 SHIM_EXPORT int statx(int dirfd, const char *path, int flags, unsigned int mask, struct statx *st)
 {
-	char buf[PATH_MAX];
-	int pin = shim_bpffs_statx(path, mask, st);
+	char buf[PATH_MAX], fold[PATH_MAX];
+	const char *at = shim_bpffs_at(dirfd, path, buf);
+
+	if (at)
+		at = shim_bpffs_fold(at, fold);
+	else
+		path = shim_bpffs_fold(path, fold);
+	int pin = shim_bpffs_statx(at ? at : path, mask, st);
 
 	if (pin != SHIM_NOT_OURS)
 		return pin;

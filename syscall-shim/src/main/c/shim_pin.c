@@ -26,6 +26,48 @@ int shim_in_bpffs(const char *path)
 }
 
 
+const char *shim_bpffs_fold(const char *path, char *buf)
+{
+	size_t n, out = 0;
+	const char *p;
+
+	if (!shim_in_bpffs(path) || (!strstr(path, "/.") && !strstr(path, "//")))
+		return path;
+	n = strnlen(path, PATH_MAX);
+	if (n >= PATH_MAX)
+		return path;
+	/* Component by component, as PinPath.normalize folds it (bpffs and the /sys/fs above it have no
+	 * symlinks, so ".." is lexical). */
+	for (p = path; *p;) {
+		const char *end;
+		size_t len;
+
+		while (*p == '/')
+			p++;
+		if (!*p)
+			break;
+		end = strchr(p, '/');
+		len = end ? (size_t)(end - p) : strlen(p);
+		if (len == 1 && p[0] == '.') {
+			/* nothing */
+		} else if (len == 2 && p[0] == '.' && p[1] == '.') {
+			while (out > 0 && buf[out - 1] != '/')
+				out--;
+			if (out > 0)
+				out--;
+		} else {
+			buf[out++] = '/';
+			memcpy(buf + out, p, len);
+			out += len;
+		}
+		p += len;
+	}
+	if (out == 0)
+		buf[out++] = '/';
+	buf[out] = 0;
+	return buf;
+}
+
 /* One request with the path as payload; a page is sent from the copy: the bytes after its NUL are never
  * looked at. */
 static int forward_path(uint16_t kind, const char *path, uint64_t arg)
@@ -52,7 +94,12 @@ SHIM_EXPORT int mkdir(const char *path, mode_t mode)
 
 SHIM_EXPORT int mkdirat(int dirfd, const char *path, mode_t mode)
 {
-	/* An absolute path ignores dirfd. */
+	char buf[PATH_MAX];
+	const char *at = shim_bpffs_at(dirfd, path, buf);
+
+	/* An absolute path ignores dirfd; a relative one in a listed folder is that folder's. */
+	if (at)
+		return forward_path(WIRE_PIN_MKDIR, at, mode);
 	if (shim_in_bpffs(path))
 		return forward_path(WIRE_PIN_MKDIR, path, mode);
 	return ((int (*)(int, const char *, mode_t))shim_next("mkdirat"))(dirfd, path, mode);
@@ -74,6 +121,12 @@ SHIM_EXPORT int rmdir(const char *path)
 
 SHIM_EXPORT int unlinkat(int dirfd, const char *path, int flags)
 {
+	char buf[PATH_MAX];
+	const char *at = (flags & ~AT_REMOVEDIR) == 0 ? shim_bpffs_at(dirfd, path, buf) : NULL;
+
+	/* rm -r removes relative to the folder it listed (a mirror folder: the name is the bpffs's). */
+	if (at)
+		return forward_path(WIRE_PIN_UNLINK, at, (flags & AT_REMOVEDIR) != 0);
 	/* An absolute path ignores dirfd; unknown flags are still the kernel's EINVAL. */
 	if (shim_in_bpffs(path) && (flags & ~AT_REMOVEDIR) == 0)
 		return forward_path(WIRE_PIN_UNLINK, path, (flags & AT_REMOVEDIR) != 0);

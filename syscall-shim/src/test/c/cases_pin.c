@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
 #include <time.h>
 
 /* include/uapi/linux/magic.h */
@@ -126,7 +127,7 @@ static void pin_stats(const char *path, const char *other)
 	struct stat st, again, root, second;
 	struct statx stx;
 	struct statfs sfs;
-	char sub[160];
+	char sub[160], names_buf[64];
 	mode_t mask = umask(022);
 
 	umask(mask);
@@ -168,7 +169,23 @@ static void pin_stats(const char *path, const char *other)
 	EXPECT_CALL("statx.root", 0, 0, statx(AT_FDCWD, "/sys/fs/bpf", AT_SYMLINK_NOFOLLOW, STATX_TYPE, &stx));
 	expect_long("statx.root.is_dir", 1, S_ISDIR(stx.stx_mode));
 
+	/* "..": the folder above the mount, /sys/fs (ls -la lstat's it) */
+	{
+		struct stat up, fs_dir;
+		EXPECT_CALL("stat.dotdot", 0, 0, lstat("/sys/fs/bpf/..", &up));
+		stat("/sys/fs", &fs_dir);
+		expect_long("stat.dotdot.is_sys_fs", 1, up.st_ino == fs_dir.st_ino && up.st_dev == fs_dir.st_dev);
+		EXPECT_CALL("stat.dot", 0, 0, stat("/sys/fs/bpf/./", &up));
+		expect_long("stat.dot.is_root", 1, up.st_ino == root.st_ino);
+	}
+
+	/* bpffs has no xattr handlers: what ls -l asks (security.selinux, the ACLs) is EOPNOTSUPP */
+	EXPECT_CALL("xattr.pin.selinux", -1, EOPNOTSUPP, lgetxattr(path, "security.selinux", sub, sizeof(sub)));
+	EXPECT_CALL("xattr.root.acl", -1, EOPNOTSUPP, getxattr("/sys/fs/bpf", "system.posix_acl_access", sub, sizeof(sub)));
+	EXPECT_CALL("xattr.pin.list", 0, 0, llistxattr(path, sub, sizeof(sub)));
+
 	snprintf(sub, sizeof(sub), "%s_missing", path);
+	EXPECT_CALL("xattr.missing", -1, ENOENT, lgetxattr(sub, "security.selinux", names_buf, sizeof(names_buf)));
 	EXPECT_CALL("stat.missing", -1, ENOENT, stat(sub, &again));
 	EXPECT_CALL("lstat.missing", -1, ENOENT, lstat(sub, &again));
 	EXPECT_CALL("statfs.missing", -1, ENOENT, statfs(sub, &sfs));

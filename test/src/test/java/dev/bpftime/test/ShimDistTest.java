@@ -173,13 +173,24 @@ class ShimDistTest {
                         + side.run("stat", "-f", "-c", "%T", side.pin(name))
                         + side.run("rm", side.pin(name))
                         + side.run("stat", "-c", "%F", side.pin(name) + "-gone");
+                // a folder: mkdir, a pin in it, ls (opendir, lstat and lgetxattr of each name), rm -r
+                // (unlinkat relative to the folder it listed)
+                String folder = side.pin(name + "-dir");
+                stat += side.run("mkdir", folder);
+                side.ok("map", "create", folder + "/m", new String[] {name, "type", "array", "key", "4", "value", "4",
+                        "entries", "1", "name", "rmme_too"});
+                stat += side.run("ls", "-la", "--time-style=+", folder).replaceAll("(?m)^(\\S+ +\\d+) \\S+ +\\S+", "$1")
+                        + side.run("rm", "-r", folder)
+                        + side.run("ls", folder);
                 seen.add(stat);
-                assertTrue(!side.ok("map", "show").contains("rmme"), "the map went with its pin: " + side.ok("map", "show"));
+                assertTrue(!side.ok("map", "show").contains("rmme"), "the maps went with their pins: " + side.ok("map", "show"));
             }
             assertEquals(seen.get(0), seen.get(1), "stat, stat -f and rm of a pin");
         } finally {
             stopService(runtime);
             Files.deleteIfExists(Path.of("/sys/fs/bpf", name));
+            Files.deleteIfExists(Path.of("/sys/fs/bpf", name + "-dir", "m"));
+            Files.deleteIfExists(Path.of("/sys/fs/bpf", name + "-dir"));
         }
     }
 
