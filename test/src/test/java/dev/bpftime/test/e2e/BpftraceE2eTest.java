@@ -72,6 +72,40 @@ class BpftraceE2eTest {
     }
 
     @Test
+    void usdtProbesWithAndWithoutSemaphoreAsOnTheKernel() throws Exception {
+        try (E2e e2e = open()) {
+            Path binary = e2e.workloadBinary("usdt_gated");
+            // e2e:plain(i, 3i) fires N times; e2e:guarded(i, 5i) only while the attachment raises its semaphore.
+            String script = "usdt:" + binary + ":e2e:plain { @plain = count(); @plain_i = sum(arg0); @plain_3i = sum(arg1); }\n"
+                    + "usdt:" + binary + ":e2e:guarded { @guarded = count(); @guarded_5i = sum(arg1); }\n";
+            Output kernel = traced(e2e, Side.KERNEL, "usdt_gated", List.of(Integer.toString(N)), script);
+            Output ours = traced(e2e, Side.BPFTIME, "usdt_gated", List.of(Integer.toString(N)), script);
+            long sum = (long) N * (N - 1) / 2;
+            assertEquals(List.of("@guarded: " + N, "@guarded_5i: " + 5 * sum, "@plain: " + N, "@plain_3i: " + 3 * sum,
+                    "@plain_i: " + sum), kernel.out(), "kernel");
+            assertEquals(kernel.out(), ours.out(), "bpftrace under bpftime vs on the kernel");
+            assertEquals(kernel.err(), ours.err(), "stderr");
+        }
+    }
+
+    /**
+     * A kprobe cannot run in userspace: bpftrace must fail as on a kernel without kprobe support, with the
+     * same messages and exit status. The one difference allowed is the tracefs path bcc names: it prefers
+     * /sys/kernel/debug/tracing when that exists, which the emulation always offers and this host may not.
+     */
+    @Test
+    void kprobeFailsAsOnAKernelWithoutKprobes() throws Exception {
+        assumeTrue(!Files.exists(Path.of("/sys/bus/event_source/devices/kprobe")),
+                "this kernel has the kprobe PMU: bpftrace attaches kprobes there, which bpftime cannot");
+        try (E2e e2e = open()) {
+            String script = "kprobe:do_nanosleep { @ = count(); }";
+            List<String> kernel = failure(e2e, Side.KERNEL, script);
+            assertTrue(kernel.stream().anyMatch(l -> l.startsWith("ERROR: Error attaching probe")), kernel.toString());
+            assertEquals(kernel, failure(e2e, Side.BPFTIME, script));
+        }
+    }
+
+    @Test
     void listingsAsOnTheKernel() throws Exception {
         try (E2e e2e = open()) {
             Path binary = e2e.workloadBinary("usdt_gated");
@@ -105,6 +139,16 @@ class BpftraceE2eTest {
             List<String> out = tool.outLines();
             return new Output(out.subList(out.indexOf(ATTACHED) + 1, out.size()).stream().filter(l -> !l.isEmpty())
                     .toList(), errors(tool));
+        }
+    }
+
+    /** Exit status and stderr of a bpftrace run that must fail. */
+    private static List<String> failure(E2e e2e, Side side, String script) throws Exception {
+        try (Running tool = bpftrace(e2e, side, "-e", script)) {
+            int status = tool.awaitExit(E2e.START);
+            List<String> lines = new ArrayList<>(List.of("exit " + status));
+            errors(tool).forEach(l -> lines.add(l.replace("/sys/kernel/debug/tracing/", "/sys/kernel/tracing/")));
+            return lines;
         }
     }
 
