@@ -142,6 +142,30 @@ class BpftraceE2eTest {
         }
     }
 
+    /**
+     * bpftrace --info runs every feature probe: helpers, map types, program types, BTF, loops, batch
+     * calls. Each answers as on the kernel but one: perf_event programs (bpftrace's profile and interval
+     * probes) cannot run in userspace, so PROG_LOAD refuses their type as the kernel refuses one it
+     * lacks, and bpftrace reports "perf_event: no".
+     */
+    @Test
+    void featureProbesAsOnTheKernelButPerfEventPrograms() throws Exception {
+        try (E2e e2e = open()) {
+            List<String> kernel = info(e2e, Side.KERNEL);
+            assertTrue(kernel.contains("  perf_event: yes"), "the kernel runs perf_event programs: " + kernel);
+            List<String> expected = kernel.stream().map(l -> l.equals("  perf_event: yes") ? "  perf_event: no" : l)
+                    .toList();
+            assertEquals(expected, info(e2e, Side.BPFTIME), "bpftrace --info under bpftime vs on the kernel");
+        }
+    }
+
+    private static List<String> info(E2e e2e, Side side) throws Exception {
+        try (Running tool = bpftrace(e2e, side, "--info")) {
+            assertEquals(0, tool.awaitExit(E2e.START), tool.describe());
+            return errors(tool); // bpftrace prints --info on stderr
+        }
+    }
+
     /** Exit status and stderr of a bpftrace run that must fail. */
     private static List<String> failure(E2e e2e, Side side, String script) throws Exception {
         try (Running tool = bpftrace(e2e, side, "-e", script)) {
