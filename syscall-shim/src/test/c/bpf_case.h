@@ -59,6 +59,7 @@ int cases_log(void);
 int cases_info(void);
 int cases_ids(void);
 int cases_maps(void);
+int cases_mapinmap(void);
 int cases_fields(void);
 int cases_cgroup_array(void);
 int cases_prog_bind_map(void);

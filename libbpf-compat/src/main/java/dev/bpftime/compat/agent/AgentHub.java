@@ -166,6 +166,37 @@ public final class AgentHub {
         }
     }
 
+    /**
+     * Before a slot of {@code outer} names {@code inner}: every agent that has the outer map gets the
+     * inner map and acknowledges it, since a program there may read the slot at any moment and an id it
+     * cannot resolve reads as an empty slot. Waits as {@link #awaitAcknowledged} does (giving up the
+     * service's lock), so the agents are checked again under the lock until none lacks it: one that
+     * connected meanwhile is served too. Returns the fds of the agents that could not be sent to (dropped).
+     */
+    public List<Integer> placeInner(EmulatedMap outer, EmulatedMap inner, Condition acked) {
+        List<Integer> failed = new ArrayList<>();
+        for (;;) {
+            List<AgentConnection> lacking = agents.values().stream().filter(a -> a.maps.contains(outer.id())
+                    && (!a.maps.contains(inner.id()) || a.unbarriered || a.barrierAcked < a.barrierSent)).toList();
+            if (lacking.isEmpty() || Thread.currentThread().isInterrupted()) {
+                return failed;
+            }
+            for (AgentConnection a : lacking) {
+                try {
+                    sendMap(a, inner);
+                    if (a.unbarriered) {
+                        barrier(a);
+                    }
+                } catch (LastErrorException | SendFailed e) {
+                    warn.accept(a + ": send failed (" + e.getMessage() + "): dropping it");
+                    agents.remove(a.fd);
+                    failed.add(a.fd);
+                }
+            }
+            awaitAcknowledged(acked);
+        }
+    }
+
     private void bringUpToDate(AgentConnection a) {
         for (int id : ids(ObjectKind.PERF_EVENT)) {
             if (!a.perfBuffers.contains(id) && objects.byId(ObjectKind.PERF_EVENT, id).orElse(null) instanceof PerfEvent e
@@ -179,6 +210,16 @@ public final class AgentHub {
         for (int id : ids(ObjectKind.PROG)) {
             if (objects.byId(ObjectKind.PROG, id).orElse(null) instanceof BpfProgram p) {
                 sendProgram(a, p);
+            }
+        }
+        // The maps the slots of its maps of maps hold, which its programs reach by id through
+        // bpf_map_lookup_elem. An update sends them before it writes the slot (placeInner); this
+        // finds nothing new then, and stays for the maps an agent gets with an outer map later.
+        for (int id : List.copyOf(a.maps)) {
+            if (objects.byId(ObjectKind.MAP, id).orElse(null) instanceof EmulatedMap outer) {
+                for (EmulatedMap inner : outer.innerMaps()) {
+                    sendMap(a, inner);
+                }
             }
         }
         Set<Long> wanted = new HashSet<>();
@@ -229,17 +270,8 @@ public final class AgentHub {
             return;
         }
         for (int mapId : p.mapIds()) {
-            if (!a.maps.contains(mapId) && objects.byId(ObjectKind.MAP, mapId).orElse(null) instanceof EmulatedMap m) {
-                BpfMap shm = m.map();
-                boolean withEvent = shm.eventfd() >= 0;
-                byte[] msg = AgentWire.message(AgentWire.MAP, mapId, 0, new long[] {m.mapType()}, new byte[0],
-                        withEvent ? 2 : 1);
-                if (withEvent) {
-                    send(a, msg, shm.memfd(), shm.eventfd());
-                } else {
-                    send(a, msg, shm.memfd());
-                }
-                a.maps.add(mapId);
+            if (objects.byId(ObjectKind.MAP, mapId).orElse(null) instanceof EmulatedMap m) {
+                sendMap(a, m);
             }
         }
         ProgramImage image = p.image();
@@ -266,6 +298,24 @@ public final class AgentHub {
                 insns.length / 8, codeLen, jit == null ? 0 : jit.entryOffset(), jit == null ? 0 : jit.tailCallEntryOffset()},
                 payload.toByteArray(), 0));
         a.programs.add(p.id());
+    }
+
+    private void sendMap(AgentConnection a, EmulatedMap m) {
+        if (a.maps.contains(m.id())) {
+            return;
+        }
+        BpfMap shm = m.map();
+        boolean withEvent = shm.eventfd() >= 0;
+        byte[] msg = AgentWire.message(AgentWire.MAP, m.id(), 0, new long[] {m.mapType()}, new byte[0], withEvent ? 2 : 1);
+        if (withEvent) {
+            send(a, msg, shm.memfd(), shm.eventfd());
+        } else {
+            send(a, msg, shm.memfd());
+        }
+        a.maps.add(m.id());
+        for (EmulatedMap inner : m.innerMaps()) {
+            sendMap(a, inner);
+        }
     }
 
     private static byte[] attachMessage(Attachment at) {

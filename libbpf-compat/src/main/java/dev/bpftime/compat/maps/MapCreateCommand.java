@@ -7,6 +7,7 @@ import static dev.bpftime.compat.attr.MapCreateAttr.BTF_VMLINUX_VALUE_TYPE_ID;
 import static dev.bpftime.compat.attr.MapCreateAttr.EXCL_PROG_HASH;
 import static dev.bpftime.compat.attr.MapCreateAttr.EXCL_PROG_HASH_SIZE;
 import static dev.bpftime.compat.attr.MapCreateAttr.KEY_SIZE;
+import static dev.bpftime.compat.attr.MapCreateAttr.INNER_MAP_FD;
 import static dev.bpftime.compat.attr.MapCreateAttr.MAP_EXTRA;
 import static dev.bpftime.compat.attr.MapCreateAttr.MAP_FLAGS;
 import static dev.bpftime.compat.attr.MapCreateAttr.MAP_IFINDEX;
@@ -108,7 +109,8 @@ public final class MapCreateCommand implements CommandHandler {
         }
         EmulatedMap object = objects.register(new EmulatedMap());
         try {
-            BpfMap created = factory.create(mapAttr, object.id());
+            BpfMap created = factory.create(mapAttr, object.id(),
+                    () -> InnerMaps.named(caller, attr.u32(INNER_MAP_FD), "inner_map_fd").map());
             object.attach(created.withAccess(true, true));
             created.close();
         } catch (MapException e) {
