@@ -62,15 +62,10 @@ static int work(void *arg);
 static int open_map(uint32_t type, enum map_op op, int threads, void **state, char *why, size_t why_len)
 {
 	struct map_state *s;
-	int err = threads == 2 ? two_cpus_available(why, why_len) : 0;
+	int err = figure_state_alloc(threads, sizeof(*s), (void **)&s, why, why_len);
 
 	if (err)
 		return err;
-	s = calloc(1, sizeof(*s));
-	if (!s) {
-		snprintf(why, why_len, "out of memory");
-		return -ENOMEM;
-	}
 	err = bpftime_map_create(type, sizeof(uint32_t), sizeof(uint64_t), MAP_ENTRIES, 0, -1, 0, 0, "bench", &s->map);
 	if (err) {
 		snprintf(why, why_len, "bpftime_map_create(%s): %s", type == BPF_MAP_TYPE_HASH ? "hash" : "array",

@@ -89,15 +89,10 @@ static int open_jit_prog(const char *const kinds[2], int threads, void **state, 
 {
 	struct jit_prog_state *s;
 	char path[4096];
-	int err = threads == 2 ? two_cpus_available(why, why_len) : 0;
+	int err = figure_state_alloc(threads, sizeof(*s), (void **)&s, why, why_len);
 
 	if (err)
 		return err;
-	s = calloc(1, sizeof(*s));
-	if (!s) {
-		snprintf(why, why_len, "out of memory");
-		return -ENOMEM;
-	}
 	s->threads = threads;
 	err = bpftime_map_create(BPF_MAP_TYPE_ARRAY, sizeof(uint32_t), sizeof(uint64_t), KERNEL_PROG_MAP_ENTRIES, 0, -1,
 				 0, 0, "bench", &s->map);

@@ -199,15 +199,10 @@ static int open_prog(enum prog_kind kind, int ops_per_run, int threads, void **s
 {
 	struct bpf_insn prog[MAX_INSNS];
 	struct prog_state *s;
-	int err = threads == 2 ? two_cpus_available(why, why_len) : 0;
+	int err = figure_state_alloc(threads, sizeof(*s), (void **)&s, why, why_len);
 
 	if (err)
 		return err;
-	s = calloc(1, sizeof(*s));
-	if (!s) {
-		snprintf(why, why_len, "out of memory");
-		return -ENOMEM;
-	}
 	s->threads = threads;
 	s->ops_per_run = ops_per_run;
 	s->array_fd = s->hash_fd = s->runs[0].prog_fd = s->runs[1].prog_fd = -1;

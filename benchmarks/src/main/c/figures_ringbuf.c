@@ -75,25 +75,27 @@ static void close_ring(void *state)
 	free(s);
 }
 
-static struct ring_state *new_state(char *why, size_t why_len)
+/* A figure's state, producer and consumer on two CPUs; 0, BENCH_SKIP or -errno with why. */
+static int new_state(struct ring_state **out, char *why, size_t why_len)
 {
-	struct ring_state *s = calloc(1, sizeof(*s));
+	struct ring_state *s;
+	int err = figure_state_alloc(2, sizeof(*s), (void **)&s, why, why_len);
 
-	if (!s) {
-		snprintf(why, why_len, "out of memory");
-		return NULL;
-	}
+	if (err)
+		return err;
 	s->map_fd = s->prog_fd = -1;
 	s->counts = mmap(NULL, sizeof(*s->counts), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (s->counts == MAP_FAILED) {
+		err = -errno;
 		snprintf(why, why_len, "mmap of the shared counters: %s", strerror(errno));
 		s->counts = NULL;
 		close_ring(s);
-		return NULL;
+		return err;
 	}
 	for (int i = 0; i < RING_RECORD_SIZE / 8; i++)
 		s->record[i] = RING_RECORD_WORD(i);
-	return s;
+	*out = s;
+	return 0;
 }
 
 /* Waits until the consumer has read `target` records in all. */
@@ -128,13 +130,10 @@ static int open_bpftime_ring(void **state, char *why, size_t why_len)
 	struct ring_source src = { 0 };
 	struct ring_state *s;
 	int64_t consumer_off, producer_off, data_off, data_size;
-	int err = two_cpus_available(why, why_len);
+	int err = new_state(&s, why, why_len);
 
 	if (err)
 		return err;
-	s = new_state(why, why_len);
-	if (!s)
-		return -ENOMEM;
 	err = bpftime_map_create(BPF_MAP_TYPE_RINGBUF, 0, 0, RING_SIZE, 0, -1, 0, 0, "bench", &s->rb);
 	if (err) {
 		snprintf(why, why_len, "bpftime_map_create(ringbuf): %s", strerror(-err));
@@ -221,13 +220,10 @@ static int open_kernel_ring(void **state, char *why, size_t why_len)
 	size_t page = (size_t)sysconf(_SC_PAGESIZE);
 	struct ring_source src;
 	struct ring_state *s;
-	int err = two_cpus_available(why, why_len);
+	int err = new_state(&s, why, why_len);
 
 	if (err)
 		return err;
-	s = new_state(why, why_len);
-	if (!s)
-		return -ENOMEM;
 	s->map_fd = kbpf_map_create(BPF_MAP_TYPE_RINGBUF, 0, 0, RING_SIZE);
 	if (s->map_fd < 0) {
 		err = s->map_fd;

@@ -38,6 +38,20 @@ int two_cpus_available(char *why, size_t why_len)
 	return BENCH_SKIP;
 }
 
+int figure_state_alloc(int threads, size_t size, void **out, char *why, size_t why_len)
+{
+	int err = threads == 2 ? two_cpus_available(why, why_len) : 0;
+
+	if (err)
+		return err;
+	*out = calloc(1, size);
+	if (!*out) {
+		snprintf(why, why_len, "out of memory");
+		return -ENOMEM;
+	}
+	return 0;
+}
+
 int pin_to_cpu_index(int index, cpu_set_t *saved)
 {
 	cpu_set_t one;

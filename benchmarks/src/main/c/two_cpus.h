@@ -12,6 +12,12 @@
 /* 0 when this process may run on two CPUs, else BENCH_SKIP with the reason in why. */
 int two_cpus_available(char *why, size_t why_len);
 
+/*
+ * The zeroed state (size bytes) of a figure that runs on threads (1 or 2) threads, once two CPUs are
+ * there for 2: 0, BENCH_SKIP or -ENOMEM with the reason in why.
+ */
+int figure_state_alloc(int threads, size_t size, void **out, char *why, size_t why_len);
+
 struct cpu_pair;
 
 /*

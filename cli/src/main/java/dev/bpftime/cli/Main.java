@@ -69,6 +69,12 @@ public final class Main implements Runnable {
     /** Runs one command line, writing to {@code out} and {@code err}; returns the exit code. */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
         CommandLine cl = new CommandLine(new Main());
+        LaunchOptions launch = LaunchOptions.load();
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            if (sub.getCommand() instanceof LaunchCommand) {
+                launch.addTo(sub.getCommandSpec());
+            }
+        }
         cl.setOut(out);
         cl.setErr(err);
         cl.setParameterExceptionHandler(Main::usageError);

@@ -2,14 +2,12 @@ package dev.bpftime.jit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.bpftime.isa.conformance.ConformanceFile;
 import dev.bpftime.jit.run.JvmHelperTable;
 import dev.bpftime.jit.run.JvmRunner;
 import dev.bpftime.vm.ConformanceRunner;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -41,16 +39,7 @@ class JitConformanceTest {
     }
 
     private static List<Path> suite() throws IOException {
-        String shared = System.getProperty("bpftime.shared");
-        if (shared == null) {
-            fail("system property bpftime.shared is not set: run the tests through Maven (surefire passes it)");
-        }
-        Path dir = Path.of(shared, "conformance", "tests");
-        if (!Files.isDirectory(dir)) {
-            fail("the shared conformance corpus is missing: actual no directory " + dir
-                    + " vs expected the bpf_conformance tests/ files there");
-        }
-        return ConformanceFile.list(dir);
+        return ConformanceFile.list(ConformanceFile.sharedCorpus("tests"));
     }
 
     @Test
@@ -67,8 +56,7 @@ class JitConformanceTest {
 
     @Test
     void aWrongResultIsReportedAsAFailure() throws IOException {
-        String shared = System.getProperty("bpftime.shared");
-        Path highBits = Path.of(shared, "conformance", "negative", "incorrect_return_value_high_bits.data");
+        Path highBits = ConformanceFile.sharedCorpus("negative").resolve("incorrect_return_value_high_bits.data");
         ConformanceRunner.Outcome o = onJit().run(highBits);
         assertEquals(false, o.passed(), o.detail());
         assertTrue(o.detail().startsWith("result: actual 0x8877665544332211"), o.detail());

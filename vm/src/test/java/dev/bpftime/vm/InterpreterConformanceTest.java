@@ -2,7 +2,6 @@ package dev.bpftime.vm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.bpftime.isa.conformance.ConformanceFile;
 import java.io.IOException;
@@ -21,16 +20,7 @@ class InterpreterConformanceTest {
     private static final int SUITE_FILES = 313;
 
     private static Path corpus(String name) {
-        String shared = System.getProperty("bpftime.shared");
-        if (shared == null) {
-            fail("system property bpftime.shared is not set: run the tests through Maven (surefire passes it)");
-        }
-        Path dir = Path.of(shared, "conformance", name);
-        if (!Files.isDirectory(dir)) {
-            fail("the shared conformance corpus is missing: actual no directory " + dir
-                    + " vs expected the bpf_conformance " + name + "/ files there");
-        }
-        return dir;
+        return ConformanceFile.sharedCorpus(name);
     }
 
     private static List<Path> files(String name) {

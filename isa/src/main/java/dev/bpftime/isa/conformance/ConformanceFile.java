@@ -44,6 +44,25 @@ public final class ConformanceFile {
         return parse(file.getFileName().toString(), Files.readString(file, StandardCharsets.UTF_8));
     }
 
+    /**
+     * The folder {@code name} ("tests", "negative") of the bpf_conformance corpus in the project's shared
+     * test data: {@code <bpftime.shared>/conformance/name}, the system property surefire passes. Throws
+     * {@link IllegalStateException} saying what is missing, so that a test needing it fails, never skips.
+     */
+    public static Path sharedCorpus(String name) {
+        String shared = System.getProperty("bpftime.shared");
+        if (shared == null) {
+            throw new IllegalStateException("system property bpftime.shared is not set: run the tests through Maven "
+                    + "(surefire passes it)");
+        }
+        Path dir = Path.of(shared, "conformance", name);
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalStateException("the shared conformance corpus is missing: actual no directory " + dir
+                    + " vs expected the bpf_conformance " + name + "/ files there");
+        }
+        return dir;
+    }
+
     /** The .data files of a directory, sorted by name. */
     public static List<Path> list(Path directory) throws IOException {
         try (Stream<Path> s = Files.list(directory)) {
