@@ -6,6 +6,8 @@ import dev.bpftime.compat.agent.AgentHub;
 import dev.bpftime.compat.link.AttachRegistry;
 import dev.bpftime.compat.link.InMemoryAttachRegistry;
 import dev.bpftime.compat.attr.Attr;
+import dev.bpftime.compat.btf.BtfObject;
+import dev.bpftime.compat.tracefs.VmlinuxBtf;
 import dev.bpftime.compat.maps.InnerMapPublisher;
 import dev.bpftime.compat.maps.MapMemory;
 import dev.bpftime.compat.objects.ObjectKind;
@@ -22,11 +24,14 @@ import dev.bpftime.compat.posix.ProcessMemory;
 import dev.bpftime.compat.posix.UnixSockets;
 import dev.bpftime.compat.syscall.Dispatcher;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -52,6 +57,8 @@ public final class Service implements AutoCloseable {
     private final int euid;
     private final ServiceLog log;
     private final ObjectTable objects = new ObjectTable();
+    /** Objects the kernel has from boot (vmlinux's BTF): they keep no service alive. */
+    private final int kernelObjects;
     private final BpfFs bpffs = new BpfFs();
     private final HandleTable handles;
     private final Dispatcher dispatcher;
@@ -84,6 +91,7 @@ public final class Service implements AutoCloseable {
         this.euid = LibC.geteuid();
         this.idleExitMs = idleExitMs;
         this.handles = new HandleTable(log);
+        this.kernelObjects = registerVmlinuxBtf(objects);
         AttachRegistry attachments = new InMemoryAttachRegistry();
         this.agents = new AgentHub(objects, attachments, log::info, log::warn);
         // A map put into a slot reaches the agents, acknowledged, before the slot names it.
@@ -95,6 +103,27 @@ public final class Service implements AutoCloseable {
         this.listenFd = UnixSockets.listen(socket);
         epoll.add(listenFd, LibC.EPOLLIN, LISTEN_TOKEN);
         epoll.add(handles.hangupFd(), LibC.EPOLLIN, HANGUP_TOKEN);
+    }
+
+    /**
+     * The vmlinux BTF as BTF object 1, registered before any BTF_LOAD as the kernel registers it at boot
+     * (kernel/bpf/btf.c btf_parse_vmlinux, then btf_alloc_id): bpftrace finds the kernel's types by
+     * walking BTF ids for the one named "vmlinux". Returns how many objects that registered.
+     */
+    private static int registerVmlinuxBtf(ObjectTable objects) {
+        Optional<Path> blob = VmlinuxBtf.blob(VmlinuxBtf.HOST, System.getenv(VmlinuxBtf.ENV));
+        if (blob.isEmpty()) {
+            return 0;
+        }
+        Path file = blob.get();
+        objects.register(BtfObject.kernel("vmlinux", () -> {
+            try {
+                return Files.readAllBytes(file);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the vmlinux BTF " + file, e);
+            }
+        }));
+        return 1;
     }
 
     public void stop() {
@@ -121,7 +150,7 @@ public final class Service implements AutoCloseable {
             lock.lock();
             try {
                 // Agents alone keep no service alive: they wait for the next one.
-                busy = clients.size() > agents.count() || handles.size() > 0 || objects.count() > 0;
+                busy = clients.size() > agents.count() || handles.size() > 0 || objects.count() > kernelObjects;
             } finally {
                 lock.unlock();
             }
