@@ -203,7 +203,9 @@ static void append_stats(uint32_t kind, long nr)
 	int64_t v[6] = { (int64_t)st.objects_scanned, (int64_t)st.sites_found,
 			 (int64_t)st.sites_patched_jmp8, (int64_t)st.sites_patched_displaced,
 			 (int64_t)st.sites_left_to_fallback, (int64_t)st.fallback_traps };
+	int64_t c[6] = { (int64_t)st.sites_trapping, (int64_t)st.dispatch_on };
 	append(kind, nr, v);
+	append(RECORD_COVERAGE, 0, c);
 }
 
 __attribute__((destructor)) static void recorder_stop(void)
