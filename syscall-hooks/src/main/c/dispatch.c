@@ -24,6 +24,7 @@ const struct bpftime_syscall_hooks_callbacks *sh_callbacks_get(void)
 void bpftime_syscall_hooks_set_callbacks(const struct bpftime_syscall_hooks_callbacks *cb)
 {
 	__atomic_store_n(&sh_callbacks, cb, __ATOMIC_RELEASE);
+	sh_fast_path_update();
 }
 
 /* How deep a callback's own syscalls may sit below its frame: far more than a callback uses,
@@ -162,7 +163,8 @@ static int sh_is_fork_like(long nr)
  * task, and those whose sigset arguments the SIGSYS guard looks at (signal_guard.c).
  */
 #define SH_NR_TABLE 512
-static const uint8_t sh_special[SH_NR_TABLE] = {
+/* gate.S's fast path reads it too */
+SH_HIDDEN const uint8_t bpftime_sh_special[SH_NR_TABLE] = {
 	[SYS_rt_sigreturn] = 1, [SYS_vfork] = 1,	 [SYS_clone] = 1,	   [SYS_clone3] = 1,
 	[SYS_fork] = 1,		[SYS_rt_sigprocmask] = 1, [SYS_rt_sigaction] = 1,  [SYS_rt_sigsuspend] = 1,
 	[SYS_ppoll] = 1,	[SYS_pselect6] = 1,	 [SYS_epoll_pwait] = 1,	   [SYS_epoll_pwait2] = 1,
@@ -174,7 +176,7 @@ static const uint8_t sh_special[SH_NR_TABLE] = {
 
 static int sh_is_special(long nr)
 {
-	return (unsigned long)nr < SH_NR_TABLE && sh_special[nr];
+	return (unsigned long)nr < SH_NR_TABLE && bpftime_sh_special[nr];
 }
 
 /* Syscall User Dispatch as wanted now (sud_switch.c): a thread drops it here, and one that was

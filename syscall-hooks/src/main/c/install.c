@@ -52,6 +52,7 @@ int bpftime_syscall_hooks_install(const struct bpftime_syscall_hooks_callbacks *
 	sh_raw4(SYS_rt_sigprocmask, SIG_UNBLOCK, (long)&sigsys, 0, sizeof(sigsys));
 	sh_selector = SH_SYSCALL_DISPATCH_FILTER_BLOCK;
 	__atomic_store_n(&sh_done, 1, __ATOMIC_RELEASE);
+	sh_fast_path_update();
 	/* the last syscall of the installation: from here on this thread is hooked */
 	sh_thread_state.sud_on = 0;
 	return sh_sud_wanted() ? (int)sh_thread_dispatch(1) : 0;

@@ -150,6 +150,12 @@ SH_HIDDEN void sh_sud_release(void);
 SH_HIDDEN int sh_sud_is_notice(const void *siginfo);
 SH_HIDDEN void sh_sud_answer_notice(void);
 
+/* The entry's fast path (fast_path.c): closed at once by close, reopened by update when fit. */
+#define SH_FAST_CALLBACK 1
+#define SH_FAST_NO_CALLBACK 2
+SH_HIDDEN void sh_fast_path_update(void);
+SH_HIDDEN void sh_fast_path_close(void);
+
 /* Whether the fallback is needed (coverage.c); callers hold the rewrite lock. */
 SH_HIDDEN int sh_coverage_complete(void);
 SH_HIDDEN unsigned sh_coverage_generation(void);

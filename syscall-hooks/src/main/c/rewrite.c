@@ -169,6 +169,7 @@ void sh_rewrite_note_trap(uint64_t site)
 	if ((sh_install_flags() & SH_FLAG_NO_REWRITE) || known(site))
 		return;
 	__atomic_store_n(&sh_rewrite_pending, site, __ATOMIC_RELEASE);
+	sh_fast_path_close();
 }
 
 /*
@@ -185,6 +186,7 @@ void sh_rewrite_schedule_proof(int soon)
 	if (soon)
 		sh_proof_backoff = 1;
 	__atomic_store_n(&sh_proof_countdown, sh_proof_backoff, __ATOMIC_RELEASE);
+	sh_fast_path_close(); /* the full path counts down and polls */
 }
 
 static void prove(void)
@@ -226,4 +228,5 @@ void sh_rewrite_poll_slow(void)
 	if (due)
 		prove();
 	__atomic_store_n(&sh_lock, 0, __ATOMIC_RELEASE);
+	sh_fast_path_update();
 }

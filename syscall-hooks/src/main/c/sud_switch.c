@@ -10,7 +10,8 @@
  * SUD is per task (kernel/entry/syscall_user_dispatch.c), so the thread that maps new code turns
  * it on in the others:
  *   - a thread blocked in a syscall made from the gate will return through the dispatcher, which
- *     compares its state with the wanted one before going back to the application: left alone,
+ *     compares its state with the wanted one before going back to the application (the entry's
+ *     fast path, closed first, sends it there): left alone,
  *     so that no blocking call of the application sees an EINTR of ours;
  *   - every other thread (running, or stopped outside a syscall) gets a SIGSYS queued with
  *     rt_tgsigqueueinfo (si_code SI_QUEUE, our value), whose handler turns SUD on and answers;
@@ -158,9 +159,11 @@ void sh_sud_require_all(void)
 		return;
 	if (__atomic_compare_exchange_n(&sh_sud_state, &off, SUD_TURNING_ON, 0, __ATOMIC_SEQ_CST,
 					__ATOMIC_SEQ_CST)) {
+		sh_fast_path_close(); /* its syscalls check the path on their way back instead */
 		sh_sud_sync_self();
 		notify_others();
 		__atomic_store_n(&sh_sud_state, SUD_ON, __ATOMIC_SEQ_CST);
+		sh_fast_path_close();
 		return;
 	}
 	/* another thread is at it: the new code must not run before it is done */
@@ -174,5 +177,6 @@ void sh_sud_release(void)
 {
 	int on = SUD_ON;
 
-	__atomic_compare_exchange_n(&sh_sud_state, &on, SUD_OFF, 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+	if (__atomic_compare_exchange_n(&sh_sud_state, &on, SUD_OFF, 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+		sh_fast_path_update();
 }

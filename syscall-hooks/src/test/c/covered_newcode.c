@@ -5,10 +5,13 @@
  * read-write-execute holding `mov $SYS_getppid, %eax; syscall; ret`. Every getppid must still
  * be seen, from the main thread, from a thread created before the page that spins in user code
  * without a syscall until it calls the page, and from a thread created after. The page is then
- * unmapped and the program makes more syscalls, after which the hooks may drop SUD again.
- * The test counts the getppid calls per thread: main 1 + CALLS * 2, the others CALLS each.
+ * unmapped and the program makes more syscalls, after which the hooks drop SUD again, and CALLS
+ * more getppid through libc (the entry's fast path when the callbacks allow it), each checked, as
+ * are errno and the flags across a failing syscall. The test counts the getppid calls per thread:
+ * main 1 + CALLS * 3, the others CALLS each.
  */
 #include <dlfcn.h>
+#include <errno.h>
 #include <pthread.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -72,6 +75,10 @@ int main(int argc, char **argv)
 	CHECK(munmap(page, 4096) == 0, "munmap");
 	for (int i = 0; i < 30000; i++)
 		getpid(); /* the hooks look at the mappings again after 1, 2, 4 ... syscalls */
+	for (int i = 0; i < CALLS; i++)
+		CHECK(getppid() == ppid, "getppid after");
+	errno = 0;
+	CHECK(close(-1) == -1 && errno == EBADF, "close(-1): errno %d", errno);
 	printf("covered_newcode ok\n");
 	return 0;
 }

@@ -26,7 +26,8 @@
  * untouched, and do not call bpftime_syscall_hooks_regs: the hooks then call them directly, without
  * the bookkeeping that tells a callback's own syscalls apart and keeps errno (an agent whose
  * attached programs are JIT images calling no helper, or only such helpers). A callback that breaks
- * the promise may see its own syscalls, recursively. */
+ * the promise may see its own syscalls, recursively. With no on_exit, such an on_enter runs on the
+ * entry's fast path (README.md): only the argument registers saved, no frame. */
 #define BPFTIME_SH_CALLBACKS_PURE 0x2u
 
 /* Inside a callback that runs without BPFTIME_SH_CALLBACKS_USE_VECTOR (so that its common case,

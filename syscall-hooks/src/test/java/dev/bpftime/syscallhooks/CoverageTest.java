@@ -14,14 +14,15 @@ import org.junit.jupiter.params.provider.EnumSource;
  * Syscall User Dispatch only while some code is uncovered (README.md, "When the fallback is on"):
  * a program whose every syscall site is rewritten or turned into ud2 runs without it; new code
  * (a library loaded later, a page mapped read-write-execute) turns it on in every thread, those
- * created before (one spinning without any syscall) and after, and no syscall is missed.
+ * created before (one spinning without any syscall) and after, and no syscall is missed; also
+ * with enter-only pure callbacks, which run on the entry's fast path while the fallback is off.
  */
 class CoverageTest {
     private static final long GETPPID = 110;
     private static final int CALLS = 1000;
 
     @ParameterizedTest(name = "{0}")
-    @EnumSource(value = Workloads.Mode.class, names = {"REWRITE", "PURE"})
+    @EnumSource(value = Workloads.Mode.class, names = {"REWRITE", "PURE", "PURE_ENTER"})
     void newCodeTurnsTheFallbackOnInEveryThreadAndNothingIsMissed(Workloads.Mode mode) throws Exception {
         String plugin = NativeBuild.dir().resolve("test/libworkload_plugin.so").toAbsolutePath().toString();
         Workloads.Result r = Workloads.run("covered_newcode", mode, Map.of(), plugin);
@@ -35,8 +36,8 @@ class CoverageTest {
         List<Long> perThread = t.byTid.values().stream()
                 .map(l -> l.stream().filter(s -> s.nr() == GETPPID).count())
                 .filter(n -> n > 0).sorted().collect(Collectors.toList());
-        assertEquals(List.of((long) CALLS, (long) CALLS, 1L + 2L * CALLS), perThread,
-                "getppid seen per thread: created before, created after, main (libc + plugin + page)");
+        assertEquals(List.of((long) CALLS, (long) CALLS, 1L + 3L * CALLS), perThread,
+                "getppid seen per thread: created before, created after, main (libc, plugin, page, libc)");
 
         HookStats end = HookStats.of(t.finalStats.get(t.finalStats.size() - 1));
         assertTrue(end.traps() >= 3 * CALLS, "the page's syscalls trapped (the fallback was on): " + end);
