@@ -24,7 +24,8 @@
  */
 
 struct jit_thread {
-	struct jit_code code;
+	struct bpftime_jit_image *image;
+	bpftime_jit_fn entry;
 	uint64_t ops;
 	uint64_t bad_r0; /* the first failing run's result */
 	int failed;
@@ -45,9 +46,9 @@ static int resolve(void *arg, uint32_t kind, int32_t key, uint64_t *value)
 
 	if (key != KERNEL_PROG_ARRAY_FD)
 		return -ENOENT;
-	if (kind == JIT_RELOC_MAP_FD)
+	if (kind == BPFTIME_JIT_RELOC_MAP_FD)
 		*value = (uint64_t)(uintptr_t)s->map;
-	else if (kind == JIT_RELOC_MAP_VALUE)
+	else if (kind == BPFTIME_JIT_RELOC_MAP_VALUE)
 		*value = (uint64_t)(uintptr_t)s->view.values;
 	else
 		return -ENOENT;
@@ -60,7 +61,7 @@ static void close_jit_prog(void *state)
 
 	cpu_pair_stop(s->pair);
 	for (int t = 0; t < 2; t++)
-		jit_code_unload(&s->thread[t].code);
+		bpftime_jit_image_free(s->thread[t].image);
 	if (s->map)
 		bpftime_map_close(s->map);
 	free(s);
@@ -73,7 +74,7 @@ static int work(void *arg)
 	uint64_t runs = (t->ops + KERNEL_PROG_OPS_PER_RUN - 1) / KERNEL_PROG_OPS_PER_RUN;
 
 	for (uint64_t i = 0; i < runs; i++) {
-		uint64_t r0 = t->code.entry(t->ctx, sizeof(t->ctx));
+		uint64_t r0 = t->entry(t->ctx, sizeof(t->ctx));
 
 		if (r0 != 0) {
 			t->bad_r0 = r0;
@@ -113,8 +114,9 @@ static int open_jit_prog(const char *const kinds[2], int threads, void **state, 
 			snprintf(why, why_len, "the path of %s.jit: %s", kinds[t], strerror(-err));
 			goto fail;
 		}
-		if ((err = jit_code_load_linked(path, resolve, s, &s->thread[t].code, why, why_len)))
+		if ((err = jit_image_file_load(path, NULL, 0, resolve, s, &s->thread[t].image, why, why_len)))
 			goto fail;
+		s->thread[t].entry = bpftime_jit_image_entry(s->thread[t].image);
 	}
 	if (threads == 2 && (err = cpu_pair_start(&s->pair, work, &s->thread[1]))) {
 		snprintf(why, why_len, "starting the second thread: %s", strerror(-err));
@@ -133,7 +135,7 @@ static int run_jit_prog(void *state, uint64_t ops, char *why, size_t why_len)
 	int err;
 
 	for (int t = 0; t < s->threads; t++)
-		s->thread[t] = (struct jit_thread){ .code = s->thread[t].code, .ops = ops };
+		s->thread[t] = (struct jit_thread){ .image = s->thread[t].image, .entry = s->thread[t].entry, .ops = ops };
 	err = s->threads == 2 ? cpu_pair_run(s->pair, &s->thread[0]) : work(&s->thread[0]);
 	for (int t = 0; t < s->threads && err; t++)
 		if (s->thread[t].failed) {

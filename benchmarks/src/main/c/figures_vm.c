@@ -28,7 +28,8 @@ struct vm_state {
 	uint8_t *mem;
 	uint64_t expected;
 	struct bpftime_vm *vm;
-	struct jit_code jit;
+	struct bpftime_jit_image *jit;
+	bpftime_jit_fn jit_entry;
 	double insns;
 };
 
@@ -38,7 +39,7 @@ static void close_vm(void *state)
 
 	if (s->vm)
 		bpftime_vm_destroy(s->vm);
-	jit_code_unload(&s->jit);
+	bpftime_jit_image_free(s->jit);
 	if (s->mem)
 		munmap(s->mem, VM_MEM_SIZE);
 	free(s);
@@ -54,7 +55,7 @@ static int run_once(struct vm_state *s, uint64_t *result, char *why, size_t why_
 		*result = s->prog->native(s->mem, VM_MEM_SIZE);
 		return 0;
 	case ENGINE_JIT:
-		*result = s->jit.entry(s->mem, VM_MEM_SIZE);
+		*result = s->jit_entry(s->mem, VM_MEM_SIZE);
 		return 0;
 	case ENGINE_INTERP:
 		status = bpftime_vm_exec_ex(s->vm, s->mem, VM_MEM_SIZE, result, &fault);
@@ -167,7 +168,9 @@ static int open_engine(const char *name, enum engine engine, void **state, char 
 	s->expected = s->prog->native(s->mem, VM_MEM_SIZE);
 	if (engine == ENGINE_JIT) {
 		err = vm_output_path(name, ".jit", path, sizeof(path));
-		err = err ? err : jit_code_load(path, &s->jit, why, why_len);
+		err = err ? err : jit_image_file_load(path, NULL, 0, NULL, NULL, &s->jit, why, why_len);
+		if (!err)
+			s->jit_entry = bpftime_jit_image_entry(s->jit);
 	} else if (engine == ENGINE_INTERP) {
 		err = vm_output_path(name, ".bin", path, sizeof(path));
 		err = err ? err : vm_read_file(path, &code, &len, why, why_len);

@@ -1,132 +1,180 @@
 #include "jit_image.h"
-#include "vm_suite.h"
+#include "bench_files.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
-#define HEADER_SIZE 16
-#define LINKED_HEADER_SIZE 24
+#define HEADER_SIZE 48
 #define RELOC_SIZE 24
 
-static uint32_t read_u32(const uint8_t *p)
+static const char *const kind_names[] = { "HELPER_TABLE", "HELPER_COUNT", "MAP_FD", "MAP_IDX", "MAP_VALUE",
+					  "MAP_IDX_VALUE" };
+
+static uint32_t u32_at(const uint8_t *p)
 {
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-static int map_code(const char *path, const uint8_t *code, uint32_t size, uint32_t entry, const uint8_t *relocs,
-		    uint32_t nrelocs, jit_resolve_fn resolve, void *arg, struct jit_code *out, char *why, size_t why_len)
+static uint32_t kind_width(uint32_t kind)
 {
-	size_t page = (size_t)sysconf(_SC_PAGESIZE);
-	uint8_t *base;
-	int err;
+	return kind == BPFTIME_JIT_RELOC_HELPER_COUNT ? 4 : 8;
+}
 
-	out->mapped = (size + page - 1) / page * page;
-	base = mmap(NULL, out->mapped, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (base == MAP_FAILED) {
-		err = -errno;
-		snprintf(why, why_len, "mmap of %u bytes of JIT code: %s", size, strerror(errno));
-		return err;
-	}
-	memcpy(base, code, size);
-	for (uint32_t i = 0; i < nrelocs; i++) {
-		const uint8_t *r = relocs + (size_t)i * RELOC_SIZE;
-		uint32_t offset = read_u32(r), kind = read_u32(r + 4), width = read_u32(r + 12);
-		int32_t key = (int32_t)read_u32(r + 8);
-		uint64_t addend = read_u32(r + 16) | (uint64_t)read_u32(r + 20) << 32, value;
-
-		if ((width != 4 && width != 8) || offset > size || width > size - offset) {
-			snprintf(why, why_len, "%s: relocation %u: actual %u bytes at %u vs expected 4 or 8 inside the %u "
-				 "bytes of code", path, i, width, offset, size);
-			munmap(base, out->mapped);
-			return -EINVAL;
-		}
-		if (resolve(arg, kind, key, &value)) {
-			snprintf(why, why_len, "%s: relocation %u: actual kind %u key %d vs expected one this figure "
-				 "resolves", path, i, kind, key);
-			munmap(base, out->mapped);
-			return -ENOENT;
-		}
-		value += addend;
-		memcpy(base + offset, &value, width);
-	}
-	if (mprotect(base, out->mapped, PROT_READ | PROT_EXEC) != 0) {
-		err = -errno;
-		snprintf(why, why_len, "mprotect(PROT_READ | PROT_EXEC) of the JIT code: %s", strerror(errno));
-		munmap(base, out->mapped);
-		return err;
-	}
-	out->base = base;
-	out->entry = (jit_entry_fn)(base + entry);
+/* Whether width bytes at offset lie inside the code; says which field does not otherwise. */
+static int in_code(const char *path, const char *what, uint32_t offset, uint32_t width, uint32_t size, char *why,
+		   size_t why_len)
+{
+	if ((uint64_t)offset + width <= size)
+		return 1;
+	snprintf(why, why_len, "%s: %s: actual %u bytes at %u vs expected inside the %u bytes of code", path, what, width,
+		 offset, size);
 	return 0;
 }
 
-int jit_code_load(const char *path, struct jit_code *out, char *why, size_t why_len)
-{
-	uint8_t *file;
-	size_t len;
-	uint32_t entry, size;
-	int err = vm_read_file(path, &file, &len, why, why_len);
-
-	if (err)
-		return err;
-	if (len < HEADER_SIZE || memcmp(file, JIT_IMAGE_MAGIC, 8) != 0) {
-		snprintf(why, why_len, "%s: header: actual %zu bytes%s vs expected a JIT image starting with %s", path, len,
-			 len < HEADER_SIZE ? "" : " with another magic", JIT_IMAGE_MAGIC);
-		free(file);
-		return -EINVAL;
-	}
-	entry = read_u32(file + 8);
-	size = read_u32(file + 12);
-	if (size == 0 || len != HEADER_SIZE + (size_t)size || entry >= size) {
-		snprintf(why, why_len, "%s: actual %zu bytes with code size %u and entry %u vs expected %u + code size "
-			 "bytes, the entry inside the code", path, len, size, entry, HEADER_SIZE);
-		free(file);
-		return -EINVAL;
-	}
-	err = map_code(path, file + HEADER_SIZE, size, entry, NULL, 0, NULL, NULL, out, why, why_len);
-	free(file);
-	return err;
-}
-
-int jit_code_load_linked(const char *path, jit_resolve_fn resolve, void *arg, struct jit_code *out, char *why,
+int jit_image_file_parse(const char *path, uint8_t *data, size_t len, struct jit_image_file *out, char *why,
 			 size_t why_len)
 {
-	uint8_t *file;
+	uint32_t version, header, nhelpers;
+	uint64_t expected;
+	const uint8_t *r;
+	char what[64];
+
+	memset(out, 0, sizeof(*out));
+	if (len < HEADER_SIZE) {
+		snprintf(why, why_len, "%s: header: actual %zu bytes vs expected at least %u", path, len, HEADER_SIZE);
+		return -EINVAL;
+	}
+	if (memcmp(data, JIT_IMAGE_FILE_MAGIC, 8) != 0) {
+		char magic[8 * 4 + 1], *m = magic;
+
+		for (int i = 0; i < 8; i++)
+			m += sprintf(m, data[i] >= 0x20 && data[i] < 0x7f && data[i] != '"' && data[i] != '\\' ? "%c" : "\\x%02x",
+				     data[i]);
+		snprintf(why, why_len, "%s: magic: actual \"%s\" vs expected \"%s\" (a JIT image file)", path, magic,
+			 JIT_IMAGE_FILE_MAGIC);
+		return -EINVAL;
+	}
+	version = u32_at(data + 8);
+	header = u32_at(data + 12);
+	if (version != JIT_IMAGE_FILE_VERSION) {
+		snprintf(why, why_len, "%s: version: actual %u vs expected %u", path, version, JIT_IMAGE_FILE_VERSION);
+		return -EINVAL;
+	}
+	if (header != HEADER_SIZE) {
+		snprintf(why, why_len, "%s: header size: actual %u vs expected %u", path, header, HEADER_SIZE);
+		return -EINVAL;
+	}
+	out->code_size = u32_at(data + 16);
+	out->entry = u32_at(data + 20);
+	out->tail_call_entry = u32_at(data + 24);
+	out->frames = u32_at(data + 28);
+	out->stack_bytes = u32_at(data + 32);
+	out->nrelocs = u32_at(data + 36);
+	nhelpers = u32_at(data + 40);
+	expected = HEADER_SIZE + (uint64_t)RELOC_SIZE * out->nrelocs + 4ull * nhelpers + out->code_size;
+	if (out->code_size == 0 || expected != len) {
+		snprintf(why, why_len, "%s: size: actual %zu bytes vs expected %llu (%u + %u x %u relocations + 4 x %u "
+			 "helper ids + %u bytes of code, at least 1)", path, len, (unsigned long long)expected, HEADER_SIZE,
+			 RELOC_SIZE, out->nrelocs, nhelpers, out->code_size);
+		return -EINVAL;
+	}
+	if (!in_code(path, "entry offset", out->entry, 1, out->code_size, why, why_len) ||
+	    !in_code(path, "tail-call entry offset", out->tail_call_entry, 1, out->code_size, why, why_len))
+		return -EINVAL;
+	out->relocs = calloc(out->nrelocs + 1, sizeof(*out->relocs));
+	if (!out->relocs) {
+		snprintf(why, why_len, "out of memory");
+		return -ENOMEM;
+	}
+	r = data + HEADER_SIZE;
+	for (uint32_t i = 0; i < out->nrelocs; i++, r += RELOC_SIZE) {
+		struct bpftime_jit_reloc *rel = &out->relocs[i];
+
+		rel->offset = u32_at(r);
+		rel->kind = u32_at(r + 4);
+		rel->key = (int32_t)u32_at(r + 8);
+		rel->addend = (int64_t)(u32_at(r + 16) | (uint64_t)u32_at(r + 20) << 32);
+		if (rel->kind > BPFTIME_JIT_RELOC_MAP_IDX_VALUE) {
+			snprintf(why, why_len, "%s: relocation %u: kind: actual %u vs expected 0 to %u (Relocation.Kind)", path,
+				 i, rel->kind, BPFTIME_JIT_RELOC_MAP_IDX_VALUE);
+			jit_image_file_free(out);
+			return -EINVAL;
+		}
+		snprintf(what, sizeof(what), "relocation %u (%s)", i, kind_names[rel->kind]);
+		if (!in_code(path, what, rel->offset, kind_width(rel->kind), out->code_size, why, why_len)) {
+			jit_image_file_free(out);
+			return -EINVAL;
+		}
+	}
+	out->code = data + HEADER_SIZE + (size_t)RELOC_SIZE * out->nrelocs + 4 * (size_t)nhelpers;
+	out->data = data;
+	return 0;
+}
+
+int jit_image_file_read(const char *path, struct jit_image_file *out, char *why, size_t why_len)
+{
+	uint8_t *data;
 	size_t len;
-	uint32_t entry, size, nrelocs;
-	int err = vm_read_file(path, &file, &len, why, why_len);
+	int err = vm_read_file(path, &data, &len, why, why_len);
 
 	if (err)
 		return err;
-	if (len < LINKED_HEADER_SIZE || memcmp(file, JIT_IMAGE_LINKED_MAGIC, 8) != 0) {
-		snprintf(why, why_len, "%s: header: actual %zu bytes%s vs expected a JIT image starting with %s", path, len,
-			 len < LINKED_HEADER_SIZE ? "" : " with another magic", JIT_IMAGE_LINKED_MAGIC);
-		free(file);
-		return -EINVAL;
-	}
-	entry = read_u32(file + 8);
-	size = read_u32(file + 12);
-	nrelocs = read_u32(file + 16);
-	if (size == 0 || entry >= size || len != LINKED_HEADER_SIZE + (size_t)size + (size_t)nrelocs * RELOC_SIZE) {
-		snprintf(why, why_len, "%s: actual %zu bytes with code size %u, entry %u and %u relocations vs expected "
-			 "%u + code size + %u per relocation bytes, the entry inside the code", path, len, size, entry,
-			 nrelocs, LINKED_HEADER_SIZE, RELOC_SIZE);
-		free(file);
-		return -EINVAL;
-	}
-	err = map_code(path, file + LINKED_HEADER_SIZE, size, entry, file + LINKED_HEADER_SIZE + size, nrelocs, resolve,
-		       arg, out, why, why_len);
-	free(file);
+	err = jit_image_file_parse(path, data, len, out, why, why_len);
+	if (err)
+		free(data);
 	return err;
 }
 
-void jit_code_unload(struct jit_code *code)
+void jit_image_file_free(struct jit_image_file *f)
 {
-	if (code->base)
-		munmap(code->base, code->mapped);
-	code->base = NULL;
+	free(f->relocs);
+	free(f->data);
+	memset(f, 0, sizeof(*f));
+}
+
+/* The caller's resolver, remembering the relocation it could not resolve for the message. */
+struct resolving {
+	bpftime_jit_map_resolver resolve;
+	void *arg;
+	uint32_t kind;
+	int32_t key;
+};
+
+static int resolve_noting(void *arg, uint32_t kind, int32_t key, uint64_t *address)
+{
+	struct resolving *r = arg;
+
+	r->kind = kind;
+	r->key = key;
+	return r->resolve ? r->resolve(r->arg, kind, key, address) : -ENOENT;
+}
+
+int jit_image_file_load(const char *path, const void *helpers, uint32_t helper_count, bpftime_jit_map_resolver resolve,
+			void *arg, struct bpftime_jit_image **out, char *why, size_t why_len)
+{
+	struct jit_image_file f;
+	struct resolving r = { .resolve = resolve, .arg = arg };
+	int err = jit_image_file_read(path, &f, why, why_len);
+
+	if (err)
+		return err;
+	for (uint32_t i = 0; i < f.nrelocs && !helpers; i++) {
+		if (f.relocs[i].kind <= BPFTIME_JIT_RELOC_HELPER_COUNT) {
+			snprintf(why, why_len, "%s: relocation %u: actual %s vs expected none of the helper table (this "
+				 "figure's program calls no helper)", path, i, kind_names[f.relocs[i].kind]);
+			jit_image_file_free(&f);
+			return -EINVAL;
+		}
+	}
+	err = bpftime_jit_image_load(f.code, f.code_size, f.entry, f.relocs, f.nrelocs, helpers, helper_count,
+				     resolve_noting, &r, out);
+	if (err == -ENOENT)
+		snprintf(why, why_len, "%s: relocation %s %d: actual not resolved vs expected one this figure resolves",
+			 path, r.kind <= BPFTIME_JIT_RELOC_MAP_IDX_VALUE ? kind_names[r.kind] : "?", r.key);
+	else if (err)
+		snprintf(why, why_len, "%s: bpftime_jit_image_load: %s", path, strerror(-err));
+	jit_image_file_free(&f);
+	return err;
 }

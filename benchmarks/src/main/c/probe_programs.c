@@ -1,6 +1,6 @@
 #include "probe_programs.h"
 
-#include "bpftime_jit_image.h"
+#include "jit_image.h"
 #include "bpftime_vm.h"
 #include "kernel_bpf.h"
 #include "bench.h"
@@ -338,49 +338,22 @@ static int resolve_map(void *arg, uint32_t kind, int32_t key, uint64_t *address)
 	return 0;
 }
 
-/* The file JitImages writes for a probe program (the agent tests' format, ProbeEngineTest):
- * "BPFTJIT1", u32 entry, u32 code length, u32 relocation count, u32 zero, relocations as
- * { u32 offset, u32 kind, i32 key, u32 zero, i64 addend }, then the code. */
 int bpftime_probe_jit_load(enum probe_prog p, const struct bpftime_probe_maps *m, probe_jit_fn *out, char *why,
 			   size_t why_len)
 {
 	char path[4096];
-	uint8_t *data = NULL;
-	size_t len = 0;
+	struct bpftime_jit_image *img;
 	int err = vm_output_path(probe_prog_names[p], ".jit", path, sizeof(path));
-	if (err || (err = vm_read_file(path, &data, &len, why, why_len)))
+
+	if (err) {
+		snprintf(why, why_len, "the path of %s.jit: %s", probe_prog_names[p], strerror(-err));
 		return err;
-	uint32_t head[4];
-	err = -EINVAL;
-	if (len < 24 || memcmp(data, "BPFTJIT1", 8)) {
-		snprintf(why, why_len, "%s: actual no BPFTJIT1 header vs expected a probe JIT image", path);
-		goto out;
-	}
-	memcpy(head, data + 8, sizeof(head));
-	size_t relocs_at = 24, code_at = relocs_at + 24 * (size_t)head[2];
-	if (code_at + head[1] != len) {
-		snprintf(why, why_len, "%s: size actual %zu vs expected %zu", path, len, code_at + head[1]);
-		goto out;
-	}
-	struct bpftime_jit_reloc *relocs = calloc(head[2] + 1, sizeof(*relocs));
-	for (uint32_t i = 0; i < head[2]; i++) {
-		uint32_t w[4];
-		int64_t addend;
-		memcpy(w, data + relocs_at + 24 * i, 16);
-		memcpy(&addend, data + relocs_at + 24 * i + 16, 8);
-		relocs[i] = (struct bpftime_jit_reloc){ w[0], w[1], (int32_t)w[2], addend };
 	}
 	helpers_init();
-	struct bpftime_jit_image *img;
-	err = bpftime_jit_image_load(data + code_at, head[1], head[0], relocs, head[2], probe_helpers,
-				     PROBE_HELPER_TABLE_SIZE, resolve_map, (void *)m, &img);
-	free(relocs);
-	if (err)
-		snprintf(why, why_len, "%s: bpftime_jit_image_load: %s", path, strerror(-err));
-	else
+	err = jit_image_file_load(path, probe_helpers, PROBE_HELPER_TABLE_SIZE, resolve_map, (void *)m, &img, why,
+				  why_len);
+	if (!err)
 		*out = (probe_jit_fn)bpftime_jit_image_entry(img);
-out:
-	free(data);
 	return err;
 }
 

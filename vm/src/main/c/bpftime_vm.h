@@ -60,7 +60,8 @@ static inline uint64_t bpftime_callback_call(const struct bpftime_callback *cb, 
 
 /*
  * Resolves bpf_tail_call(ctx, prog_array, index): the program at that index of the prog array whose
- * handle the program passed in r2, or NULL when the slot is empty or out of range.
+ * handle the program passed in r2, or NULL when the slot is empty or out of range. The interpreter
+ * then checks that the target's frames (bpftime_vm_frames) fit in those the caller has left.
  */
 typedef const struct bpftime_vm *(*bpftime_tail_call_fn)(void *cookie, uint64_t prog_array, uint32_t index);
 
@@ -102,6 +103,12 @@ BPFTIME_VM_API void bpftime_vm_destroy(struct bpftime_vm *vm);
 BPFTIME_VM_API int bpftime_vm_load(struct bpftime_vm *vm, const void *code, size_t code_len, char *err,
                                    size_t err_len);
 BPFTIME_VM_API uint32_t bpftime_vm_slot_count(const struct bpftime_vm *vm);
+/*
+ * The stack frames the loaded program needs, counted as the JIT counts them (JitImage.frames): its
+ * deepest chain of bpf-to-bpf calls, or all BPFTIME_VM_MAX_FRAMES when it makes tail calls. A tail
+ * call into it from frame depth d (0 in the main program) falls through when this exceeds 8 - d.
+ */
+BPFTIME_VM_API uint32_t bpftime_vm_frames(const struct bpftime_vm *vm);
 
 BPFTIME_VM_API int bpftime_vm_register_helper(struct bpftime_vm *vm, uint32_t id, bpftime_helper_fn fn);
 /* With a hook set, helper id BPFTIME_VM_HELPER_TAIL_CALL performs a tail call instead of a helper call. */

@@ -111,6 +111,12 @@ int bpftime_vm_load(struct bpftime_vm *vm, const void *code, size_t code_len, ch
         free(insns);
         return rc;
     }
+    uint32_t frames;
+    if (bpftime_vm_count_frames(insns, slots, &frames) < 0) {
+        snprintf(err, err_len, "out of memory counting the call frames of %zu instructions", slots);
+        free(insns);
+        return -ENOMEM;
+    }
     rc = bind_callbacks(vm, insns, slots);
     if (rc < 0) {
         snprintf(err, err_len, "out of memory for the callbacks of %zu instructions", slots);
@@ -119,12 +125,18 @@ int bpftime_vm_load(struct bpftime_vm *vm, const void *code, size_t code_len, ch
     }
     vm->insns = insns;
     vm->slot_count = (uint32_t)slots;
+    vm->frames = frames;
     return 0;
 }
 
 uint32_t bpftime_vm_slot_count(const struct bpftime_vm *vm)
 {
     return vm->slot_count;
+}
+
+uint32_t bpftime_vm_frames(const struct bpftime_vm *vm)
+{
+    return vm->frames;
 }
 
 int bpftime_vm_register_helper(struct bpftime_vm *vm, uint32_t id, bpftime_helper_fn fn)

@@ -32,6 +32,7 @@ struct bpftime_vm {
     struct vm_callback *callbacks;
     uint32_t callback_count;
     uint32_t slot_count;
+    uint32_t frames; /* the stack frames it needs (call_frames.c): a tail call into it needs that many free */
 
     bpftime_helper_fn *helpers; /* indexed by helper id; NULL entries are unknown helpers */
     uint32_t helper_capacity;
@@ -48,6 +49,8 @@ struct bpftime_vm {
 
 /* Checks code and returns the slot count, or a negative errno with a message in err. */
 HIDDEN int bpftime_vm_validate(const struct bpf_insn *insns, size_t slots, char *err, size_t err_len);
+/* The stack frames a validated program needs, as the JIT counts them; 0, or -1 out of memory. */
+HIDDEN int bpftime_vm_count_frames(const struct bpf_insn *insns, size_t slots, uint32_t *frames);
 
 HIDDEN int bpftime_vm_run_fast(const struct bpftime_vm *vm, void *ctx, size_t ctx_len, uint64_t *result,
                                struct bpftime_vm_fault *fault, const struct run_start *start);

@@ -69,6 +69,15 @@ public final class Interpreter implements AutoCloseable {
         return slots;
     }
 
+    /**
+     * The stack frames the program needs, counted as the JIT counts {@code JitImage.frames}: its deepest
+     * chain of bpf-to-bpf calls, 8 when it makes tail calls. A tail call into it from frame depth d falls
+     * through when this is more than 8 - d.
+     */
+    public int frames() {
+        return VmNative.LIB.bpftime_vm_frames(vm);
+    }
+
     /** Makes {@code call id} run {@code helper} (a Java helper: for tests and embedding). */
     public void registerHelper(int id, Helper helper) {
         Objects.requireNonNull(helper, "helper");

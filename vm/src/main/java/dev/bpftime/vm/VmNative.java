@@ -40,6 +40,8 @@ interface VmNative extends Library {
 
     int bpftime_vm_slot_count(Pointer vm);
 
+    int bpftime_vm_frames(Pointer vm);
+
     int bpftime_vm_register_helper(Pointer vm, int id, HelperFn fn);
 
     int bpftime_vm_register_helper(Pointer vm, int id, Pointer fn);
