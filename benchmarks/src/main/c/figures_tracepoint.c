@@ -20,7 +20,7 @@
  * A syscall tracepoint with a program: syscalls:sys_enter_getppid on getppid(), and
  * syscalls:sys_enter_write on a 5-byte write to /dev/null (the case bpftime's paper measured), by
  * the kernel (a tracepoint perf event with the program, root) and by the agent's syscall hooks
- * (libbpftime-syscall-hooks: the libc wrapper's syscall site rewritten, the sites that cannot be
+ * (libbpftime-syscall-hooks: the libc wrapper's syscall site rewritten, those that cannot be rewritten
  * turned into trapping ud2s, so that Syscall User Dispatch stays off while no other code needs it,
  * as the agent runs them; setup checks it is off). Net of baseline.syscall.<call> (nothing
  * attached, no hooks), each is what tracing adds to a syscall.
