@@ -62,11 +62,13 @@ int64_t htab_region_size(uint32_t type, uint32_t key_size, uint32_t value_size, 
 		return -E2BIG;
 	uint64_t values = percpu ? (uint64_t)ROUND_UP8(value_size) * ncpus : ROUND_UP8(value_size);
 	uint64_t esize = HTAB_ELEM_HDR + ROUND_UP8(key_size) + values;
-	uint64_t nelems = max_entries + (type == BPF_MAP_TYPE_HASH ? ncpus : 0);
+	/* a plain HASH (and HASH_OF_MAPS, the same htab) keeps spare elements for replacements */
+	bool spares = type == BPF_MAP_TYPE_HASH || type == BPF_MAP_TYPE_HASH_OF_MAPS;
+	uint64_t nelems = max_entries + (spares ? ncpus : 0);
 	uint32_t nfl = ncpus < HTAB_MAX_FREELISTS ? ncpus : HTAB_MAX_FREELISTS;
 	uint64_t boff = BPFTIME_PAGE;
 	uint64_t floff = line_align(boff + nb * sizeof(struct htab_bucket));
-	uint32_t lists = type == BPF_MAP_TYPE_HASH ? 2 * nfl : nfl;
+	uint32_t lists = spares ? 2 * nfl : nfl;
 	uint64_t eoff = line_align(floff + (uint64_t)lists * sizeof(struct htab_freelist));
 	uint64_t total = page_align(eoff + nelems * esize);
 	*n_buckets = (uint32_t)nb;
@@ -565,6 +567,7 @@ long htab_update(struct bpftime_map *m, const void *key, const void *value, uint
 {
 	switch (m->type) {
 	case BPF_MAP_TYPE_HASH:
+	case BPF_MAP_TYPE_HASH_OF_MAPS:
 		return hash_update(m, key, value, flags);
 	case BPF_MAP_TYPE_PERCPU_HASH:
 		return percpu_update(m, key, value, flags, onallcpus);

@@ -38,6 +38,7 @@ static int64_t layout(struct bpftime_map_header *h)
 	case BPF_MAP_TYPE_PERCPU_HASH:
 	case BPF_MAP_TYPE_LRU_HASH:
 	case BPF_MAP_TYPE_LRU_PERCPU_HASH:
+	case BPF_MAP_TYPE_HASH_OF_MAPS:
 		total = htab_region_size(h->map_type, h->key_size, h->value_size, h->max_entries, h->map_flags,
 					 h->ncpus, &h->n_buckets, &h->n_elems, &h->elem_size, &h->n_freelists,
 					 &h->buckets_off, &h->elems_off, &h->freelists_off);
@@ -49,6 +50,7 @@ static int64_t layout(struct bpftime_map_header *h)
 	case BPF_MAP_TYPE_PROG_ARRAY:
 	case BPF_MAP_TYPE_PERF_EVENT_ARRAY:
 	case BPF_MAP_TYPE_CGROUP_ARRAY:
+	case BPF_MAP_TYPE_ARRAY_OF_MAPS:
 		total = fd_array_region_size(h->max_entries, &data_off, &data_size);
 		break;
 	case BPF_MAP_TYPE_STACK_TRACE:
@@ -271,6 +273,8 @@ uint32_t bpftime_map_max_entries(const struct bpftime_map *m) { return m->max_en
 uint32_t bpftime_map_value_size(const struct bpftime_map *m) { return m->value_size; }
 uint32_t bpftime_map_ncpus(const struct bpftime_map *m) { return m->ncpus; }
 int64_t bpftime_map_total_size(const struct bpftime_map *m) { return (int64_t)m->hdr->total_size; }
+void *bpftime_map_base(const struct bpftime_map *m) { return m->base; }
+uint32_t bpftime_map_object_id(const struct bpftime_map *m) { return m->hdr->object_id; }
 
 /* Live elements of a hash map, by walking its chains (diagnostics and tests: the hot path keeps no
  * count, the free lists bound the size as the kernel's preallocated maps do). */
@@ -356,14 +360,14 @@ long bpftime_map_update_elem(struct bpftime_map *m, const void *key, const void 
 {
 	if (m->type == BPF_MAP_TYPE_ARRAY || m->type == BPF_MAP_TYPE_PERCPU_ARRAY)
 		return array_update(m, key, value, flags, false);
-	if (is_hash_type(m->type))
+	if (is_hash_type(m->type) && m->type != BPF_MAP_TYPE_HASH_OF_MAPS)
 		return htab_update(m, key, value, flags, false);
-	return -EINVAL;
+	return -EINVAL; /* the verifier lets programs only look up a map of maps (check_map_func_compatibility) */
 }
 
 long bpftime_map_delete_elem(struct bpftime_map *m, const void *key)
 {
-	if (is_hash_type(m->type))
+	if (is_hash_type(m->type) && m->type != BPF_MAP_TYPE_HASH_OF_MAPS)
 		return htab_delete(m, key);
 	return -EINVAL; /* array_map_delete_elem() */
 }
@@ -382,8 +386,10 @@ int bpftime_map_sys_lookup(struct bpftime_map *m, const void *key, void *value, 
 	case BPF_MAP_TYPE_PERCPU_HASH:
 	case BPF_MAP_TYPE_LRU_HASH:
 	case BPF_MAP_TYPE_LRU_PERCPU_HASH:
+	case BPF_MAP_TYPE_HASH_OF_MAPS:
 		return htab_sys_lookup(m, key, value, flags);
 	case BPF_MAP_TYPE_PROG_ARRAY:
+	case BPF_MAP_TYPE_ARRAY_OF_MAPS:
 		return fd_array_sys_lookup(m, key, value);
 	case BPF_MAP_TYPE_STACK_TRACE:
 		return stack_map_sys_lookup(m, key, value);
@@ -411,6 +417,9 @@ int bpftime_map_sys_update(struct bpftime_map *m, const void *key, const void *v
 		return fd_array_sys_update(m, key, value, flags);
 	case BPF_MAP_TYPE_STACK_TRACE:
 		return -EINVAL; /* stack_map_update_elem(): stacks come from bpf_get_stackid only */
+	case BPF_MAP_TYPE_ARRAY_OF_MAPS:
+	case BPF_MAP_TYPE_HASH_OF_MAPS:
+		return -EINVAL; /* an id alone cannot be checked against the template: bpftime_map_of_maps_update */
 	default:
 		return -ENOTSUPP;
 	}
@@ -426,10 +435,12 @@ int bpftime_map_sys_delete(struct bpftime_map *m, const void *key)
 	case BPF_MAP_TYPE_PERCPU_HASH:
 	case BPF_MAP_TYPE_LRU_HASH:
 	case BPF_MAP_TYPE_LRU_PERCPU_HASH:
+	case BPF_MAP_TYPE_HASH_OF_MAPS:
 		return (int)htab_delete(m, key);
 	case BPF_MAP_TYPE_PROG_ARRAY:
 	case BPF_MAP_TYPE_PERF_EVENT_ARRAY:
 	case BPF_MAP_TYPE_CGROUP_ARRAY:
+	case BPF_MAP_TYPE_ARRAY_OF_MAPS:
 		return fd_array_sys_delete(m, key);
 	case BPF_MAP_TYPE_STACK_TRACE:
 		return stack_map_sys_delete(m, key);
@@ -446,11 +457,13 @@ int bpftime_map_sys_get_next_key(struct bpftime_map *m, const void *key, void *n
 	case BPF_MAP_TYPE_PROG_ARRAY:
 	case BPF_MAP_TYPE_PERF_EVENT_ARRAY:
 	case BPF_MAP_TYPE_CGROUP_ARRAY:
+	case BPF_MAP_TYPE_ARRAY_OF_MAPS:
 		return array_get_next_key(m, key, next_key);
 	case BPF_MAP_TYPE_HASH:
 	case BPF_MAP_TYPE_PERCPU_HASH:
 	case BPF_MAP_TYPE_LRU_HASH:
 	case BPF_MAP_TYPE_LRU_PERCPU_HASH:
+	case BPF_MAP_TYPE_HASH_OF_MAPS:
 		return htab_get_next_key(m, key, next_key);
 	case BPF_MAP_TYPE_STACK_TRACE:
 		return stack_map_get_next_key(m, key, next_key);
@@ -465,7 +478,8 @@ int bpftime_map_sys_lookup_and_delete(struct bpftime_map *m, const void *key, vo
 		return -EINVAL;
 	if (m->type == BPF_MAP_TYPE_STACK_TRACE)
 		return stack_map_sys_lookup_and_delete(m, key, value);
-	if (!is_hash_type(m->type))
+	/* map_lookup_and_delete_elem() (kernel/bpf/syscall.c) serves the four hash types, not HASH_OF_MAPS */
+	if (!is_hash_type(m->type) || m->type == BPF_MAP_TYPE_HASH_OF_MAPS)
 		return -ENOTSUPP;
 	return htab_lookup_and_delete(m, key, value, flags);
 }
@@ -532,7 +546,8 @@ int bpftime_map_sys_lookup_batch(struct bpftime_map *m, const void *in_batch, vo
 {
 	if (is_hash_type(m->type))
 		return htab_lookup_batch(m, in_batch, out_batch, keys, values, count, elem_flags, flags, do_delete);
-	if (!do_delete && (m->type == BPF_MAP_TYPE_ARRAY || m->type == BPF_MAP_TYPE_PERCPU_ARRAY))
+	if (!do_delete && (m->type == BPF_MAP_TYPE_ARRAY || m->type == BPF_MAP_TYPE_PERCPU_ARRAY ||
+			   m->type == BPF_MAP_TYPE_ARRAY_OF_MAPS))
 		return generic_lookup_batch(m, in_batch, out_batch, keys, values, count, elem_flags);
 	return -ENOTSUPP;
 }

@@ -129,16 +129,23 @@ static inline bool is_percpu_type(uint32_t t)
 	       t == BPF_MAP_TYPE_PERCPU_ARRAY;
 }
 
+/* HASH_OF_MAPS is a HASH whose 4-byte values are inner map ids (htab_of_maps_map_ops, hashtab.c) */
 static inline bool is_hash_type(uint32_t t)
 {
 	return t == BPF_MAP_TYPE_HASH || t == BPF_MAP_TYPE_PERCPU_HASH || t == BPF_MAP_TYPE_LRU_HASH ||
-	       t == BPF_MAP_TYPE_LRU_PERCPU_HASH;
+	       t == BPF_MAP_TYPE_LRU_PERCPU_HASH || t == BPF_MAP_TYPE_HASH_OF_MAPS;
 }
 
 /* the fd arrays whose slots hold object ids (IS_FD_ARRAY/IS_FD_PROG_ARRAY, kernel/bpf/syscall.c) */
 static inline bool is_fd_array_type(uint32_t t)
 {
-	return t == BPF_MAP_TYPE_PROG_ARRAY || t == BPF_MAP_TYPE_PERF_EVENT_ARRAY || t == BPF_MAP_TYPE_CGROUP_ARRAY;
+	return t == BPF_MAP_TYPE_PROG_ARRAY || t == BPF_MAP_TYPE_PERF_EVENT_ARRAY || t == BPF_MAP_TYPE_CGROUP_ARRAY ||
+	       t == BPF_MAP_TYPE_ARRAY_OF_MAPS;
+}
+
+static inline bool is_map_of_maps_type(uint32_t t)
+{
+	return t == BPF_MAP_TYPE_ARRAY_OF_MAPS || t == BPF_MAP_TYPE_HASH_OF_MAPS;
 }
 
 static inline bool is_lru_type(uint32_t t)

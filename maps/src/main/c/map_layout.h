@@ -58,6 +58,14 @@ struct bpftime_map_header {
 	uint32_t pending_events;   /* 304: samples since the last wake-up by count (rb->events) */
 	uint32_t pad_wakeup;       /* 308 */
 	uint64_t wakeup_head;      /* 312: data_head the watermark counts from (rb->wakeup) */
+	/* ARRAY_OF_MAPS / HASH_OF_MAPS: the inner map template (the kernel's inner_map_meta,
+	 * bpf_map_meta_alloc() in kernel/bpf/map_in_map.c), set once before the object is shared */
+	uint32_t inner_map_type;   /* 320 */
+	uint32_t inner_key_size;   /* 324 */
+	uint32_t inner_value_size; /* 328 */
+	uint32_t inner_max_entries; /* 332 */
+	uint32_t inner_map_flags;  /* 336: without BPF_F_RDONLY/WRONLY (bpf_map_flags_retain_permanent) */
+	int32_t inner_spin_lock_off; /* 340 */
 };
 
 /* One bucket of a hash map: its lock word and the index of its first element. A chain ends in a

@@ -59,6 +59,8 @@ int cases_log(void);
 int cases_info(void);
 int cases_ids(void);
 int cases_maps(void);
+int cases_mapinmap(void);
+int cases_fields(void);
 int cases_cgroup_array(void);
 int cases_prog_bind_map(void);
 int cases_fdinfo(void);
@@ -72,6 +74,7 @@ int cases_perf_fuzz(long calls, uint64_t seed);
 int cases_badinput(long per_command, uint64_t seed);
 int cases_sessions(void);
 int cases_btf(void);
+int cases_btf_log(void);
 int cases_pin(void);
 int cases_testrun(void);
 

@@ -1,11 +1,13 @@
 /*
  * Bad input per bpf() command (bpf_cases badinput N SEED): for every command of enum bpf_cmd (Linux
- * 6.1's 0..35; MAP_CREATE twice, of an array with BTF and of a map of maps; two unknown numbers), N cases that each take a valid call of that command and
+ * 6.18's 0..37; MAP_CREATE twice, of an array with BTF and of a map of maps; two unknown numbers), N cases that each take a valid call of that command and
  * break one thing:
  *   size     the attr size: 0, short (fields cut off), the union, longer with a zero or a non-zero
  *            tail (E2BIG), beyond a page (E2BIG)
  *   attr     the attr pointer into or just before unmapped memory (EFAULT)
- *   unused   a non-zero byte in a field the command does not use (CHECK_ATTR: EINVAL)
+ *   unused   a non-zero byte after the command's last field, up to Linux 6.18's union (168 bytes;
+ *            this host's 6.1 header has 144): EINVAL from CHECK_ATTR, or what the kernel makes of a
+ *            field 6.1 lacks
  *   pointer  one of the command's pointers (key, value, insns, log, info, path...) to unmapped memory
  *            or straddling into it (EFAULT)
  *   fd       one of its descriptors closed, -1 or huge (EBADF)
@@ -29,6 +31,8 @@ struct field {
 };
 
 #define TAIL_START 256
+/* sizeof(union bpf_attr) of Linux 6.18, whose fields the service follows. */
+#define UNION_6_18 168
 
 #define FIELD(name, kind) { offsetof(union bpf_attr, name), kind }
 #define MAX_FIELDS 6
@@ -72,6 +76,16 @@ static unsigned below(unsigned n)
 static uint64_t ptr(const void *p)
 {
 	return (uintptr_t)p;
+}
+
+static void put_u32(union bpf_attr *a, unsigned off, uint32_t v)
+{
+	memcpy((char *)a + off, &v, sizeof(v));
+}
+
+static void put_u64(union bpf_attr *a, unsigned off, uint64_t v)
+{
+	memcpy((char *)a + off, &v, sizeof(v));
 }
 
 #define END(field) (offsetof(union bpf_attr, field) + sizeof(((union bpf_attr *)0)->field))
@@ -289,6 +303,21 @@ static void fill_bind(union bpf_attr *a, const struct objects *o)
 	a->prog_bind_map.map_fd = o->array;
 }
 
+/* BPF_TOKEN_CREATE (Linux 6.9): flags @0, bpffs_fd @4; a pipe is no bpffs, so no token is ever made. */
+static void fill_token_create(union bpf_attr *a, const struct objects *o)
+{
+	put_u32(a, 4, (uint32_t)o->pipe);
+}
+
+/* BPF_PROG_STREAM_READ_BY_FD (Linux 6.17): stream_buf @0, stream_buf_len @8, stream_id @12, prog_fd @16. */
+static void fill_stream_read(union bpf_attr *a, const struct objects *o)
+{
+	put_u64(a, 0, ptr(out_buf));
+	put_u32(a, 8, 64);
+	put_u32(a, 12, 1);
+	put_u32(a, 16, (uint32_t)o->prog);
+}
+
 static void fill_nothing(union bpf_attr *a, const struct objects *o)
 {
 	(void)a;
@@ -355,6 +384,8 @@ static const struct command commands[] = {
 	{ BPF_LINK_DETACH, "LINK_DETACH", END(link_detach.link_fd), fill_link_fd, { FIELD(link_detach.link_fd, FD_LINK) }, 0 },
 	{ BPF_PROG_BIND_MAP, "PROG_BIND_MAP", END(prog_bind_map.flags), fill_bind,
 	  { FIELD(prog_bind_map.prog_fd, FD_PROG), FIELD(prog_bind_map.map_fd, FD_MAP) }, 0 },
+	{ 36, "TOKEN_CREATE", 8, fill_token_create, { { 4, FD_ANY } }, 1 },
+	{ 37, "PROG_STREAM_READ_BY_FD", 20, fill_stream_read, { { 0, PTR }, { 16, FD_PROG } }, 0 },
 	{ 1000, "UNKNOWN_1000", 0, fill_nothing, { { 0, NONE } }, 0 },
 	{ -1, "UNKNOWN_MINUS_1", 0, fill_nothing, { { 0, NONE } }, 0 },
 };
@@ -367,16 +398,6 @@ static unsigned field_count(const struct command *c)
 	while (n < MAX_FIELDS && c->fields[n].kind != NONE)
 		n++;
 	return n;
-}
-
-static void put_u32(union bpf_attr *a, unsigned off, uint32_t v)
-{
-	memcpy((char *)a + off, &v, sizeof(v));
-}
-
-static void put_u64(union bpf_attr *a, unsigned off, uint64_t v)
-{
-	memcpy((char *)a + off, &v, sizeof(v));
 }
 
 /* Whether the command's valid call names one of our objects by id (its first four bytes). */
@@ -481,9 +502,11 @@ static int make_case(const struct command *c, const struct objects *o, union bpf
 		*where = hole + page - (below(2) ? 0 : 8 * below(6));
 		*size = sizes[below(3)];
 	} else if (category == 2) {
-		if (c->used >= sizeof(union bpf_attr))
+		if (c->used >= UNION_6_18)
 			return make_case(c, o, a, where, size, 4);
-		((char *)a)[c->used + below(sizeof(union bpf_attr) - c->used)] = (char)(1 + below(255));
+		((char *)a)[c->used + below(UNION_6_18 - c->used)] = (char)(1 + below(255));
+		if (*size < UNION_6_18)
+			*size = UNION_6_18;
 	}
 	return category;
 }

@@ -1,8 +1,7 @@
 /*
  * BPF_BTF_LOAD (kernel/bpf/btf.c btf_parse), BPF_BTF_GET_NEXT_ID / BPF_BTF_GET_FD_BY_ID and
- * BPF_OBJ_GET_INFO_BY_FD on a BTF object (btf_get_info_by_fd): errnos, the refusal's log line (the last
- * one: the kernel also logs the header and each type it checked before, which bpftime does not),
- * log_true_size of a refusal, the blob given back, the name rules.
+ * BPF_OBJ_GET_INFO_BY_FD on a BTF object (btf_get_info_by_fd): errnos, the refusal's log line,
+ * log_true_size of a refusal, the blob given back, the name rules; the whole log in cases_btf_log.c.
  */
 #include "bpf_case.h"
 
@@ -424,5 +423,6 @@ int cases_btf(void)
 	if (fd >= 0)
 		ids_and_info((int)fd);
 	prog_info_cases();
+	cases_btf_log();
 	return 0;
 }

@@ -8,6 +8,8 @@
  *   ids   BPF_PROG_GET_NEXT_ID, BPF_PROG_GET_FD_BY_ID
  *   mmap  mmap of map fds (arrays, ring buffers), freeze against writable mappings, epoll/poll on rings
  *   maps  the map commands: create, elements, access per fd, freeze, fd arrays, batches, ids
+ *   mapinmap  maps of maps: inner map templates, updates with map fds, inner ids, batches, lifetime
+ *   fields  the attr fields of Linux 6.18 that the 6.1 header lacks (cases_fields.c)
  *   life  descriptor lifetime: close, dup, fork, exec, SCM_RIGHTS, a killed owner, two processes
  *   btf   BPF_BTF_LOAD, BTF ids and fds, OBJ_GET_INFO_BY_FD for BTF
  *   pin   BPF_OBJ_PIN and BPF_OBJ_GET on bpffs, a pin outliving the process that made it
@@ -44,6 +46,8 @@ int main(int argc, char **argv)
 		cases_info();
 	else if (!strcmp(argv[1], "ids"))
 		cases_ids();
+	else if (!strcmp(argv[1], "mapinmap"))
+		cases_mapinmap();
 	else if (!strcmp(argv[1], "tracefs") || !strcmp(argv[1], "tracefs-shim"))
 		cases_tracefs(argv[1][7] == '-');
 	else if (!strcmp(argv[1], "badinput"))
@@ -87,6 +91,8 @@ int main(int argc, char **argv)
 		cases_attach(argv[1][6] == '-');
 	else if (!strcmp(argv[1], "maps"))
 		cases_maps();
+	else if (!strcmp(argv[1], "fields"))
+		cases_fields();
 	else if (!strcmp(argv[1], "mmap"))
 		cases_mmap();
 	else if (!strcmp(argv[1], "btf"))

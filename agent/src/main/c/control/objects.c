@@ -41,6 +41,8 @@ static int ensure_tables(void)
 		progs = table(MAX_ID * sizeof(*progs));
 	if (!all_progs)
 		all_progs = table(MAX_ID * sizeof(*all_progs));
+	/* bpf_map_lookup_elem on a map of maps finds inner maps here by id */
+	bpftime_helpers_set_map_resolver(objects_map);
 	return maps && progs && all_progs ? 0 : -ENOMEM;
 }
 
@@ -152,7 +154,8 @@ void objects_free_prog(uint32_t id)
 	agent_log("program %u freed", id);
 }
 
-/* The programs that used it are freed already. */
+/* The programs that used it are freed already; a program that reached it through a map of maps
+ * (its slot emptied before the service freed it) may still be running: the grace period waits. */
 void objects_free_map(uint32_t id)
 {
 	struct bpftime_map *m = objects_map(id);

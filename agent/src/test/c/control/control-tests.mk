@@ -2,9 +2,9 @@
 # installed), the traced workload and the BPF object, compiled by the build with clang-19.
 CONTROL_TEST_OUT := $(OUT)/control-test
 CONTROL_TESTS := $(CONTROL_TEST_OUT)/agent_target $(CONTROL_TEST_OUT)/agent_probes.bpf.o \
-                 $(CONTROL_TEST_OUT)/agent_override.bpf.o
+                 $(CONTROL_TEST_OUT)/agent_override.bpf.o $(CONTROL_TEST_OUT)/agent_mapinmap.bpf.o
 ifneq ($(wildcard /usr/include/bpf/libbpf.h),)
-CONTROL_TESTS += $(CONTROL_TEST_OUT)/agent_loader
+CONTROL_TESTS += $(CONTROL_TEST_OUT)/agent_loader $(CONTROL_TEST_OUT)/agent_mapinmap_loader
 endif
 
 $(CONTROL_TEST_OUT)/agent_target: src/test/c/control/agent_target.c
@@ -12,6 +12,10 @@ $(CONTROL_TEST_OUT)/agent_target: src/test/c/control/agent_target.c
 	$(CC) -O2 -g -Wall -Werror -o $@ $< -lpthread
 
 $(CONTROL_TEST_OUT)/agent_loader: src/test/c/control/agent_loader.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -g -Wall -Werror -o $@ $< -lbpf
+
+$(CONTROL_TEST_OUT)/agent_mapinmap_loader: src/test/c/control/agent_mapinmap_loader.c
 	@mkdir -p $(dir $@)
 	$(CC) -O2 -g -Wall -Werror -o $@ $< -lbpf
 

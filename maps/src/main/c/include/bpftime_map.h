@@ -50,6 +50,10 @@ BPFTIME_API uint32_t bpftime_map_max_entries(const struct bpftime_map *map);
 BPFTIME_API uint32_t bpftime_map_value_size(const struct bpftime_map *map);
 BPFTIME_API uint32_t bpftime_map_ncpus(const struct bpftime_map *map);
 BPFTIME_API int64_t bpftime_map_total_size(const struct bpftime_map *map);
+/* Where this process mapped the object (bpftime_map_total_size bytes; not for ring buffers). */
+BPFTIME_API void *bpftime_map_base(const struct bpftime_map *map);
+/* The id the service gave the object at creation. */
+BPFTIME_API uint32_t bpftime_map_object_id(const struct bpftime_map *map);
 /* Live elements of a hash map, full buckets of a STACK_TRACE (0 for other types). */
 BPFTIME_API uint32_t bpftime_map_count(const struct bpftime_map *map);
 /* Where the app's mmap of the map fd at offset 0 starts in the memfd, and how long it may be:
@@ -96,6 +100,24 @@ BPFTIME_API int bpftime_map_sys_delete_batch(struct bpftime_map *map, const void
 /* ---- PROG_ARRAY, PERF_EVENT_ARRAY and CGROUP_ARRAY: slots hold object ids (0 = empty) ---- */
 /* Program side: the id in slot `index`, 0 when empty or out of range (a tail call falls through). */
 BPFTIME_API uint32_t bpftime_fd_array_get(struct bpftime_map *map, uint32_t index);
+
+/* ---- ARRAY_OF_MAPS and HASH_OF_MAPS: values are inner map ids (0 = none) ---- */
+/* Records inner's shape as the template of outer (kernel/bpf/map_in_map.c, bpf_map_meta_alloc()):
+ * -EINVAL when inner is itself a map of maps, -ENOTSUPP (524) for a PROG_ARRAY. Once, at creation. */
+BPFTIME_API int bpftime_map_set_inner_template(struct bpftime_map *outer, const struct bpftime_map *inner);
+/* 0 when inner matches outer's template (bpf_map_meta_equal(); array_map_meta_equal() also compares
+ * an ARRAY's max_entries unless the template has BPF_F_INNER_MAP), else -EINVAL. */
+BPFTIME_API int bpftime_map_inner_compatible(const struct bpftime_map *outer, const struct bpftime_map *inner);
+/* BPF_MAP_UPDATE_ELEM of a map of maps once the value's fd is resolved to inner: an ARRAY_OF_MAPS
+ * checks flags (BPF_ANY only: -EINVAL) and index (-E2BIG) first, then the template (-EINVAL); a
+ * HASH_OF_MAPS checks the template, then updates as a HASH does (-EEXIST, -ENOENT, -E2BIG). The slot
+ * then holds inner's object id. bpftime_map_sys_update refuses maps of maps (-EINVAL). */
+BPFTIME_API int bpftime_map_of_maps_update(struct bpftime_map *outer, const void *key,
+					   const struct bpftime_map *inner, uint64_t flags);
+/* Program side of bpf_map_lookup_elem on a map of maps: the inner map's id (0 when none), which the
+ * caller resolves to its own handle. bpftime_map_lookup_elem returns NULL for these maps. */
+BPFTIME_API uint32_t bpftime_map_inner_id(struct bpftime_map *outer, const void *key);
+BPFTIME_API int bpftime_map_is_of_maps(const struct bpftime_map *map);
 
 /* ---- STACK_TRACE ---- */
 /* bpf_get_stackid's store (__bpf_get_stackid(), kernel/bpf/stackmap.c) of nr instruction pointers,

@@ -43,6 +43,13 @@ BPFTIME_HELPERS_API int bpftime_helper_supported(uint32_t id);
 BPFTIME_HELPERS_API void bpftime_helpers_set_prog_resolver(void *(*tail_call_entry)(uint32_t prog_id,
 										       uint64_t frames_free));
 
+/*
+ * Set by the control part: this process's handle on the map with this id, or NULL when the service
+ * has not sent it. bpf_map_lookup_elem on a map of maps returns it (the inner map).
+ */
+struct bpftime_map;
+BPFTIME_HELPERS_API void bpftime_helpers_set_map_resolver(struct bpftime_map *(*resolve)(uint32_t map_id));
+
 /* The interpreter's tail-call hook (bpftime_vm_set_tail_call_hook(vm, this, NULL)) over the same resolver. */
 BPFTIME_HELPERS_API const void *bpftime_helpers_vm_tail_call(void *cookie, uint64_t prog_array, uint32_t index);
 

@@ -155,4 +155,22 @@ class InlineLookupTest {
         assertTrue(calls(compiler.compile(assemble(ldMapFd(R1, FD + 1), mov64(R2, R10), add64(R2, -4), call(1),
                 exit()), describing(array))));
     }
+
+    /**
+     * A lookup in an ARRAY_OF_MAPS returns the inner map, not a value (the kernel inlines it with its own
+     * array_of_map_gen_lookup, which dereferences the slot): it keeps the helper call, and so does the
+     * lookup in the inner map, whose pointer comes from r0, not from a map reference.
+     */
+    @Test
+    void aMapOfMapsAndItsInnerMapKeepTheCall() {
+        JitOptions.MapDescriptor arrayOfMaps = new JitOptions.MapDescriptor(12, 4, 4, 2);
+        JitCompiler compiler = new JitCompiler();
+        assertTrue(calls(compiler.compile(assemble(st(Size.W, R10, -4, 0), ldMapFd(R1, FD), mov64(R2, R10),
+                add64(R2, -4), call(1), exit()), describing(arrayOfMaps))));
+        JitOptions.MapDescriptor array = new JitOptions.MapDescriptor(JitOptions.MAP_TYPE_ARRAY, 4, 8, 2);
+        JitImage twoLookups = compiler.compile(assemble(st(Size.W, R10, -4, 0), ldMapFd(R1, FD), mov64(R2, R10),
+                add64(R2, -4), call(1), jump(JumpOp.JEQ, R0, 0, "out"), mov64(R1, R0), mov64(R2, R10), add64(R2, -4),
+                call(1), label("out"), exit()), describing(array));
+        assertTrue(calls(twoLookups), "the inner lookup's r1 is no map reference: it keeps its call");
+    }
 }

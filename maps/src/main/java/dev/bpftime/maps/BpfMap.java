@@ -250,6 +250,53 @@ public final class BpfMap implements AutoCloseable {
         }
     }
 
+    /**
+     * BPF_MAP_UPDATE_ELEM of an ARRAY_OF_MAPS or HASH_OF_MAPS once the value's descriptor named
+     * {@code inner}: the slot then holds inner's id (bpftime_map_of_maps_update in bpftime_map.h says
+     * which errno comes from which check).
+     */
+    public void updateInner(byte[] key, BpfMap inner, long flags) {
+        String op = "BPF_MAP_UPDATE_ELEM";
+        obj.writeActive.incrementAndGet();
+        try {
+            requireWrite(op);
+            requireSpinLock(flags, op);
+            checkKey(key, op);
+            if (!obj.type.isMapOfMaps()) {
+                throw new MapException(Errno.EINVAL, op + " on map " + obj.describe() + ": not a map of maps");
+            }
+            int rc = NativeMaps.bpftime_map_of_maps_update(live(), key, inner.handle(), flags);
+            if (rc != 0) {
+                throw new MapException(rc, op + " on map " + obj.describe() + ": inner map " + inner.obj.describe()
+                        + (rc == -Errno.EINVAL.code() ? " (does it match the inner map template?)" : ""));
+            }
+        } finally {
+            obj.writeActive.decrementAndGet();
+        }
+    }
+
+    /** The object id the service gave this map (written into its shared-memory header). */
+    int innerIdForTests() {
+        return NativeMaps.bpftime_map_object_id(live());
+    }
+
+    /** What a program's bpf_map_lookup_elem on a map of maps finds: the inner map's id, 0 for none. */
+    public int innerId(byte[] key) {
+        checkKey(key, "bpf_map_lookup_elem");
+        return NativeMaps.bpftime_map_inner_id(live(), key);
+    }
+
+    /** The address of the value a program's bpf_map_lookup_elem finds, or 0 (not for maps of maps). */
+    public long programLookup(byte[] key) {
+        checkKey(key, "bpf_map_lookup_elem");
+        return Pointer.nativeValue(NativeMaps.bpftime_map_lookup_elem(live(), key));
+    }
+
+    /** Where the object is mapped in this process and for how many bytes (for bounds-checked engines). */
+    public long mappedAddress() {
+        return Pointer.nativeValue(NativeMaps.bpftime_map_base(live()));
+    }
+
     /** BPF_MAP_DELETE_ELEM: false when the key is not in the map. */
     public boolean delete(byte[] key) {
         String op = "BPF_MAP_DELETE_ELEM";
@@ -334,7 +381,7 @@ public final class BpfMap implements AutoCloseable {
         if (obj.type.isHash()) {
             return true;
         }
-        return obj.type.isArray() && !delete;
+        return (obj.type.isArray() || obj.type == MapType.ARRAY_OF_MAPS) && !delete;
     }
 
     private void checkBatchFlags(long elemFlags, long flags, String op) {

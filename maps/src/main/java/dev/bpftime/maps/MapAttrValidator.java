@@ -43,6 +43,8 @@ final class MapAttrValidator {
                 .orElseThrow(() -> new MapException(Errno.EINVAL, "map_type " + a.mapType() + " is not supported"));
         MapAttr checked = switch (type) {
             case HASH, PERCPU_HASH, LRU_HASH, LRU_PERCPU_HASH -> checkHash(a, type, ncpus);
+            case HASH_OF_MAPS -> checkHashOfMaps(a, ncpus);
+            case ARRAY_OF_MAPS -> checkFdArray(a, type);
             case ARRAY, PERCPU_ARRAY -> checkArray(a, type);
             case PROG_ARRAY, PERF_EVENT_ARRAY, CGROUP_ARRAY -> checkFdArray(a, type);
             case STACK_TRACE -> checkStackTrace(a);
@@ -50,8 +52,29 @@ final class MapAttrValidator {
             case PERF_BUFFER -> throw new IllegalStateException("filtered above");
         };
         checkSpinLock(checked, type);
-        checkName(checked.name());
         return checked;
+    }
+
+    /** fd_htab_map_alloc_check() (kernel/bpf/hashtab.c): the value is a 4-byte map fd, then a HASH's checks. */
+    private static MapAttr checkHashOfMaps(MapAttr a, int ncpus) {
+        if (a.valueSize() != 4) {
+            throw new MapException(Errno.EINVAL, "HASH_OF_MAPS: value_size " + a.valueSizeUnsigned()
+                    + " vs expected 4 (values are map file descriptors)");
+        }
+        return checkHash(a, MapType.HASH_OF_MAPS, ncpus);
+    }
+
+    /**
+     * bpf_map_meta_alloc() (kernel/bpf/map_in_map.c): the inner map template may not itself be a map
+     * of maps (EINVAL), nor of a type without map_meta_equal (ENOTSUPP: of ours, PROG_ARRAY).
+     */
+    static void checkInnerTemplate(MapType inner) {
+        if (inner.isMapOfMaps()) {
+            throw new MapException(Errno.EINVAL, "inner_map_fd: a " + inner + " cannot be an inner map (one level only)");
+        }
+        if (inner == MapType.PROG_ARRAY || inner == MapType.PERF_BUFFER) {
+            throw new MapException(Errno.ENOTSUPP, "inner_map_fd: a " + inner + " cannot be an inner map");
+        }
     }
 
     private static boolean accessOk(int flags) {
@@ -206,8 +229,8 @@ final class MapAttrValidator {
         }
     }
 
-    /** bpf_obj_name_cpy(): [A-Za-z0-9_.], NUL-terminated within 16 bytes. */
-    private static void checkName(String name) {
+    /** bpf_obj_name_cpy(): [A-Za-z0-9_.], NUL-terminated within 16 bytes; map_create() runs it after allocation. */
+    static void checkName(String name) {
         if (name.length() > 15) {
             throw new MapException(Errno.EINVAL, "map_name '" + name + "' is " + name.length()
                     + " characters vs at most 15");

@@ -1,6 +1,7 @@
 package dev.bpftime.maps;
 
 import com.sun.jna.Pointer;
+import java.util.function.Supplier;
 
 /**
  * Creates map objects in shared memory for one service: validates the attributes as
@@ -34,11 +35,48 @@ public final class MapFactory {
         return create(attr, 0);
     }
 
+    /**
+     * The checks BPF_MAP_CREATE makes before it allocates (the type's map_alloc_check), without creating:
+     * the syscall layer has checks of its own between these and the allocation (Linux 6.18's token).
+     */
+    public void check(MapAttr attr) {
+        MapAttrValidator.validate(attr, ncpus);
+    }
+
     /** BPF_MAP_CREATE with the object id the service gives the map. */
     public BpfMap create(MapAttr attr, int objectId) {
+        return create(attr, objectId, () -> {
+            throw new IllegalStateException("a map of maps needs its inner map template");
+        });
+    }
+
+    /**
+     * BPF_MAP_CREATE; for an ARRAY_OF_MAPS or HASH_OF_MAPS {@code innerMap} gives the map inner_map_fd
+     * names (it throws the errno of a bad descriptor), asked after the type's checks as
+     * array_of_map_alloc() / htab_of_map_alloc() do. The outer map keeps its shape, not the map.
+     */
+    public BpfMap create(MapAttr attr, int objectId, Supplier<BpfMap> innerMap) {
         MapAttr a = MapAttrValidator.validate(attr, ncpus);
         MapType type = MapType.of(a.mapType()).orElseThrow();
+        BpfMap inner = null;
+        if (type.isMapOfMaps()) {
+            inner = innerMap.get();
+            MapAttrValidator.checkInnerTemplate(inner.type());
+        }
         BpfMap map = allocate(type, a, objectId, 0);
+        if (inner != null) {
+            int rc = NativeMaps.bpftime_map_set_inner_template(map.handle(), inner.handle());
+            if (rc != 0) {
+                map.close();
+                throw new MapException(rc, "BPF_MAP_CREATE: inner map " + inner.type() + " as template of " + type);
+            }
+        }
+        try {
+            MapAttrValidator.checkName(a.name());
+        } catch (MapException e) {
+            map.close();
+            throw e;
+        }
         boolean read = (a.mapFlags() & MapFlags.WRONLY) == 0;
         boolean write = (a.mapFlags() & MapFlags.RDONLY) == 0;
         if (read && write) {

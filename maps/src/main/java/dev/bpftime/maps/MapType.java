@@ -17,6 +17,10 @@ public enum MapType {
     CGROUP_ARRAY(8),
     LRU_HASH(9),
     LRU_PERCPU_HASH(10),
+    /** Slots of inner maps (array_of_maps_map_ops, kernel/bpf/arraymap.c); the slot holds the inner map's id. */
+    ARRAY_OF_MAPS(12),
+    /** A HASH of inner maps (htab_of_maps_map_ops, kernel/bpf/hashtab.c); the value is the inner map's id. */
+    HASH_OF_MAPS(13),
     RINGBUF(27),
     /** Not a BPF map: the per-CPU buffer behind a perf event fd, kept in shared memory the same way. */
     PERF_BUFFER(0x10001);
@@ -36,7 +40,13 @@ public enum MapType {
     }
 
     public boolean isHash() {
-        return this == HASH || this == PERCPU_HASH || this == LRU_HASH || this == LRU_PERCPU_HASH;
+        return this == HASH || this == PERCPU_HASH || this == LRU_HASH || this == LRU_PERCPU_HASH
+                || this == HASH_OF_MAPS;
+    }
+
+    /** A map whose values are other maps (bpf_map_type__is_map_in_map in libbpf). */
+    public boolean isMapOfMaps() {
+        return this == ARRAY_OF_MAPS || this == HASH_OF_MAPS;
     }
 
     public boolean isArray() {

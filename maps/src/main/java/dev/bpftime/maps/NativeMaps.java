@@ -73,6 +73,16 @@ final class NativeMaps {
 
     static native int bpftime_fd_array_get(Pointer map, int index);
 
+    static native int bpftime_map_set_inner_template(Pointer outer, Pointer inner);
+
+    static native int bpftime_map_of_maps_update(Pointer outer, byte[] key, Pointer inner, long flags);
+
+    static native int bpftime_map_inner_id(Pointer outer, byte[] key);
+
+    static native Pointer bpftime_map_base(Pointer map);
+
+    static native int bpftime_map_object_id(Pointer map);
+
     static native long bpftime_stackmap_get_stackid(Pointer map, long[] ips, int nr, long flags);
 
     // ring and perf buffers

@@ -100,6 +100,22 @@ final class KernelBpf implements AutoCloseable {
         return new KernelBpf((int) rc, a.keySize(), sysValueSize);
     }
 
+    /** BPF_MAP_CREATE of an ARRAY_OF_MAPS or HASH_OF_MAPS whose inner map template is the kernel map `innerFd`. */
+    static KernelBpf createOuter(MapAttr a, int innerFd) {
+        Memory attr = zeroed();
+        attr.setInt(0, a.mapType());
+        attr.setInt(4, a.keySize());
+        attr.setInt(8, a.valueSize());
+        attr.setInt(12, a.maxEntries());
+        attr.setInt(16, a.mapFlags());
+        attr.setInt(20, innerFd);
+        long rc = bpf(BPF_MAP_CREATE, attr);
+        if (rc < 0) {
+            throw new MapException((int) -rc, "kernel BPF_MAP_CREATE of a map of maps");
+        }
+        return new KernelBpf((int) rc, a.keySize(), 4);
+    }
+
     /** The errno of BPF_MAP_CREATE with these attributes (0 when it succeeds; the map is closed). */
     static int createErrno(MapAttr a) {
         try {

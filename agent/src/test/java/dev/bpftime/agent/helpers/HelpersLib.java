@@ -68,6 +68,19 @@ interface HelpersLib extends Library {
 
     void bpftime_map_close(Pointer map);
 
+    int bpftime_map_set_inner_template(Pointer outer, Pointer inner);
+
+    int bpftime_map_of_maps_update(Pointer outer, byte[] key, Pointer inner, long flags);
+
+    int bpftime_map_sys_delete(Pointer map, byte[] key);
+
+    /** helpers/include/bpftime_helpers.h: what the control part sets (objects_map in objects.c). */
+    interface MapResolver extends com.sun.jna.Callback {
+        Pointer resolve(int id);
+    }
+
+    void bpftime_helpers_set_map_resolver(MapResolver resolve);
+
     int bpftime_map_sys_lookup(Pointer map, byte[] key, byte[] value, long flags);
 
     int bpftime_map_sys_update(Pointer map, byte[] key, byte[] value, long flags);

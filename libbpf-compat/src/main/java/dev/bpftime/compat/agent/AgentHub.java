@@ -181,6 +181,15 @@ public final class AgentHub {
                 sendProgram(a, p);
             }
         }
+        // The maps the slots of its maps of maps hold, which its programs reach by id through
+        // bpf_map_lookup_elem: a map put into a slot reaches the agent before the update is answered.
+        for (int id : List.copyOf(a.maps)) {
+            if (objects.byId(ObjectKind.MAP, id).orElse(null) instanceof EmulatedMap outer) {
+                for (EmulatedMap inner : outer.innerMaps()) {
+                    sendMap(a, inner);
+                }
+            }
+        }
         Set<Long> wanted = new HashSet<>();
         for (Attachment at : registry.attachments()) {
             if (at.pid() != -1 && at.pid() != a.pid) {
@@ -229,17 +238,8 @@ public final class AgentHub {
             return;
         }
         for (int mapId : p.mapIds()) {
-            if (!a.maps.contains(mapId) && objects.byId(ObjectKind.MAP, mapId).orElse(null) instanceof EmulatedMap m) {
-                BpfMap shm = m.map();
-                boolean withEvent = shm.eventfd() >= 0;
-                byte[] msg = AgentWire.message(AgentWire.MAP, mapId, 0, new long[] {m.mapType()}, new byte[0],
-                        withEvent ? 2 : 1);
-                if (withEvent) {
-                    send(a, msg, shm.memfd(), shm.eventfd());
-                } else {
-                    send(a, msg, shm.memfd());
-                }
-                a.maps.add(mapId);
+            if (objects.byId(ObjectKind.MAP, mapId).orElse(null) instanceof EmulatedMap m) {
+                sendMap(a, m);
             }
         }
         ProgramImage image = p.image();
@@ -266,6 +266,24 @@ public final class AgentHub {
                 insns.length / 8, codeLen, jit == null ? 0 : jit.entryOffset(), jit == null ? 0 : jit.tailCallEntryOffset()},
                 payload.toByteArray(), 0));
         a.programs.add(p.id());
+    }
+
+    private void sendMap(AgentConnection a, EmulatedMap m) {
+        if (a.maps.contains(m.id())) {
+            return;
+        }
+        BpfMap shm = m.map();
+        boolean withEvent = shm.eventfd() >= 0;
+        byte[] msg = AgentWire.message(AgentWire.MAP, m.id(), 0, new long[] {m.mapType()}, new byte[0], withEvent ? 2 : 1);
+        if (withEvent) {
+            send(a, msg, shm.memfd(), shm.eventfd());
+        } else {
+            send(a, msg, shm.memfd());
+        }
+        a.maps.add(m.id());
+        for (EmulatedMap inner : m.innerMaps()) {
+            sendMap(a, inner);
+        }
     }
 
     private static byte[] attachMessage(Attachment at) {

@@ -14,11 +14,12 @@ import java.util.List;
 public final class Attr {
 
     /**
-     * sizeof(union bpf_attr) of the ABI this service emulates: Linux 6.1's include/uapi/linux/bpf.h (what
-     * Debian 12's libbpf 1.1, bpftool 7.1 and bpftrace 0.17 are built against) plus the log_true_size
-     * fields of 6.4, which still fit in the same 144 bytes.
+     * sizeof(union bpf_attr) of the ABI this service emulates: Linux 6.18's include/uapi/linux/bpf.h, whose
+     * largest member is BPF_PROG_LOAD's, ending with keyring_id (Linux 6.1's, which Debian 12's libbpf 1.1,
+     * bpftool 7.1 and bpftrace 0.17 are built against, has 144). A byte a newer libbpf sets beyond it is
+     * E2BIG, one inside it after the command's last field EINVAL, as on a 6.18 kernel.
      */
-    public static final int UNION_SIZE = 144;
+    public static final int UNION_SIZE = 168;
 
     /** A byte range of the caller's attr to overwrite with {@code bytes}. */
     public record Writeback(int offset, byte[] bytes) {

@@ -1,7 +1,7 @@
 package dev.bpftime.compat.attr;
 
 /**
- * The bpf() commands of enum bpf_cmd (include/uapi/linux/bpf.h, Linux 6.1: 0..35) with the attr
+ * The bpf() commands of enum bpf_cmd (include/uapi/linux/bpf.h, Linux 6.18: 0..37) with the attr
  * layout each reads. A number outside this list is an unknown command: EINVAL, as __sys_bpf's
  * default case.
  */
@@ -41,7 +41,9 @@ public enum BpfCmd {
     ENABLE_STATS(32, MiscAttr.ENABLE_STATS),
     ITER_CREATE(33, LinkAttr.ITER_CREATE),
     LINK_DETACH(34, LinkAttr.DETACH),
-    PROG_BIND_MAP(35, MiscAttr.PROG_BIND_MAP);
+    PROG_BIND_MAP(35, MiscAttr.PROG_BIND_MAP),
+    TOKEN_CREATE(36, MiscAttr.TOKEN_CREATE),
+    PROG_STREAM_READ_BY_FD(37, MiscAttr.PROG_STREAM_READ);
 
     private static final BpfCmd[] BY_NUMBER = values();
 

@@ -11,6 +11,8 @@ public final class IdAttr {
     public static final AttrField LINK_ID = new AttrField("link_id", 0, 4);
     public static final AttrField NEXT_ID = new AttrField("next_id", 4, 4);
     public static final AttrField OPEN_FLAGS = new AttrField("open_flags", 8, 4);
+    /** A BPF token with BPF_F_TOKEN_FD in open_flags; BTF_GET_FD_BY_ID only (Linux 6.18). */
+    public static final AttrField FD_BY_ID_TOKEN_FD = new AttrField("fd_by_id_token_fd", 12, 4);
 
     /** BPF_OBJ_GET_NEXT_ID_LAST_FIELD next_id (all four kinds). */
     public static final AttrLayout GET_NEXT_ID = AttrLayout.of("get_id", START_ID, NEXT_ID);
@@ -18,8 +20,9 @@ public final class IdAttr {
     public static final AttrLayout PROG_GET_FD_BY_ID = AttrLayout.of("get_id", PROG_ID);
     /** BPF_MAP_GET_FD_BY_ID_LAST_FIELD open_flags. */
     public static final AttrLayout MAP_GET_FD_BY_ID = AttrLayout.of("get_id", MAP_ID, NEXT_ID, OPEN_FLAGS);
-    /** BPF_BTF_GET_FD_BY_ID_LAST_FIELD btf_id (6.1; open_flags and a token fd came with 6.9). */
-    public static final AttrLayout BTF_GET_FD_BY_ID = AttrLayout.of("get_id", BTF_ID);
+    /** BPF_BTF_GET_FD_BY_ID_LAST_FIELD fd_by_id_token_fd (Linux 6.18; btf_id in 6.1). */
+    public static final AttrLayout BTF_GET_FD_BY_ID = AttrLayout.of("get_id", BTF_ID, NEXT_ID, OPEN_FLAGS,
+            FD_BY_ID_TOKEN_FD);
     /** BPF_LINK_GET_FD_BY_ID_LAST_FIELD link_id. */
     public static final AttrLayout LINK_GET_FD_BY_ID = AttrLayout.of("get_id", LINK_ID);
 

@@ -32,11 +32,20 @@ public final class ProgLoadAttr {
     /** Output, Linux 6.4 (commit "bpf: Add log_true_size output field"); not in the 6.1 header. */
     public static final AttrField LOG_TRUE_SIZE = new AttrField("log_true_size", 140, 4);
 
-    /** BPF_PROG_LOAD_LAST_FIELD log_true_size (6.4; core_relo_rec_size in 6.1). */
+    /** Linux 6.9: a BPF token, read only with BPF_F_TOKEN_FD in prog_flags. */
+    public static final AttrField PROG_TOKEN_FD = new AttrField("prog_token_fd", 144, 4);
+    /** Linux 6.14: how many descriptors fd_array holds, each bound to the program (process_fd_array). */
+    public static final AttrField FD_ARRAY_CNT = new AttrField("fd_array_cnt", 148, 4);
+    /** Linux 6.18: a PKCS#7 signature of the instructions, checked against keyring_id's keys. */
+    public static final AttrField SIGNATURE = new AttrField("signature", 152, 8);
+    public static final AttrField SIGNATURE_SIZE = new AttrField("signature_size", 160, 4);
+    public static final AttrField KEYRING_ID = new AttrField("keyring_id", 164, 4);
+    /** BPF_PROG_LOAD_LAST_FIELD keyring_id (Linux 6.18; core_relo_rec_size in 6.1). */
     public static final AttrLayout LAYOUT = AttrLayout.of("prog_load", PROG_TYPE, INSN_CNT, INSNS, LICENSE, LOG_LEVEL,
             LOG_SIZE, LOG_BUF, KERN_VERSION, PROG_FLAGS, PROG_NAME, PROG_IFINDEX, EXPECTED_ATTACH_TYPE, PROG_BTF_FD,
             FUNC_INFO_REC_SIZE, FUNC_INFO, FUNC_INFO_CNT, LINE_INFO_REC_SIZE, LINE_INFO, LINE_INFO_CNT, ATTACH_BTF_ID,
-            ATTACH_PROG_FD, CORE_RELO_CNT, FD_ARRAY, CORE_RELOS, CORE_RELO_REC_SIZE, LOG_TRUE_SIZE);
+            ATTACH_PROG_FD, CORE_RELO_CNT, FD_ARRAY, CORE_RELOS, CORE_RELO_REC_SIZE, LOG_TRUE_SIZE, PROG_TOKEN_FD,
+            FD_ARRAY_CNT, SIGNATURE, SIGNATURE_SIZE, KEYRING_ID);
 
     private ProgLoadAttr() {
     }

@@ -58,6 +58,11 @@ public final class BpfLink extends BpfObject {
         return tracepointName;
     }
 
+    /** For a raw tracepoint link, what bpf_get_attach_cookie returns (bpf_link_info.raw_tracepoint.cookie). */
+    public long cookie() {
+        return attachment == null ? 0 : attachment.cookie();
+    }
+
     public PerfEvent event() {
         return event;
     }

@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * struct bpf_link_info (include/uapi/linux/bpf.h, Linux 6.1: 48 bytes): type @0, id @4, prog_id @8,
- * and for a raw tracepoint link tp_name @16 and tp_name_len @24, filled as
+ * and for a raw tracepoint link tp_name @16, tp_name_len @24 and cookie @32 (6.10), filled as
  * kernel/bpf/syscall.c bpf_raw_tp_link_fill_link_info does (ENOSPC with the full length when the
  * buffer is too short, after copying what fits with a NUL, and then the info is not written; EINVAL for a length without a buffer).
  * A perf-event link has no fill_link_info in 6.1: only the common fields.
@@ -36,7 +36,8 @@ public final class LinkInfoWriter implements InfoWriter {
             long buf = in.getLong(16);
             int ulen = in.getInt(24);
             byte[] name = link.tracepointName().getBytes(StandardCharsets.UTF_8);
-            out.putLong(16, buf).putInt(24, name.length + 1);
+            // cookie @32 (Linux 6.10), after 4 bytes of padding
+            out.putLong(16, buf).putInt(24, name.length + 1).putLong(32, link.cookie());
             if (buf == 0 && ulen != 0) {
                 throw new BpfException(Errno.EINVAL, "tp_name NULL with tp_name_len " + ulen);
             }

@@ -13,10 +13,11 @@ import dev.bpftime.compat.syscall.Outcome;
 import java.nio.charset.StandardCharsets;
 
 /**
- * BPF_RAW_TRACEPOINT_OPEN (kernel/bpf/syscall.c bpf_raw_tracepoint_open, Linux 6.1): the program
+ * BPF_RAW_TRACEPOINT_OPEN (kernel/bpf/syscall.c bpf_raw_tracepoint_open, Linux 6.18): the program
  * (EBADF, EINVAL), which must be a raw tracepoint program (EINVAL), the name copied with
  * strncpy_from_user into 128 bytes (EFAULT), a tracepoint of that name (ENOENT: only the syscall
- * ones, sys_enter and sys_exit, exist here). The answer is a link fd.
+ * ones, sys_enter and sys_exit, exist here). The answer is a link fd; the cookie (6.10) is what
+ * bpf_get_attach_cookie returns.
  */
 public final class RawTracepointOpenCommand implements CommandHandler {
 
@@ -52,7 +53,8 @@ public final class RawTracepointOpenCommand implements CommandHandler {
             } else {
                 throw new BpfException(Errno.ENOENT, "raw tracepoint '" + name + "': only sys_enter and sys_exit exist");
             }
-            Attachment a = registry.attach(new Hook.RawSyscall(exit, true), prog.id(), -1, -1, 0);
+            Attachment a = registry.attach(new Hook.RawSyscall(exit, true), prog.id(), -1, -1,
+                    attr.u64(RawTracepointAttr.COOKIE));
             return Outcome.newFd(objects.register(BpfLink.rawTracepoint(prog, name, registry, a)));
         } catch (BpfException e) {
             prog.release();

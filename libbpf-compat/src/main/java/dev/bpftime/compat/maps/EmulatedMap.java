@@ -5,7 +5,10 @@ import dev.bpftime.compat.objects.BpfObject;
 import dev.bpftime.compat.objects.ObjectKind;
 import dev.bpftime.maps.BpfMap;
 import dev.bpftime.maps.MapFlags;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -18,10 +21,12 @@ public final class EmulatedMap extends BpfObject implements SharedMemoryObject, 
 
     private BpfMap map;
     private int ownerProgType = -1;
-    private final Map<Integer, BpfObject> slotRefs = new HashMap<>();
+    /** By key (as a little-endian u32 index for arrays): the object the slot holds a reference to. */
+    private final Map<ByteBuffer, BpfObject> slotRefs = new HashMap<>();
     private BpfObject btf;
     private int btfKeyTypeId;
     private int btfValueTypeId;
+    private byte[] exclusiveProgHash;
 
     EmulatedMap() {
         super(ObjectKind.MAP);
@@ -45,6 +50,15 @@ public final class EmulatedMap extends BpfObject implements SharedMemoryObject, 
         this.btf = btfObject;
         this.btfKeyTypeId = keyTypeId;
         this.btfValueTypeId = valueTypeId;
+    }
+
+    /** The SHA-256 of the one program that may use the map (Linux 6.18's excl_prog_hash), or null. */
+    public byte[] exclusiveProgHash() {
+        return exclusiveProgHash == null ? null : exclusiveProgHash.clone();
+    }
+
+    void setExclusiveProgHash(byte[] sha256) {
+        this.exclusiveProgHash = sha256.clone();
     }
 
     @Override
@@ -112,10 +126,27 @@ public final class EmulatedMap extends BpfObject implements SharedMemoryObject, 
 
     /** A slot now holds {@code target} (already retained) or, for null, nothing: the old one is released. */
     void setSlot(int index, BpfObject target) {
-        BpfObject old = target == null ? slotRefs.remove(index) : slotRefs.put(index, target);
+        setSlot(new byte[] {(byte) index, (byte) (index >>> 8), (byte) (index >>> 16), (byte) (index >>> 24)}, target);
+    }
+
+    /** The same for the slot of {@code key} (a HASH_OF_MAPS key, or an array index's 4 bytes). */
+    void setSlot(byte[] key, BpfObject target) {
+        ByteBuffer k = ByteBuffer.wrap(key.clone());
+        BpfObject old = target == null ? slotRefs.remove(k) : slotRefs.put(k, target);
         if (old != null) {
             old.release();
         }
+    }
+
+    /** The maps the slots of a map of maps hold now (empty for other maps). */
+    public List<EmulatedMap> innerMaps() {
+        List<EmulatedMap> out = new ArrayList<>();
+        for (BpfObject o : slotRefs.values()) {
+            if (o instanceof EmulatedMap m) {
+                out.add(m);
+            }
+        }
+        return out;
     }
 
     @Override

@@ -61,6 +61,9 @@ public final class MapBatchCommands {
                 return Outcome.value(0);
             }
             int n = r.count();
+            if (delete && map.type().isMapOfMaps()) {
+                releaseSlots(m.object(), r.keys(), n, map.keySize());
+            }
             caller.write(attr.u64(KEYS), Arrays.copyOf(r.keys(), n * map.keySize()), "batch.keys");
             caller.write(attr.u64(VALUES), Arrays.copyOf(r.values(), n * map.sysValueSize()), "batch.values");
             if (r.outBatch() != null) {
@@ -79,6 +82,9 @@ public final class MapBatchCommands {
             MapFds.Resolved m = MapFds.resolve(caller, attr.u32(MAP_FD), "batch.map_fd");
             MapElemCommands.requireWrite(m);
             BpfMap map = m.map();
+            if (map.type().isMapOfMaps()) {
+                return innerMapRounds(attr, caller, m);
+            }
             if (map.type().isFdArray()) {
                 throw new BpfException(Errno.ENOTSUPP, "fd arrays have no batch update");
             }
@@ -90,8 +96,64 @@ public final class MapBatchCommands {
         return (attr, caller) -> {
             MapFds.Resolved m = MapFds.resolve(caller, attr.u32(MAP_FD), "batch.map_fd");
             MapElemCommands.requireWrite(m);
-            return rounds(attr, caller, m.map(), false);
+            if (!m.map().type().isMapOfMaps()) {
+                return rounds(attr, caller, m.map(), false);
+            }
+            // the keys deleted are the first ones up to the count written back: their maps are released
+            long keys = attr.u64(KEYS);
+            try {
+                return rounds(attr, caller, m.map(), false);
+            } finally {
+                int done = attr.u32(COUNT);
+                if (done > 0) {
+                    byte[] deleted = new byte[done * m.map().keySize()];
+                    try {
+                        caller.readPrefix(keys, deleted, 0, deleted.length);
+                        releaseSlots(m.object(), deleted, done, m.map().keySize());
+                    } catch (BpfException unreadable) {
+                        // the keys were read a moment ago; a caller that unmapped them meanwhile keeps the references
+                    }
+                }
+            }
         };
+    }
+
+    private static void releaseSlots(EmulatedMap outer, byte[] keys, int n, int keySize) {
+        for (int i = 0; i < n; i++) {
+            outer.setSlot(Arrays.copyOfRange(keys, i * keySize, (i + 1) * keySize), null);
+        }
+    }
+
+    /**
+     * generic_map_update_batch() on a map of maps: elem_flags 0 (BPF_F_LOCK: EINVAL, no spin lock
+     * here), then each element as BPF_MAP_UPDATE_ELEM with flags 0 and a map descriptor as value,
+     * until the first refusal; count says how many were done.
+     */
+    private static Outcome innerMapRounds(Attr attr, Caller caller, MapFds.Resolved m) throws BpfException {
+        long elemFlags = attr.u64(ELEM_FLAGS);
+        if (elemFlags != 0) {
+            throw new BpfException(Errno.EINVAL, "elem_flags 0x" + Long.toHexString(elemFlags)
+                    + ": a map of maps has no bpf_spin_lock");
+        }
+        long count = Integer.toUnsignedLong(attr.u32(COUNT));
+        if (count == 0) {
+            return Outcome.value(0);
+        }
+        attr.putU32(COUNT, 0);
+        int keySize = m.map().keySize();
+        for (long done = 0; done < count; done++) {
+            byte[] key = caller.read(attr.u64(KEYS) + done * keySize, keySize, "batch.keys");
+            byte[] fd = caller.read(attr.u64(VALUES) + done * 4, 4, "batch.values");
+            try {
+                InnerMaps.update(m, key, (fd[0] & 0xff) | (fd[1] & 0xff) << 8 | (fd[2] & 0xff) << 16
+                        | (fd[3] & 0xff) << 24, 0, caller);
+            } catch (BpfException e) {
+                attr.putU32(COUNT, (int) done);
+                throw e;
+            }
+        }
+        attr.putU32(COUNT, (int) count);
+        return Outcome.value(0);
     }
 
     /**

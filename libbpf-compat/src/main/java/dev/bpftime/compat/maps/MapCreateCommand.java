@@ -4,11 +4,15 @@ import static dev.bpftime.compat.attr.MapCreateAttr.BTF_FD;
 import static dev.bpftime.compat.attr.MapCreateAttr.BTF_KEY_TYPE_ID;
 import static dev.bpftime.compat.attr.MapCreateAttr.BTF_VALUE_TYPE_ID;
 import static dev.bpftime.compat.attr.MapCreateAttr.BTF_VMLINUX_VALUE_TYPE_ID;
+import static dev.bpftime.compat.attr.MapCreateAttr.EXCL_PROG_HASH;
+import static dev.bpftime.compat.attr.MapCreateAttr.EXCL_PROG_HASH_SIZE;
 import static dev.bpftime.compat.attr.MapCreateAttr.KEY_SIZE;
+import static dev.bpftime.compat.attr.MapCreateAttr.INNER_MAP_FD;
 import static dev.bpftime.compat.attr.MapCreateAttr.MAP_EXTRA;
 import static dev.bpftime.compat.attr.MapCreateAttr.MAP_FLAGS;
 import static dev.bpftime.compat.attr.MapCreateAttr.MAP_IFINDEX;
 import static dev.bpftime.compat.attr.MapCreateAttr.MAP_NAME;
+import static dev.bpftime.compat.attr.MapCreateAttr.MAP_TOKEN_FD;
 import static dev.bpftime.compat.attr.MapCreateAttr.MAP_TYPE;
 import static dev.bpftime.compat.attr.MapCreateAttr.MAX_ENTRIES;
 import static dev.bpftime.compat.attr.MapCreateAttr.NUMA_NODE;
@@ -16,6 +20,7 @@ import static dev.bpftime.compat.attr.MapCreateAttr.VALUE_SIZE;
 
 import dev.bpftime.compat.attr.Attr;
 import dev.bpftime.compat.objects.BpfObject;
+import dev.bpftime.compat.objects.BpfTokens;
 import dev.bpftime.compat.objects.ObjectKind;
 import dev.bpftime.compat.objects.ObjectTable;
 import dev.bpftime.compat.posix.Errno;
@@ -33,11 +38,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.function.Supplier;
 
 /**
- * BPF_MAP_CREATE in the order of map_create() (kernel/bpf/syscall.c, Linux 6.1): the BTF id rules,
- * map_extra (bloom filters only), the file flags, the NUMA node, then the type's checks and
- * allocation (the maps module, which also checks the name as bpf_obj_name_cpy does), then the BTF
- * descriptor when type ids are given. The creating descriptor is read-only or write-only when
- * map_flags says so; other descriptors of the map choose for themselves.
+ * BPF_MAP_CREATE in the order of map_create() (kernel/bpf/syscall.c, Linux 6.18): BPF_F_TOKEN_FD taken
+ * out of map_flags, the BTF id rules, map_extra (bloom filters only), the file flags, the NUMA node,
+ * the type's checks (map_alloc_check), the token, then allocation (the maps module, which also checks
+ * the name as bpf_obj_name_cpy does), the BTF descriptor when type ids are given, and last the
+ * exclusive program's hash. The creating descriptor is read-only or write-only when map_flags says
+ * so; other descriptors of the map choose for themselves.
  */
 public final class MapCreateCommand implements CommandHandler {
 
@@ -45,6 +51,8 @@ public final class MapCreateCommand implements CommandHandler {
     private static final int ARRAY = 2;
     private static final int STRUCT_OPS = 26;
     private static final int BLOOM_FILTER = 30;
+    /** SHA256_DIGEST_SIZE: the only excl_prog_hash_size map_create() takes. */
+    private static final int SHA256_SIZE = 32;
     /** One NUMA node here (nr_node_ids): any other node is EINVAL, as for an offline node. */
     private static final int NUMA_NODES = 1;
 
@@ -61,7 +69,9 @@ public final class MapCreateCommand implements CommandHandler {
     @Override
     public Outcome handle(Attr attr, Caller caller) throws BpfException {
         int type = attr.u32(MAP_TYPE);
-        int flags = attr.u32(MAP_FLAGS);
+        // taken out before any check of map_flags, so that no type's flag mask sees it
+        boolean tokenFlag = (attr.u32(MAP_FLAGS) & BpfTokens.F_TOKEN_FD) != 0;
+        int flags = attr.u32(MAP_FLAGS) & ~BpfTokens.F_TOKEN_FD;
         if (attr.u32(BTF_VMLINUX_VALUE_TYPE_ID) != 0) {
             if (type != STRUCT_OPS || attr.u32(BTF_KEY_TYPE_ID) != 0 || attr.u32(BTF_VALUE_TYPE_ID) != 0) {
                 throw new BpfException(Errno.EINVAL, "btf_vmlinux_value_type_id is for struct_ops maps only");
@@ -80,17 +90,27 @@ public final class MapCreateCommand implements CommandHandler {
             throw new BpfException(Errno.EINVAL, "numa_node " + Integer.toUnsignedString(attr.u32(NUMA_NODE))
                     + " vs " + NUMA_NODES + " node(s)");
         }
-        if (attr.u32(MAP_IFINDEX) != 0) {
-            throw offloadRefused(type, attr.u32(MAP_IFINDEX));
-        }
         MapAttr mapAttr = new MapAttr(type, attr.u32(KEY_SIZE), attr.u32(VALUE_SIZE), attr.u32(MAX_ENTRIES), flags,
                 -1, nameOf(attr.bytes(MAP_NAME)));
         if (factory == null) {
             factory = factorySource.get();
         }
+        try {
+            // the name is checked after allocation (bpf_obj_name_cpy), so not here
+            factory.check(mapAttr.withName(""));
+        } catch (MapException e) {
+            throw MapFds.refused(e);
+        }
+        if (tokenFlag) {
+            throw BpfTokens.refused(caller, attr.u32(MAP_TOKEN_FD), "map_token_fd");
+        }
+        if (attr.u32(MAP_IFINDEX) != 0) {
+            throw offloadRefused(type, attr.u32(MAP_IFINDEX));
+        }
         EmulatedMap object = objects.register(new EmulatedMap());
         try {
-            BpfMap created = factory.create(mapAttr, object.id());
+            BpfMap created = factory.create(mapAttr, object.id(),
+                    () -> InnerMaps.named(caller, attr.u32(INNER_MAP_FD), "inner_map_fd").map());
             object.attach(created.withAccess(true, true));
             created.close();
         } catch (MapException e) {
@@ -110,12 +130,32 @@ public final class MapCreateCommand implements CommandHandler {
                     throw new BpfException(Errno.ENOTSUPP, object.map().type() + " takes no BTF key or value types");
                 }
             }
+            checkExclusiveProgHash(attr, caller, object);
         } catch (BpfException e) {
             object.release();
             throw e;
         }
         MapView view = object.openView((flags & MapFlags.WRONLY) == 0, (flags & MapFlags.RDONLY) == 0);
         return Outcome.newFd(object, view);
+    }
+
+    /**
+     * Linux 6.18's exclusive maps: a hash must be SHA256_DIGEST_SIZE bytes and readable, a size without a
+     * hash is EINVAL. The program check is at PROG_LOAD (StructuralCheck, check_map_prog_compatibility).
+     */
+    private static void checkExclusiveProgHash(Attr attr, Caller caller, EmulatedMap object) throws BpfException {
+        long hash = attr.u64(EXCL_PROG_HASH);
+        int size = attr.u32(EXCL_PROG_HASH_SIZE);
+        if (hash != 0) {
+            if (size != SHA256_SIZE) {
+                throw new BpfException(Errno.EINVAL, "excl_prog_hash_size: actual " + Integer.toUnsignedString(size)
+                        + " vs expected " + SHA256_SIZE + " (SHA-256)");
+            }
+            object.setExclusiveProgHash(caller.read(hash, SHA256_SIZE, "excl_prog_hash"));
+        } else if (size != 0) {
+            throw new BpfException(Errno.EINVAL, "excl_prog_hash_size " + Integer.toUnsignedString(size)
+                    + " without excl_prog_hash");
+        }
     }
 
     /**

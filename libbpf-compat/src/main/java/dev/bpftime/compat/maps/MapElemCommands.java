@@ -64,6 +64,10 @@ public final class MapElemCommands {
                 throw new BpfException(Errno.EFAULT, "key: NULL");
             }
             byte[] value = readValue(caller, map, attr.u64(VALUE));
+            if (map.type().isMapOfMaps()) {
+                InnerMaps.update(m, key, u32(value), flags, caller);
+                return Outcome.value(0);
+            }
             if (!map.type().isFdArray()) {
                 call(() -> {
                     map.update(key, value, flags);
@@ -110,6 +114,8 @@ public final class MapElemCommands {
             }
             if (m.map().type().isFdArray()) {
                 m.object().setSlot(u32(key), null);
+            } else if (m.map().type().isMapOfMaps()) {
+                m.object().setSlot(key, null);
             }
             return Outcome.value(0);
         };

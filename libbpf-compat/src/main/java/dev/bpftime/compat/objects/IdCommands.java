@@ -34,6 +34,25 @@ public final class IdCommands {
         };
     }
 
+    /**
+     * BPF_BTF_GET_FD_BY_ID (bpf_btf_get_fd_by_id, Linux 6.18): open_flags may only be BPF_F_TOKEN_FD
+     * (EINVAL), whose token is refused as a token; then as {@link #fdById}.
+     */
+    public static CommandHandler btfFdById(ObjectTable objects) {
+        CommandHandler byId = fdById(objects, ObjectKind.BTF);
+        return (Attr attr, dev.bpftime.compat.syscall.Caller caller) -> {
+            int flags = attr.u32(IdAttr.OPEN_FLAGS);
+            if ((flags & ~BpfTokens.F_TOKEN_FD) != 0) {
+                throw new BpfException(Errno.EINVAL, String.format("open_flags: actual 0x%x vs expected 0 or "
+                        + "BPF_F_TOKEN_FD", flags));
+            }
+            if (flags != 0) {
+                throw BpfTokens.refused(caller, attr.u32(IdAttr.FD_BY_ID_TOKEN_FD), "fd_by_id_token_fd");
+            }
+            return byId.handle(attr, caller);
+        };
+    }
+
     /** A new descriptor for the object with that id; ENOENT when there is none (id 0 included). */
     public static CommandHandler fdById(ObjectTable objects, ObjectKind kind) {
         return (Attr attr, dev.bpftime.compat.syscall.Caller caller) -> {

@@ -4,6 +4,7 @@ import static dev.bpftime.compat.attr.ProgLoadAttr.ATTACH_BTF_ID;
 import static dev.bpftime.compat.attr.ProgLoadAttr.ATTACH_PROG_FD;
 import static dev.bpftime.compat.attr.ProgLoadAttr.EXPECTED_ATTACH_TYPE;
 import static dev.bpftime.compat.attr.ProgLoadAttr.FD_ARRAY;
+import static dev.bpftime.compat.attr.ProgLoadAttr.FD_ARRAY_CNT;
 import static dev.bpftime.compat.attr.ProgLoadAttr.INSNS;
 import static dev.bpftime.compat.attr.ProgLoadAttr.INSN_CNT;
 import static dev.bpftime.compat.attr.ProgLoadAttr.LICENSE;
@@ -13,9 +14,12 @@ import static dev.bpftime.compat.attr.ProgLoadAttr.LOG_SIZE;
 import static dev.bpftime.compat.attr.ProgLoadAttr.LOG_TRUE_SIZE;
 import static dev.bpftime.compat.attr.ProgLoadAttr.PROG_FLAGS;
 import static dev.bpftime.compat.attr.ProgLoadAttr.PROG_NAME;
+import static dev.bpftime.compat.attr.ProgLoadAttr.PROG_TOKEN_FD;
 import static dev.bpftime.compat.attr.ProgLoadAttr.PROG_TYPE;
+import static dev.bpftime.compat.attr.ProgLoadAttr.SIGNATURE;
 
 import dev.bpftime.compat.attr.Attr;
+import dev.bpftime.compat.objects.BpfTokens;
 import dev.bpftime.compat.objects.ObjectTable;
 import dev.bpftime.compat.posix.Errno;
 import dev.bpftime.compat.syscall.BpfException;
@@ -36,7 +40,7 @@ public final class ProgLoadCommand implements CommandHandler {
     /** BPF_COMPLEXITY_LIMIT_INSNS: the limit for a privileged loader, which every user of this runtime is. */
     public static final int MAX_INSNS = 1_000_000;
     /** BPF_F_STRICT_ALIGNMENT ... BPF_F_XDP_HAS_FRAGS: the prog_flags Linux 6.1 knows. */
-    static final int KNOWN_FLAGS = 0x3f;
+    static final int KNOWN_FLAGS = 0xff | BpfTokens.F_TOKEN_FD;
     /** The license is read with strncpy_from_user into char license[128]. */
     static final int LICENSE_MAX = 127;
 
@@ -60,6 +64,9 @@ public final class ProgLoadCommand implements CommandHandler {
             throw new BpfException(Errno.EINVAL, String.format("prog_flags: actual 0x%x vs expected bits of 0x%x", flags,
                     KNOWN_FLAGS));
         }
+        if ((flags & BpfTokens.F_TOKEN_FD) != 0) {
+            throw BpfTokens.refused(caller, attr.u32(PROG_TOKEN_FD), "prog_token_fd");
+        }
         long count = Integer.toUnsignedLong(attr.u32(INSN_CNT));
         if (count == 0 || count > MAX_INSNS) {
             throw new BpfException(Errno.E2BIG, "insn_cnt: actual " + count + " vs expected 1.." + MAX_INSNS);
@@ -73,6 +80,11 @@ public final class ProgLoadCommand implements CommandHandler {
         byte[] insns = caller.read(attr.u64(INSNS), (int) count * 8, "insns");
         String license = new String(caller.readCString(attr.u64(LICENSE), LICENSE_MAX, "license"),
                 StandardCharsets.ISO_8859_1);
+        if (attr.u64(SIGNATURE) != 0) {
+            // bpf_prog_verify_signature() runs once the instructions are copied, before the type is
+            // looked up; this host's kernel answers EOPNOTSUPP, and the service has no keyring either
+            throw new BpfException(Errno.EOPNOTSUPP, "signature: signed programs are not supported by bpftime");
+        }
         ProgramType type = ProgramType.ofOrNull(attr.u32(PROG_TYPE));
         if (type == null || !type.runsHere()) {
             throw new BpfException(Errno.EINVAL, "prog_type " + Integer.toUnsignedString(attr.u32(PROG_TYPE))
@@ -86,8 +98,11 @@ public final class ProgLoadCommand implements CommandHandler {
         StructuralCheck.Checked checked = null;
         try {
             // check_btf_info_early, the walk of the instructions, then check_btf_info (kernel/bpf/verifier.c).
+            // process_fd_array first (Linux 6.14: fd_array_cnt binds the array's maps to the program)
+            StructuralCheck structural = StructuralCheck.withFdArray(insns, caller, attr.u64(FD_ARRAY),
+                    attr.u32(FD_ARRAY_CNT));
             dev.bpftime.compat.btf.ProgBtfInfo btfInfo = dev.bpftime.compat.btf.ProgBtfInfo.early(attr, caller);
-            checked = StructuralCheck.run(insns, caller, attr.u64(FD_ARRAY));
+            checked = structural.run();
             btfInfo.late(insns);
             verifier.verify(type, checked, log);
         } catch (BpfException e) {

@@ -51,6 +51,18 @@ public final class ProgTag {
     }
 
     public static byte[] of(byte[] insns, Algorithm algorithm) {
+        return Arrays.copyOf(digest(insns, algorithm), SIZE);
+    }
+
+    /**
+     * The whole digest, as Linux 6.18 keeps it in prog->digest: what an exclusive map's excl_prog_hash
+     * is compared with (check_map_prog_compatibility in kernel/bpf/verifier.c).
+     */
+    public static byte[] sha256(byte[] insns) {
+        return digest(insns, Algorithm.SHA256);
+    }
+
+    private static byte[] digest(byte[] insns, Algorithm algorithm) {
         byte[] raw = insns.clone();
         boolean wasLdMap = false;
         for (int at = 0; at + 8 <= raw.length; at += 8) {
@@ -67,7 +79,7 @@ public final class ProgTag {
             }
         }
         try {
-            return Arrays.copyOf(MessageDigest.getInstance(algorithm.javaName).digest(raw), SIZE);
+            return MessageDigest.getInstance(algorithm.javaName).digest(raw);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java platform has " + algorithm.javaName, e);
         }

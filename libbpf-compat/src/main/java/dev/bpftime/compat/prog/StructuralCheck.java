@@ -6,6 +6,7 @@ import dev.bpftime.compat.syscall.Caller;
 import dev.bpftime.compat.maps.EmulatedMap;
 import dev.bpftime.maps.MapFlags;
 import dev.bpftime.compat.objects.BpfObject;
+import dev.bpftime.compat.objects.ObjectKind;
 import dev.bpftime.compat.syscall.FdRef;
 import dev.bpftime.isa.DecodeException;
 import dev.bpftime.isa.Instruction;
@@ -58,6 +59,8 @@ public final class StructuralCheck {
     private final java.util.Map<Integer, byte[]> frozenValueAtSlot = new java.util.HashMap<>();
 
     private final RawInsn[] insns;
+    /** The program's SHA-256 (prog->digest), computed when an exclusive map asks for it. */
+    private byte[] digest;
     private final byte[] bytes;
     private final Caller caller;
     private final long fdArray;
@@ -71,7 +74,51 @@ public final class StructuralCheck {
 
     /** Runs every check; the first failure is thrown with the kernel's errno and log message. */
     public static Checked run(byte[] insns, Caller caller, long fdArray) throws BpfException {
+        return withFdArray(insns, caller, fdArray, 0).run();
+    }
+
+    /**
+     * process_fd_array() (kernel/bpf/verifier.c, Linux 6.14), which bpf_check runs before anything else:
+     * with fd_array_cnt set, each of the array's descriptors must be a map (bound to the program, as a
+     * map its instructions name) or a BTF object. The returned check then {@link #run()}s the rest.
+     */
+    public static StructuralCheck withFdArray(byte[] insns, Caller caller, long fdArray, int fdArrayCnt)
+            throws BpfException {
         StructuralCheck c = new StructuralCheck(insns, caller, fdArray);
+        long count = Integer.toUnsignedLong(fdArrayCnt);
+        if (count >= 0xffffffffL / 4) {
+            throw new BpfException(Errno.EINVAL, "fd_array_cnt is too big (" + count + ")");
+        }
+        // read a chunk at a time (the kernel copies each entry; a fault stops at the first entry it hits)
+        byte[] chunk = new byte[4 * (int) Math.min(count, 1024)];
+        for (long i = 0; i < count; ) {
+            int want = 4 * (int) Math.min(count - i, 1024);
+            int readable = caller.readPrefix(fdArray + 4 * i, chunk, 0, want) / 4;
+            ByteBuffer entries = ByteBuffer.wrap(chunk).order(ByteOrder.nativeOrder());
+            for (int k = 0; k < readable; k++, i++) {
+                c.addFdArrayEntry(entries.getInt(4 * k));
+            }
+            if (readable < want / 4) {
+                throw new BpfException(Errno.EFAULT, "fd_array entry " + i + " is not readable");
+            }
+        }
+        return c;
+    }
+
+    /** add_fd_from_fd_array(): a map is bound to the program, a BTF object accepted, anything else refused. */
+    private void addFdArrayEntry(int fd) throws BpfException {
+        FdRef ref = caller.fd(fd);
+        if (ref instanceof FdRef.Object o && o.object() instanceof EmulatedMap map) {
+            addUsedMap(map);
+        } else if (!(ref instanceof FdRef.Object o && o.object().kind() == ObjectKind.BTF)) {
+            throw new BpfException(ref instanceof FdRef.Missing ? Errno.EBADF : Errno.EINVAL, "fd " + fd
+                    + " is not pointing to valid bpf_map or btf");
+        }
+    }
+
+    /** The checks after process_fd_array, in the kernel's order. */
+    public Checked run() throws BpfException {
+        StructuralCheck c = this;
         TreeSet<Integer> starts = c.subprogramStarts();
         c.checkSubprograms(starts);
         c.resolveLdImm64AndOpcodes();
@@ -79,7 +126,7 @@ public final class StructuralCheck {
         // the helper check sees only what the kernel's verifier would walk: branches on frozen
         // read-only data are decided (check_cfg above still judges the full graph)
         c.checkHelperIds(ConstantReachability.reachable(c.insns, c.frozenValueAtSlot));
-        List<Instruction> decoded = InstructionDecoder.decode(insns);
+        List<Instruction> decoded = InstructionDecoder.decode(bytes);
         return new Checked(decoded, c.countReachable(reached), c.stackDepth(decoded), List.copyOf(c.usedMaps),
                 java.util.Map.copyOf(c.mapAtSlot));
     }
@@ -194,6 +241,9 @@ public final class StructuralCheck {
             int errno = ref instanceof FdRef.Missing ? Errno.EBADF : Errno.EINVAL;
             throw new BpfException(errno, "fd " + fd + " is not pointing to valid bpf_map");
         }
+        // add_used_map() before the direct value's checks, as resolve_pseudo_ldimm64 (Linux 6.18)
+        addUsedMap(map);
+        mapAtSlot.put(slot, usedMaps.indexOf(map));
         if (first.src() == 2 || first.src() == 6) {
             checkDirectValue(map, Integer.toUnsignedLong(second.imm()));
             if (map.map().frozen() && (map.mapFlags() & MapFlags.RDONLY_PROG) != 0) {
@@ -201,14 +251,36 @@ public final class StructuralCheck {
                 map.map().lookup(new byte[4]).ifPresent(v -> frozenValueAtSlot.put(slot, v));
             }
         }
-        if (!usedMaps.contains(map)) {
-            if (usedMaps.size() >= MAX_USED_MAPS) {
-                throw new BpfException(Errno.E2BIG, "The total number of maps per program has reached the limit of "
-                        + MAX_USED_MAPS);
-            }
-            usedMaps.add(map);
+    }
+
+    /** __add_used_map(): a map is recorded once, up to MAX_USED_MAPS, if the program may use it. */
+    private void addUsedMap(EmulatedMap map) throws BpfException {
+        if (usedMaps.contains(map)) {
+            return;
         }
-        mapAtSlot.put(slot, usedMaps.indexOf(map));
+        if (usedMaps.size() >= MAX_USED_MAPS) {
+            throw new BpfException(Errno.E2BIG, "The total number of maps per program has reached the limit of "
+                    + MAX_USED_MAPS);
+        }
+        checkExclusive(map);
+        usedMaps.add(map);
+    }
+
+    /**
+     * check_map_prog_compatibility() (kernel/bpf/verifier.c, Linux 6.18), its first rule: a map created
+     * with excl_prog_hash serves only the program whose digest (bpf_prog_calc_tag's SHA-256) it names.
+     */
+    private void checkExclusive(EmulatedMap map) throws BpfException {
+        byte[] wanted = map.exclusiveProgHash();
+        if (wanted == null) {
+            return;
+        }
+        if (digest == null) {
+            digest = ProgTag.sha256(bytes);
+        }
+        if (!java.util.Arrays.equals(wanted, digest)) {
+            throw new BpfException(Errno.EACCES, "program's hash doesn't match map's excl_prog_hash");
+        }
     }
 
     /**

@@ -35,7 +35,8 @@ public final class VerifierLog {
     private final int level;
     private final long buffer;
     private final long size;
-    private final StringBuilder text = new StringBuilder();
+    /** The log's bytes: lines are UTF-8, a BTF log the blob's own bytes ({@link #bytes}). */
+    private final java.io.ByteArrayOutputStream text = new java.io.ByteArrayOutputStream();
 
     private VerifierLog(int level, long buffer, long size) {
         this.level = level;
@@ -81,7 +82,7 @@ public final class VerifierLog {
     public void reason(String reason) {
         if (reason.endsWith(NO_NEWLINE)) {
             if (level != 0) {
-                text.append(reason, 0, reason.length() - NO_NEWLINE.length());
+                bytes(reason.substring(0, reason.length() - NO_NEWLINE.length()).getBytes(StandardCharsets.UTF_8));
             }
         } else {
             line(reason);
@@ -91,12 +92,19 @@ public final class VerifierLog {
     /** Appends one line (a newline is added) when any logging was asked for. */
     public void line(String line) {
         if (level != 0) {
-            text.append(line).append('\n');
+            bytes((line + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /** Appends bytes as they are (a BTF log, whose names are the blob's bytes) when any logging was asked for. */
+    public void bytes(byte[] bytes) {
+        if (level != 0) {
+            text.writeBytes(bytes);
         }
     }
 
     public String text() {
-        return text.toString();
+        return text.toString(StandardCharsets.UTF_8);
     }
 
     /** bpf_vlog_finalize: writes the buffer as the kernel leaves it and reports the outcome. */
@@ -104,7 +112,7 @@ public final class VerifierLog {
         if (level == 0) {
             return new Result(0, 0);
         }
-        byte[] all = text.toString().getBytes(StandardCharsets.UTF_8);
+        byte[] all = text.toByteArray();
         int trueSize = all.length == 0 ? 0 : (int) Math.min(all.length + 1L, 0xffffffffL);
         if (buffer == 0 || all.length == 0) {
             return new Result(0, trueSize);

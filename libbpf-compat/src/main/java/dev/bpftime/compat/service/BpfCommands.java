@@ -75,10 +75,12 @@ public final class BpfCommands {
                 .register(BpfCmd.PROG_GET_FD_BY_ID, IdCommands.fdById(objects, ObjectKind.PROG))
                 .register(BpfCmd.BTF_LOAD, new BtfLoadCommand(objects))
                 .register(BpfCmd.BTF_GET_NEXT_ID, IdCommands.nextId(objects, ObjectKind.BTF))
-                .register(BpfCmd.BTF_GET_FD_BY_ID, IdCommands.fdById(objects, ObjectKind.BTF))
+                .register(BpfCmd.BTF_GET_FD_BY_ID, IdCommands.btfFdById(objects))
                 .register(BpfCmd.OBJ_PIN, new ObjPinCommand(bpffs))
                 .register(BpfCmd.OBJ_GET, new ObjGetCommand(bpffs))
                 .register(BpfCmd.PROG_BIND_MAP, new dev.bpftime.compat.prog.ProgBindMapCommand())
+                .register(BpfCmd.TOKEN_CREATE, new dev.bpftime.compat.objects.TokenCreateCommand())
+                .register(BpfCmd.PROG_STREAM_READ_BY_FD, new dev.bpftime.compat.prog.ProgStreamReadCommand())
                 .register(BpfCmd.PROG_TEST_RUN, new TestRunCommand(
                         () -> ProgramEngine.configured(PROGRAMS_VERIFIED_MEMORY_SAFE)));
         registerMaps(dispatcher, objects);

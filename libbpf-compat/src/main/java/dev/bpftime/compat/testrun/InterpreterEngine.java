@@ -26,8 +26,17 @@ public final class InterpreterEngine implements ProgramEngine {
 
     @Override
     public Loaded load(List<Instruction> program, java.util.Map<Integer, dev.bpftime.vm.Helper> helpers) {
+        return load(program, helpers, List.of());
+    }
+
+    @Override
+    public Loaded load(List<Instruction> program, java.util.Map<Integer, dev.bpftime.vm.Helper> helpers,
+            List<long[]> regions) {
         Interpreter vm = Interpreter.load(program);
         helpers.forEach(vm::registerHelper);
+        for (long[] r : regions) {
+            vm.addRegion(new com.sun.jna.Pointer(r[0]), r[1]);
+        }
         vm.setBoundsChecking(true);
         vm.setInstructionLimit(INSTRUCTION_LIMIT);
         return new Loaded() {

@@ -25,6 +25,15 @@ public interface ProgramEngine {
     }
 
     /**
+     * With helpers and the {address, length} regions of native memory (maps) the program may access
+     * besides its context and stack; an engine that does not check bounds ignores them.
+     */
+    default Loaded load(List<Instruction> program, java.util.Map<Integer, dev.bpftime.vm.Helper> helpers,
+            List<long[]> regions) {
+        return load(program, helpers);
+    }
+
+    /**
      * The engine for a program: the JIT, unless $BPFTIME_NO_JIT=1 or the service ran with --no-jit, or
      * the program's memory safety is not proven. JIT code runs natively in the service, so an
      * unverified program that reads a wild address would bring the service down with every user

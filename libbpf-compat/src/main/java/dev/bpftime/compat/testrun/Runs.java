@@ -28,7 +28,9 @@ final class Runs {
             throws BpfException {
         long n = Math.max(1, repeat);
         program.retain();
-        try (ProgramEngine.Loaded loaded = engine.load(TestRunHelpers.withMapTokens(program), TestRunHelpers.of(program))) {
+        try (TestRunHelpers helpers = new TestRunHelpers(program);
+                ProgramEngine.Loaded loaded = engine.load(TestRunHelpers.withMapTokens(program), helpers.helpers(),
+                        helpers.regions())) {
             byte[] fresh = ctx.clone();
             long[] r0AndNanos = caller.unlocked(() -> {
                 long r0 = 0;

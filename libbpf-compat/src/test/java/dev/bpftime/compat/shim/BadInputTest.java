@@ -12,8 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Bad input per bpf() command (syscall-shim/src/test/c/cases_badinput.c): 300 cases for each of the
- * 36 commands (MAP_CREATE twice: an array with BTF, a map of maps) and two unknown numbers, 11,700 in
- * all (random attr sizes, the attr or one of its pointers in unmapped memory, closed and huge
+ * 38 commands of Linux 6.18 (MAP_CREATE twice: an array with BTF, a map of maps) and two unknown
+ * numbers, 12,300 in all (random attr sizes, the attr or one of its pointers in unmapped memory, closed and huge
  * descriptors, descriptors of the wrong kind, non-zero unused fields), through the real shim. Every
  * case's errno equals the kernel's (as root) but for {@link KnownDifferences}; the service stays up,
  * and its descriptors and objects are the same before and after.
@@ -46,16 +46,16 @@ class BadInputTest {
         assertEquals("one.load: ok 3\n", warm.out(), warm.describe());
         ProcessHandle service = ShimHome.service(groups.rootRun()).orElseThrow();
         List<String> objectsBefore = count();
-        int before = ShimFuzzTest.descriptors(service, -1);
+        int before = ShimTestHome.descriptors(service, -1);
         Run.Result r = groups.shim("badinput", PER_COMMAND, SEED);
         assertEquals(0, r.code(), r.describe());
         assertEquals("", r.err(), r.describe());
         String summary = r.lines().get(r.lines().size() - 2);
-        assertTrue(summary.startsWith("badinput.summary: 11700 cases, 39 commands"), summary);
+        assertTrue(summary.startsWith("badinput.summary: 12300 cases, 41 commands"), summary);
         System.out.println("bad input under the shim: " + summary);
         assertTrue(service.isAlive(), "the service survived");
         assertEquals(service.pid(), ShimHome.service(groups.rootRun()).orElseThrow().pid(), "and is the same process");
-        assertEquals(before, ShimFuzzTest.descriptors(service, before), "service descriptors before vs after");
+        assertEquals(before, ShimTestHome.descriptors(service, before), "service descriptors before vs after");
         assertEquals(objectsBefore, count(), "objects the id walks find before vs after");
     }
 

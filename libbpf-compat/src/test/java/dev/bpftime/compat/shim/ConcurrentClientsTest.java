@@ -8,10 +8,8 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The service serves its clients concurrently: while one client's PROG_TEST_RUN repeats a program
@@ -19,30 +17,15 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ConcurrentClientsTest {
 
-    @TempDir
-    static Path temp;
-
-    private static ShimHome home;
-
-    @BeforeAll
-    static void setUp() throws Exception {
-        home = new ShimHome(temp);
-    }
-
-    @AfterAll
-    static void tearDown() {
-        if (home != null) {
-            home.close();
-        }
-    }
+    @RegisterExtension
+    static final ShimTestHome shim = new ShimTestHome();
 
     /** How many runs of the test program take about that long on this machine now (a short run timed). */
     private static long repeatsForSeconds(Path run, int seconds) throws Exception {
         long t0 = System.nanoTime();
-        Run.Result base = Run.run(temp, home.env(run), false, home.program("bpf_cases").toString(), "one");
+        Run.Result base = shim.cases(run, "one");
         long t1 = System.nanoTime();
-        Run.Result probe = Run.run(temp, home.env(run), false, home.program("bpf_cases").toString(), "testrun-long",
-                "20000");
+        Run.Result probe = shim.cases(run, "testrun-long", "20000");
         long t2 = System.nanoTime();
         assertEquals("testrun-long.run: ok", probe.lines().get(1), probe.describe() + base.describe());
         double perRun = Math.max(1, (t2 - t1) - (t1 - t0)) / 20000.0;
@@ -51,20 +34,19 @@ class ConcurrentClientsTest {
 
     @Test
     void aLongTestRunDoesNotBlockAnotherClient() throws Exception {
-        Path run = home.newRuntimeDir("concurrent");
-        Run.Result warm = Run.run(temp, home.env(run), false, home.program("bpf_cases").toString(), "one");
-        assertEquals("one.load: ok 3\n", warm.out(), warm.describe());
-        ProcessBuilder pb = new ProcessBuilder(home.program("bpf_cases").toString(), "testrun-long",
+        Path run = shim.runtimeDir("concurrent");
+        shim.warm(run);
+        ProcessBuilder pb = new ProcessBuilder(shim.home().program("bpf_cases").toString(), "testrun-long",
                 Long.toString(repeatsForSeconds(run, 4)))
-                .directory(temp.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD);
-        pb.environment().putAll(home.env(run));
+                .directory(shim.temp().toFile()).redirectError(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().putAll(shim.home().env(run));
         Process slow = pb.start();
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(slow.getInputStream(), StandardCharsets.UTF_8));
             assertEquals("testrun-long.started: yes", out.readLine());
             Thread.sleep(300); // its PROG_TEST_RUN is now running in the service
             long start = System.nanoTime();
-            Run.Result quick = Run.run(temp, home.env(run), false, home.program("bpf_cases").toString(), "one");
+            Run.Result quick = shim.cases(run, "one");
             long ms = (System.nanoTime() - start) / 1_000_000;
             assertEquals("one.load: ok 3\n", quick.out(), quick.describe());
             assertTrue(slow.isAlive(), "the long test run should still be running (make it longer if this machine "

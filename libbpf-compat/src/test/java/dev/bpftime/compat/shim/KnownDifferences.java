@@ -36,16 +36,8 @@ final class KnownDifferences {
 
     private static final String NOT_IMPLEMENTED = "the service does not implement this command yet (it answers "
             + "EINVAL, as for an unknown command): ";
-    private static final String NEWER_KERNEL = "this kernel (6.18) knows attr fields Linux 6.1 lacks; the service "
-            + "follows 6.1's layout (libbpf 1.1's) but for PROG_ATTACH/DETACH/QUERY, so a non-zero byte there is an unused field to it (EINVAL) and a "
-            + "field to the kernel";
 
-    static final List<Known> ALL = List.of(
-            new Known("bad-input", "bad.MAP_CREATE_OF_MAPS.*", null, "EINVAL",
-                    "the service creates no map-in-map yet (BPF_MAP_TYPE_ARRAY_OF_MAPS is EINVAL, before any "
-                            + "check of inner_map_fd)"),
-            new Known("bad-input", "bad.*.unused", "ok", "EINVAL", NEWER_KERNEL),
-            new Known("bad-input", "bad.*.size", "ok", "EINVAL", NEWER_KERNEL));
+    static final List<Known> ALL = List.of();
 
     private KnownDifferences() {
     }

@@ -1,18 +1,11 @@
 package dev.bpftime.compat.shim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -28,41 +21,14 @@ class LibbpfBuffersTest {
 
     private static final String RECORDS = "3000";
 
-    @TempDir
-    static Path temp;
+    @RegisterExtension
+    static final ShimTestHome shim = new ShimTestHome();
 
-    private static ShimHome home;
-    private static Path run;
-    private static Path nobodyRun;
-
-    @BeforeAll
-    static void setUp() throws IOException, InterruptedException {
-        home = new ShimHome(temp);
-        run = home.newRuntimeDir("buffers-as-" + Run.uid());
-        nobodyRun = home.newRuntimeDir("buffers-as-nobody");
-    }
-
-    @AfterAll
-    static void tearDown() {
-        if (home != null) {
-            home.close();
-        }
-    }
-
-    /** libbpf_buffers and its BPF object where nobody can read them; skipped without libbpf-dev or clang. */
+    /** libbpf_buffers and its BPF object, where nobody can read them. */
     private static String[] argv(String kind) throws IOException {
-        Path built = Path.of(System.getProperty("bpftime.root"), "syscall-shim", "target", "test-bin");
-        assumeTrue(Files.isRegularFile(built.resolve("libbpf_buffers")),
-                "libbpf_buffers was not built: it needs libbpf-dev (/usr/include/bpf/libbpf.h) and clang");
-        Path program = home.program("libbpf_buffers");
-        Path object = program.resolveSibling("buffers.bpf.o");
-        if (!Files.exists(program)) {
-            Files.copy(built.resolve("libbpf_buffers"), program, StandardCopyOption.COPY_ATTRIBUTES);
-            Files.copy(built.resolve("buffers.bpf.o"), object);
-            Files.setPosixFilePermissions(program, PosixFilePermissions.fromString("rwxr-xr-x"));
-            Files.setPosixFilePermissions(object, PosixFilePermissions.fromString("rw-r--r--"));
-        }
-        return new String[] {program.toString(), object.toString(), kind, RECORDS};
+        Path program = shim.installed("libbpf_buffers", "libbpf-dev (/usr/include/bpf/libbpf.h) and clang",
+                "buffers.bpf.o");
+        return new String[] {program.toString(), program.resolveSibling("buffers.bpf.o").toString(), kind, RECORDS};
     }
 
     private static List<String> expected(String kind) {
@@ -79,19 +45,17 @@ class LibbpfBuffersTest {
     @ValueSource(strings = {"perf", "ring"})
     void libbpfConsumersReadEveryRecordOnceWokenByEpoll(String kind) throws Exception {
         String[] argv = argv(kind);
-        Run.Result shim = Run.run(temp, home.env(run), false, argv);
-        assertEquals(0, shim.code(), shim.describe());
-        assertEquals("", shim.err(), "no libbpf warning:\n" + shim.describe());
-        assertEquals(expected(kind), shim.lines(), shim.describe());
+        Run.Result ours = ShimTestHome.clean(shim.run(shim.runtimeDir("buffers-" + kind + "-as-" + Run.uid()), false,
+                argv), "under the shim (a libbpf warning would be on stderr)");
+        assertEquals(expected(kind), ours.lines(), ours.describe());
         if (Run.isRoot()) {
-            Run.Result kernel = Run.run(temp, Map.of(), false, argv);
+            Run.Result kernel = shim.kernel(argv);
             assertEquals(0, kernel.code(), "against the kernel:\n" + kernel.describe());
-            assertEquals(kernel.lines(), shim.lines(), "under the shim vs against the kernel");
+            assertEquals(kernel.lines(), ours.lines(), "under the shim vs against the kernel");
         }
         Run.assumeNobodyAvailable();
-        Run.Result nobody = Run.run(temp, home.env(nobodyRun), true, argv);
-        assertEquals(0, nobody.code(), nobody.describe());
-        assertEquals("", nobody.err(), nobody.describe());
-        assertEquals(shim.lines(), nobody.lines(), "as nobody under the shim");
+        Run.Result nobody = ShimTestHome.clean(shim.run(shim.runtimeDir("buffers-" + kind + "-as-nobody"), true, argv),
+                "as nobody");
+        assertEquals(ours.lines(), nobody.lines(), "as nobody under the shim");
     }
 }

@@ -4,18 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * libbpf 1.1's feature probes (syscall-shim/src/test/c/libbpf_probes.c makes each one's bpf() calls)
@@ -46,37 +40,11 @@ class LibbpfProbesTest {
         ANSWERS.put("syscall_wrapper", "no (ENOENT)");
     }
 
-    @TempDir
-    static Path temp;
-
-    private static ShimHome home;
-    private static Path run;
-    private static Path nobodyRun;
-
-    @BeforeAll
-    static void setUp() throws IOException, InterruptedException {
-        home = new ShimHome(temp);
-        run = home.newRuntimeDir("probes-as-" + Run.uid());
-        nobodyRun = home.newRuntimeDir("probes-as-nobody");
-    }
-
-    @AfterAll
-    static void tearDown() {
-        if (home != null) {
-            home.close();
-        }
-    }
+    @RegisterExtension
+    static final ShimTestHome shim = new ShimTestHome();
 
     private static String program() throws IOException {
-        Path built = Path.of(System.getProperty("bpftime.root"), "syscall-shim", "target", "test-bin");
-        assumeTrue(Files.isRegularFile(built.resolve("libbpf_probes")),
-                "libbpf_probes was not built: it needs libbpf-dev (/usr/include/bpf/libbpf.h)");
-        Path program = home.program("libbpf_probes");
-        if (!Files.exists(program)) {
-            Files.copy(built.resolve("libbpf_probes"), program, StandardCopyOption.COPY_ATTRIBUTES);
-            Files.setPosixFilePermissions(program, PosixFilePermissions.fromString("rwxr-xr-x"));
-        }
-        return program.toString();
+        return shim.installed("libbpf_probes", "libbpf-dev (/usr/include/bpf/libbpf.h)").toString();
     }
 
     private static List<String> expected() {
@@ -87,20 +55,19 @@ class LibbpfProbesTest {
 
     @Test
     void everyProbeIsAnsweredAsTheRuntimeIs() throws Exception {
-        Run.Result shim = Run.run(temp, home.env(run), false, program());
-        assertEquals(0, shim.code(), shim.describe());
-        assertEquals("", shim.err(), shim.describe());
-        assertEquals(expected(), shim.lines(), shim.describe());
+        Run.Result ours = ShimTestHome.clean(shim.run(shim.runtimeDir("probes-as-" + Run.uid()), false, program()),
+                "under the shim");
+        assertEquals(expected(), ours.lines(), ours.describe());
         Run.assumeNobodyAvailable();
-        Run.Result nobody = Run.run(temp, home.env(nobodyRun), true, program());
-        assertEquals(0, nobody.code(), nobody.describe());
+        Run.Result nobody = ShimTestHome.clean(shim.run(shim.runtimeDir("probes-as-nobody"), true, program()),
+                "as nobody");
         assertEquals(expected(), nobody.lines(), "as nobody: " + nobody.describe());
     }
 
     @Test
     void everyAnswerThatDiffersFromTheKernelsHasItsReason() throws Exception {
         assumeTrue(Run.isRoot(), "the kernel's answers need root");
-        Run.Result kernel = Run.run(temp, Map.of(), false, program());
+        Run.Result kernel = shim.kernel(program());
         assertEquals(0, kernel.code(), kernel.describe());
         assumeTrue(kernel.lines().contains("prog_name: yes"), "kernel BPF is not usable here: " + kernel.describe());
         List<String> ours = expected();

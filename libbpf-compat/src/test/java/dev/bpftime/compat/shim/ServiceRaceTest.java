@@ -11,10 +11,8 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Two services starting on one runtime directory. The suspected race (session 1: the socket gone while
@@ -25,31 +23,17 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ServiceRaceTest {
 
-    @TempDir
-    static Path temp;
-
-    private static ShimHome home;
-
-    @BeforeAll
-    static void setUp() throws Exception {
-        home = new ShimHome(temp);
-    }
-
-    @AfterAll
-    static void tearDown() {
-        if (home != null) {
-            home.close();
-        }
-    }
+    @RegisterExtension
+    static final ShimTestHome shim = new ShimTestHome();
 
     private static Path privateDir(String name) throws Exception {
-        Path dir = home.newRuntimeDir(name);
+        Path dir = shim.runtimeDir(name);
         Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         return dir;
     }
 
     private static Process service(Path dir) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(home.home().resolve("bin/bpftime").toString(), "service",
+        ProcessBuilder pb = new ProcessBuilder(shim.home().home().resolve("bin/bpftime").toString(), "service",
                 "--runtime-dir", dir.toString(), "--idle-exit", "0").redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD);
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
@@ -73,8 +57,7 @@ class ServiceRaceTest {
                 assertTrue(winner.isAlive(), "the first one still serves");
                 assertEquals(winner.pid(), ShimHome.service(dir).orElseThrow().pid(), "service.pid names it");
                 assertTrue(Files.exists(dir.resolve("service.sock")), "and its socket is there");
-                Run.Result r = Run.run(temp, home.env(dir), false, home.program("bpf_cases").toString(), "one");
-                assertEquals("one.load: ok 3\n", r.out(), r.describe());
+                shim.warm(dir);
             } finally {
                 both.forEach(Process::destroy);
                 for (Process p : both) {
@@ -105,8 +88,7 @@ class ServiceRaceTest {
             }
             assertTrue(next.isAlive(), "it serves once the lock is free");
             assertEquals(next.pid(), ShimHome.service(dir).orElseThrow().pid(), "service.pid names it");
-            Run.Result r = Run.run(temp, home.env(dir), false, home.program("bpf_cases").toString(), "one");
-            assertEquals("one.load: ok 3\n", r.out(), r.describe());
+            shim.warm(dir);
         } finally {
             next.destroy();
             next.waitFor(10, TimeUnit.SECONDS);

@@ -145,28 +145,13 @@ class ServiceStartTest {
         Path run = home.newRuntimeDir("leaks");
         assertEquals(0, Run.run(temp, home.env(run), false, home.program("bpf_cases").toString(), "life").code());
         ProcessHandle service = ShimHome.service(run).orElseThrow();
-        int before = settledDescriptors(service, -1);
+        int before = ShimTestHome.descriptors(service, -1);
         for (int i = 0; i < 3; i++) {
             Run.Result r = Run.run(temp, home.env(run), false, home.program("bpf_cases").toString(), "life");
             assertEquals(0, r.code(), r.describe());
         }
-        assertEquals(before, settledDescriptors(service, before), "descriptors of the service after three more sessions");
+        assertEquals(before, ShimTestHome.descriptors(service, before), "descriptors of the service after three more sessions");
         Run.Result count = Run.run(temp, home.env(run), false, home.program("bpf_cases").toString(), "count");
         assertEquals("count.progs: 0 (walk ended with ENOENT)\n", count.out(), count.describe());
-    }
-
-    /** The service's open descriptors once the hang-ups of exited sessions are processed. */
-    private static int settledDescriptors(ProcessHandle p, int expected) throws Exception {
-        int n = -1;
-        for (int i = 0; i < 100; i++) {
-            try (var s = Files.list(Path.of("/proc", Long.toString(p.pid()), "fd"))) {
-                n = (int) s.count();
-            }
-            if (n == expected || (expected < 0 && i > 10)) {
-                break;
-            }
-            Thread.sleep(50);
-        }
-        return n;
     }
 }

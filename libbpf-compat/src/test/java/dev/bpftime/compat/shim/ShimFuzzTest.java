@@ -3,12 +3,9 @@ package dev.bpftime.compat.shim;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * 10,000 random bpf() calls per seed through the shim (syscall-shim/src/test/c/cases_fuzz.c): random
@@ -19,33 +16,16 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ShimFuzzTest {
 
-    @TempDir
-    static Path temp;
-
-    private static ShimHome home;
-
-    @BeforeAll
-    static void setUp() throws Exception {
-        home = new ShimHome(temp);
-    }
-
-    @AfterAll
-    static void tearDown() {
-        if (home != null) {
-            home.close();
-        }
-    }
+    @RegisterExtension
+    static final ShimTestHome shim = new ShimTestHome();
 
     @Test
     void randomCallsGetErrnosAndLeaveNothingBehind() throws Exception {
-        Path run = home.newRuntimeDir("fuzz");
-        Run.Result warm = Run.run(temp, home.env(run), false, home.program("bpf_cases").toString(), "one");
-        assertEquals("one.load: ok 3\n", warm.out(), warm.describe());
-        ProcessHandle service = ShimHome.service(run).orElseThrow();
-        int before = descriptors(service, -1);
+        Path run = shim.runtimeDir("fuzz");
+        ProcessHandle service = shim.warm(run);
+        int before = ShimTestHome.descriptors(service, -1);
         for (String seed : new String[] {"1", "0x5eed", "424242"}) {
-            Run.Result r = Run.run(temp, home.env(run), false, home.program("bpf_cases").toString(), "fuzz", "10000",
-                    seed);
+            Run.Result r = shim.cases(run, "fuzz", "10000", seed);
             assertEquals(0, r.code(), r.describe());
             assertEquals("", r.err(), r.describe());
             assertTrue(r.out().contains("fuzz.calls: 10000"), r.describe());
@@ -53,23 +33,8 @@ class ShimFuzzTest {
         }
         assertTrue(service.isAlive(), "the service survived");
         assertEquals(ShimHome.service(run).orElseThrow().pid(), service.pid(), "and is the same process");
-        assertEquals(before, descriptors(service, before), "service descriptors after the fuzzing");
-        Run.Result count = Run.run(temp, home.env(run), false, home.program("bpf_cases").toString(), "count");
+        assertEquals(before, ShimTestHome.descriptors(service, before), "service descriptors after the fuzzing");
+        Run.Result count = shim.cases(run, "count");
         assertEquals("count.progs: 0 (walk ended with ENOENT)\n", count.out(), count.describe());
-    }
-
-    /** The service's open descriptors once the hang-ups of exited sessions are processed. */
-    static int descriptors(ProcessHandle p, int expected) throws Exception {
-        int n = -1;
-        for (int i = 0; i < 100; i++) {
-            try (var s = Files.list(Path.of("/proc", Long.toString(p.pid()), "fd"))) {
-                n = (int) s.count();
-            }
-            if (n == expected || (expected < 0 && i > 10)) {
-                break;
-            }
-            Thread.sleep(50);
-        }
-        return n;
     }
 }

@@ -41,7 +41,7 @@ class ShimKernelDifferentialTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"attr", "load", "log", "info", "ids", "life", "btf", "testrun", "pin", "maps", "mmap", "sessions"})
+    @ValueSource(strings = {"attr", "load", "log", "info", "ids", "life", "btf", "testrun", "pin", "maps", "mapinmap", "fields", "mmap", "sessions"})
     void shimMeetsTheKernelsContract(String group) throws Exception {
         Run.Result r = groups.shim(group);
         assertEquals(0, r.code(), r.describe());
@@ -49,14 +49,14 @@ class ShimKernelDifferentialTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"attr", "load", "log", "info", "ids", "life", "btf", "testrun", "pin", "maps", "mmap", "sessions"})
+    @ValueSource(strings = {"attr", "load", "log", "info", "ids", "life", "btf", "testrun", "pin", "maps", "mapinmap", "fields", "mmap", "sessions"})
     void shimAnswersAsTheKernel(String group) throws Exception {
         groups.assumeKernelOracle();
         groups.assertSameAsKernel(group, groups.kernel(group), groups.shim(group));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"attr", "load", "log", "info", "ids", "life", "btf", "testrun", "pin", "maps", "mmap", "sessions"})
+    @ValueSource(strings = {"attr", "load", "log", "info", "ids", "life", "btf", "testrun", "pin", "maps", "mapinmap", "fields", "mmap", "sessions"})
     void shimWorksForAnUnprivilegedUser(String group) throws Exception {
         groups.assertSameAsRoot(groups.shim(group), groups.nobody(group));
         assertEquals(65534, (Integer) Files.getAttribute(groups.nobodyRun(), "unix:uid"),

@@ -59,7 +59,7 @@ class AttrRulesTest {
     @Test
     void aNonZeroByteBeforeTheFaultIsE2big() {
         byte[] b = new byte[200];
-        b[150] = 9;
+        b[190] = 9;
         assertEquals(Errno.E2BIG, errno(() -> AttrRules.copyIn(300, b, 4096)));
     }
 

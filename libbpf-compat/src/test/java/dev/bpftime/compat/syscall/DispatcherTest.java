@@ -74,6 +74,6 @@ class DispatcherTest {
         for (int n = 0; n <= 35; n++) {
             assertEquals(n, BpfCmd.ofOrNull(n).number());
         }
-        assertNull(BpfCmd.ofOrNull(36));
+        assertNull(BpfCmd.ofOrNull(38));
     }
 }

@@ -46,6 +46,15 @@ public final class Btf {
         return parse(data, ByteOrder.nativeOrder(), BtfValidator.Profile.KERNEL);
     }
 
+    /**
+     * {@link #load(byte[])} writing the verifier log BPF_BTF_LOAD gives with a log level (kernel/bpf/btf.c):
+     * on a refusal the log ends with it and the exception is thrown.
+     */
+    public static Btf load(byte[] data, BtfVerifierLog log) {
+        byte[] copy = data.clone();
+        return new Btf(copy, BtfValidator.verified(copy, ByteOrder.nativeOrder(), BtfValidator.Profile.KERNEL, log));
+    }
+
     public static Btf parse(byte[] data, ByteOrder order, BtfValidator.Profile profile) {
         byte[] copy = data.clone();
         return new Btf(copy, BtfValidator.verified(copy, order, profile));

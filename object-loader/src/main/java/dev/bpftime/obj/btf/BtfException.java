@@ -14,17 +14,24 @@ public final class BtfException extends RuntimeException {
     private final String kernelLog;
     private final int typeId;
     private final long offset;
+    private final boolean endsLine;
 
     /**
      * @param typeId the type the problem is in, 0 when it is not in a type (header, sections)
      * @param offset the byte offset in the blob of the malformed field, -1 when there is none
      */
     public BtfException(int errno, String kernelLog, String detail, int typeId, long offset) {
+        this(errno, kernelLog, detail, typeId, offset, false);
+    }
+
+    /** @param endsLine whether the kernel ends the log text with a newline (btf_verifier_log_type does) */
+    BtfException(int errno, String kernelLog, String detail, int typeId, long offset, boolean endsLine) {
         super(message(errno, kernelLog, detail, typeId, offset));
         this.errno = errno;
         this.kernelLog = kernelLog;
         this.typeId = typeId;
         this.offset = offset;
+        this.endsLine = endsLine;
     }
 
     private static String message(int errno, String kernelLog, String detail, int typeId, long offset) {
@@ -51,6 +58,14 @@ public final class BtfException extends RuntimeException {
     /** The kernel's verifier log text for this refusal, without the trailing newline. */
     public String kernelLog() {
         return kernelLog;
+    }
+
+    /**
+     * Whether the kernel's log ends this refusal with a newline: the per-type loggers do, while a plain
+     * btf_verifier_log() of a header or section refusal ("Invalid magic") does not.
+     */
+    public boolean endsLine() {
+        return endsLine;
     }
 
     /** The type id the problem is in, or 0 when it is in the header or the section layout. */

@@ -40,17 +40,29 @@ public final class BtfValidator {
 
     /** The verified blob with its resolved types, for decoding. */
     static TypeGraph verified(byte[] data, ByteOrder order, Profile profile) {
+        return verified(data, order, profile, null);
+    }
+
+    /** The same, writing the kernel's verifier log to {@code log} (null for none), the refusal included. */
+    static TypeGraph verified(byte[] data, ByteOrder order, Profile profile, BtfVerifierLog log) {
         if (data.length > MAX_SIZE) {
             throw new BtfException(Errno.E2BIG, "", "blob size: actual " + data.length + " bytes vs expected at most "
                     + MAX_SIZE + " (BTF_MAX_SIZE)", 0, -1);
         }
-        BtfHeader header = HeaderCheck.parse(data, order);
-        HeaderCheck.checkStrings(data, header);
-        HeaderCheck.checkTypeSection(header);
-        VerifierEnv env = new VerifierEnv(new RawBtf(data, order, header), profile);
-        MetaCheck.checkAll(env);
-        TypeGraph graph = TypeResolver.checkAll(env);
-        TypeTagOrder.check(env);
-        return graph;
+        try {
+            BtfHeader header = HeaderCheck.parse(data, order, log);
+            HeaderCheck.checkStrings(data, header);
+            HeaderCheck.checkTypeSection(header);
+            VerifierEnv env = new VerifierEnv(new RawBtf(data, order, header), profile, log);
+            MetaCheck.checkAll(env);
+            TypeGraph graph = TypeResolver.checkAll(env);
+            TypeTagOrder.check(env);
+            return graph;
+        } catch (BtfException e) {
+            if (log != null) {
+                log.refusal(e);
+            }
+            throw e;
+        }
     }
 }

@@ -13,7 +13,7 @@ final class HeaderCheck {
     }
 
     /** btf_parse_hdr(): the header copy the kernel keeps, after checking magic, version, flags and layout. */
-    static BtfHeader parse(byte[] data, ByteOrder order) {
+    static BtfHeader parse(byte[] data, ByteOrder order, BtfVerifierLog log) {
         long size = data.length;
         if (size < 8) {
             throw plain("hdr_len not found", "blob size: actual " + size + " bytes vs expected at least 8", 0);
@@ -38,6 +38,9 @@ final class HeaderCheck {
                 Integer.toUnsignedLong(h.getInt(4)), Integer.toUnsignedLong(h.getInt(8)),
                 Integer.toUnsignedLong(h.getInt(12)), Integer.toUnsignedLong(h.getInt(16)),
                 Integer.toUnsignedLong(h.getInt(20)));
+        if (log != null) {
+            log.header(hdr, size);
+        }
         if (hdr.magic() != BtfHeader.MAGIC) {
             throw plain("Invalid magic", "magic: actual 0x" + Integer.toHexString(hdr.magic()) + " vs expected 0x"
                     + Integer.toHexString(BtfHeader.MAGIC) + " in " + order + " byte order", 0);

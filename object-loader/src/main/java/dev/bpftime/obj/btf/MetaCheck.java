@@ -165,6 +165,7 @@ final class MetaCheck {
                 throw env.type(Errno.ENOTSUPP, id, "Unsupported encoding", "encoding: actual " + encoding
                         + " vs expected one of 0, SIGNED (1), CHAR (2), BOOL (4)");
             }
+            env.logType(id);
             return 4;
         }
 
@@ -187,6 +188,7 @@ final class MetaCheck {
             } else {
                 noName();
             }
+            env.logType(id);
             return 0;
         }
 
@@ -196,6 +198,7 @@ final class MetaCheck {
                 throw invalid("type != 0", "type: actual " + btf.sizeOrType(id) + " vs expected 0");
             }
             identifierName(true);
+            env.logType(id);
             return 0;
         }
 
@@ -215,6 +218,7 @@ final class MetaCheck {
             if (index == 0 || !typeIdValid(index)) {
                 throw invalid("Invalid index", "index type: actual " + index + " vs expected 1.." + RawBtf.MAX_TYPE);
             }
+            env.logType(id);
             return 12;
         }
 
@@ -223,6 +227,7 @@ final class MetaCheck {
             long needed = 12L * vlen;
             metaNeeded(metaLeft, needed);
             identifierName(false);
+            env.logType(id);
             long structSize = btf.sizeOrType(id);
             boolean kflag = btf.kflag(id);
             long lastOffset = 0;
@@ -255,6 +260,7 @@ final class MetaCheck {
                     throw env.member(id, i, type, "Member bits_offset exceeds its struct size", "bit offset: actual "
                             + offset + " vs expected within the size " + structSize);
                 }
+                env.logMember(id, i);
                 lastOffset = offset;
             }
             return needed;
@@ -269,6 +275,7 @@ final class MetaCheck {
                 throw invalid("Unexpected size", "size: actual " + size + " vs expected 1, 2, 4 or 8");
             }
             identifierName(false);
+            env.logType(id);
             int words = entrySize / 4;
             for (int i = 0; i < vlen; i++) {
                 long nameOff = btf.word(id, words * i);
@@ -282,6 +289,9 @@ final class MetaCheck {
                             + (nameOff == 0 ? "anonymous" : "\"" + btf.string(nameOff) + "\"")
                             + " vs expected a C identifier");
                 }
+                long value = words == 2 ? btf.word(id, 2 * i + 1)
+                        : btf.word(id, 3 * i + 1) | btf.word(id, 3 * i + 2) << 32;
+                env.logEnumerator(id, nameOff, value, words == 3);
             }
             return needed;
         }
@@ -291,6 +301,7 @@ final class MetaCheck {
             metaNeeded(metaLeft, needed);
             noName();
             noKflag();
+            env.logType(id);
             return needed;
         }
 
@@ -301,6 +312,7 @@ final class MetaCheck {
                         + " vs expected 0 (static) or 1 (global)");
             }
             noKflag();
+            env.logType(id);
             return 0;
         }
 
@@ -318,6 +330,7 @@ final class MetaCheck {
                 throw invalid("Linkage not supported", "linkage: actual " + linkage
                         + " vs expected 0 (static) or 1 (global allocated)");
             }
+            env.logType(id);
             return 4;
         }
 
@@ -337,6 +350,7 @@ final class MetaCheck {
                 throw invalid("Invalid name", "name: actual " + (nameOff == 0 ? "anonymous" : "\""
                         + btf.string(nameOff) + "\"") + " vs expected a printable section name");
             }
+            env.logType(id);
             long lastEnd = 0;
             long sum = 0;
             for (int i = 0; i < vlen; i++) {
@@ -347,6 +361,7 @@ final class MetaCheck {
                     throw env.vsi(id, i, "Invalid type_id", "type: actual " + type + " vs expected 1.." + RawBtf.MAX_TYPE);
                 }
                 if (unplaced) {
+                    env.logVsi(id, i);
                     continue;
                 }
                 if (offset < lastEnd || offset >= size) {
@@ -361,6 +376,7 @@ final class MetaCheck {
                     throw env.vsi(id, i, "Invalid offset+size", "end: actual " + lastEnd + " vs expected at most "
                             + size);
                 }
+                env.logVsi(id, i);
                 sum += varSize;
             }
             if (size < sum) {
@@ -377,6 +393,7 @@ final class MetaCheck {
             if (size != 2 && size != 4 && size != 8 && size != 12 && size != 16) {
                 throw invalid("Invalid type_size", "size: actual " + size + " vs expected 2, 4, 8, 12 or 16");
             }
+            env.logType(id);
             return 0;
         }
 
@@ -390,6 +407,7 @@ final class MetaCheck {
                 throw invalid("Invalid component_idx", "component_idx: actual " + component + " vs expected -1 or"
                         + " a member or argument index");
             }
+            env.logType(id);
             return 4;
         }
     }

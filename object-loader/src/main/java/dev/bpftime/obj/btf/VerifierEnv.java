@@ -11,13 +11,52 @@ final class VerifierEnv {
 
     final RawBtf btf;
     final BtfValidator.Profile profile;
+    /** Where accepted types are logged, or null when no log was asked for. */
+    final BtfVerifierLog log;
     /** The id the log prefixes lines with: the type being checked or resolved. */
     int logTypeId;
     Phase phase = Phase.CHECK_META;
 
-    VerifierEnv(RawBtf btf, BtfValidator.Profile profile) {
+    VerifierEnv(RawBtf btf, BtfValidator.Profile profile, BtfVerifierLog log) {
         this.btf = btf;
         this.profile = profile;
+        this.log = log;
+    }
+
+    /** btf_verifier_log_type(env, t, NULL): the line of a type check_meta accepted. */
+    void logType(int id) {
+        if (log != null) {
+            log.line(typeLine(id, true, null));
+        }
+    }
+
+    /** btf_verifier_log_member(env, t, member, NULL) in CHECK_META. */
+    void logMember(int structId, int index) {
+        if (log != null) {
+            log.line(memberLine(structId, index, btf.word(structId, 3 * index + 1)));
+        }
+    }
+
+    /** btf_verifier_log_vsi(env, t, vsi, NULL) in CHECK_META. */
+    void logVsi(int id, int index) {
+        if (log != null) {
+            log.line(vsiLine(id, index));
+        }
+    }
+
+    /** An enumerator as btf_enum_check_meta / btf_enum64_check_meta log it: %u or %d (%llu, %lld) by kind_flag. */
+    void logEnumerator(int id, long nameOff, long value, boolean wide) {
+        if (log == null) {
+            return;
+        }
+        String v;
+        // kind_flag marks a signed enum
+        if (wide) {
+            v = btf.kflag(id) ? Long.toString(value) : Long.toUnsignedString(value);
+        } else {
+            v = btf.kflag(id) ? Integer.toString((int) value) : Long.toString(value & 0xffffffffL);
+        }
+        log.line("\t" + btf.logName(nameOff) + " val=" + v);
     }
 
     /** Whether the blob is an object's .BTF as clang wrote it, before libbpf's fix-ups. */
@@ -25,9 +64,9 @@ final class VerifierEnv {
         return profile == BtfValidator.Profile.OBJECT;
     }
 
-    /** A refusal logged without a type ("Invalid magic", "[3] Invalid kind:0"). */
+    /** A refusal logged without a type ("Invalid magic", "[3] Invalid kind:0"): btf_verifier_log(), no newline. */
     BtfException plain(int errno, String log, String detail, long offset) {
-        return new BtfException(errno, log, detail, 0, offset);
+        return new BtfException(errno, log, detail, 0, offset, false);
     }
 
     /** btf_verifier_log_type(): "[id] KIND name details msg". */
@@ -36,12 +75,12 @@ final class VerifierEnv {
     }
 
     BtfException type(int errno, int id, String msg, String detail) {
-        return new BtfException(errno, typeLine(id, true, msg), detail, logTypeId, btf.offset(id));
+        return new BtfException(errno, typeLine(id, true, msg), detail, logTypeId, btf.offset(id), true);
     }
 
     /** btf_verifier_log_basic(): "[id] KIND name msg", without the kind's details. */
     BtfException basic(int id, String msg, String detail) {
-        return new BtfException(Errno.EINVAL, typeLine(id, false, msg), detail, logTypeId, btf.offset(id));
+        return new BtfException(Errno.EINVAL, typeLine(id, false, msg), detail, logTypeId, btf.offset(id), true);
     }
 
     /**
@@ -50,22 +89,30 @@ final class VerifierEnv {
      */
     BtfException member(int structId, int index, long memberType, String msg, String detail) {
         long at = btf.wordOffset(structId, index * 3);
+        return new BtfException(Errno.EINVAL, context(structId) + memberLine(structId, index, memberType) + " " + msg,
+                "member " + index + (detail.isEmpty() ? "" : ": " + detail), logTypeId, at, true);
+    }
+
+    private String memberLine(int structId, int index, long memberType) {
+        long at = btf.wordOffset(structId, index * 3);
         long nameOff = btf.u32(at);
         long offset = btf.u32(at + 8);
-        String line = btf.kflag(structId)
+        return btf.kflag(structId)
                 ? "\t" + btf.logName(nameOff) + " type_id=" + memberType + " bitfield_size=" + (offset >>> 24)
                         + " bits_offset=" + (offset & 0xffffff)
                 : "\t" + btf.logName(nameOff) + " type_id=" + memberType + " bits_offset=" + offset;
-        return new BtfException(Errno.EINVAL, context(structId) + line + " " + msg,
-                "member " + index + (detail.isEmpty() ? "" : ": " + detail), logTypeId, at);
     }
 
     /** btf_verifier_log_vsi() for entry {@code index} of DATASEC {@code id}. */
     BtfException vsi(int id, int index, String msg, String detail) {
         long at = btf.wordOffset(id, index * 3);
-        String line = "\t type_id=" + btf.u32(at) + " offset=" + btf.u32(at + 4) + " size=" + btf.u32(at + 8);
-        return new BtfException(Errno.EINVAL, context(id) + line + " " + msg,
-                "variable " + index + (detail.isEmpty() ? "" : ": " + detail), logTypeId, at);
+        return new BtfException(Errno.EINVAL, context(id) + vsiLine(id, index) + " " + msg,
+                "variable " + index + (detail.isEmpty() ? "" : ": " + detail), logTypeId, at, true);
+    }
+
+    private String vsiLine(int id, int index) {
+        long at = btf.wordOffset(id, index * 3);
+        return "\t type_id=" + btf.u32(at) + " offset=" + btf.u32(at + 4) + " size=" + btf.u32(at + 8);
     }
 
     /** In the CHECK_TYPE phase a member line follows the line of its struct; in CHECK_META that was logged already. */

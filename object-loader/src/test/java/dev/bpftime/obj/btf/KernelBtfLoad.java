@@ -81,6 +81,12 @@ final class KernelBtfLoad {
 
     /** Loads {@code blob}; with {@code withLog} asks for the verifier log (level 1) as well. */
     Result load(byte[] blob, boolean withLog) {
+        return load(blob, withLog ? 1 : 0);
+    }
+
+    /** Loads {@code blob} with a verifier log of {@code logLevel} (0: none). */
+    Result load(byte[] blob, int logLevel) {
+        boolean withLog = logLevel != 0;
         Memory data = new Memory(Math.max(1, blob.length));
         data.write(0, blob, 0, blob.length);
         Memory attr = new Memory(ATTR_SIZE);
@@ -94,19 +100,20 @@ final class KernelBtfLoad {
             logBuffer.setByte(0, (byte) 0);
             attr.setPointer(8, logBuffer);
             attr.setInt(20, LOG_SIZE);
-            attr.setInt(24, 1);
+            attr.setInt(24, logLevel);
         }
         int fd = syscall.invokeInt(new Object[] {SYS_BPF, BPF_BTF_LOAD, attr, ATTR_SIZE});
         int errno = fd < 0 ? Native.getLastError() : 0;
         if (fd >= 0) {
             close.invokeInt(new Object[] {fd});
         }
-        String log = withLog ? readLog(logBuffer) : "";
+        // btf_log_true_size (Linux 6.4): the log's length with its NUL, so only that much is read
+        String log = withLog ? readLog(logBuffer, attr.getInt(28)) : "";
         return new Result(errno, log);
     }
 
-    private static String readLog(Pointer buffer) {
-        byte[] bytes = buffer.getByteArray(0, LOG_SIZE);
+    private static String readLog(Pointer buffer, int trueSize) {
+        byte[] bytes = buffer.getByteArray(0, Math.max(0, Math.min(trueSize, LOG_SIZE)));
         int end = 0;
         while (end < bytes.length && bytes[end] != 0) {
             end++;

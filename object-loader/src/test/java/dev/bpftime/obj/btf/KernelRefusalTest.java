@@ -15,7 +15,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * One blob per refusal of the kernel's BTF verifier, with the errno and the log line kernel/bpf/btf.c gives
- * for it. When the test runs as root, each is also loaded into the kernel, which must answer the same.
+ * for it. When the test runs as root, each is also loaded into the kernel, which must answer the same and
+ * write the same whole log (header, the types checked before, the refusal) as {@link Btf#load(byte[],
+ * BtfVerifierLog)}.
  */
 class KernelRefusalTest {
 
@@ -339,6 +341,14 @@ class KernelRefusalTest {
             if (r.errno() != c.errno() || (!c.logLine().isEmpty() && !last.equals(lastLine(c.logLine())))) {
                 failures.add(c.name() + ": kernel " + r.errno() + " '" + last + "' vs table " + c.errno() + " '"
                         + c.logLine() + "'");
+            }
+            if (!c.logLine().isEmpty()) {
+                BtfVerifierLog ours = new BtfVerifierLog();
+                assertThrows(BtfException.class, () -> Btf.load(blob, ours), c.name());
+                String difference = LogDiff.firstDifference(r.log(), ours.text());
+                if (difference != null) {
+                    failures.add(c.name() + ": whole log differs at " + difference);
+                }
             }
         }
         System.out.printf("BTF refusal table: %d cases checked against the kernel, %d differ%n", CASES.size(),
