@@ -59,7 +59,7 @@ static void handle_site(struct probe_site *s, greg_t *g)
 	struct bpftime_pt_regs regs;
 	regs_from_context(&regs, g);
 	regs.ip = s->addr; /* the kernel shows the probed address, not the one after int3 */
-	if (probe_entry_hit(s, &regs)) {
+	if (probe_entry_hit_trap(s, &regs)) {
 		/* override: return from the function with regs.ax */
 		memcpy(&regs.ip, (const void *)(uintptr_t)regs.sp, 8);
 		regs.sp += 8;

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "bpftime_probe.h"
+#include "code_alloc.h"
 #include "cpu_sync.h"
 #include "grace_period.h"
 #include "int3_trap.h"
@@ -104,17 +105,36 @@ static int get_site(uintptr_t addr, uint32_t flags, struct probe_site **out)
 
 static void list_mark(struct prog_list *l)
 {
-	l->gpr_only = 1;
-	for (uint32_t i = 0; i < l->n; i++)
-		if (!l->a[i].prog.jit || !(l->a[i].prog.flags & BPFTIME_PROBE_PROG_F_GPR_ONLY))
+	l->gpr_only = l->no_helpers = 1;
+	for (uint32_t i = 0; i < l->n; i++) {
+		uint32_t f = l->a[i].prog.jit ? l->a[i].prog.flags : 0;
+		if (!(f & (BPFTIME_PROBE_PROG_F_GPR_ONLY | BPFTIME_PROBE_PROG_F_NO_HELPERS)))
 			l->gpr_only = 0;
+		if (!(f & BPFTIME_PROBE_PROG_F_NO_HELPERS))
+			l->no_helpers = 0;
+	}
 }
 
-/* The trampoline's hint after the site's entry list changed (probe_site.h). */
+/* The trampoline's hint and direct program after one of the site's lists changed (probe_site.h). */
 static void site_mark(struct probe_site *s)
 {
 	const struct prog_list *l = s->entry;
 	__atomic_store_n(&s->gpr_only, (uint8_t)(!l || l->gpr_only), __ATOMIC_RELAXED);
+	bpftime_jit_fn direct = NULL;
+	if (l && l->n == 1 && l->a[0].prog.jit && (l->a[0].prog.flags & BPFTIME_PROBE_PROG_F_NO_HELPERS) && !s->ret)
+		direct = l->a[0].prog.jit;
+	__atomic_store_n(&s->direct, direct, __ATOMIC_RELEASE);
+	const struct prog_list *r = s->ret;
+	bpftime_jit_fn ret_direct = NULL;
+	if (r && r->n == 1 && r->a[0].prog.jit && (r->a[0].prog.flags & BPFTIME_PROBE_PROG_F_NO_HELPERS))
+		ret_direct = r->a[0].prog.jit;
+	__atomic_store_n(&s->ret_direct, ret_direct, __ATOMIC_RELEASE);
+	if (s->return_only_flag) {
+		uint8_t return_only = !l && r, now;
+		memcpy(&now, (const void *)s->return_only_flag, 1);
+		if (now != return_only)
+			code_write(s->return_only_flag, &return_only, 1); /* a stale flag is harmless (trampoline_fast.h) */
+	}
 }
 
 static struct prog_list *list_with(const struct prog_list *old, const struct probe_attachment *a)
@@ -266,7 +286,7 @@ static int attach_locked(const struct bpftime_probe_spec *spec, struct bpftime_p
 int bpftime_probe_attach(const struct bpftime_probe_spec *spec, struct bpftime_probe_prog prog, uint64_t cookie)
 {
 	if (!spec || spec->kind > BPFTIME_PROBE_RETURN || (spec->flags & ~BPFTIME_PROBE_F_INT3) ||
-	    (!prog.jit && !prog.vm) || (prog.flags & ~BPFTIME_PROBE_PROG_F_GPR_ONLY))
+	    (!prog.jit && !prog.vm) || (prog.flags & ~(BPFTIME_PROBE_PROG_F_GPR_ONLY | BPFTIME_PROBE_PROG_F_NO_HELPERS)))
 		return -EINVAL;
 	pthread_mutex_lock(&lock);
 	int r = attach_locked(spec, prog, cookie);

@@ -35,6 +35,12 @@ static void miss(struct probe_site *s)
 static inline __attribute__((always_inline)) void run_list(struct probe_thread *t, const struct prog_list *l,
 							   struct probe_hit *hit, uint32_t hit_flags)
 {
+	if (l->no_helpers) {
+		/* nothing these programs run reads the hit (include/bpftime_probe.h) */
+		for (uint32_t i = 0; i < l->n; i++)
+			l->a[i].prog.jit(hit->regs, 0);
+		return;
+	}
 	struct probe_hit *outer = t->hit;
 	t->hit = hit;
 	/* what the helper table's hit-bound helpers read (helpers/helper_hit.c) */
@@ -58,9 +64,9 @@ static inline __attribute__((always_inline)) void run_list(struct probe_thread *
 	t->hit = outer;
 }
 
-/* Runs the entry programs l of site s (inside a read section); 1 when one asked to override. */
+/* Runs the entry programs l of site s (inside a read section): an enum probe_entry_result. */
 static inline __attribute__((always_inline)) uint64_t run_entry(struct probe_thread *t, struct probe_site *s, const struct prog_list *l,
-			  struct bpftime_pt_regs *regs)
+			  struct bpftime_pt_regs *regs, int from_trampoline)
 {
 	uint64_t override = 0;
 	if (l) {
@@ -68,12 +74,13 @@ static inline __attribute__((always_inline)) uint64_t run_entry(struct probe_thr
 		run_list(t, l, &hit, s->at_function_start ? BPFTIME_HIT_FUNC_ENTRY : 0);
 		override = hit.override;
 	}
-	if (__atomic_load_n(&s->ret, __ATOMIC_ACQUIRE))
-		uretprobe_push(t, s, regs);
-	return override;
+	if (__atomic_load_n(&s->ret, __ATOMIC_ACQUIRE) && uretprobe_push(t, s, regs, from_trampoline && !override))
+		return PROBE_ENTRY_CALL;
+	return override ? PROBE_ENTRY_OVERRIDE : PROBE_ENTRY_GO_ON;
 }
 
-uint64_t probe_entry_hit(void *site, struct bpftime_pt_regs *regs)
+static inline __attribute__((always_inline)) uint64_t entry_hit(void *site, struct bpftime_pt_regs *regs,
+								 int from_trampoline)
 {
 	struct probe_site *s = site;
 	struct probe_thread *t = probe_thread_get();
@@ -83,10 +90,20 @@ uint64_t probe_entry_hit(void *site, struct bpftime_pt_regs *regs)
 		return 0;
 	}
 	int saved_errno = *t->errno_ptr;
-	uint64_t override = run_entry(t, s, __atomic_load_n(&s->entry, __ATOMIC_ACQUIRE), regs);
+	uint64_t result = run_entry(t, s, __atomic_load_n(&s->entry, __ATOMIC_ACQUIRE), regs, from_trampoline);
 	*t->errno_ptr = saved_errno;
 	section_leave(t, w);
-	return override;
+	return result;
+}
+
+uint64_t probe_entry_hit(void *site, struct bpftime_pt_regs *regs)
+{
+	return entry_hit(site, regs, 1);
+}
+
+uint64_t probe_entry_hit_trap(void *site, struct bpftime_pt_regs *regs)
+{
+	return entry_hit(site, regs, 0);
 }
 
 /*
@@ -111,11 +128,35 @@ uint64_t probe_entry_hit_gpr(void *site, struct bpftime_pt_regs *regs)
 		section_leave(t, w);
 		return probe_saving_call(site, regs);
 	}
-	uint64_t override = run_entry(t, s, l, regs);
+	uint64_t result = run_entry(t, s, l, regs, 1);
 	section_leave(t, w);
-	return override;
+	return result;
 }
 
+static inline __attribute__((always_inline)) void run_return(struct probe_thread *t, struct probe_site *s,
+							     const struct prog_list *l, struct bpftime_pt_regs *regs)
+{
+	struct probe_hit hit = { regs, s->addr, 0, 0, 0 };
+	run_list(t, l, &hit, BPFTIME_HIT_RETURN);
+}
+
+uint64_t probe_run_return_saving(void *site, struct bpftime_pt_regs *regs)
+{
+	struct probe_site *s = site;
+	struct probe_thread *t = probe_thread_self;
+	int saved_errno = *t->errno_ptr;
+	const struct prog_list *l = __atomic_load_n(&s->ret, __ATOMIC_ACQUIRE);
+	if (l)
+		run_return(t, s, l, regs);
+	*t->errno_ptr = saved_errno;
+	return 0;
+}
+
+/*
+ * The return trampoline saves no vector register (xmm0-1 may hold the return value): GPR-only
+ * lists run here, any other through the saving stub, which saves the whole vector state and errno
+ * around probe_run_return_saving (in the same read section).
+ */
 void probe_run_return(struct probe_thread *t, struct probe_site *s, struct bpftime_pt_regs *regs)
 {
 	uint64_t w;
@@ -123,12 +164,10 @@ void probe_run_return(struct probe_thread *t, struct probe_site *s, struct bpfti
 		miss(s);
 		return;
 	}
-	int saved_errno = *t->errno_ptr;
 	const struct prog_list *l = __atomic_load_n(&s->ret, __ATOMIC_ACQUIRE);
-	if (l) {
-		struct probe_hit hit = { regs, s->addr, 0, 0, 0 };
-		run_list(t, l, &hit, BPFTIME_HIT_RETURN);
-	}
-	*t->errno_ptr = saved_errno;
+	if (l && l->gpr_only)
+		run_return(t, s, l, regs);
+	else if (l)
+		probe_return_saving_call(s, regs);
 	section_leave(t, w);
 }

@@ -10,6 +10,7 @@
 #include "probe_dispatch.h"
 #include "probe_plan.h"
 #include "proc_maps.h"
+#include "thread_state.h"
 #include "trampoline.h"
 #include "x86_emulate.h"
 #include "x86_relocate.h"
@@ -127,8 +128,13 @@ static const char *scan_function(const struct function *f, uintptr_t addr, unsig
 /* Emits the entry trampoline for the displaced instructions d at e->runtime. */
 static const char *emit_trampoline(struct x86_emit *e, struct probe_site *s, const struct displaced *d)
 {
-	struct trampoline_options o = { TRAMPOLINE_VEC_FULL, 1, 1, probe_entry_hit_gpr,
-					(int32_t)offsetof(struct probe_site, gpr_only) };
+	struct trampoline_options o = { TRAMPOLINE_VEC_FULL,
+					1,
+					1,
+					probe_entry_hit_gpr,
+					(int32_t)offsetof(struct probe_site, gpr_only),
+					(int32_t)offsetof(struct probe_site, direct),
+					(int32_t)probe_thread_self_tp_offset() };
 	if (s->at_function_start) {
 		o.vectors = TRAMPOLINE_VEC_ARGS;
 		o.restore_flags = o.clear_df = 0;
@@ -136,7 +142,15 @@ static const char *emit_trampoline(struct x86_emit *e, struct probe_site *s, con
 			if (x86_reads_flags(s->orig + off, &d->insn[i]))
 				o.restore_flags = 1;
 	}
+	/* Uretprobes may come later: at a function's first instruction the trampoline can always enter
+	 * the function by a call (uretprobe.h), when the return trampoline for it can be made; and,
+	 * unless a displaced instruction reads the flags its fast path changes, push the shadow entry
+	 * itself (trampoline_fast.h). */
+	uintptr_t called_return = s->at_function_start ? probe_return_trampoline_called() : 0;
+	const struct trampoline_layout *fast = called_return && !o.restore_flags ? probe_layout() : NULL;
+	size_t flag_disp = 0, check = fast ? trampoline_emit_return_only_check(e, &flag_disp) : 0, general = e->pos;
 	size_t fixup = trampoline_emit_entry(e, s, s->addr, probe_entry_hit, &o);
+	size_t displaced = e->pos;
 	unsigned off = 0;
 	for (unsigned i = 0; i < d->n; i++) {
 		int r = x86_relocate_one(e, s->orig + off, &d->insn[i], s->addr + off, i == d->n - 1);
@@ -146,7 +160,13 @@ static const char *emit_trampoline(struct x86_emit *e, struct probe_site *s, con
 	}
 	if (emit_jmp(e, s->addr + d->len))
 		return "trampoline out of reach";
-	trampoline_emit_override(e, fixup);
+	s->return_point = trampoline_emit_tails(e, fixup, displaced, o.restore_flags, called_return);
+	s->return_only_flag = s->return_point_fast = 0;
+	if (fast) {
+		s->return_point_fast = trampoline_emit_return_only_path(e, s, fast, check, general, displaced, called_return);
+		s->return_only_flag = emit_here(e);
+		trampoline_emit_return_only_flag(e, flag_disp);
+	}
 	return e->overflow ? "trampoline too long" : NULL;
 }
 

@@ -24,7 +24,8 @@ struct probe_attachment {
 /* An immutable array of attachments, replaced as a whole (read-copy-update). */
 struct prog_list {
 	uint32_t n;
-	uint32_t gpr_only; /* every program is a JIT image with BPFTIME_PROBE_PROG_F_GPR_ONLY */
+	uint16_t gpr_only;   /* every program is a JIT image with BPFTIME_PROBE_PROG_F_GPR_ONLY (or _NO_HELPERS) */
+	uint16_t no_helpers; /* every program is a JIT image with BPFTIME_PROBE_PROG_F_NO_HELPERS */
 	struct probe_attachment a[];
 };
 
@@ -36,6 +37,20 @@ struct probe_site {
 	/* The entry trampoline's hint: 1 when the entry programs are GPR-only (or none), so the hit
 	 * may skip saving vector registers. probe_entry_hit_gpr checks the list it runs again. */
 	uint8_t gpr_only;
+	/* The entry trampoline's direct program: the site's one entry program when it is a JIT image
+	 * with BPFTIME_PROBE_PROG_F_NO_HELPERS and the site has no return program, else NULL. Read
+	 * inside the thread's read section, like the lists it is derived from. */
+	bpftime_jit_fn direct;
+	/* In the entry trampoline of a function's first instruction: where a function entered by a
+	 * call returns to (uretprobe.h); 0 when there is none. */
+	uintptr_t return_point;
+	uintptr_t return_point_fast; /* the same for the uretprobe entry fast path (trampoline_fast.h) */
+	/* The return trampolines' direct program: the site's one return program when it is a JIT
+	 * image with BPFTIME_PROBE_PROG_F_NO_HELPERS, else NULL (trampoline_fast.h). */
+	bpftime_jit_fn ret_direct;
+	/* The byte in the entry trampoline's memory that sends hits to its uretprobe fast path: 1 while
+	 * the site has return programs and no entry program; 0 when there is no such byte. */
+	uintptr_t return_only_flag;
 
 	uint8_t orig[SITE_MAX_PATCH]; /* the code at addr before any patch */
 	uint8_t patch_len;            /* bytes the jump displaces (inline), 1 (int3) */

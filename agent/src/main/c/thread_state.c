@@ -83,6 +83,14 @@ struct probe_thread *probe_thread_claim(void)
 	return t;
 }
 
+intptr_t probe_thread_self_tp_offset(void)
+{
+	uintptr_t tp;
+	/* x86-64 TLS ABI: the word at fs:0 is the thread pointer itself (glibc's tcbhead_t.tcb). */
+	__asm__("mov %%fs:0, %0" : "=r"(tp));
+	return (intptr_t)((uintptr_t)&probe_thread_self - tp);
+}
+
 uint32_t probe_thread_count(void)
 {
 	uint32_t n = __atomic_load_n(&used, __ATOMIC_ACQUIRE);

@@ -47,6 +47,10 @@ struct probe_thread {
 
 extern __thread struct probe_thread *probe_thread_self;
 
+/* Where probe_thread_self is from the thread pointer (fs base): the same in every thread, as the
+ * variable is initial-exec (static TLS); generated code reads it as fs:[offset]. */
+intptr_t probe_thread_self_tp_offset(void);
+
 /* The caller's slot, claiming one at the first call; NULL when none can be had (the hit is missed). */
 struct probe_thread *probe_thread_claim(void);
 

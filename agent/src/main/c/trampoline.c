@@ -2,6 +2,7 @@
 #include <stddef.h>
 
 #include "cpu_features.h"
+#include "probe_dispatch.h"
 #include "trampoline.h"
 
 #define OFF(field) ((int32_t)offsetof(struct bpftime_pt_regs, field))
@@ -42,7 +43,17 @@ static void emit_save_regs(struct x86_emit *e, uintptr_t ip, int clear_df)
 	emit_mov_rr(e, RBX, RSP);
 }
 
-/* Restores [flags and] every register from the pt_regs at rsp, then rsp itself. */
+/*
+ * Restores [flags and] the registers from the pt_regs at rsp, then rsp itself. rbp and r13-r15 keep
+ * their values: the trampolines never write them, and everything they call (the engine's C code,
+ * JIT images, the interpreter, helpers) preserves them as the System V ABI requires; the other
+ * callee-saved registers, rbx and r12, hold the trampolines' own values.
+ */
+static int callee_keeps(uint8_t reg)
+{
+	return reg == RBP || reg == R13 || reg == R14 || reg == R15;
+}
+
 static void emit_restore_regs(struct x86_emit *e, int restore_flags)
 {
 	if (restore_flags) {
@@ -54,28 +65,27 @@ static void emit_restore_regs(struct x86_emit *e, int restore_flags)
 		emit_u8(e, 0x9d);
 	}
 	for (size_t i = 0; i < sizeof(gprs) / sizeof(gprs[0]); i++)
-		emit_load(e, gprs[i].reg, gprs[i].off);
+		if (!callee_keeps(gprs[i].reg))
+			emit_load(e, gprs[i].reg, gprs[i].off);
 	emit_lea_rsp(e, TRAMPOLINE_FRAME);
 }
 
-static int vector_count(enum trampoline_vectors v)
-{
-	return v == TRAMPOLINE_VEC_RETURN ? 2 : 8;
-}
+/* xmm0-7 (ymm0-7): the argument registers (trampoline.h). */
+#define ARG_VECTORS 8
 
 static int32_t vector_area(enum trampoline_vectors v)
 {
 	const struct cpu_features *f = cpu_features();
 	if (v == TRAMPOLINE_VEC_FULL)
 		return f->xsave ? (int32_t)((f->xsave_size + 63) & ~63u) : 512;
-	return vector_count(v) * (f->avx ? 32 : 16);
+	return ARG_VECTORS * (f->avx ? 32 : 16);
 }
 
 /* movups / vmovdqu between vector register n and [rsp + n * width]; store or load. */
 static void emit_vector_moves(struct x86_emit *e, enum trampoline_vectors v, int store)
 {
 	int avx = cpu_features()->avx;
-	for (int n = 0; n < vector_count(v); n++) {
+	for (int n = 0; n < ARG_VECTORS; n++) {
 		if (avx) {
 			emit_u8(e, 0xc5);
 			emit_u8(e, 0xfe); /* VEX.256.F3.0F: vmovdqu */
@@ -141,13 +151,58 @@ static void emit_call_saving_vectors(struct x86_emit *e, enum trampoline_vectors
 	emit_mov_rr(e, RSP, RBX);
 }
 
-/* Points the rel32 at buffer position pos (its branch ends right after it) at the current position. */
-static void bind_rel32(struct x86_emit *e, size_t pos)
+
+/*
+ * The direct program (trampoline_options.direct_offset), with rdi = site and rsi = rbx = &regs.
+ * What the C hit path does around a program, less what only helpers read: the read section as in
+ * probe_dispatch.c (word odd, then the program pointer read; the grace period's membarrier orders
+ * the two for the writer), the call, the word even again. Leaves 0 in eax (no override) and jumps to
+ * the returned rel32; falls through to the gpr_hit call, rdi and rsi as they were, otherwise.
+ */
+static size_t emit_direct_call(struct x86_emit *e, const struct trampoline_options *o, size_t *no_slot,
+			       size_t *nested)
 {
-	if (!e->overflow) {
-		int32_t rel = (int32_t)(e->pos - (pos + 4));
-		memcpy(e->buf + pos, &rel, 4);
-	}
+	static const uint8_t mov_rax_fs[] = { 0x64, 0x48, 0x8b, 0x04, 0x25 };	/* mov rax, fs:[disp32] */
+	static const uint8_t test_rax[] = { 0x48, 0x85, 0xc0 };			/* test rax, rax */
+	static const uint8_t load_word[] = { 0x48, 0x8b, 0x08 };			/* mov rcx, [rax] */
+	static const uint8_t test_odd[] = { 0xf6, 0xc1, 0x01 };			/* test cl, 1 */
+	static const uint8_t mark_odd[] = { 0x48, 0x8d, 0x51, 0x01, 0x48, 0x89, 0x10 }; /* lea rdx, [rcx+1]; mov [rax], rdx */
+	static const uint8_t test_r11[] = { 0x4d, 0x85, 0xdb };			/* test r11, r11 */
+	static const uint8_t keep[] = { 0x49, 0x89, 0xc4 };			/* mov r12, rax */
+	static const uint8_t args[] = { 0x48, 0x89, 0xdf, 0x31, 0xf6 };		/* mov rdi, rbx; xor esi, esi */
+	static const uint8_t align16[] = { 0x48, 0x83, 0xe4, 0xf0 };		/* and rsp, -16 */
+	static const uint8_t call_r11[] = { 0x41, 0xff, 0xd3 };			/* call r11 */
+	static const uint8_t leave[] = { 0x49, 0x83, 0x04, 0x24, 0x01 };		/* add qword [r12], 1: even */
+	static const uint8_t no_override[] = { 0x31, 0xc0 };			/* xor eax, eax */
+	static const uint8_t unmark[] = { 0x48, 0x83, 0xc1, 0x02, 0x48, 0x89, 0x08 }; /* add rcx, 2; mov [rax], rcx */
+
+	emit_bytes(e, mov_rax_fs, sizeof(mov_rax_fs));
+	emit_u32(e, (uint32_t)o->thread_tp_offset);
+	emit_bytes(e, test_rax, sizeof(test_rax));
+	*no_slot = emit_jcc_forward(e, CC_E);
+	emit_bytes(e, load_word, sizeof(load_word));
+	emit_bytes(e, test_odd, sizeof(test_odd));
+	*nested = emit_jcc_forward(e, CC_NE);
+	emit_bytes(e, mark_odd, sizeof(mark_odd));
+	emit_u8(e, 0x4c);
+	emit_u8(e, 0x8b);
+	emit_u8(e, 0x9f); /* mov r11, [rdi + disp32] */
+	emit_u32(e, (uint32_t)o->direct_offset);
+	emit_bytes(e, test_r11, sizeof(test_r11));
+	size_t none = emit_jcc_forward(e, CC_E);
+	emit_bytes(e, keep, sizeof(keep));
+	emit_bytes(e, args, sizeof(args));
+	emit_bytes(e, align16, sizeof(align16));
+	emit_bytes(e, call_r11, sizeof(call_r11));
+	emit_bytes(e, leave, sizeof(leave));
+	emit_mov_rr(e, RSP, RBX);
+	emit_bytes(e, no_override, sizeof(no_override));
+	emit_u8(e, 0xe9); /* jmp rel32 -> after the hit calls */
+	size_t done = e->pos;
+	emit_u32(e, 0);
+	bind_rel32(e, none);
+	emit_bytes(e, unmark, sizeof(unmark));
+	return done;
 }
 
 size_t trampoline_emit_entry(struct x86_emit *e, void *site, uintptr_t site_addr, probe_entry_fn hit,
@@ -157,6 +212,9 @@ size_t trampoline_emit_entry(struct x86_emit *e, void *site, uintptr_t site_addr
 	emit_movabs(e, RDI, (uintptr_t)site);
 	emit_mov_rr(e, RSI, RBX);
 	if (o->gpr_hit) {
+		size_t no_slot, nested, direct_done = emit_direct_call(e, o, &no_slot, &nested);
+		bind_rel32(e, no_slot);
+		bind_rel32(e, nested);
 		emit_u8(e, 0x80);
 		emit_u8(e, 0xbf); /* cmp byte [rdi + disp32], 0 */
 		emit_u32(e, (uint32_t)o->gpr_flag_offset);
@@ -177,6 +235,7 @@ size_t trampoline_emit_entry(struct x86_emit *e, void *site, uintptr_t site_addr
 		bind_rel32(e, to_saving);
 		emit_call_saving_vectors(e, o->vectors, (uintptr_t)hit);
 		bind_rel32(e, to_join);
+		bind_rel32(e, direct_done);
 	} else {
 		emit_call_saving_vectors(e, o->vectors, (uintptr_t)hit);
 	}
@@ -190,25 +249,89 @@ size_t trampoline_emit_entry(struct x86_emit *e, void *site, uintptr_t site_addr
 	return fixup;
 }
 
-void trampoline_emit_override(struct x86_emit *e, size_t branch_pos)
+uintptr_t trampoline_emit_tails(struct x86_emit *e, size_t branch_pos, size_t displaced_pos, int restore_flags,
+				uintptr_t called_return)
 {
+	size_t to_call = 0;
 	bind_rel32(e, branch_pos);
-	/* rax holds the value the program gave (probe_entry_hit stored it in regs->ax) */
+	if (called_return) {
+		static const uint8_t cmp_eax_call[] = { 0x83, 0xf8, PROBE_ENTRY_CALL };
+		emit_bytes(e, cmp_eax_call, sizeof(cmp_eax_call));
+		to_call = emit_jcc_forward(e, CC_E);
+	}
+	/* override: rax holds the value the program gave (probe_entry_hit stored it in regs->ax) */
 	emit_restore_regs(e, 0);
 	emit_u8(e, 0xc3); /* ret: return from the probed function without running it */
+	if (!called_return)
+		return 0;
+	bind_rel32(e, to_call);
+	emit_restore_regs(e, restore_flags);
+	emit_lea_rsp(e, 8); /* the return address is on the shadow stack; the call writes its slot again */
+	emit_u8(e, 0xe8);   /* call rel32 -> the displaced instructions */
+	emit_u32(e, (uint32_t)(int32_t)(displaced_pos - (e->pos + 4)));
+	uintptr_t return_point = emit_here(e);
+	static const uint8_t jmp_rip[] = { 0xff, 0x25, 0, 0, 0, 0 }; /* jmp [rip + 0]: the address follows */
+	emit_bytes(e, jmp_rip, sizeof(jmp_rip));
+	emit_u64(e, called_return);
+	return return_point;
 }
 
-void trampoline_emit_return(struct x86_emit *e, probe_return_fn hit)
+/* rax = hit(&regs) with rbx = rsp = &regs, then the real return address it gives into its slot. */
+static void emit_return_hit_call(struct x86_emit *e, probe_return_fn hit)
+{
+	emit_mov_rr(e, RDI, RBX);
+	/* No vector register saved: probe_return_hit is GPR-only and saves them itself before running
+	 * a program that is not (probe_dispatch.c probe_run_return). */
+	static const uint8_t and_rsp_m16[] = { 0x48, 0x83, 0xe4, 0xf0 };
+	emit_bytes(e, and_rsp_m16, 4);
+	emit_movabs(e, RAX, (uintptr_t)hit);
+	emit_u8(e, 0xff);
+	emit_u8(e, 0xd0); /* call rax */
+	emit_mov_rr(e, RSP, RBX);
+	emit_store(e, RAX, TRAMPOLINE_FRAME - 8); /* the slot: rsp + frame - 8 */
+}
+
+static void emit_return(struct x86_emit *e, probe_return_fn hit, int called, const struct trampoline_layout *layout,
+			uintptr_t run_return)
 {
 	/* Reached by the function's ret: rsp is one slot above where the return address was. */
 	emit_save_regs(e, 0, 0);
-	emit_mov_rr(e, RDI, RBX);
-	emit_call_saving_vectors(e, TRAMPOLINE_VEC_RETURN, (uintptr_t)hit);
-	/* Put the real return address back in its slot (rsp + frame - 8) and return through it. */
-	emit_store(e, RAX, TRAMPOLINE_FRAME - 8);
+	struct return_fast_fixups fast;
+	if (layout)
+		trampoline_emit_return_fast(e, layout, &fast);
+	else
+		emit_return_hit_call(e, hit);
+	size_t done = e->pos;
 	emit_restore_regs(e, 0);
-	emit_lea_rsp(e, -8);
-	emit_u8(e, 0xc3);
+	if (called) {
+		/* The function was entered by a call, so the caller's own call is the return-stack
+		 * buffer's prediction now: return through the slot. */
+		emit_lea_rsp(e, -8);
+		emit_u8(e, 0xc3);
+	} else {
+		/* The function's ret came here unpredicted and consumed the caller's prediction: a `ret`
+		 * would consume the next one too. An indirect jump leaves the buffer in step. The slot is
+		 * within the red zone below rsp, which a signal frame skips (arch/x86/kernel/signal.c). */
+		static const uint8_t jmp_slot[] = { 0xff, 0x64, 0x24, 0xf8 }; /* jmp [rsp - 8] */
+		emit_bytes(e, jmp_slot, sizeof(jmp_slot));
+	}
+	if (layout) {
+		trampoline_emit_return_fast_list(e, &fast, run_return, done);
+		emit_return_hit_call(e, hit);
+		emit_u8(e, 0xe9); /* jmp rel32 -> done */
+		emit_u32(e, (uint32_t)(int32_t)((int64_t)done - (int64_t)(e->pos + 4)));
+	}
+}
+
+void trampoline_emit_return(struct x86_emit *e, probe_return_fn hit, int called)
+{
+	emit_return(e, hit, called, NULL, 0);
+}
+
+void trampoline_emit_return_fast_first(struct x86_emit *e, probe_return_fn hit, int called,
+				       const struct trampoline_layout *layout, uintptr_t run_return)
+{
+	emit_return(e, hit, called, layout, run_return);
 }
 
 void trampoline_emit_saving_call(struct x86_emit *e, probe_entry_fn hit)

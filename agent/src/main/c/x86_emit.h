@@ -136,4 +136,52 @@ static inline int emit_jcc(struct x86_emit *e, unsigned cond, uintptr_t target)
 	return emit_rel32(e, op, 2, target);
 }
 
+/* Condition codes of jcc (Intel SDM Vol. 2, Jcc). */
+enum { CC_B = 0x2, CC_AE = 0x3, CC_E = 0x4, CC_NE = 0x5, CC_BE = 0x6, CC_A = 0x7 };
+
+/* Points the rel32 at buffer position pos (its branch ends right after it) at the current position. */
+static inline void bind_rel32(struct x86_emit *e, size_t pos)
+{
+	if (!e->overflow && pos + 4 <= e->cap) {
+		int32_t rel = (int32_t)(e->pos - (pos + 4));
+		memcpy(e->buf + pos, &rel, 4);
+	}
+}
+
+/* jcc rel32 (0f 8x) / jmp rel32 (e9) with the offset left to bind_rel32; return where it is. */
+static inline size_t emit_jcc_forward(struct x86_emit *e, uint8_t cond)
+{
+	emit_u8(e, 0x0f);
+	emit_u8(e, 0x80 | cond);
+	size_t pos = e->pos;
+	emit_u32(e, 0);
+	return pos;
+}
+
+static inline size_t emit_jmp_forward(struct x86_emit *e)
+{
+	emit_u8(e, 0xe9);
+	size_t pos = e->pos;
+	emit_u32(e, 0);
+	return pos;
+}
+
+/*
+ * op [base + index * 2^scale + disp32] with reg (a register or an opcode extension /digit) in
+ * ModR/M.reg; index < 0: none. REX.W when w. Any immediate follows, emitted by the caller.
+ */
+static inline void emit_op_mem(struct x86_emit *e, int w, const uint8_t *op, size_t oplen, unsigned reg,
+			       unsigned base, int index, unsigned scale, int32_t disp)
+{
+	uint8_t rex = (uint8_t)(0x40 | (w ? 8 : 0) | (reg & 8 ? 4 : 0) | (index >= 8 ? 2 : 0) | (base & 8 ? 1 : 0));
+	if (rex != 0x40)
+		emit_u8(e, rex);
+	emit_bytes(e, op, oplen);
+	int sib = index >= 0 || (base & 7) == RSP;
+	emit_u8(e, (uint8_t)(0x80 | (reg & 7) << 3 | (sib ? 4 : (base & 7)))); /* mod 10: disp32 */
+	if (sib)
+		emit_u8(e, (uint8_t)(scale << 6 | ((index >= 0 ? (unsigned)index : RSP) & 7) << 3 | (base & 7)));
+	emit_u32(e, (uint32_t)disp);
+}
+
 #endif

@@ -16,8 +16,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <ucontext.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "bpftime_probe.h"
@@ -75,7 +77,7 @@ static void expect_mode(int id, uint32_t mode, const char *why)
 
 /* ---- what the "record" program saw ---- */
 
-static void expect_inline_call_regs(const char *what)
+static void expect_inline_call_regs(const char *what, int with_func_ip)
 {
 	const uint64_t *r = progs_record();
 	EXPECT_EQ(r[REC_DI], 1, "di");
@@ -92,7 +94,8 @@ static void expect_inline_call_regs(const char *what)
 	EXPECT_EQ(r[REC_R15], 0x1515151515151515ull, "r15");
 	EXPECT_EQ(r[REC_IP], (uintptr_t)t_inline, "ip");
 	EXPECT_EQ(r[REC_SP], t_call_sp - 8, "sp (the return address slot)");
-	EXPECT_EQ(r[REC_FUNC_IP], (uintptr_t)t_inline, "bpf_get_func_ip");
+	if (with_func_ip)
+		EXPECT_EQ(r[REC_FUNC_IP], (uintptr_t)t_inline, "bpf_get_func_ip");
 	CHECK(r[REC_FLAGS] & 0x2, "flags: actual %#llx vs expected bit 1 (always set)", (unsigned long long)r[REC_FLAGS]);
 	(void)what;
 }
@@ -105,7 +108,7 @@ static void entry_probe_checks(uint32_t flags, uint32_t mode)
 	int id = attach_at(BPFTIME_PROBE_ENTRY, t_inline, PROG_RECORD, 0xc0ffee, flags);
 	expect_mode(id, mode, NULL);
 	EXPECT_EQ(call_t_inline_regs(), 91, "t_inline(1..6)");
-	expect_inline_call_regs("entry");
+	expect_inline_call_regs("entry", 1);
 	EXPECT_EQ(progs_record()[REC_COOKIE], 0xc0ffee, "bpf_get_attach_cookie");
 	for (int i = 0; i < 999; i++)
 		EXPECT_EQ(t_inline(i, 0, 0, 0, 0, 1), i + 6, "t_inline(i, 0, 0, 0, 0, 1)");
@@ -312,6 +315,105 @@ static void scenario_gpr_only(void)
 		detach(ids[i]);
 }
 
+/*
+ * A lone program calling no helper runs straight from the trampoline (on the JIT): it sees pt_regs as
+ * the C path shows them; a return program at the site, or a second entry program, sends hits through
+ * the C path again, and detaching any of them goes back; counts are exact throughout.
+ */
+static void scenario_direct(void)
+{
+	progs_reset();
+	int id = attach_at(BPFTIME_PROBE_ENTRY, t_inline, PROG_RECORD_DIRECT, 0, 0);
+	expect_mode(id, BPFTIME_PROBE_MODE_INLINE, NULL);
+	errno = 4321;
+	EXPECT_EQ(call_t_inline_regs(), 91, "t_inline(1..6) under the direct program");
+	EXPECT_EQ(errno, 4321, "errno after the direct program");
+	expect_inline_call_regs("direct", 0);
+	EXPECT_EQ(progs_count(COUNT_RECORD), 1, "direct program hits");
+
+	int ret = attach_at(BPFTIME_PROBE_RETURN, t_inline, PROG_COUNT_GPR, 0, 0);
+	EXPECT_EQ(t_inline(1, 1, 1, 1, 1, 1), 21, "t_inline with a return program too");
+	EXPECT_EQ(progs_count(COUNT_RECORD), 2, "entry hits beside a return program");
+	EXPECT_EQ(progs_count(COUNT_GPR), 1, "return hits");
+	detach(ret);
+	int second = attach_at(BPFTIME_PROBE_ENTRY, t_inline, PROG_COUNT_GPR, 0, 0);
+	EXPECT_EQ(t_inline(1, 1, 1, 1, 1, 1), 21, "t_inline with two entry programs");
+	EXPECT_EQ(progs_count(COUNT_RECORD), 3, "entry hits beside a second entry program");
+	EXPECT_EQ(progs_count(COUNT_GPR), 2, "second entry program hits");
+	detach(second);
+	for (int i = 0; i < 1000; i++)
+		EXPECT_EQ(t_inline(i, 0, 0, 0, 0, 1), i + 6, "t_inline(i, 0, 0, 0, 0, 1)");
+	EXPECT_EQ(call_t_inline_regs(), 91, "t_inline(1..6) under the direct program again");
+	EXPECT_EQ(progs_count(COUNT_RECORD), 1004, "direct program hits after the others left");
+	expect_inline_call_regs("direct", 0);
+	detach(id);
+	EXPECT_EQ(t_inline(1, 1, 1, 1, 1, 1), 21, "t_inline after detach");
+	EXPECT_EQ(progs_count(COUNT_RECORD), 1004, "hits after detach");
+
+	/* A lone return program calling no helper runs straight from the return trampoline; recursion
+	 * stacks shadow entries the entry fast path pushes and the return fast path pops. */
+	uint64_t before = progs_count(COUNT_GPR);
+	int fact = attach_at(BPFTIME_PROBE_RETURN, t_fact, PROG_COUNT_GPR, 0, 0);
+	expect_mode(fact, BPFTIME_PROBE_MODE_INLINE, NULL);
+	for (int i = 0; i < 100; i++)
+		EXPECT_EQ(t_fact(5), 120, "t_fact(5) under a direct return program");
+	EXPECT_EQ(progs_count(COUNT_GPR) - before, 500, "returns of t_fact counted");
+	detach(fact);
+	EXPECT_EQ(t_fact(5), 120, "t_fact(5) after detach");
+	EXPECT_EQ(progs_count(COUNT_GPR) - before, 500, "returns after detach");
+}
+
+static volatile long handler_calls, handler_wrong;
+
+static void call_fact_in_handler(int sig)
+{
+	(void)sig;
+	int saved = errno;
+	if (t_fact(3) != 6)
+		handler_wrong++;
+	handler_calls++;
+	errno = saved;
+}
+
+/*
+ * Uretprobes under signals: a profiling timer interrupts a loop of t_fact(5) anywhere, inside the
+ * fast paths' pushes and pops included, and its handler calls t_fact(3) on the same thread. Every
+ * call returns right, and each call's return is counted or its entry was a miss (a hit while the
+ * thread runs a program).
+ */
+static void scenario_return_signals(void)
+{
+	uint64_t before = progs_count(COUNT_GPR);
+	int fact = attach_at(BPFTIME_PROBE_RETURN, t_fact, PROG_COUNT_GPR, 0, 0);
+	expect_mode(fact, BPFTIME_PROBE_MODE_INLINE, NULL);
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = call_fact_in_handler;
+	sa.sa_flags = SA_RESTART;
+	CHECK(sigaction(SIGPROF, &sa, NULL) == 0, "sigaction SIGPROF");
+	struct itimerval every = { { 0, 20 }, { 0, 20 } }, off = { { 0, 0 }, { 0, 0 } };
+	CHECK(setitimer(ITIMER_PROF, &every, NULL) == 0, "setitimer");
+	/* the timer's resolution is the scheduler tick (4 ms at HZ=250): 100 signals take some 0.4 s */
+	long calls = 0;
+	time_t deadline = time(NULL) + 20;
+	while (handler_calls < 100 && time(NULL) < deadline) {
+		for (int i = 0; i < 100000; i++) {
+			if (t_fact(5) != 120)
+				fail("t_fact(5) wrong under signals");
+		}
+		calls += 100000;
+	}
+	setitimer(ITIMER_PROF, &off, NULL);
+	signal(SIGPROF, SIG_IGN);
+	CHECK(handler_calls >= 100, "only %ld signals in %ld calls", handler_calls, calls);
+	EXPECT_EQ(handler_wrong, 0, "t_fact(3) wrong in the handler");
+	struct bpftime_probe_info info;
+	CHECK(bpftime_probe_info(fact, &info) == 0, "info");
+	EXPECT_EQ(progs_count(COUNT_GPR) - before + info.misses, 5 * calls + 3 * handler_calls,
+		  "returns counted + missed entries");
+	detach(fact);
+}
+
 static void return_checks(uint32_t flags)
 {
 	uint64_t base = progs_count(COUNT_RECORD), plain = progs_count(COUNT_PLAIN);
@@ -349,6 +451,11 @@ static void return_checks(uint32_t flags)
 	EXPECT_EQ(progs_count(COUNT_RECORD) - base, 10, "returns seen by the tail-called function's uretprobe");
 	EXPECT_EQ(progs_count(COUNT_PLAIN) - plain, 10, "returns seen by the tail-calling function's uretprobe");
 	EXPECT_EQ(progs_record()[REC_AX], 9 + 5, "return value at the chained uretprobe");
+	/* the kernel shows the real return address, in the caller's code, never one of our addresses */
+	Dl_info where;
+	CHECK(dladdr((void *)(uintptr_t)progs_record()[REC_IP], &where) && where.dli_fname,
+	      "ip at the chained uretprobe %#llx is in no loaded object (a trampoline's?)",
+	      (unsigned long long)progs_record()[REC_IP]);
 	detach(outer);
 	detach(inner);
 }
@@ -525,7 +632,8 @@ static void *churn_worker(void *arg)
 	pthread_barrier_wait(&barrier); /* out of the churn */
 	pthread_barrier_wait(&barrier); /* the steady probes are attached */
 	for (long k = 0; k < steady_calls; k++) {
-		if (t_inline(k, 1, 0, 0, 0, 0) != k + 2 || t_fact(3) != 6 || t_short(3) != 4)
+		if (t_inline(k, 1, 0, 0, 0, 0) != k + 2 || t_fact(3) != 6 || t_short(3) != 4 ||
+		    t_riprel(0) != t_counter)
 			fail("thread %ld: wrong result in the steady phase", i);
 	}
 	pthread_barrier_wait(&barrier);
@@ -559,9 +667,11 @@ static void scenario_threads(void)
 	int a = attach_at(BPFTIME_PROBE_ENTRY, t_inline, PROG_COUNT, 0, 0);
 	int b = attach_at(BPFTIME_PROBE_RETURN, t_fact, PROG_RECORD, 0, 0);
 	int c = attach_at(BPFTIME_PROBE_ENTRY, t_short, PROG_COUNT_ALT, 0, 0);
+	int d = attach_at(BPFTIME_PROBE_ENTRY, t_riprel, PROG_COUNT_GPR, 0, 0); /* direct on the JIT */
 	EXPECT_EQ(bpftime_probe_poll(10000), 0, "sites still waiting for their jump after 10 s");
 	expect_mode(a, BPFTIME_PROBE_MODE_INLINE, NULL);
 	expect_mode(b, BPFTIME_PROBE_MODE_INLINE, NULL);
+	expect_mode(d, BPFTIME_PROBE_MODE_INLINE, NULL);
 	pthread_barrier_wait(&barrier); /* steady phase starts */
 	pthread_barrier_wait(&barrier); /* and ends */
 	for (int i = 0; i < THREADS; i++)
@@ -569,9 +679,11 @@ static void scenario_threads(void)
 	EXPECT_EQ(progs_count(COUNT_PLAIN), THREADS * steady_calls, "t_inline entries from 8 threads");
 	EXPECT_EQ(progs_count(COUNT_RECORD), THREADS * steady_calls * 3, "t_fact(3) returns from 8 threads");
 	EXPECT_EQ(progs_count(COUNT_ALT), THREADS * steady_calls, "t_short (int3) entries from 8 threads");
+	EXPECT_EQ(progs_count(COUNT_GPR), THREADS * steady_calls, "t_riprel entries (direct) from 8 threads");
 	detach(a);
 	detach(b);
 	detach(c);
+	detach(d);
 }
 
 /* ---- signals, fork, libc, errors ---- */
@@ -800,7 +912,8 @@ static const struct {
 } scenarios[] = {
 	{ "entry-inline", scenario_entry_inline }, { "entry-int3", scenario_entry_int3 },
 	{ "relocation", scenario_relocation },     { "vectors", scenario_vectors },
-	{ "gpr-only", scenario_gpr_only },
+	{ "gpr-only", scenario_gpr_only },        { "direct", scenario_direct },
+	{ "return-signals", scenario_return_signals },
 	{ "uretprobe", scenario_uretprobe },       { "recursion", scenario_recursion },
 	{ "longjmp", scenario_longjmp },           { "coroutine", scenario_coroutine },
 	{ "override", scenario_override },

@@ -65,7 +65,7 @@ static int attach_ours(struct uprobe_state *s, char *why, size_t why_len)
 		if (err)
 			return err;
 		if (!probe_prog_calls_helper(c->prog))
-			prog.flags = BPFTIME_PROBE_PROG_F_GPR_ONLY;
+			prog.flags = BPFTIME_PROBE_PROG_F_GPR_ONLY | BPFTIME_PROBE_PROG_F_NO_HELPERS;
 	} else if (!(prog.vm = bpftime_probe_vm_load(c->prog, &s->p.maps, why, why_len))) {
 		return -EINVAL;
 	}

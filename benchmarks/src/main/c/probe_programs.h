@@ -38,7 +38,8 @@ extern const char *const probe_prog_names[PROBE_PROG_ALL];
 const struct bpf_insn *probe_prog_insns(enum probe_prog p, uint32_t *count);
 
 /* Whether the program calls a helper. One that calls none touches no vector register and no errno
- * as a JIT image: the agent then gives it BPFTIME_PROBE_PROG_F_GPR_ONLY, as the uprobe figures do. */
+ * as a JIT image: the agent then gives it BPFTIME_PROBE_PROG_F_GPR_ONLY and _NO_HELPERS, as the
+ * uprobe figures do. */
 int probe_prog_calls_helper(enum probe_prog p);
 
 /* Writes DIR/<name>.bpf for every program; 0 or -errno. */

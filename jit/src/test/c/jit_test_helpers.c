@@ -116,3 +116,30 @@ API uint32_t bpftime_jit_test_helper_count(void)
 {
     return HELPER_COUNT;
 }
+
+/*
+ * uint64_t bpftime_jit_test_call_checking_saved(entry, r1): calls entry(r1, 0) with rbx, rbp and
+ * r12-r15 holding known values, and returns a mask of those the call changed (bit 0 rbx, 1 rbp,
+ * 2-5 r12-r15): what the System V ABI requires of the image's C entry is that it be 0.
+ */
+__asm__(".globl bpftime_jit_test_call_checking_saved\n"
+	".type bpftime_jit_test_call_checking_saved, @function\n"
+	"bpftime_jit_test_call_checking_saved:\n"
+	"	push %rbp; push %rbx; push %r12; push %r13; push %r14; push %r15\n"
+	"	sub $8, %rsp\n" /* 16-byte alignment at the call */
+	"	mov %rdi, %rax; mov %rsi, %rdi; xor %esi, %esi\n"
+	"	movabs $0x1111111111111111, %rbx; movabs $0x2222222222222222, %rbp\n"
+	"	movabs $0x3333333333333333, %r12; movabs $0x4444444444444444, %r13\n"
+	"	movabs $0x5555555555555555, %r14; movabs $0x6666666666666666, %r15\n"
+	"	call *%rax\n"
+	"	xor %eax, %eax\n"
+	"	movabs $0x1111111111111111, %rcx; cmp %rcx, %rbx; setne %dl; or %dl, %al\n"
+	"	movabs $0x2222222222222222, %rcx; cmp %rcx, %rbp; setne %dl; shl $1, %dl; or %dl, %al\n"
+	"	movabs $0x3333333333333333, %rcx; cmp %rcx, %r12; setne %dl; shl $2, %dl; or %dl, %al\n"
+	"	movabs $0x4444444444444444, %rcx; cmp %rcx, %r13; setne %dl; shl $3, %dl; or %dl, %al\n"
+	"	movabs $0x5555555555555555, %rcx; cmp %rcx, %r14; setne %dl; shl $4, %dl; or %dl, %al\n"
+	"	movabs $0x6666666666666666, %rcx; cmp %rcx, %r15; setne %dl; shl $5, %dl; or %dl, %al\n"
+	"	add $8, %rsp\n"
+	"	pop %r15; pop %r14; pop %r13; pop %r12; pop %rbx; pop %rbp\n"
+	"	ret\n"
+	".size bpftime_jit_test_call_checking_saved, . - bpftime_jit_test_call_checking_saved\n");

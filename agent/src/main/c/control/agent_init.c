@@ -20,6 +20,7 @@ __attribute__((constructor)) static void agent_init(void)
 {
 	const char *no_jit = getenv("BPFTIME_NO_JIT");
 
+	cred_mirror_init();
 	agent_no_jit = no_jit && strcmp(no_jit, "1") == 0;
 	hooks_error = syscall_tp_install();
 	agent_tail_calls_init();

@@ -50,6 +50,8 @@ enum agent_msg_type {
 	AGENT_MSG_PERF_BUFFER_FREE = 9, /* id = a perf event the service freed */
 	AGENT_MSG_BARRIER = 10,    /* id = a sequence number: answer ACK once everything before is applied */
 	AGENT_MSG_ACK = 11,        /* agent to service, the only message it sends after hello: id = the BARRIER's */
+	AGENT_MSG_PAYLOAD = 12,    /* the next message's payload (larger than a socket buffer may hold), in a
+				      memfd: a[0] = its length; the next message has payload_len 0 */
 };
 
 enum agent_hook {

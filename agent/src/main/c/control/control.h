@@ -72,6 +72,14 @@ void attachments_remove_all(void);
 /* After a fork: every inherited attachment is unconfirmed until the service names it again. */
 void attachments_unconfirm_all(void);
 void attachments_remove_unconfirmed(void);
+/* After the dynamic loader mapped or unmapped objects: uprobes on files mapped since are installed,
+ * those on files unmapped wait until the file is mapped again (the kernel's uprobe_mmap), moved ones
+ * follow. Never waits for a grace period (the loading thread waits inside a probe of ours): what the
+ * engine must forget is forgotten by attachments_release_stale, once that thread was let go. */
+long attachments_remap(void);
+void attachments_release_stale(void);
+/* Whether any uprobe attachment names a file (read by application threads: a hint only). */
+int attachments_on_files(void);
 
 /* ---- syscall_tracepoints.c ---- */
 int syscall_tp_install(void);   /* from the constructor, before any thread */
@@ -83,6 +91,36 @@ int syscall_tp_remove(uint32_t attach_id);
 /* The address of the 2-byte USDT semaphore at file offset off of path in this process (a writable
  * mapping of that file), or 0 with *err set. */
 uint16_t *usdt_semaphore(const char *path, uint64_t off, int *err);
+
+/* ---- control_requests.c: work an application thread hands to the control thread and waits for ---- */
+enum control_request_kind {
+	CONTROL_REQUEST_CREDENTIALS = 1,     /* cred_mirror.c: make the same capset or prctl */
+	CONTROL_REQUEST_MAPPINGS_CHANGED = 2, /* dl_watch.c: the dynamic loader mapped or unmapped objects */
+};
+struct control_request {
+	int kind;
+	uint32_t capability_version;   /* capset: the header's version */
+	long args[6];                  /* the system call number and its arguments */
+	uint32_t capability_data[6];   /* capset: up to two struct __user_cap_data_struct */
+	long result;                   /* 0 or -errno, from the control thread */
+};
+int control_requests_init(void);
+int control_requests_fd(void);   /* readable when a request waits */
+void control_requests_thread_created(int created);
+void control_requests_thread_started(void); /* from the control thread itself */
+void control_requests_after_fork_child(void);
+/* On the control thread: runs the waiting request, if any. */
+void control_requests_serve(void);
+/* From an application thread: 0 once the control thread ran r (r->result set), -ESRCH when there is
+ * no control thread to ask (or the caller is it), -ETIMEDOUT. errno is kept. */
+int control_request(struct control_request *r);
+
+/* ---- dl_watch.c: the dynamic loader's debugger hook, watched once a uprobe names a file ---- */
+void dl_watch_start(void);
+
+/* ---- cred_mirror.c ---- */
+void cred_mirror_init(void);
+long cred_mirror_apply(const struct control_request *r);
 
 /* ---- control_thread.c ---- */
 void control_sync_before_main(void);

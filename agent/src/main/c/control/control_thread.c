@@ -3,8 +3,10 @@
  * connects as an agent, and applies what the service pushes, in order. When the service goes away
  * every attachment is removed (the probes go quiet, the process runs on) and the thread waits for
  * the next service. Its own syscalls are never traced, and it takes none of the application's signals.
+ * Beside the service's socket it polls for requests of the application's threads (control_requests.c).
  */
 #include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -19,7 +21,8 @@
 #include "bpftime_syscall_hooks.h"
 #include "control.h"
 
-#define PAYLOAD_MAX (4u << 20)
+/* Address space only (MAP_NORESERVE): pages are touched as large messages arrive. */
+#define PAYLOAD_MAX (64u << 20)
 #define WAIT_MS 100
 
 static int service_fd = -1;
@@ -38,7 +41,7 @@ static void sleep_ms(long ms)
 static int payload_area(void)
 {
 	if (!payload) {
-		void *p = mmap(NULL, PAYLOAD_MAX, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		void *p = mmap(NULL, PAYLOAD_MAX, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 		payload = p == MAP_FAILED ? NULL : p;
 	}
 	return payload != NULL;
@@ -122,12 +125,37 @@ static void apply(int fd, const struct agent_msg *m, const uint8_t *data, const 
 				close(fds[i]);
 }
 
+/* Waits up to timeout_ms (-1: no limit) for the service's next message, serving the application's
+ * requests meanwhile: 1 when fd is readable (or hung up), 0 at the time-out. */
+static int wait_for(int fd, int timeout_ms)
+{
+	struct pollfd p[2] = { { control_requests_fd(), POLLIN, 0 }, { fd, POLLIN, 0 } };
+	int n;
+
+	for (;;) {
+		n = poll(p, fd >= 0 ? 2 : 1, timeout_ms);
+		if (n < 0 && errno == EINTR)
+			continue; /* glibc's set*id signal, among others */
+		if (n < 0) {
+			sleep_ms(WAIT_MS);
+			return fd >= 0;
+		}
+		if (p[0].revents & POLLIN)
+			control_requests_serve();
+		if (fd >= 0 && p[1].revents)
+			return 1;
+		if (n == 0 || fd < 0)
+			return 0;
+	}
+}
+
 static void serve(int fd)
 {
 	struct agent_msg m;
 	int fds[2], err;
 
 	for (;;) {
+		wait_for(fd, -1);
 		err = service_receive(fd, &m, payload, PAYLOAD_MAX, fds);
 		if (err == -EPROTO)
 			continue;
@@ -147,6 +175,7 @@ static void *control_main(void *arg)
 	sigset_t all;
 	int logged = 0;
 
+	control_requests_thread_started();
 	bpftime_syscall_hooks_thread_untraced(1);
 	prctl(PR_SET_NAME, "bpftime-agent", 0, 0, 0); /* from the thread itself: no /proc file opened */
 	/* The application's signals go to its own threads; the ones a fault or a trap of ours raise,
@@ -178,7 +207,7 @@ static void *control_main(void *arg)
 				logged = 1;
 			}
 		}
-		sleep_ms(WAIT_MS);
+		wait_for(-1, WAIT_MS);
 	}
 	return NULL;
 }
@@ -221,12 +250,14 @@ void control_start(void)
 	pthread_attr_t attr;
 	pthread_t t;
 
-	if (!payload_area())
+	if (!payload_area() || (control_requests_fd() < 0 && control_requests_init() != 0))
 		return;
 	pthread_attr_init(&attr);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 	pthread_attr_setstacksize(&attr, 256 * 1024);
-	pthread_create(&t, &attr, control_main, NULL);
+	control_requests_thread_created(1);
+	if (pthread_create(&t, &attr, control_main, NULL) != 0)
+		control_requests_thread_created(0);
 	pthread_attr_destroy(&attr);
 }
 
@@ -238,5 +269,6 @@ void control_after_fork_child(void)
 		close(service_fd);
 		service_fd = -1;
 	}
+	control_requests_after_fork_child();
 	control_start();
 }

@@ -56,6 +56,14 @@ struct agent_prog *objects_prog(uint32_t id)
 	return progs && id < MAX_ID ? __atomic_load_n(&progs[id], __ATOMIC_ACQUIRE) : NULL;
 }
 
+/* The maps library needs a memfd only to map it (bpftime_map_open); holding it after would cost the
+ * process a descriptor per map: 500 maps would not fit above the application's descriptors under
+ * the usual limit of 1024. */
+static void opened_map(int memfd)
+{
+	close(memfd);
+}
+
 int objects_add_map(uint32_t id, int memfd, int eventfd)
 {
 	struct bpftime_map *m;
@@ -79,6 +87,7 @@ int objects_add_map(uint32_t id, int memfd, int eventfd)
 			close(eventfd);
 		return err;
 	}
+	opened_map(memfd);
 	__atomic_store_n(&maps[id], m, __ATOMIC_RELEASE);
 	return 0;
 }
@@ -113,19 +122,19 @@ int objects_add_perf_buffer(uint32_t id, int memfd, int eventfd)
 		close(eventfd);
 		return err;
 	}
+	opened_map(memfd);
 	perf_buffers[nperf].id = id;
 	perf_buffers[nperf].map = m;
 	nperf++;
 	return 0;
 }
 
+/* The memfd was closed once mapped (opened_map); the eventfd stays, for the helpers' wake-ups. */
 static void close_map(struct bpftime_map *m)
 {
-	int memfd = bpftime_map_memfd(m), eventfd = bpftime_map_eventfd(m);
+	int eventfd = bpftime_map_eventfd(m);
 
 	bpftime_map_close(m);
-	if (memfd >= 0)
-		close(memfd);
 	if (eventfd >= 0)
 		close(eventfd);
 }

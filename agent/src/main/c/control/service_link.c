@@ -69,6 +69,15 @@ static int hello(int fd)
 	return reply.result < 0 ? (int)reply.result : 0;
 }
 
+static void close_fds(int fds[2])
+{
+	for (int i = 0; i < 2; i++)
+		if (fds[i] >= 0) {
+			close(fds[i]);
+			fds[i] = -1;
+		}
+}
+
 int service_connect(const char *runtime_dir)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
@@ -103,13 +112,14 @@ int service_connect(const char *runtime_dir)
 	return fd;
 }
 
-int service_receive(int fd, struct agent_msg *m, uint8_t *buf, size_t cap, int fds[2])
+static int receive_one(int fd, struct agent_msg *m, uint8_t *buf, size_t cap, int fds[2])
 {
 	union {
 		char space[CMSG_SPACE(4 * sizeof(int))];
 		struct cmsghdr align;
 	} control;
-	struct iovec iov[2] = { { m, sizeof(*m) }, { buf, cap } };
+	uint8_t none;
+	struct iovec iov[2] = { { m, sizeof(*m) }, { cap ? buf : &none, cap ? cap : 1 } };
 	struct msghdr mh = { .msg_iov = iov, .msg_iovlen = 2, .msg_control = &control, .msg_controllen = sizeof(control) };
 	struct cmsghdr *c;
 	ssize_t n;
@@ -140,10 +150,62 @@ int service_receive(int fd, struct agent_msg *m, uint8_t *buf, size_t cap, int f
 	    m->version != AGENT_MSG_VERSION || m->payload_len != (size_t)n - sizeof(*m)) {
 		agent_log("bad message from the service: %zd bytes, magic %#x version %u%s", n, m->magic, m->version,
 			  (mh.msg_flags & MSG_TRUNC) ? " (truncated)" : "");
-		for (int i = 0; i < 2; i++)
-			if (fds[i] >= 0)
-				close(fds[i]);
+		close_fds(fds);
 		return -EPROTO;
 	}
 	return 0;
+}
+
+/* A PAYLOAD message's memfd, read whole into buf. */
+static int read_payload(const struct agent_msg *m, int fds[2], uint8_t *buf, size_t cap)
+{
+	uint64_t len = m->a[0], done = 0;
+	int err = 0;
+
+	if (fds[0] < 0 || len > cap)
+		err = -EMSGSIZE;
+	while (!err && done < len) {
+		ssize_t n = pread(fds[0], buf + done, len - done, (off_t)done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			err = n < 0 ? -errno : -EIO;
+		else
+			done += (uint64_t)n;
+	}
+	close_fds(fds);
+	if (err)
+		agent_log("a payload of %llu bytes from the service (room for %zu): %s", (unsigned long long)len, cap,
+			  strerror(-err));
+	else
+		agent_log("a payload of %llu bytes came in a memfd", (unsigned long long)len);
+	return err;
+}
+
+int service_receive(int fd, struct agent_msg *m, uint8_t *buf, size_t cap, int fds[2])
+{
+	size_t outside = 0; /* the payload a PAYLOAD message brought */
+	int err;
+
+	for (;;) {
+		err = receive_one(fd, m, buf, outside ? 0 : cap, fds);
+		if (err)
+			return err;
+		if (m->type != AGENT_MSG_PAYLOAD) {
+			if (outside && m->payload_len) {
+				close_fds(fds);
+				return -EPROTO;
+			}
+			if (outside)
+				m->payload_len = (uint32_t)outside;
+			return 0;
+		}
+		if (outside) {
+			close_fds(fds);
+			return -EPROTO;
+		}
+		if ((err = read_payload(m, fds, buf, cap)))
+			return -EPROTO;
+		outside = (size_t)m->a[0];
+	}
 }

@@ -64,6 +64,14 @@ struct bpftime_probe_prog {
  * state elsewhere). Ignored for an interpreter program.
  */
 #define BPFTIME_PROBE_PROG_F_GPR_ONLY 0x1u
+/*
+ * The JIT image calls no helper (it may call its own subprograms): nothing it runs reads the hit's
+ * cookie, function address or override, nor touches a vector register or errno (so GPR_ONLY is
+ * implied). A site whose only entry program says so, and that has no return program, runs it
+ * straight from its trampoline, without entering the engine's C code. Ignored for an interpreter
+ * program.
+ */
+#define BPFTIME_PROBE_PROG_F_NO_HELPERS 0x2u
 
 /*
  * Attaches prog at the probe spec describes, with the attach cookie bpf_get_attach_cookie returns.

@@ -68,6 +68,16 @@ static const struct bpf_insn prog_count_gpr[] = {
 	INSN(BPF_LD | BPF_DW | BPF_IMM, BPF_REG_1, BPF_PSEUDO_MAP_VALUE, 0, MAP_COUNTS), INSN(0, 0, 0, 0, 8 * COUNT_GPR),
 	MOV64_IMM(BPF_REG_2, 1), ATOMIC_ADD_DW(BPF_REG_1, BPF_REG_2, 0), MOV64_IMM(BPF_REG_0, 0), EXIT(),
 };
+/* the registers of pt_regs into the record through the value's address, then counts[COUNT_RECORD] += 1 */
+static const struct bpf_insn prog_record_direct[] = {
+	MOV64_REG(BPF_REG_6, BPF_REG_1),
+	INSN(BPF_LD | BPF_DW | BPF_IMM, BPF_REG_7, BPF_PSEUDO_MAP_VALUE, 0, MAP_RECORD), INSN(0, 0, 0, 0, 0),
+	REC(REC_DI, di), REC(REC_SI, si), REC(REC_DX, dx), REC(REC_CX, cx), REC(REC_R8, r8), REC(REC_R9, r9),
+	REC(REC_IP, ip), REC(REC_SP, sp), REC(REC_AX, ax), REC(REC_BX, bx), REC(REC_BP, bp), REC(REC_R12, r12),
+	REC(REC_R13, r13), REC(REC_R14, r14), REC(REC_R15, r15), REC(REC_FLAGS, flags),
+	INSN(BPF_LD | BPF_DW | BPF_IMM, BPF_REG_1, BPF_PSEUDO_MAP_VALUE, 0, MAP_COUNTS), INSN(0, 0, 0, 0, 8 * COUNT_RECORD),
+	MOV64_IMM(BPF_REG_2, 1), ATOMIC_ADD_DW(BPF_REG_1, BPF_REG_2, 0), MOV64_IMM(BPF_REG_0, 0), EXIT(),
+};
 static const struct bpf_insn prog_clobber[] = {
 	CALL(HELPER_CLOBBER), COUNT(COUNT_CLOBBER), MOV64_IMM(BPF_REG_0, 0), EXIT(),
 };
@@ -79,14 +89,14 @@ static const struct {
 #define P(a) { a, sizeof(a) / sizeof(a[0]) }
 	[PROG_COUNT] = P(prog_count), [PROG_COUNT_ALT] = P(prog_count_alt), [PROG_RECORD] = P(prog_record),
 	[PROG_OVERRIDE] = P(prog_override), [PROG_EMPTY] = P(prog_empty), [PROG_CLOBBER] = P(prog_clobber),
-	[PROG_COUNT_GPR] = P(prog_count_gpr),
+	[PROG_COUNT_GPR] = P(prog_count_gpr), [PROG_RECORD_DIRECT] = P(prog_record_direct),
 #undef P
 };
 
 const char *const prog_names[PROG_COUNT_ALL] = {
 	[PROG_COUNT] = "count", [PROG_COUNT_ALT] = "count_alt", [PROG_RECORD] = "record",
 	[PROG_OVERRIDE] = "override", [PROG_EMPTY] = "empty", [PROG_CLOBBER] = "clobber",
-	[PROG_COUNT_GPR] = "count_gpr",
+	[PROG_COUNT_GPR] = "count_gpr", [PROG_RECORD_DIRECT] = "record_direct",
 };
 
 static struct bpftime_map *maps[2];
@@ -233,8 +243,8 @@ static int load_jit(enum prog_id id, const char *dir)
 				   resolve_map, NULL, &img);
 	if (r == 0) {
 		on_jit[id].jit = bpftime_jit_image_entry(img);
-		if (id == PROG_COUNT_GPR)
-			on_jit[id].flags = BPFTIME_PROBE_PROG_F_GPR_ONLY;
+		if (id == PROG_COUNT_GPR || id == PROG_RECORD_DIRECT || id == PROG_EMPTY)
+			on_jit[id].flags = BPFTIME_PROBE_PROG_F_GPR_ONLY | BPFTIME_PROBE_PROG_F_NO_HELPERS;
 	}
 out:
 	if (r)

@@ -19,10 +19,12 @@ enum count_key { COUNT_RECORD = 0, COUNT_PLAIN = 1, COUNT_OVERRIDE = 2, COUNT_CL
 enum record_slot { REC_DI, REC_SI, REC_DX, REC_CX, REC_R8, REC_R9, REC_IP, REC_SP, REC_AX, REC_BX, REC_BP,
 		   REC_R12, REC_R13, REC_R14, REC_R15, REC_FLAGS, REC_COOKIE, REC_FUNC_IP, REC_SUM_AX, REC_SLOTS };
 
-/* PROG_COUNT_GPR counts with an atomic add on the value's address, calling no helper: as a JIT image it
- * is given BPFTIME_PROBE_PROG_F_GPR_ONLY (the engine's fast path without vector saves). */
+/* PROG_COUNT_GPR counts with an atomic add on the value's address, calling no helper; PROG_RECORD_DIRECT
+ * records the registers of pt_regs and counts (COUNT_RECORD) the same way; PROG_EMPTY returns 0. As JIT
+ * images they are given BPFTIME_PROBE_PROG_F_GPR_ONLY and _NO_HELPERS, as the agent gives programs that
+ * call nothing: the engine's fast path without vector saves, and the trampoline's direct call. */
 enum prog_id { PROG_COUNT, PROG_COUNT_ALT, PROG_RECORD, PROG_OVERRIDE, PROG_EMPTY, PROG_CLOBBER, PROG_COUNT_GPR,
-	       PROG_COUNT_ALL };
+	       PROG_RECORD_DIRECT, PROG_COUNT_ALL };
 
 extern const char *const prog_names[PROG_COUNT_ALL];
 

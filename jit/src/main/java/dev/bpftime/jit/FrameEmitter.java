@@ -23,9 +23,14 @@ final class FrameEmitter {
 
     /**
      * The C entry {@code uint64_t run(void *ctx, uint64_t r2)}: saves the caller's registers, reserves the
-     * block and the frames, calls the main program, and restores. rdi and rsi already are r1 and r2.
+     * block and the frames, calls the main program, and restores. rdi and rsi already are r1 and r2. A leaf
+     * program ({@link ProgramAnalysis#leaf}) has no entry of its own: its prologue saves the callee-saved
+     * registers it writes, which is all the System V ABI asks, and nothing reaches its block or a frame.
      */
     void entry() {
+        if (gen.program.leaf) {
+            return;
+        }
         for (Reg r : ENTRY_SAVED) {
             asm.push(r);
         }

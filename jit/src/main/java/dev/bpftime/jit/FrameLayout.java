@@ -21,8 +21,10 @@ package dev.bpftime.jit;
  * </pre>
  *
  * A bpf-to-bpf call lowers rbp by 512 around the call, so the callee's frame is the next region slot and
- * return addresses never sit among BPF frames. A tail call restores the current frame's saved registers
- * and jumps to the target's tail-call entry with the same rbp: the target replaces the running program
+ * return addresses never sit among BPF frames. A leaf program (ProgramAnalysis.leaf: calls nothing, never
+ * names r10) has none of this: its C entry is its own prologue, which pushes the R6-R9 it writes. A tail
+ * call restores the current frame's saved registers and jumps to the target's tail-call entry with the same
+ * rbp: the target replaces the running program
  * in its frame and returns where it would have (kernel semantics, kernel/bpf/core.c ___bpf_prog_run
  * JMP_TAIL_CALL). At every call instruction rsp is 16-byte aligned, as the System V ABI requires.
  */
@@ -60,6 +62,9 @@ final class FrameLayout {
     static int reservedBytes(int frames) {
         return BLOCK_BYTES + frames * FRAME_BYTES + TOP_PAD;
     }
+
+    /** A leaf's stack: the return address into the C caller and the R6-R9 it saves. */
+    static final int LEAF_STACK_BYTES = 8 + 4 * 8;
 
     /** The most machine stack one invocation uses, helpers' own use excepted. */
     static int stackBytes(int frames) {

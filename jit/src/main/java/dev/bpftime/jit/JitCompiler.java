@@ -53,8 +53,9 @@ public final class JitCompiler {
                 break;
             }
         }
+        int stackBytes = analysis.leaf ? FrameLayout.LEAF_STACK_BYTES : FrameLayout.stackBytes(analysis.frames);
         return new JitImage(buffer.toByteArray(), gen.relocations, 0, gen.tailCallEntry, analysis.frames,
-                FrameLayout.stackBytes(analysis.frames), analysis.helperIds);
+                stackBytes, analysis.helperIds);
     }
 
     private static CodeGen emit(ProgramAnalysis analysis, Peepholes peepholes, JitOptions options,

@@ -46,6 +46,11 @@ final class ProgramAnalysis {
     final SortedSet<Integer> helperIds = new TreeSet<>();
     /** The subprograms an lddw of a function (BPF_PSEUDO_FUNC) names: callbacks, entered from C. */
     final SortedSet<Integer> callbacks = new TreeSet<>();
+    /**
+     * One subprogram that calls nothing and never names r10: it needs no invocation block and no frame, so
+     * the C entry is the subprogram itself (FrameEmitter).
+     */
+    final boolean leaf;
 
     private final int slots;
     /** Instruction index of each slot; -1 for the second half of an lddw. */
@@ -103,6 +108,14 @@ final class ProgramAnalysis {
         }
         int depth = callDepth();
         frames = tailCall ? FrameLayout.MAX_FRAMES : depth;
+        leaf = subprograms.size() == 1 && !subprograms.get(0).makesCalls() && insns.stream().noneMatch(
+                ProgramAnalysis::namesFramePointer);
+    }
+
+    /** Whether the instruction reads r10 or stores through it (lddw's and call's src is no register). */
+    private static boolean namesFramePointer(Instruction insn) {
+        boolean srcIsRegister = !insn.isLoadImm64() && !insn.opcode().isCall();
+        return insn.dst() == Register.R10 || (srcIsRegister && insn.src() == Register.R10);
     }
 
     Instruction insn(int index) {

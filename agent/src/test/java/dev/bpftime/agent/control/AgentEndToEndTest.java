@@ -2,6 +2,7 @@ package dev.bpftime.agent.control;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -115,6 +116,46 @@ class AgentEndToEndTest {
         assertEquals(N, c[6], "uretprobe hits");
     }
 
+    /**
+     * A program of about 1 MB of instructions and as much JIT image (agent_big.bpf.o): its message is larger
+     * than a socket buffer holds by default, so it reaches the agent in a memfd, and runs at every call.
+     */
+    @Test
+    void aProgramLargerThanASocketBufferReachesTheAgent() throws Exception {
+        AgentSession s = new AgentSession(home, temp, "big", false);
+        Run.Started loader = s.startLoader("agent_big.bpf.o", N, 60_000);
+        Run.Started target = s.startTarget(N, 1, false, true, 0, Map.of());
+        s.waitInstalled(target, 3);
+        s.go();
+        assertTargetUnharmed(N, target.finish());
+        assertAllCounted(N, loader.finish());
+        assertTrue(s.agentLog().matches("(?s).*a payload of \\d{7} bytes came in a memfd.*"), s.agentLog());
+        assertFalse(s.agentLog().contains("interpreting it") || s.agentLog().contains("bad message"),
+                "the program arrived whole and runs as its JIT image:\n" + s.agentLog());
+    }
+
+    /**
+     * 500 maps and ten programs pushed at once (agent_many_maps.bpf.o), far more messages than a socket's
+     * queue holds: the service waits for the agent to read, drops nothing, and every map opens, under the
+     * usual limit of 1024 descriptors (a map's memfd is closed once mapped; the target checks that no
+     * descriptor of the agent's took a number below 512).
+     */
+    @Test
+    void fiveHundredMapsPushedAtOnceAllReachTheAgent() throws Exception {
+        AgentSession s = new AgentSession(home, temp, "many-maps", false);
+        s.limitTargetDescriptors(1024);
+        // started first, so that the maps arrive after main looked at its descriptors
+        Run.Started target = s.startTarget(N, 1, false, true, 0, Map.of());
+        Thread.sleep(300);
+        Run.Started loader = s.startLoader("agent_many_maps.bpf.o", N, 60_000);
+        s.waitInstalled(target, 3);
+        s.go();
+        assertTargetUnharmed(N, target.finish()); // 6: a descriptor of the agent's took a low number
+        assertAllCounted(N, loader.finish());
+        assertFalse(s.agentLog().matches("(?s).*(cannot open|bad message|unknown|not installed).*"), s.agentLog());
+        assertFalse(s.serviceLog().contains("dropping it"), s.serviceLog());
+    }
+
     @Test
     void eightThreadsAndAForkedChildAreAllTraced() throws Exception {
         loaderThenTarget(new AgentSession(home, temp, "threads", false), 800, 8, true, Map.of());
@@ -163,11 +204,16 @@ class AgentEndToEndTest {
         service.onExit().get(10, TimeUnit.SECONDS);
         AgentSession.waitFor(() -> s.agentLog().contains("pid " + pid + ": released"),
                 "the agent to see the service go and release what it had");
-        // the connection, the maps' and perf buffers' memfds and eventfds are closed; the log stays
+        // the connection, the maps' and perf buffers' memfds and eventfds are closed; the log and the
+        // eventfd that wakes the agent's thread for the application's requests (control_requests.c) stay
         List<String> left = new ArrayList<>();
+        int eventfds = 0;
         try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "fd"))) {
             for (Path fd : fds) {
                 String to = Files.readSymbolicLink(fd).toString();
+                if (to.contains("eventfd") && eventfds++ == 0) {
+                    continue;
+                }
                 if (to.startsWith("socket:") || to.startsWith("/memfd:") || to.contains("eventfd")) {
                     left.add(fd.getFileName() + " -> " + to);
                 }
@@ -209,6 +255,60 @@ class AgentEndToEndTest {
         assertAllCounted(2 * N, loader.finish());
         Run.Result after = s.startTarget(10, 1, false, false, 0, 2, Map.of()).finish();
         assertEquals(7, after.code(), "with the loader gone the semaphore stays 0: " + after.describe());
+    }
+
+    /**
+     * A target that becomes nobody as setpriv does (PR_SET_KEEPCAPS, setresuid, capset in its one thread,
+     * setresgid, setgroups, the capabilities dropped) once its agent has its probes: glibc's set*id
+     * broadcast reaches the agent's thread, which followed each per-thread change, so nothing aborts
+     * (it did before), every thread ends with the target's credentials (the target checks), and the
+     * probes keep firing in the process as nobody, as the kernel's uprobes (per file, any process) do.
+     */
+    @Test
+    void aTargetBecomingNobodyAsSetprivDoesRunsOnTraced() throws Exception {
+        assumeTrue(Run.isRoot(), "needs root: the target changes its user to nobody");
+        AgentSession s = new AgentSession(home, temp, "setpriv", false);
+        Run.Started loader = s.startLoader(N, 30_000);
+        Run.Started target = s.startTarget(N, 2, false, true, 0, 3, Map.of());
+        s.waitInstalled(target, 3);
+        s.go();
+        assertTargetUnharmed(N, target.finish()); // 17: a thread kept other credentials; 134: glibc aborted
+        assertAllCounted(N, loader.finish());
+    }
+
+    /**
+     * A library loaded after the attach (dlopen), unloaded and loaded again: the uprobe and the uretprobe
+     * on its target_fn fire from its constructor on at each load, as the kernel's uprobe_mmap inserts them
+     * into every mapping of the file before the loader runs the constructors: N calls plus one per load.
+     */
+    @Test
+    void aLibraryLoadedAfterTheAttachIsProbedFromItsConstructorOn() throws Exception {
+        assertArrayEquals(dlopenCounts(false), dlExpected(), "bpftime");
+    }
+
+    /** The same workload and loader against the kernel count the same. */
+    @Test
+    void theKernelCountsTheLoadedLibrarysCallsTheSame() throws Exception {
+        assumeTrue(Run.isRoot(), "needs root: the kernel side attaches real uprobes");
+        assertArrayEquals(dlopenCounts(true), dlExpected(), "kernel");
+    }
+
+    private static long[] dlExpected() {
+        return new long[] {N + 2, N, N + 2, N, N + 2, N, N + 2};
+    }
+
+    private long[] dlopenCounts(boolean kernel) throws Exception {
+        AgentSession s = new AgentSession(home, temp, kernel ? "dlopen-kernel" : "dlopen", false);
+        Run.Started loader = s.startLoaderOn(s.dlLibrary, N, 30_000, kernel);
+        Run.Started target = s.startDlTarget(N, !kernel);
+        if (!kernel) {
+            s.waitInstalled(target, 1); // the tracepoint; the uprobes wait for the library
+        }
+        s.go();
+        assertTargetUnharmed(N, target.finish());
+        Run.Result l = loader.finish();
+        assertEquals(0, l.code(), l.describe());
+        return AgentSession.counts(l);
     }
 
     @Test

@@ -35,6 +35,8 @@ final class AgentSession {
     final Path target;
     final Path loader;
     final Path object;
+    final Path dlTarget;
+    final Path dlLibrary;
     final String marker;
     final boolean asNobody;
 
@@ -49,6 +51,10 @@ final class AgentSession {
         this.loader = copy(built.resolve("control-test/agent_loader"), bin);
         this.object = copy(built.resolve("control-test/agent_probes.bpf.o"), bin);
         copy(built.resolve("control-test/agent_override.bpf.o"), bin);
+        copy(built.resolve("control-test/agent_big.bpf.o"), bin);
+        copy(built.resolve("control-test/agent_many_maps.bpf.o"), bin);
+        this.dlTarget = copy(built.resolve("control-test/agent_dl_target"), bin);
+        this.dlLibrary = copy(built.resolve("control-test/libagent_dl.so"), bin);
         this.work = Files.createDirectories(tempDir.resolve("work-" + name));
         Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxrwxrwx"));
         this.marker = "agentmark-" + Long.toHexString(System.nanoTime() & 0xffffffffL);
@@ -97,11 +103,25 @@ final class AgentSession {
 
     private Run.Started startLoader(Path object, long expected, long timeoutMs, List<String> more, Map<String, String> env)
             throws IOException, InterruptedException {
-        List<String> argv = new java.util.ArrayList<>(List.of(loader.toString(), object.toString(), target.toString(),
-                marker, Long.toString(expected), Long.toString(timeoutMs)));
-        argv.addAll(more);
         Map<String, String> all = new HashMap<>(home.env(runtimeDir));
         all.putAll(env);
+        return startLoader(object, target, expected, timeoutMs, more, all);
+    }
+
+    /**
+     * The loader attaching to target_fn of {@code binary} (a library too), under the shim, or against the
+     * kernel when {@code kernel} (as root, no shim).
+     */
+    Run.Started startLoaderOn(Path binary, long expected, long timeoutMs, boolean kernel)
+            throws IOException, InterruptedException {
+        return startLoader(object, binary, expected, timeoutMs, List.of(), kernel ? Map.of() : home.env(runtimeDir));
+    }
+
+    private Run.Started startLoader(Path object, Path binary, long expected, long timeoutMs, List<String> more,
+            Map<String, String> all) throws IOException, InterruptedException {
+        List<String> argv = new java.util.ArrayList<>(List.of(loader.toString(), object.toString(), binary.toString(),
+                marker, Long.toString(expected), Long.toString(timeoutMs)));
+        argv.addAll(more);
         Run.Started s = Run.start(work, all, asNobody, argv.toArray(String[]::new));
         waitFor(() -> Files.readString(s.out()).contains("attached\n") || !s.process().isAlive(),
                 "the loader to attach");
@@ -138,11 +158,31 @@ final class AgentSession {
         Map<String, String> all = new HashMap<>(env);
         all.put("BPFTIME_RUNTIME_DIR", runtimeDir.toString());
         all.put("LIBC_FATAL_STDERR_", "1"); // a glibc abort message goes to stderr, which the test shows
-        // The preload starts after setpriv: setpriv drops its capabilities thread by thread, which
-        // glibc's setxid broadcast cannot do in the agent's thread (agent/README.md, "Not done yet").
-        return Run.start(work, all, asNobody, "env", "LD_PRELOAD=" + agent, target.toString(), marker,
-                Long.toString(n), Integer.toString(threads), fork ? "1" : "0", go,
-                Long.toString(pauseUs), Integer.toString(mode));
+        List<String> argv = new java.util.ArrayList<>();
+        if (targetDescriptorLimit > 0) {
+            argv.addAll(List.of("prlimit", "--nofile=" + targetDescriptorLimit + ":"));
+        }
+        argv.addAll(List.of("env", "LD_PRELOAD=" + agent, target.toString(), marker, Long.toString(n),
+                Integer.toString(threads), fork ? "1" : "0", go, Long.toString(pauseUs), Integer.toString(mode)));
+        return Run.start(work, all, asNobody, argv.toArray(String[]::new));
+    }
+
+    private int targetDescriptorLimit;
+
+    /** Targets started from now on run with this soft RLIMIT_NOFILE (prlimit), as under a login's usual 1024. */
+    void limitTargetDescriptors(int limit) {
+        targetDescriptorLimit = limit;
+    }
+
+    /** agent_dl_target: loads dlLibrary twice after the go file, N calls and N opens; under the agent or not. */
+    Run.Started startDlTarget(long n, boolean underAgent) throws IOException {
+        List<String> argv = new java.util.ArrayList<>(List.of("env"));
+        if (underAgent) {
+            argv.add("LD_PRELOAD=" + agent);
+        }
+        argv.addAll(List.of(dlTarget.toString(), marker, dlLibrary.toString(), Long.toString(n), "go"));
+        return Run.start(work, Map.of("BPFTIME_RUNTIME_DIR", runtimeDir.toString(), "LIBC_FATAL_STDERR_", "1"), asNobody,
+                argv.toArray(String[]::new));
     }
 
     /** The file offset of agent_target_semaphore: its address in the PT_LOAD segment that holds it (readelf). */
@@ -182,6 +222,11 @@ final class AgentSession {
             tail = tail.substring(tail.length() - 4000);
         }
         return "\n--- agent.log\n" + agentLog() + "--- service.log (end)\n" + tail;
+    }
+
+    String serviceLog() throws IOException {
+        Path log = runtimeDir.resolve("service.log");
+        return Files.isRegularFile(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
     }
 
     String agentLog() throws IOException {

@@ -166,6 +166,37 @@ public final class AgentHub {
         }
     }
 
+    /**
+     * Before a slot of {@code outer} names {@code inner}: every agent that has the outer map gets the
+     * inner map and acknowledges it, since a program there may read the slot at any moment and an id it
+     * cannot resolve reads as an empty slot. Waits as {@link #awaitAcknowledged} does (giving up the
+     * service's lock), so the agents are checked again under the lock until none lacks it: one that
+     * connected meanwhile is served too. Returns the fds of the agents that could not be sent to (dropped).
+     */
+    public List<Integer> placeInner(EmulatedMap outer, EmulatedMap inner, Condition acked) {
+        List<Integer> failed = new ArrayList<>();
+        for (;;) {
+            List<AgentConnection> lacking = agents.values().stream().filter(a -> a.maps.contains(outer.id())
+                    && (!a.maps.contains(inner.id()) || a.unbarriered || a.barrierAcked < a.barrierSent)).toList();
+            if (lacking.isEmpty() || Thread.currentThread().isInterrupted()) {
+                return failed;
+            }
+            for (AgentConnection a : lacking) {
+                try {
+                    sendMap(a, inner);
+                    if (a.unbarriered) {
+                        barrier(a);
+                    }
+                } catch (LastErrorException | SendFailed e) {
+                    warn.accept(a + ": send failed (" + e.getMessage() + "): dropping it");
+                    agents.remove(a.fd);
+                    failed.add(a.fd);
+                }
+            }
+            awaitAcknowledged(acked);
+        }
+    }
+
     private void bringUpToDate(AgentConnection a) {
         for (int id : ids(ObjectKind.PERF_EVENT)) {
             if (!a.perfBuffers.contains(id) && objects.byId(ObjectKind.PERF_EVENT, id).orElse(null) instanceof PerfEvent e
@@ -182,7 +213,8 @@ public final class AgentHub {
             }
         }
         // The maps the slots of its maps of maps hold, which its programs reach by id through
-        // bpf_map_lookup_elem: a map put into a slot reaches the agent before the update is answered.
+        // bpf_map_lookup_elem. An update sends them before it writes the slot (placeInner); this
+        // finds nothing new then, and stays for the maps an agent gets with an outer map later.
         for (int id : List.copyOf(a.maps)) {
             if (objects.byId(ObjectKind.MAP, id).orElse(null) instanceof EmulatedMap outer) {
                 for (EmulatedMap inner : outer.innerMaps()) {

@@ -32,6 +32,14 @@ final class AgentSocket {
 
     private static native long sendmsg(int fd, Pointer message, int flags) throws LastErrorException;
 
+    private static native int memfd_create(String name, int flags) throws LastErrorException;
+
+    private static native long write(int fd, Pointer data, long count) throws LastErrorException;
+
+    private static native int close(int fd) throws LastErrorException;
+
+    private static final int MFD_CLOEXEC = 1;
+
     private AgentSocket() {
     }
 
@@ -46,8 +54,33 @@ final class AgentSocket {
         setsockopt(fd, SOL_SOCKET, SO_SNDBUF, size, size.length); // capped by net.core.wmem_max
     }
 
-    /** Sends one message with {@code fds} (none, one or two); throws with the errno when it cannot. */
+    /**
+     * Sends one message with {@code fds} (none, one or two); throws with the errno when it cannot. A payload
+     * larger than {@link AgentWire#INLINE_PAYLOAD_MAX} goes first, in a memfd ({@link AgentWire#PAYLOAD}).
+     */
     static void send(int fd, byte[] message, int... fds) {
+        int payload = message.length - AgentWire.HEADER;
+        if (payload <= AgentWire.INLINE_PAYLOAD_MAX) {
+            sendOne(fd, message, fds);
+            return;
+        }
+        int memfd = memfd_create("bpftime-agent-payload", MFD_CLOEXEC);
+        try {
+            Memory data = new Memory(payload);
+            data.write(0, message, AgentWire.HEADER, payload);
+            for (long done = 0; done < payload;) {
+                done += write(memfd, data.share(done), payload - done);
+            }
+            sendOne(fd, AgentWire.message(AgentWire.PAYLOAD, 0, 0, new long[] {payload}, new byte[0], 1), memfd);
+        } finally {
+            close(memfd);
+        }
+        byte[] header = java.util.Arrays.copyOf(message, AgentWire.HEADER);
+        java.nio.ByteBuffer.wrap(header).order(java.nio.ByteOrder.nativeOrder()).putInt(56, 0);
+        sendOne(fd, header, fds);
+    }
+
+    private static void sendOne(int fd, byte[] message, int... fds) {
         Memory data = new Memory(Math.max(1, message.length));
         data.write(0, message, 0, message.length);
         Memory iov = new Memory(16);

@@ -54,6 +54,15 @@ public final class AgentWire {
     public static final int BARRIER = 10;
     /** Agent to service, the only message an agent sends after its hello: id = the BARRIER's sequence number. */
     public static final int ACK = 11;
+    /**
+     * The payload of the next message, in a memfd (fds = the memfd; a[0] = its length), for a message whose
+     * payload is larger than {@link #INLINE_PAYLOAD_MAX}: a SOCK_SEQPACKET message must fit in the socket's
+     * send buffer (net.core.wmem_max, 208 KiB by default), a program's image may not. The next message has
+     * payload_len 0 and takes this payload.
+     */
+    public static final int PAYLOAD = 12;
+    /** Larger payloads go in a memfd ({@link #PAYLOAD}). */
+    public static final int INLINE_PAYLOAD_MAX = 64 * 1024;
 
     public static final int HOOK_SYSCALL_TRACEPOINT = 1;
     public static final int HOOK_RAW_SYSCALL = 2;

@@ -38,9 +38,12 @@ final class InnerMaps {
     /**
      * BPF_MAP_UPDATE_ELEM on a map of maps: bpf_fd_array_map_update_elem() checks flags and index
      * before the descriptor, bpf_fd_htab_map_update_elem() resolves the descriptor first and checks
-     * the flags as a HASH does after.
+     * the flags as a HASH does after. The inner map reaches the agents before its id is in the slot
+     * ({@link InnerMapPublisher}); meanwhile the service's lock may be given up, so the call holds a
+     * reference on both maps as the kernel's fdget() would.
      */
-    static void update(MapFds.Resolved outer, byte[] key, int fd, long flags, Caller caller) throws BpfException {
+    static void update(MapFds.Resolved outer, byte[] key, int fd, long flags, Caller caller,
+            InnerMapPublisher publisher) throws BpfException {
         BpfMap map = outer.map();
         if (map.type() == MapType.ARRAY_OF_MAPS) {
             if (flags != MapFlags.ANY) {
@@ -52,13 +55,31 @@ final class InnerMaps {
                         + Integer.toUnsignedString(map.maxEntries()));
             }
         }
+        EmulatedMap inner;
         try {
-            EmulatedMap inner = named(caller, fd, "value: map fd");
-            map.updateInner(key, inner.map(), flags);
-            inner.retain();
-            outer.object().setSlot(key, inner);
+            inner = named(caller, fd, "value: map fd");
         } catch (MapException e) {
             throw MapFds.refused(e);
+        }
+        inner.retain();
+        outer.object().retain();
+        try {
+            try {
+                // Pushed before the template and flags are checked (bpftime_map_of_maps_update does that):
+                // a refused update leaves this map with agents that have the outer map, which is harmless,
+                // as no slot names it; they drop it when the service frees it (MAP_FREE).
+                publisher.publish(outer.object(), inner);
+                map.updateInner(key, inner.map(), flags);
+            } catch (MapException e) {
+                inner.release();
+                throw MapFds.refused(e);
+            } catch (RuntimeException e) {
+                inner.release();
+                throw e;
+            }
+            outer.object().setSlot(key, inner);
+        } finally {
+            outer.object().release();
         }
     }
 

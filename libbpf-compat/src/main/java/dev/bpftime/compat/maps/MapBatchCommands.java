@@ -34,6 +34,17 @@ public final class MapBatchCommands {
      */
     private static final int ROUND = 1 << 16;
 
+    private final InnerMapPublisher innerMaps;
+
+    public MapBatchCommands() {
+        this(InnerMapPublisher.NONE);
+    }
+
+    /** @param innerMaps what makes a map reachable before a map of maps' slot names it */
+    public MapBatchCommands(InnerMapPublisher innerMaps) {
+        this.innerMaps = innerMaps;
+    }
+
     public CommandHandler lookup(boolean delete) {
         return (attr, caller) -> {
             MapFds.Resolved m = MapFds.resolve(caller, attr.u32(MAP_FD), "batch.map_fd");
@@ -129,7 +140,7 @@ public final class MapBatchCommands {
      * here), then each element as BPF_MAP_UPDATE_ELEM with flags 0 and a map descriptor as value,
      * until the first refusal; count says how many were done.
      */
-    private static Outcome innerMapRounds(Attr attr, Caller caller, MapFds.Resolved m) throws BpfException {
+    private Outcome innerMapRounds(Attr attr, Caller caller, MapFds.Resolved m) throws BpfException {
         long elemFlags = attr.u64(ELEM_FLAGS);
         if (elemFlags != 0) {
             throw new BpfException(Errno.EINVAL, "elem_flags 0x" + Long.toHexString(elemFlags)
@@ -146,7 +157,7 @@ public final class MapBatchCommands {
             byte[] fd = caller.read(attr.u64(VALUES) + done * 4, 4, "batch.values");
             try {
                 InnerMaps.update(m, key, (fd[0] & 0xff) | (fd[1] & 0xff) << 8 | (fd[2] & 0xff) << 16
-                        | (fd[3] & 0xff) << 24, 0, caller);
+                        | (fd[3] & 0xff) << 24, 0, caller, innerMaps);
             } catch (BpfException e) {
                 attr.putU32(COUNT, (int) done);
                 throw e;

@@ -27,14 +27,20 @@ import java.util.Optional;
 public final class MapElemCommands {
 
     private final FdArraySlots slots;
+    private final InnerMapPublisher innerMaps;
 
     public MapElemCommands() {
-        this(o -> null);
+        this(o -> null, InnerMapPublisher.NONE);
     }
 
-    /** @param perfEventIds the id a perf event object's slot holds, or null for any other object */
-    public MapElemCommands(java.util.function.Function<dev.bpftime.compat.objects.BpfObject, Integer> perfEventIds) {
+    /**
+     * @param perfEventIds the id a perf event object's slot holds, or null for any other object
+     * @param innerMaps what makes a map reachable before a map of maps' slot names it
+     */
+    public MapElemCommands(java.util.function.Function<dev.bpftime.compat.objects.BpfObject, Integer> perfEventIds,
+            InnerMapPublisher innerMaps) {
         this.slots = new FdArraySlots(perfEventIds);
+        this.innerMaps = innerMaps;
     }
 
     public CommandHandler lookup() {
@@ -65,7 +71,7 @@ public final class MapElemCommands {
             }
             byte[] value = readValue(caller, map, attr.u64(VALUE));
             if (map.type().isMapOfMaps()) {
-                InnerMaps.update(m, key, u32(value), flags, caller);
+                InnerMaps.update(m, key, u32(value), flags, caller, innerMaps);
                 return Outcome.value(0);
             }
             if (!map.type().isFdArray()) {

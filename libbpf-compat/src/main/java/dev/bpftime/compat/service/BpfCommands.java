@@ -14,6 +14,7 @@ import dev.bpftime.compat.link.AttachRegistry;
 import dev.bpftime.compat.link.InMemoryAttachRegistry;
 import dev.bpftime.compat.link.LinkCommands;
 import dev.bpftime.compat.link.LinkInfoWriter;
+import dev.bpftime.compat.maps.InnerMapPublisher;
 import dev.bpftime.compat.maps.MapBatchCommands;
 import dev.bpftime.compat.maps.MapCreateCommand;
 import dev.bpftime.compat.maps.MapElemCommands;
@@ -64,6 +65,15 @@ public final class BpfCommands {
     /** @param bpffs the service's one emulated bpffs: pins live as long as the service (docs/PROTOCOL.md, "Pins") */
     public static Dispatcher create(ObjectTable objects, AttachRegistry attachments, BpfFs bpffs,
             Consumer<String> refusalLog, BiConsumer<String, RuntimeException> bugLog) {
+        return create(objects, attachments, bpffs, InnerMapPublisher.NONE, refusalLog, bugLog);
+    }
+
+    /**
+     * @param innerMaps what an update of a map of maps runs before its slot names the inner map: the
+     *     service pushes it to the agents that have the outer map (agent/AgentHub#placeInner)
+     */
+    public static Dispatcher create(ObjectTable objects, AttachRegistry attachments, BpfFs bpffs,
+            InnerMapPublisher innerMaps, Consumer<String> refusalLog, BiConsumer<String, RuntimeException> bugLog) {
         Dispatcher dispatcher = new Dispatcher(refusalLog, bugLog);
         dispatcher.register(BpfCmd.PROG_LOAD, new ProgLoadCommand(objects, ProgramVerifier.STRUCTURAL_ONLY,
                         Clock::boottimeNanos, ProgTag.Algorithm.forKernelRelease(hostKernelRelease())))
@@ -83,17 +93,17 @@ public final class BpfCommands {
                 .register(BpfCmd.PROG_STREAM_READ_BY_FD, new dev.bpftime.compat.prog.ProgStreamReadCommand())
                 .register(BpfCmd.PROG_TEST_RUN, new TestRunCommand(
                         () -> ProgramEngine.configured(PROGRAMS_VERIFIED_MEMORY_SAFE)));
-        registerMaps(dispatcher, objects);
+        registerMaps(dispatcher, objects, innerMaps);
         registerQueries(dispatcher);
         LinkCommands.register(dispatcher, objects, attachments);
         return dispatcher;
     }
 
     /** The map commands (compat/maps), on the maps module's shared-memory maps. */
-    private static void registerMaps(Dispatcher dispatcher, ObjectTable objects) {
+    private static void registerMaps(Dispatcher dispatcher, ObjectTable objects, InnerMapPublisher innerMaps) {
         // A PERF_EVENT_ARRAY slot takes a perf event of perf_event_open (compat/perf).
-        MapElemCommands elem = new MapElemCommands(o -> o instanceof PerfEvent e ? e.id() : null);
-        MapBatchCommands batch = new MapBatchCommands();
+        MapElemCommands elem = new MapElemCommands(o -> o instanceof PerfEvent e ? e.id() : null, innerMaps);
+        MapBatchCommands batch = new MapBatchCommands(innerMaps);
         dispatcher.register(BpfCmd.MAP_CREATE, new MapCreateCommand(objects,
                         () -> new MapFactory(SharedMemoryBudget.fromSystemProperties())))
                 .register(BpfCmd.MAP_LOOKUP_ELEM, elem.lookup())

@@ -6,6 +6,7 @@ import dev.bpftime.compat.agent.AgentHub;
 import dev.bpftime.compat.link.AttachRegistry;
 import dev.bpftime.compat.link.InMemoryAttachRegistry;
 import dev.bpftime.compat.attr.Attr;
+import dev.bpftime.compat.maps.InnerMapPublisher;
 import dev.bpftime.compat.maps.MapMemory;
 import dev.bpftime.compat.objects.ObjectKind;
 import dev.bpftime.compat.objects.ObjectTable;
@@ -81,9 +82,12 @@ public final class Service implements AutoCloseable {
         this.idleExitMs = idleExitMs;
         this.handles = new HandleTable(log);
         AttachRegistry attachments = new InMemoryAttachRegistry();
-        this.dispatcher = BpfCommands.create(objects, attachments, bpffs, log.debugEnabled() ? log::debug : null, log::bug);
-        this.perf = new PerfRequests(objects, attachments, socket.toAbsolutePath().getParent(), log);
         this.agents = new AgentHub(objects, attachments, log::info, log::warn);
+        // A map put into a slot reaches the agents, acknowledged, before the slot names it.
+        InnerMapPublisher innerMaps = (outer, inner) -> dropAgents(agents.placeInner(outer, inner, agentsAcked));
+        this.dispatcher = BpfCommands.create(objects, attachments, bpffs, innerMaps,
+                log.debugEnabled() ? log::debug : null, log::bug);
+        this.perf = new PerfRequests(objects, attachments, socket.toAbsolutePath().getParent(), log);
         this.listenFd = UnixSockets.listen(socket);
         epoll.add(listenFd, LibC.EPOLLIN, LISTEN_TOKEN);
         epoll.add(handles.hangupFd(), LibC.EPOLLIN, HANGUP_TOKEN);
@@ -324,7 +328,12 @@ public final class Service implements AutoCloseable {
 
     /** Pushes what changed to the agents; one that cannot take it is dropped. */
     private void syncAgents() {
-        for (int fd : agents.sync()) {
+        dropAgents(agents.sync());
+    }
+
+    /** Disconnects the agents the hub could not send to. */
+    private void dropAgents(List<Integer> fds) {
+        for (int fd : fds) {
             Client c = clients.get(fd);
             if (c != null) {
                 disconnect(c);

@@ -131,6 +131,26 @@ final class E2e implements AutoCloseable {
     }
 
     /**
+     * Starts the gated workload NAME the other way round: {@code bpftime start} as root runs setpriv, which
+     * becomes nobody thread by thread and execs the workload (the agent is in setpriv's process too, and the
+     * workload's agent connects to nobody's service). Waits for its "ready PID", checking it is the process
+     * started (both exec in place).
+     */
+    Running workloadThroughSetpriv(String name, String... args) throws IOException {
+        assumeAgent();
+        List<String> argv = new ArrayList<>(List.of(home.resolve("bin/bpftime").toString(), "start", "--runtime-dir",
+                runtime.toString(), "--"));
+        argv.addAll(asNobody());
+        argv.add(workloadBinary(name).toString());
+        argv.addAll(List.of(args));
+        Running w = start(name + "@setpriv-under-bpftime", argv);
+        Matcher ready = w.awaitLine("ready (\\d+)", START);
+        assertEquals(w.pid(), Long.parseLong(ready.group(1)), "the workload must be the process started"
+                + " (exec'd in place)\n" + w.describe());
+        return w;
+    }
+
+    /**
      * Starts a tool (a libbpf loader) with line-buffered stdout: as root on the KERNEL side; as nobody
      * under {@code bpftime load} on the BPFTIME side. Returns at once; wait for its ready line.
      */

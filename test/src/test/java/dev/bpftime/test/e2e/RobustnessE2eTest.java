@@ -13,7 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The traced process is never harmed: threads_gated (8 threads calling gated_work, which makes a
  * getppid) under a uprobe + uretprobe (funclatency :gated_work) gets every result right and exits 0
  * when 8 threads hit the probes at once (and every hit is counted, as on the kernel), when the service
- * is killed with SIGKILL mid-run, and when the loader is stopped mid-run.
+ * is killed with SIGKILL mid-run, and when the loader is stopped mid-run. setpriv, which changes its
+ * capabilities thread by thread before glibc's set*id broadcast, runs under the agent as without it.
  */
 class RobustnessE2eTest {
 
@@ -53,6 +54,51 @@ class RobustnessE2eTest {
     void theWorkloadRunsOnWhenTheLoaderExitsMidRun() throws Exception {
         try (E2e e2e = E2e.open(tmp, FunclatencyE2eTest.FUNCLATENCY)) {
             midRun(e2e, E2e::interrupt);
+        }
+    }
+
+    /**
+     * {@code bpftime start -- setpriv --reuid=nobody --regid=nogroup --clear-groups id} prints what it
+     * prints without the agent and exits 0 (glibc aborted it when the agent's thread could not follow
+     * its per-thread capability changes).
+     */
+    @Test
+    void setprivUnderTheAgentRunsAsWithoutIt() throws Exception {
+        try (E2e e2e = E2e.open(tmp)) {
+            e2e.assumeAgent();
+            List<String> setpriv = E2e.asNobody();
+            setpriv.add("id");
+            Running plain = e2e.start("setpriv-id", setpriv);
+            assertEquals(0, plain.awaitExit(E2e.START), plain.describe());
+            List<String> traced = new java.util.ArrayList<>(List.of(e2e.home().resolve("bin/bpftime").toString(),
+                    "start", "--runtime-dir", e2e.runtimeDir().toString(), "--"));
+            traced.addAll(setpriv);
+            Running agent = e2e.start("setpriv-id@bpftime", traced);
+            assertEquals(0, agent.awaitExit(E2e.START), agent.describe());
+            assertTrue(plain.out().startsWith("uid=65534"), plain.describe());
+            assertEquals(plain.out(), agent.out(), "the same output as without the agent");
+            assertEquals("", agent.err(), "nothing of ours on its stderr");
+        }
+    }
+
+    /**
+     * A workload that {@code bpftime start} runs through setpriv (root drops to nobody, then execs it): its
+     * agent connects to nobody's service and funclatency as nobody counts every call, as the kernel does.
+     */
+    @Test
+    void aWorkloadLaunchedThroughSetprivUnderTheAgentIsCountedWhole() throws Exception {
+        int n = 2_000;
+        try (E2e e2e = E2e.open(tmp, FunclatencyE2eTest.FUNCLATENCY);
+                Running workload = e2e.workloadThroughSetpriv("threads_gated", Integer.toString(THREADS),
+                        Integer.toString(n));
+                Running tool = e2e.tool(Side.BPFTIME, FunclatencyE2eTest.FUNCLATENCY, "-p",
+                        Long.toString(workload.pid()), FUNCTION)) {
+            e2e.toolReady(Side.BPFTIME, tool, "Tracing " + FUNCTION + "\\.\\s+Hit Ctrl-C to exit", workload.pid());
+            E2e.go(workload);
+            E2e.interrupt(tool);
+            E2e.finish(workload);
+            assertEquals(THREADS * n, FunclatencyE2eTest.histogramCount(tool), tool.describe());
+            assertEquals("", workload.err(), "nothing of ours on the workload's stderr");
         }
     }
 
