@@ -34,9 +34,6 @@ final class KnownDifferences {
         }
     }
 
-    private static final String NOT_IMPLEMENTED = "the service does not implement this command yet (it answers "
-            + "EINVAL, as for an unknown command): ";
-
     static final List<Known> ALL = List.of();
 
     private KnownDifferences() {
