@@ -20,6 +20,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the marker file. The counts in the map and the events libbpf's perf_buffer__poll and
  * ring_buffer__poll delivered must all equal N: every hit ran the program and every event arrived.
  */
+@ExtendWith(SessionLogsOnFailure.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AgentEndToEndTest {
 
