@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -19,8 +20,9 @@
  * A syscall tracepoint with a program: syscalls:sys_enter_getppid on getppid(), and
  * syscalls:sys_enter_write on a 5-byte write to /dev/null (the case bpftime's paper measured), by
  * the kernel (a tracepoint perf event with the program, root) and by the agent's syscall hooks
- * (libbpftime-syscall-hooks: the libc wrapper's syscall site rewritten, Syscall User Dispatch on for
- * the sites that cannot be, as the agent runs them). Net of baseline.syscall.<call> (nothing
+ * (libbpftime-syscall-hooks: the libc wrapper's syscall site rewritten, those that cannot be rewritten
+ * turned into trapping ud2s, so that Syscall User Dispatch stays off while no other code needs it,
+ * as the agent runs them; setup checks it is off). Net of baseline.syscall.<call> (nothing
  * attached, no hooks), each is what tracing adds to a syscall.
  *
  * Ours runs what the agent's tracepoint dispatch must do per hit: pick the programs of the syscall
@@ -40,21 +42,57 @@ struct tp_config {
 	enum probe_prog prog;
 	int counting;
 	int no_program; /* ours: hooks installed, nothing attached (what the hooks alone cost) */
-	int fallback;	/* getppid from a site the hooks cannot rewrite (no unwind table): the SIGSYS path */
+	int fallback;	/* getppid from code the hooks cannot cover (an mmap-ed page): the SIGSYS path */
 	int vectors;	/* ours: callbacks flagged BPFTIME_SH_CALLBACKS_USE_VECTOR (the XSAVE a C callback needs) */
+	int sud_on;	/* ours: such a page mapped, so Syscall User Dispatch on, the site still rewritten */
 };
-
-/* A getppid site without an unwind table: never rewritten, so always Syscall User Dispatch's. */
-__asm__(".text\n.globl bench_fallback_getppid\nbench_fallback_getppid:\n"
-	"mov $110, %eax\nsyscall\nret\n");
-long bench_fallback_getppid(void);
 
 struct tp_state {
 	const struct tp_config *cfg;
 	int null_fd;
 	struct probe_figure_state p;
 	probe_jit_fn jit;
+	long (*page_getppid)(void); /* .fallback, .sud_on: getppid from new code the hooks cannot cover */
+	void *page;
 };
+
+/*
+ * `mov $SYS_getppid, %eax; syscall; ret` on a page mapped after the installation: code of no ELF
+ * object, so the hooks cannot rewrite it and turn Syscall User Dispatch on for the process.
+ */
+static int map_getppid_page(struct tp_state *s, char *why, size_t why_len)
+{
+	static const unsigned char code[] = { 0xb8, SYS_getppid, 0, 0, 0, 0x0f, 0x05, 0xc3 };
+
+	s->page = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (s->page == MAP_FAILED) {
+		s->page = NULL;
+		snprintf(why, why_len, "mmap: %s", strerror(errno));
+		return -errno;
+	}
+	memcpy(s->page, code, sizeof(code));
+	if (mprotect(s->page, 4096, PROT_READ | PROT_EXEC) != 0) {
+		snprintf(why, why_len, "mprotect: %s", strerror(errno));
+		return -errno;
+	}
+	s->page_getppid = (long (*)(void))s->page;
+	return 0;
+}
+
+/* Whether Syscall User Dispatch is on as the figure needs: off unless code is left uncovered. */
+static int check_dispatch(const struct tp_config *c, char *why, size_t why_len)
+{
+	struct bpftime_syscall_hooks_stats st;
+	uint64_t want = c->fallback || c->sud_on;
+
+	bpftime_syscall_hooks_get_stats(&st);
+	if (st.dispatch_on == want)
+		return 0;
+	snprintf(why, why_len, "Syscall User Dispatch: actual %s vs expected %s (%llu sites found, %llu rewritten)",
+		 st.dispatch_on ? "on" : "off", want ? "on" : "off", (unsigned long long)st.sites_found,
+		 (unsigned long long)(st.sites_patched_jmp8 + st.sites_patched_displaced));
+	return -EINVAL;
+}
 
 /*
  * TP_SUD_ONLY: Syscall User Dispatch on with every address in the allowed range, nothing else: the
@@ -78,6 +116,8 @@ static void tp_teardown(void *state)
 	else
 		bpftime_syscall_hooks_set_callbacks(NULL);
 	probe_figure_state_close(&s->p);
+	if (s->page)
+		munmap(s->page, 4096);
 	if (s->null_fd >= 0)
 		close(s->null_fd);
 	free(s);
@@ -136,6 +176,10 @@ static int tp_setup(const struct tp_config *c, void **state, char *why, size_t w
 		err = bpftime_probe_maps_create(&s->p.maps, why, why_len);
 		if (!err && !c->no_program)
 			err = bpftime_probe_jit_load(c->prog, &s->p.maps, &s->jit, why, why_len);
+		/* mapped before the installation from this thread: say it is the runtime's, as the
+		 * agent's images are (mapped from its untraced thread) */
+		if (!err && !c->no_program && (err = bpftime_syscall_hooks_own_code((const void *)s->jit)))
+			snprintf(why, why_len, "bpftime_syscall_hooks_own_code: %s", strerror(-err));
 		if (!err) {
 			callbacks.user = s;
 			/* a program calling no helper makes no syscall and keeps errno: as the agent will */
@@ -151,6 +195,10 @@ static int tp_setup(const struct tp_config *c, void **state, char *why, size_t w
 			}
 			if (err)
 				snprintf(why, why_len, "bpftime_syscall_hooks_install: %s", strerror(-err));
+			if (!err && (c->fallback || c->sud_on))
+				err = map_getppid_page(s, why, why_len);
+			if (!err)
+				err = check_dispatch(c, why, why_len);
 		}
 	} else if (!err && c->engine == TP_SUD_ONLY &&
 		   prctl(TP_PR_SET_SYSCALL_USER_DISPATCH, TP_PR_SYS_DISPATCH_ON, 0, 1ul << 47, &tp_sud_selector) != 0) {
@@ -173,7 +221,7 @@ static int tp_run(void *state, uint64_t ops, char *why, size_t why_len)
 
 	if (s->cfg->fallback) {
 		for (uint64_t i = 0; i < ops; i++)
-			bench_fallback_getppid();
+			s->page_getppid();
 	} else if (s->cfg->nr == SYS_getppid) {
 		for (uint64_t i = 0; i < ops; i++)
 			getppid();
@@ -199,32 +247,36 @@ static int tp_run(void *state, uint64_t ops, char *why, size_t why_len)
 TP_FIGURE(baseline_syscall_write_5b, WRITE, NULL, NULL, 0, .nr = SYS_write);
 
 TP_FIGURE(kernel_tp_getppid, "kernel.tracepoint.sys_enter_getppid", NULL, GETPPID, 0, SYS_getppid,
-	  "sys_enter_getppid", TP_KERNEL, PROBE_PROG_EMPTY, 0, 0, 0, 0);
+	  "sys_enter_getppid", TP_KERNEL, PROBE_PROG_EMPTY, 0, 0, 0, 0, 0);
 TP_FIGURE(kernel_tp_getppid_count, "kernel.tracepoint.sys_enter_getppid.count", NULL, GETPPID, 0, SYS_getppid,
-	  "sys_enter_getppid", TP_KERNEL, PROBE_PROG_COUNT_TGID, 1, 0, 0, 0);
+	  "sys_enter_getppid", TP_KERNEL, PROBE_PROG_COUNT_TGID, 1, 0, 0, 0, 0);
 TP_FIGURE(kernel_tp_write, "kernel.tracepoint.sys_enter_write", NULL, WRITE, 0, SYS_write, "sys_enter_write",
-	  TP_KERNEL, PROBE_PROG_EMPTY, 0, 0, 0, 0);
+	  TP_KERNEL, PROBE_PROG_EMPTY, 0, 0, 0, 0, 0);
 TP_FIGURE(kernel_tp_write_count, "kernel.tracepoint.sys_enter_write.count", NULL, WRITE, 0, SYS_write,
-	  "sys_enter_write", TP_KERNEL, PROBE_PROG_COUNT_TGID, 1, 0, 0, 0);
+	  "sys_enter_write", TP_KERNEL, PROBE_PROG_COUNT_TGID, 1, 0, 0, 0, 0);
 
 TP_FIGURE(bpftime_tp_getppid, "bpftime.tracepoint.sys_enter_getppid.jit", "kernel.tracepoint.sys_enter_getppid",
-	  GETPPID, 1, SYS_getppid, NULL, TP_OURS, PROBE_PROG_EMPTY, 0, 0, 0, 0);
+	  GETPPID, 1, SYS_getppid, NULL, TP_OURS, PROBE_PROG_EMPTY, 0, 0, 0, 0, 0);
 TP_FIGURE(bpftime_tp_getppid_count, "bpftime.tracepoint.sys_enter_getppid.jit.count",
 	  "kernel.tracepoint.sys_enter_getppid.count", GETPPID, 1, SYS_getppid, NULL, TP_OURS, PROBE_PROG_COUNT_TGID, 1,
-	  0, 0, 0);
+	  0, 0, 0, 0);
 TP_FIGURE(bpftime_tp_write, "bpftime.tracepoint.sys_enter_write.jit", "kernel.tracepoint.sys_enter_write", WRITE, 1,
-	  SYS_write, NULL, TP_OURS, PROBE_PROG_EMPTY, 0, 0, 0, 0);
+	  SYS_write, NULL, TP_OURS, PROBE_PROG_EMPTY, 0, 0, 0, 0, 0);
 TP_FIGURE(bpftime_tp_write_count, "bpftime.tracepoint.sys_enter_write.jit.count",
-	  "kernel.tracepoint.sys_enter_write.count", WRITE, 1, SYS_write, NULL, TP_OURS, PROBE_PROG_COUNT_TGID, 1, 0, 0, 0);
+	  "kernel.tracepoint.sys_enter_write.count", WRITE, 1, SYS_write, NULL, TP_OURS, PROBE_PROG_COUNT_TGID, 1, 0, 0, 0, 0);
 /* For reference: the hooks installed with no program attached (Syscall User Dispatch on, the site
  * rewritten, the dispatcher finding no callback); callbacks that save the vector state (what a
  * callback written in C calling libc needs); a site the hooks cannot rewrite (the SIGSYS fallback). */
 TP_FIGURE(bpftime_hooks_getppid, "bpftime.syscall_hooks.getppid.no_program", NULL, GETPPID, 1, SYS_getppid, NULL,
-	  TP_OURS, PROBE_PROG_EMPTY, 0, 1, 0, 0);
+	  TP_OURS, PROBE_PROG_EMPTY, 0, 1, 0, 0, 0);
 TP_FIGURE(bpftime_tp_getppid_vectors, "bpftime.tracepoint.sys_enter_getppid.jit.xsave", NULL, GETPPID, 1,
-	  SYS_getppid, NULL, TP_OURS, PROBE_PROG_EMPTY, 0, 0, 0, 1);
+	  SYS_getppid, NULL, TP_OURS, PROBE_PROG_EMPTY, 0, 0, 0, 1, 0);
 TP_FIGURE(bpftime_tp_getppid_fallback, "bpftime.tracepoint.sys_enter_getppid.jit.fallback", NULL, GETPPID, 1,
-	  SYS_getppid, NULL, TP_OURS, PROBE_PROG_EMPTY, 0, 0, 1, 0);
+	  SYS_getppid, NULL, TP_OURS, PROBE_PROG_EMPTY, 0, 0, 1, 0, 0);
+/* For reference: libc's site still rewritten, but Syscall User Dispatch on because other code (a
+ * page mapped after the installation) is uncovered: what SUD being on costs every syscall. */
+TP_FIGURE(bpftime_tp_getppid_sud_on, "bpftime.tracepoint.sys_enter_getppid.jit.sud_on", NULL, GETPPID, 1,
+	  SYS_getppid, NULL, TP_OURS, PROBE_PROG_EMPTY, 0, 0, 0, 0, 1);
 /* For reference: what Syscall User Dispatch alone adds to a syscall made inside its allowed range. */
 TP_FIGURE(baseline_syscall_getppid_sud, "baseline.syscall.getppid.sud_in_range", NULL, GETPPID, 1, SYS_getppid,
-	  NULL, TP_SUD_ONLY, PROBE_PROG_EMPTY, 0, 0, 0, 0);
+	  NULL, TP_SUD_ONLY, PROBE_PROG_EMPTY, 0, 0, 0, 0, 0);

@@ -24,6 +24,7 @@ const struct bpftime_syscall_hooks_callbacks *sh_callbacks_get(void)
 void bpftime_syscall_hooks_set_callbacks(const struct bpftime_syscall_hooks_callbacks *cb)
 {
 	__atomic_store_n(&sh_callbacks, cb, __ATOMIC_RELEASE);
+	sh_fast_path_update();
 }
 
 /* How deep a callback's own syscalls may sit below its frame: far more than a callback uses,
@@ -162,20 +163,32 @@ static int sh_is_fork_like(long nr)
  * task, and those whose sigset arguments the SIGSYS guard looks at (signal_guard.c).
  */
 #define SH_NR_TABLE 512
-static const uint8_t sh_special[SH_NR_TABLE] = {
+/* gate.S's fast path reads it too */
+SH_HIDDEN const uint8_t bpftime_sh_special[SH_NR_TABLE] = {
 	[SYS_rt_sigreturn] = 1, [SYS_vfork] = 1,	 [SYS_clone] = 1,	   [SYS_clone3] = 1,
 	[SYS_fork] = 1,		[SYS_rt_sigprocmask] = 1, [SYS_rt_sigaction] = 1,  [SYS_rt_sigsuspend] = 1,
 	[SYS_ppoll] = 1,	[SYS_pselect6] = 1,	 [SYS_epoll_pwait] = 1,	   [SYS_epoll_pwait2] = 1,
 	[SYS_io_pgetevents] = 1,
+	/* those that may make code executable or unmap it (coverage.c) */
+	[SYS_mmap] = 1,		[SYS_mprotect] = 1,	 [SYS_pkey_mprotect] = 1,  [SYS_shmat] = 1,
+	[SYS_munmap] = 1,
 };
 
 static int sh_is_special(long nr)
 {
-	return (unsigned long)nr < SH_NR_TABLE && sh_special[nr];
+	return (unsigned long)nr < SH_NR_TABLE && bpftime_sh_special[nr];
+}
+
+/* Syscall User Dispatch as wanted now (sud_switch.c): a thread drops it here, and one that was
+ * blocked in a syscall when another turned it on everywhere takes it here. */
+static inline void sh_sud_check(struct sh_thread *t, int own)
+{
+	if (__builtin_expect(!own && (__atomic_load_n(&sh_sud_state, __ATOMIC_ACQUIRE) != 0) != t->sud_on, 0))
+		sh_sud_sync_self();
 }
 
 static SH_GATE int sh_dispatch_special(const struct bpftime_syscall_hooks_callbacks *cb,
-				       struct sh_thread *t, struct sh_frame *f, long nr)
+				       struct sh_thread *t, struct sh_frame *f, long nr, int own)
 {
 	const uint64_t *args = &f->rdi;
 	uint64_t run[6] = { f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9 };
@@ -202,10 +215,14 @@ static SH_GATE int sh_dispatch_special(const struct bpftime_syscall_hooks_callba
 			return action;
 		break;
 	}
+	if (!own)
+		sh_coverage_before(nr, run);
 	if (sh_guard_prepare(nr, run, &guard, &ret) == SH_GUARD_RUN)
 		ret = sh_syscall6(nr, run[0], run[1], run[2], run[3], run[4], run[5]);
 	if (ret == 0 && sh_is_fork_like(nr))
 		sh_thread_child_start(1);
+	sh_coverage_after(nr, run, ret, own);
+	sh_sud_check(t, own);
 	f->rax = (uint64_t)ret;
 	sh_exit_hook(cb, t, f, nr, args, ret);
 	return SH_RETURN;
@@ -219,8 +236,9 @@ int bpftime_sh_dispatch(struct sh_frame *f)
 	long nr = (long)f->rax;
 	const uint64_t *args = &f->rdi;
 	int64_t ret = 0;
+	int own = t->untraced || (t->callback_frame && sh_is_callbacks_own(t, f));
 
-	if (__builtin_expect(!cb || t->untraced || (t->callback_frame && sh_is_callbacks_own(t, f)), 0))
+	if (__builtin_expect(own, 0))
 		cb = 0;
 	else
 		sh_rewrite_poll();
@@ -238,8 +256,9 @@ int bpftime_sh_dispatch(struct sh_frame *f)
 		return SH_RETURN;
 	}
 	if (__builtin_expect(sh_is_special(nr), 0))
-		return sh_dispatch_special(cb, t, f, nr);
+		return sh_dispatch_special(cb, t, f, nr, own);
 	ret = sh_syscall6(nr, f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9);
+	sh_sud_check(t, own);
 	f->rax = (uint64_t)ret;
 	sh_exit_hook(cb, t, f, nr, args, ret);
 	return SH_RETURN;
@@ -261,6 +280,7 @@ void bpftime_sh_dispatch_post(struct sh_frame *f, long nr)
 			flags = *(const uint64_t *)(uintptr_t)args[0]; /* read before the syscall */
 		sh_thread_child_start(!(flags & CLONE_VM));
 	}
+	sh_sud_check(t, t->untraced);
 	if (!cb || t->untraced || sh_is_callbacks_own(t, f))
 		return;
 	sh_exit_hook(cb, t, f, nr, args, (int64_t)f->rax);

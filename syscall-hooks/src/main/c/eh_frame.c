@@ -198,9 +198,12 @@ int sh_eh_frame_ranges(uint64_t hdr, uint64_t readable_lo, uint64_t readable_hi,
 		if (r.bad)
 			return -1;
 		/* A signal trampoline's FDE starts a byte early on purpose (the unwinder subtracts one
-		 * from a return address; glibc's __restore_rt): not an instruction boundary. */
+		 * from a return address; glibc's __restore_rt, after a nop): its code starts at the
+		 * next byte, which the decoder must then follow exactly to the end. */
 		if (!(fde_enc & SIGNAL_FRAME))
 			fn(ctx, start, start + range);
+		else if (range > 1)
+			fn(ctx, start + 1, start + range);
 	}
 	return (int)count;
 }

@@ -9,8 +9,9 @@
 
 #include <stdint.h>
 
-/* Calls fn(ctx, start, end) for every FDE listed, in ascending start order, except those of
- * signal trampolines (CIE augmentation 'S'), whose start is deliberately not an instruction. readable_lo/hi bound
+/* Calls fn(ctx, start, end) for every FDE listed, in ascending start order; for a signal
+ * trampoline (CIE augmentation 'S') start is one byte after the FDE's, which is deliberately not
+ * an instruction. readable_lo/hi bound
  * the memory that may be read (the segment holding .eh_frame_hdr and .eh_frame). Returns the
  * number of ranges, or -1. */
 int sh_eh_frame_ranges(uint64_t hdr, uint64_t readable_lo, uint64_t readable_hi,

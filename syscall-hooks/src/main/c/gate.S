@@ -26,6 +26,11 @@
 #define SH_INPLACE_CLONE_NEWSTACK 5
 #define SH_INPLACE_CLONE3_NEWSTACK 6
 
+#define SH_NR_TABLE 512
+#define SH_THREAD_UNTRACED 20	/* offsetof(struct sh_thread, untraced): internal.h checks it */
+#define SH_FAST_CALLBACK 1
+#define SH_FAST_NO_CALLBACK 2
+
 #define NR_rt_sigreturn 15
 #define NR_clone 56
 #define NR_vfork 58
@@ -67,6 +72,134 @@ bpftime_sh_restorer:
 bpftime_sh_entry:
 	endbr64
 	pushfq
+/*
+ * The fast path (fast_path.c says when it is open: pure enter-only callbacks or none, Syscall
+ * User Dispatch off, nothing pending): a syscall that is not special runs right here, after the
+ * callback if there is one, with only the registers a C call clobbers saved. The kernel's return
+ * clears the branch predictors' state, so after the syscall there is one load, one jrcxz (flags
+ * stay the application's) and the return. Stack from rsp up: [rdi rsi rdx r10 r8 r9 = args[6]]
+ * [rax] [rcx] [flags] [return address]; from the popfq on, rcx is at -16(%rsp), inside the 128
+ * bytes a signal frame skips.
+ */
+	movzbl bpftime_sh_fast_mode(%rip), %r11d
+	test %r11d, %r11d
+	jz .Lfull
+	cmp $SH_NR_TABLE - 1, %rax
+	ja .Lfull
+	lea bpftime_sh_special(%rip), %r11
+	cmpb $0, (%r11,%rax)
+	jne .Lfull
+	cmpb $SH_FAST_NO_CALLBACK, bpftime_sh_fast_mode(%rip)
+	je .Lfast_no_callback
+	mov sh_thread_state@gottpoff(%rip), %r11
+	cmpl $0, %fs:SH_THREAD_UNTRACED(%r11)
+	jne .Lfull
+	push %rcx
+	push %rax
+	push %r9
+	push %r8
+	push %r10
+	push %rdx
+	push %rsi
+	push %rdi
+	push %rbp
+	mov %rsp, %rbp
+	and $-16, %rsp
+	sub $16, %rsp
+	movq $0, (%rsp)		/* int64_t ret, for a skipped syscall */
+	mov bpftime_sh_fast_cb(%rip), %r11
+	mov 16(%r11), %rdi	/* user */
+	mov %rax, %rsi
+	lea 8(%rbp), %rdx
+	mov %rsp, %rcx
+	cld
+	call *(%r11)		/* on_enter */
+	mov (%rsp), %r11
+	mov %rbp, %rsp
+	pop %rbp
+	cmp $1, %eax		/* BPFTIME_SYSCALL_SKIP */
+	je .Lfast_skip
+	pop %rdi
+	pop %rsi
+	pop %rdx
+	pop %r10
+	pop %r8
+	pop %r9
+	pop %rax
+	lea 8(%rsp), %rsp
+	jmp .Lfast_syscall
+.Lfast_no_callback:
+	mov %rcx, -8(%rsp)
+.Lfast_syscall:
+	/* the flags back as .Lrestore puts them (popfq costs ~20 cycles), popfq for TF, AC, DF */
+	mov (%rsp), %r11
+	test $0x40500, %r11d
+	jnz .Lfast_popf
+	mov %rax, %rcx
+	mov %r11d, %eax
+	shl $8, %eax
+	shr $11, %r11d
+	and $1, %r11d
+	shl $30, %r11d
+	add %r11d, %r11d
+	sahf
+	mov %rcx, %rax
+	lea 8(%rsp), %rsp
+.Lfast_do_syscall:
+	syscall
+	movzbl bpftime_sh_fast_mode(%rip), %ecx
+	jrcxz .Lfast_closed
+	mov -16(%rsp), %rcx
+	ret
+.Lfast_closed:
+	/* it closed meanwhile (another thread turned Syscall User Dispatch on): catch up in C */
+	mov -16(%rsp), %rcx
+	pushfq
+	push %rax
+	push %rcx
+	push %rdx
+	push %rsi
+	push %rdi
+	push %r8
+	push %r9
+	push %r10
+	push %r11
+	push %rbp
+	mov %rsp, %rbp
+	and $-16, %rsp
+	cld
+	call bpftime_sh_fast_closed
+	mov %rbp, %rsp
+	pop %rbp
+	pop %r11
+	pop %r10
+	pop %r9
+	pop %r8
+	pop %rdi
+	pop %rsi
+	pop %rdx
+	pop %rcx
+	pop %rax
+	popfq
+	ret
+.Lfast_popf:
+	popfq
+	jmp .Lfast_do_syscall
+.Lfast_skip:
+	pop %rdi
+	pop %rsi
+	pop %rdx
+	pop %r10
+	pop %r8
+	pop %r9
+	lea 8(%rsp), %rsp
+	pop %rcx
+	mov %r11, %rax
+	mov (%rsp), %r11	/* as sysret leaves it: the flags */
+	popfq
+	ret
+
+.Lfull:
 	push %rcx
 	push %rax
 	push %r9

@@ -79,6 +79,7 @@ struct sh_thread {
 	long callback_nr;     /* the syscall the innermost callback is about */
 	int callback_is_exit; /* ... and whether it runs after it */
 	int untraced;	      /* bpftime_syscall_hooks_thread_untraced */
+	int sud_on;	      /* Syscall User Dispatch is on in this thread (sud_switch.c) */
 	int *errno_at;	      /* this thread's errno, found once */
 };
 extern __thread struct sh_thread sh_thread_state __attribute__((tls_model("initial-exec")));
@@ -86,7 +87,7 @@ static inline struct sh_thread *sh_thread_self(void)
 {
 	return &sh_thread_state;
 }
-/* Turns Syscall User Dispatch on or off for the calling thread. */
+/* Turns Syscall User Dispatch on or off for the calling thread (and records it in sud_on). */
 SH_HIDDEN long sh_thread_dispatch(int on);
 /* First thing a new thread or process does after its clone/fork returns in it; own_memory: it
  * got a copy of the address space rather than sharing its parent's. */
@@ -107,7 +108,7 @@ SH_HIDDEN uint32_t sh_xstate_size(void); /* bytes; 0 when the CPU has no XSAVE *
 SH_HIDDEN void sh_xstate_save(void *area);
 SH_HIDDEN void sh_xstate_restore(const void *area);
 
-/* Keeping SIGSYS deliverable (signal_guard.c): see there. */
+/* Keeping SIGSYS and SIGILL deliverable (signal_guard.c): see there. */
 struct sh_guard_buf {
 	uint64_t set;	    /* a rewritten sigset */
 	uint64_t pair[2];   /* a rewritten {sigset pointer, size} (pselect6, io_pgetevents) */
@@ -116,8 +117,8 @@ struct sh_guard_buf {
 #define SH_GUARD_RUN 0
 #define SH_GUARD_EMULATED 1
 SH_HIDDEN int sh_guard_prepare(long nr, uint64_t args[6], struct sh_guard_buf *buf, int64_t *ret);
-SH_HIDDEN int sh_guard_install_handler(void (*handler)(int, void *, void *));
-SH_HIDDEN void sh_guard_forward_sigsys(int sig, void *info, void *uc);
+SH_HIDDEN int sh_guard_install_handler(int sig, void (*handler)(int, void *, void *));
+SH_HIDDEN void sh_guard_forward(int sig, void *info, void *uc);
 
 /* Safe access to the traced process's memory: -EFAULT instead of a fault (process_vm_readv). */
 SH_HIDDEN long sh_read_user(void *dst, uint64_t src, unsigned long len);
@@ -128,14 +129,51 @@ SH_HIDDEN void sh_user_memory_refresh_pid(void);
 SH_HIDDEN long sh_proc_read(const char *path, char *buf, unsigned long size);
 SH_HIDDEN int sh_proc_thread_count(void);
 
-/* Fallback (sigsys.c). */
+/* Fallback (sigsys.c): SIGSYS of Syscall User Dispatch, SIGILL of a trapping site. */
 SH_HIDDEN int sh_sigsys_install(void);
+
+/* Sites turned into ud2 (trap_sites.c). */
+SH_HIDDEN int sh_trap_site_add(uint64_t addr);
+SH_HIDDEN int sh_trap_site_known(uint64_t addr);
+
+/* The runtime's own executable memory (own_code.c). */
+SH_HIDDEN void sh_own_code_add(uint64_t lo, uint64_t hi);
+SH_HIDDEN void sh_own_code_remove(uint64_t lo, uint64_t hi);
+SH_HIDDEN int sh_own_code_covers(uint64_t lo, uint64_t hi);
+
+/* Syscall User Dispatch only while needed (sud_switch.c). */
+extern int sh_sud_state; /* 0: off everywhere; else on, or being turned on, in every thread */
+SH_HIDDEN int sh_sud_wanted(void);
+SH_HIDDEN void sh_sud_sync_self(void);
+SH_HIDDEN void sh_sud_require_all(void);
+SH_HIDDEN void sh_sud_release(void);
+SH_HIDDEN int sh_sud_is_notice(const void *siginfo);
+SH_HIDDEN void sh_sud_answer_notice(void);
+
+/* The entry's fast path (fast_path.c): closed at once by close, reopened by update when fit. */
+#define SH_FAST_CALLBACK 1
+#define SH_FAST_NO_CALLBACK 2
+SH_HIDDEN void sh_fast_path_update(void);
+SH_HIDDEN void sh_fast_path_close(void);
+
+/* Whether the fallback is needed (coverage.c); callers hold the rewrite lock. */
+SH_HIDDEN int sh_coverage_complete(void);
+SH_HIDDEN unsigned sh_coverage_generation(void);
+SH_HIDDEN void sh_coverage_release(unsigned generation);
+SH_HIDDEN void sh_coverage_before(long nr, const uint64_t args[6]);
+SH_HIDDEN void sh_coverage_after(long nr, const uint64_t args[6], int64_t ret, int own);
 
 /* Memory a rel32 reaches from all of [lo, hi) (near_alloc.c). */
 SH_HIDDEN uint64_t sh_alloc_near(uint64_t lo, uint64_t hi, uint64_t size);
 
-/* Fast path (rewrite.c): rewrites the syscall sites of every loaded object. */
-SH_HIDDEN void sh_rewrite_all_objects(int threads_may_run);
+/* Fast path (rewrite.c): rewrites the syscall sites of every loaded object; returns whether the
+ * fallback is then unnecessary (coverage.c). */
+SH_HIDDEN int sh_rewrite_all_objects(int threads_may_run);
+/* 1: [lo, hi) lies in covered objects only; 0: in one not covered; -1: in none known. */
+SH_HIDDEN int sh_rewrite_range_covered(uint64_t lo, uint64_t hi);
+/* Look at the mappings again after a few hooked syscalls (soon: new code just came). */
+SH_HIDDEN void sh_rewrite_schedule_proof(int soon);
+extern uint64_t sh_proof_countdown;
 /* A SIGSYS came from here: ask for a rescan if it lies outside every object seen so far. */
 SH_HIDDEN void sh_rewrite_note_trap(uint64_t site);
 /* Called on hooked syscalls in normal context: rescans when a trap asked for it. */
@@ -143,14 +181,15 @@ SH_HIDDEN void sh_rewrite_poll_slow(void);
 extern uint64_t sh_rewrite_pending;
 static inline void sh_rewrite_poll(void)
 {
-	if (__builtin_expect(__atomic_load_n(&sh_rewrite_pending, __ATOMIC_RELAXED) != 0, 0))
+	if (__builtin_expect((__atomic_load_n(&sh_rewrite_pending, __ATOMIC_RELAXED) |
+			      __atomic_load_n(&sh_proof_countdown, __ATOMIC_RELAXED)) != 0, 0))
 		sh_rewrite_poll_slow();
 }
 
 /* Counters (stats.c). */
 struct sh_counters {
 	uint64_t objects_scanned, sites_found, sites_patched_jmp8, sites_patched_displaced,
-		sites_left_to_fallback, fallback_traps;
+		sites_left_to_fallback, fallback_traps, sites_trapping;
 };
 extern struct sh_counters sh_counters;
 #define SH_COUNT(field, n) __atomic_add_fetch(&sh_counters.field, (n), __ATOMIC_RELAXED)

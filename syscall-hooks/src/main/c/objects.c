@@ -76,29 +76,88 @@ static int describe(uint64_t hdr, uint64_t hdr_hi, uint64_t ident, struct sh_obj
 	return obj->ntext ? 0 : -1;
 }
 
-int sh_objects_each(int (*fn)(void *ctx, const struct sh_object *obj), void *ctx)
+/* /proc/self/maps, whole, into a growing buffer of our own (no malloc in a hook); the caller
+ * unmaps *buf (*cap bytes). Returns 0 or -errno. */
+static int read_maps(char **buf, unsigned long *cap)
 {
-	/* /proc/self/maps, whole: a growing buffer of our own (no malloc in a hook) */
-	unsigned long cap = 1 << 20;
 	long n, r;
-	char *buf;
 
-	for (;;) {
-		r = bpftime_syscall_hooks_raw(SYS_mmap, 0, (long)cap, PROT_READ | PROT_WRITE,
+	for (*cap = 1 << 20;; *cap *= 4) {
+		r = bpftime_syscall_hooks_raw(SYS_mmap, 0, (long)*cap, PROT_READ | PROT_WRITE,
 					      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		if (r < 0 && r > -4096)
 			return (int)r;
-		buf = (char *)r;
-		n = sh_proc_read("/proc/self/maps", buf, cap);
-		if (n < 0 || (unsigned long)n + 1 < cap)
+		*buf = (char *)r;
+		n = sh_proc_read("/proc/self/maps", *buf, *cap);
+		if (n < 0 || (unsigned long)n + 1 < *cap)
 			break;
-		sh_raw2(SYS_munmap, (long)buf, (long)cap);
-		cap *= 4;
+		sh_raw2(SYS_munmap, (long)*buf, (long)*cap);
 	}
 	if (n < 0) {
-		sh_raw2(SYS_munmap, (long)buf, (long)cap);
+		sh_raw2(SYS_munmap, (long)*buf, (long)*cap);
 		return (int)n;
 	}
+	return 0;
+}
+
+/* Whether [lo, hi) is mapped whole with permission perm ('r' at 0, 'x' at 2) in maps (sorted). */
+static int mapped(const char *buf, uint64_t lo, uint64_t hi, int at, char perm)
+{
+	uint64_t cursor = lo;
+
+	for (const char *p = buf; *p && cursor < hi;) {
+		struct mapping m;
+
+		p = parse_line(p, &m);
+		if (m.lo <= cursor && cursor < m.hi && m.perms[at] == perm)
+			cursor = m.hi;
+	}
+	return cursor >= hi;
+}
+
+/* An object is looked at only once the loader has mapped all of it: while dlopen is under way
+ * the parts after the first are PROT_NONE or not there yet (glibc's _dl_map_segments). */
+static int complete(const char *buf, const struct sh_object *obj)
+{
+	for (int i = 0; i < obj->ntext; i++)
+		if (!mapped(buf, obj->text_lo[i] & ~0xfffull, obj->text_hi[i], 2, 'x'))
+			return 0;
+	return !obj->eh_hdr || mapped(buf, obj->eh_lo & ~0xfffull, obj->eh_hi, 0, 'r');
+}
+
+int sh_exec_mappings_each(int (*fn)(void *ctx, uint64_t lo, uint64_t hi, const char perms[4], int vsyscall),
+			  void *ctx)
+{
+	unsigned long cap;
+	char *buf;
+	int r = read_maps(&buf, &cap);
+
+	if (r < 0)
+		return r;
+	for (const char *p = buf; *p && !r;) {
+		const char *line = p;
+		struct mapping m;
+
+		p = parse_line(p, &m);
+		if (m.perms[2] != 'x')
+			continue;
+		int vsyscall = 0;
+		for (const char *c = line; c < p; c++)
+			vsyscall |= c[0] == '[' && c[1] == 'v' && c[2] == 's' && c[3] == 'y';
+		r = fn(ctx, m.lo, m.hi, m.perms, vsyscall);
+	}
+	sh_raw2(SYS_munmap, (long)buf, (long)cap);
+	return r;
+}
+
+int sh_objects_each(int (*fn)(void *ctx, const struct sh_object *obj), void *ctx)
+{
+	unsigned long cap;
+	char *buf;
+	int r = read_maps(&buf, &cap);
+
+	if (r < 0)
+		return r;
 
 	/* Each executable file mapping belongs to the object whose ELF header is the mapping of the
 	 * same file at offset 0; an object is reported once, at its first executable mapping. */
@@ -136,7 +195,7 @@ int sh_objects_each(int (*fn)(void *ctx, const struct sh_object *obj), void *ctx
 		if (ndone < 512)
 			done[ndone++] = hdr;
 		struct sh_object obj;
-		if (describe(hdr, hdr_hi, m.ident, &obj) == 0)
+		if (describe(hdr, hdr_hi, m.ident, &obj) == 0 && complete(buf, &obj))
 			stop = fn(ctx, &obj);
 	}
 	sh_raw2(SYS_munmap, (long)buf, (long)cap);

@@ -19,7 +19,12 @@ struct sh_object {
 	uint64_t eh_lo, eh_hi;	/* the segment holding it */
 };
 
-/* Calls fn for every such object; stops early when fn returns non-zero. Returns 0 or -errno. */
+/* Calls fn for every such object mapped whole; stops early when fn returns non-zero. Returns 0 or -errno. */
 int sh_objects_each(int (*fn)(void *ctx, const struct sh_object *obj), void *ctx);
+
+/* Calls fn for every executable mapping of the process (vsyscall: the kernel's [vsyscall] page);
+ * stops at the first non-zero answer and returns it, or -errno. */
+int sh_exec_mappings_each(int (*fn)(void *ctx, uint64_t lo, uint64_t hi, const char perms[4], int vsyscall),
+			  void *ctx);
 
 #endif

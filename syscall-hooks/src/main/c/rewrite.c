@@ -19,6 +19,7 @@
 
 struct text_range {
 	uint64_t lo, hi;
+	int covered; /* every `syscall` in it rewritten or trapping, or none at all (coverage.c) */
 };
 
 static int sh_lock;
@@ -62,33 +63,64 @@ static int remember(const struct sh_object *obj)
 	if (sh_ndone + obj->ntext > (int)(sizeof(sh_done) / sizeof(sh_done[0])))
 		return -1;
 	for (int i = 0; i < obj->ntext; i++)
-		sh_done[sh_ndone + i] = (struct text_range){ obj->text_lo[i], obj->text_hi[i] };
+		sh_done[sh_ndone + i] = (struct text_range){ obj->text_lo[i], obj->text_hi[i], 0 };
 	__atomic_store_n(&sh_ndone, sh_ndone + obj->ntext, __ATOMIC_RELEASE);
 	return 0;
+}
+
+static void mark_covered(const struct sh_object *obj)
+{
+	for (int i = 0; i < sh_ndone; i++)
+		if (contains(obj, sh_done[i].lo))
+			sh_done[i].covered = 1;
 }
 
 static int process(void *ctx, const struct sh_object *obj)
 {
 	struct run *run = ctx;
-	struct sh_patch_result res;
+	struct sh_patch_result res = { .left = 0 };
+	int scanned;
 
 	if (run->only_containing && !contains(obj, run->only_containing))
 		return 0;
 	run->found = 1;
 	if (known(obj->text_lo[0]) || remember(obj) < 0)
 		return run->only_containing != 0;
-	/* our own object: the gate must stay as it is */
-	if (contains(obj, (uint64_t)(uintptr_t)bpftime_sh_gate_begin))
+	/* our own object: the gate must stay as it is, and its syscalls are the runtime's */
+	if (contains(obj, (uint64_t)(uintptr_t)bpftime_sh_gate_begin)) {
+		mark_covered(obj);
 		return run->only_containing != 0;
+	}
 	SH_COUNT(objects_scanned, 1);
-	if (sh_scan_object(obj, &run->scan) == 0 && run->scan.nsites) {
+	scanned = sh_scan_object(obj, &run->scan) == 0;
+	if (scanned && run->scan.nsites) {
 		SH_COUNT(sites_found, run->scan.nsites);
 		sh_patch_object(obj, &run->scan, run->threads_may_run, &res);
 		SH_COUNT(sites_patched_jmp8, res.jmp8);
 		SH_COUNT(sites_patched_displaced, res.displaced);
 		SH_COUNT(sites_left_to_fallback, res.left);
+		SH_COUNT(sites_trapping, res.trapped);
 	}
+	/* no 0f 05 anywhere, or each one a site now handled or inside a decoded instruction */
+	if (!(sh_install_flags() & SH_FLAG_NO_REWRITE) &&
+	    (run->scan.pairs_total == 0 ||
+	     (scanned && run->scan.pairs_total == run->scan.pairs_accounted && res.untrapped == 0)))
+		mark_covered(obj);
 	return run->only_containing != 0;
+}
+
+int sh_rewrite_range_covered(uint64_t lo, uint64_t hi)
+{
+	int any = 0;
+
+	for (int i = 0; i < sh_ndone; i++) {
+		if (sh_done[i].lo >= hi || lo >= sh_done[i].hi)
+			continue;
+		if (!sh_done[i].covered)
+			return 0;
+		any = 1;
+	}
+	return any ? 1 : -1;
 }
 
 static void *scratch(uint64_t size)
@@ -120,12 +152,16 @@ static void rewrite(int threads_may_run, uint64_t only_containing)
 		sh_raw2(SYS_munmap, (long)run.scan.gaps, (long)gaps_size);
 }
 
-void sh_rewrite_all_objects(int threads_may_run)
+int sh_rewrite_all_objects(int threads_may_run)
 {
+	int covered;
+
 	while (__atomic_exchange_n(&sh_lock, 1, __ATOMIC_ACQUIRE))
 		;
 	rewrite(threads_may_run, 0);
+	covered = sh_coverage_complete();
 	__atomic_store_n(&sh_lock, 0, __ATOMIC_RELEASE);
+	return covered;
 }
 
 void sh_rewrite_note_trap(uint64_t site)
@@ -133,17 +169,64 @@ void sh_rewrite_note_trap(uint64_t site)
 	if ((sh_install_flags() & SH_FLAG_NO_REWRITE) || known(site))
 		return;
 	__atomic_store_n(&sh_rewrite_pending, site, __ATOMIC_RELEASE);
+	sh_fast_path_close();
+}
+
+/*
+ * New code (coverage.c) is looked at again after 1, 2, 4 ... hooked syscalls: a library being
+ * loaded is complete after a few more of the loader's syscalls, and code that stays uncovered (a
+ * JIT's writable code) then costs one scan every million syscalls at most.
+ */
+#define PROOF_BACKOFF_MAX (1ull << 20)
+SH_HIDDEN uint64_t sh_proof_countdown;
+static uint64_t sh_proof_backoff = 1;
+
+void sh_rewrite_schedule_proof(int soon)
+{
+	if (soon)
+		sh_proof_backoff = 1;
+	__atomic_store_n(&sh_proof_countdown, sh_proof_backoff, __ATOMIC_RELEASE);
+	sh_fast_path_close(); /* the full path counts down and polls */
+}
+
+static void prove(void)
+{
+	unsigned generation = sh_coverage_generation();
+
+	if (sh_install_flags() & SH_FLAG_NO_REWRITE)
+		return; /* the fallback alone, by request */
+	rewrite(1, 0);
+	if (sh_coverage_complete()) {
+		sh_coverage_release(generation);
+		return;
+	}
+	sh_proof_backoff = sh_proof_backoff * 2 > PROOF_BACKOFF_MAX ? PROOF_BACKOFF_MAX : sh_proof_backoff * 2;
+	__atomic_store_n(&sh_proof_countdown, sh_proof_backoff, __ATOMIC_RELEASE);
 }
 
 void sh_rewrite_poll_slow(void)
 {
 	uint64_t site;
+	int due = 0;
 
-	/* never wait: the lock holder may be this very thread, interrupted by a signal */
-	if (__atomic_exchange_n(&sh_lock, 1, __ATOMIC_ACQUIRE))
+	uint64_t left = __atomic_load_n(&sh_proof_countdown, __ATOMIC_RELAXED);
+	while (left && !__atomic_compare_exchange_n(&sh_proof_countdown, &left, left - 1, 0, __ATOMIC_ACQ_REL,
+						     __ATOMIC_RELAXED))
+		;
+	due = left == 1;
+	if (!due && !__atomic_load_n(&sh_rewrite_pending, __ATOMIC_RELAXED))
 		return;
+	/* never wait: the lock holder may be this very thread, interrupted by a signal */
+	if (__atomic_exchange_n(&sh_lock, 1, __ATOMIC_ACQUIRE)) {
+		if (due)
+			__atomic_store_n(&sh_proof_countdown, 1, __ATOMIC_RELEASE);
+		return;
+	}
 	site = __atomic_exchange_n(&sh_rewrite_pending, 0, __ATOMIC_ACQ_REL);
 	if (site && !known(site))
 		rewrite(1, site);
+	if (due)
+		prove();
 	__atomic_store_n(&sh_lock, 0, __ATOMIC_RELEASE);
+	sh_fast_path_update();
 }

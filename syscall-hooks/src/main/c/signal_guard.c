@@ -1,5 +1,6 @@
 /*
- * Keeping SIGSYS deliverable. A Syscall User Dispatch trap is a forced signal: when the thread
+ * Keeping SIGSYS and SIGILL deliverable (SIGILL: a site turned into ud2, trap_sites.c; what is
+ * said of SIGSYS below holds for both). A Syscall User Dispatch trap is a forced signal: when the thread
  * has SIGSYS blocked the kernel unblocks it and resets its action to the default, killing the
  * process (kernel/signal.c: force_sig_info_to_task). So while the hooks are installed SIGSYS is
  * never blocked and its handler stays ours:
@@ -26,7 +27,13 @@ struct sh_kernel_sigaction {
 	uint64_t handler, flags, restorer, mask;
 };
 
-static struct sh_kernel_sigaction sh_app_sigsys; /* the application's SIGSYS action */
+/* The application's actions for the signals the hooks own: SIGSYS, SIGILL. */
+static struct sh_kernel_sigaction sh_app_action[2];
+
+static struct sh_kernel_sigaction *app_action(long sig)
+{
+	return sig == SIGSYS ? &sh_app_action[0] : sig == SIGILL ? &sh_app_action[1] : 0;
+}
 
 /* Points arg at a copy of the sigset it points to, without the reserved signals (SIGSYS, and
  * SIGTRAP in the agent: reserved_signals.h), when that set blocks one. */
@@ -60,9 +67,9 @@ static void sh_strip_indirect_set(uint64_t *arg, struct sh_guard_buf *buf)
 	*arg = (uint64_t)(uintptr_t)buf->pair;
 }
 
-static int sh_emulate_sigsys_action(const uint64_t args[6], int64_t *ret)
+static int sh_emulate_action(struct sh_kernel_sigaction *app, const uint64_t args[6], int64_t *ret)
 {
-	struct sh_kernel_sigaction act, old = sh_app_sigsys;
+	struct sh_kernel_sigaction act, old = *app;
 
 	if (args[3] != sizeof(uint64_t)) {
 		*ret = -EINVAL;
@@ -77,7 +84,7 @@ static int sh_emulate_sigsys_action(const uint64_t args[6], int64_t *ret)
 		return SH_GUARD_EMULATED;
 	}
 	if (args[1])
-		sh_app_sigsys = act;
+		*app = act;
 	*ret = 0;
 	return SH_GUARD_EMULATED;
 }
@@ -90,8 +97,8 @@ int sh_guard_prepare(long nr, uint64_t args[6], struct sh_guard_buf *buf, int64_
 			sh_strip_set(&args[1], args[3], buf);
 		break;
 	case SYS_rt_sigaction:
-		if (args[0] == SIGSYS)
-			return sh_emulate_sigsys_action(args, ret);
+		if (app_action((long)args[0]))
+			return sh_emulate_action(app_action((long)args[0]), args, ret);
 		if (args[1] && args[3] == sizeof(uint64_t) &&
 		    sh_read_user(buf->action, args[1], sizeof(buf->action)) == 0 &&
 		    (buf->action[3] & (reserved_signals_mask()))) {
@@ -117,7 +124,7 @@ int sh_guard_prepare(long nr, uint64_t args[6], struct sh_guard_buf *buf, int64_
 	return SH_GUARD_RUN;
 }
 
-int sh_guard_install_handler(void (*handler)(int, void *, void *))
+int sh_guard_install_handler(int sig, void (*handler)(int, void *, void *))
 {
 	struct sh_kernel_sigaction act = {
 		.handler = (uint64_t)(uintptr_t)handler,
@@ -127,33 +134,35 @@ int sh_guard_install_handler(void (*handler)(int, void *, void *))
 		.mask = ~0ull,
 	};
 	struct sh_kernel_sigaction old;
-	long r = sh_raw4(SYS_rt_sigaction, SIGSYS, (long)&act, (long)&old, sizeof(uint64_t));
+	long r = sh_raw4(SYS_rt_sigaction, sig, (long)&act, (long)&old, sizeof(uint64_t));
 
 	if (r == 0)
-		sh_app_sigsys = old;
+		*app_action(sig) = old;
 	return (int)r;
 }
 
-/* A SIGSYS that is not a dispatch trap, delivered to the application's action as the kernel
- * would have. Runs inside our handler, so with every signal blocked. */
-void sh_guard_forward_sigsys(int sig, void *info, void *uc)
+/* A SIGSYS that is not a dispatch trap, or a SIGILL not of our sites, delivered to the
+ * application's action as the kernel would have. Runs inside our handler, so with every signal
+ * blocked. A fault's signal (SIGILL from the CPU, seccomp's SIGSYS) is forced: ignoring it kills. */
+void sh_guard_forward(int sig, void *info, void *uc)
 {
-	struct sh_kernel_sigaction a = sh_app_sigsys;
+	struct sh_kernel_sigaction *app = app_action(sig), a = *app;
 	int code = ((siginfo_t *)info)->si_code;
+	int forced = sig == SIGSYS ? code == SH_SI_SECCOMP : code > 0;
 
-	if (a.handler == (uint64_t)(uintptr_t)SIG_IGN && code != SH_SI_SECCOMP)
+	if (a.handler == (uint64_t)(uintptr_t)SIG_IGN && !forced)
 		return;
 	if (a.handler == (uint64_t)(uintptr_t)SIG_DFL ||
 	    a.handler == (uint64_t)(uintptr_t)SIG_IGN) {
 		/* The default action (core dump): let the kernel take it once our handler returns. */
 		struct sh_kernel_sigaction dfl = { 0 };
 
-		sh_raw4(SYS_rt_sigaction, SIGSYS, (long)&dfl, 0, sizeof(uint64_t));
-		sh_raw3(SYS_tgkill, sh_raw0(SYS_getpid), sh_raw0(SYS_gettid), SIGSYS);
+		sh_raw4(SYS_rt_sigaction, sig, (long)&dfl, 0, sizeof(uint64_t));
+		sh_raw3(SYS_tgkill, sh_raw0(SYS_getpid), sh_raw0(SYS_gettid), sig);
 		return;
 	}
 	if (a.flags & SA_RESETHAND)
-		sh_app_sigsys.handler = (uint64_t)(uintptr_t)SIG_DFL;
+		app->handler = (uint64_t)(uintptr_t)SIG_DFL;
 	if (a.flags & SA_SIGINFO)
 		((void (*)(int, void *, void *))(uintptr_t)a.handler)(sig, info, uc);
 	else

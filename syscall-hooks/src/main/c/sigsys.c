@@ -16,6 +16,16 @@
 
 #include "internal.h"
 
+/* Makes the interrupted context call the entry as a rewritten site would, resuming at resume. */
+static void sh_redirect(greg_t *g, uint64_t resume)
+{
+	SH_COUNT(fallback_traps, 1);
+	g[REG_RCX] = (greg_t)resume;
+	g[REG_RSP] -= SH_REDZONE + 8;
+	*(uint64_t *)(uintptr_t)g[REG_RSP] = (uint64_t)(uintptr_t)bpftime_sh_return;
+	g[REG_RIP] = (greg_t)(uintptr_t)bpftime_sh_entry;
+}
+
 static void sh_sigsys_handler(int sig, void *info_v, void *uc_v)
 {
 	siginfo_t *info = info_v;
@@ -23,19 +33,34 @@ static void sh_sigsys_handler(int sig, void *info_v, void *uc_v)
 	greg_t *g = uc->uc_mcontext.gregs;
 
 	if (info->si_code != SH_SYS_USER_DISPATCH) {
-		sh_guard_forward_sigsys(sig, info_v, uc_v);
+		if (sh_sud_is_notice(info))
+			sh_sud_answer_notice(); /* another thread maps new code (sud_switch.c) */
+		else
+			sh_guard_forward(sig, info_v, uc_v);
 		return;
 	}
-	SH_COUNT(fallback_traps, 1);
 	/* regs->ip is already past the syscall instruction: it is where the code resumes */
 	sh_rewrite_note_trap((uint64_t)g[REG_RIP]);
-	g[REG_RCX] = g[REG_RIP];
-	g[REG_RSP] -= SH_REDZONE + 8;
-	*(uint64_t *)(uintptr_t)g[REG_RSP] = (uint64_t)(uintptr_t)bpftime_sh_return;
-	g[REG_RIP] = (greg_t)(uintptr_t)bpftime_sh_entry;
+	sh_redirect(g, (uint64_t)g[REG_RIP]);
+}
+
+/* A site turned into ud2 (trap_sites.c): #UD leaves regs->ip at the ud2, rax holds the number. */
+static void sh_sigill_handler(int sig, void *info_v, void *uc_v)
+{
+	siginfo_t *info = info_v;
+	ucontext_t *uc = uc_v;
+	greg_t *g = uc->uc_mcontext.gregs;
+
+	if (info->si_code != ILL_ILLOPN || !sh_trap_site_known((uint64_t)g[REG_RIP])) {
+		sh_guard_forward(sig, info_v, uc_v);
+		return;
+	}
+	sh_redirect(g, (uint64_t)g[REG_RIP] + 2);
 }
 
 int sh_sigsys_install(void)
 {
-	return sh_guard_install_handler(sh_sigsys_handler);
+	int r = sh_guard_install_handler(SIGSYS, sh_sigsys_handler);
+
+	return r < 0 ? r : sh_guard_install_handler(SIGILL, sh_sigill_handler);
 }

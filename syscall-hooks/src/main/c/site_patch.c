@@ -181,61 +181,89 @@ static void write_site(const struct sh_site *s, int threads_may_run)
 	}
 }
 
+/* The site's `syscall` becomes `ud2` (trap_sites.c): one byte, 05 -> 0b. */
+static int trap_site(uint64_t addr)
+{
+	if (sh_trap_site_add(addr) < 0)
+		return -1;
+	__atomic_store_n((uint8_t *)(uintptr_t)(addr + 1), (uint8_t)0x0b, __ATOMIC_RELEASE);
+	return 0;
+}
+
+/* Trampolines for the sites planned to get one, made executable before any site can reach them;
+ * a site whose trampoline cannot be built falls back to FORM_NONE. */
+static void build_trampolines(struct sh_scan *scan, uint64_t lo, uint64_t hi)
+{
+	uint64_t n = 0, size, region, t;
+
+	for (uint64_t i = 0; i < scan->nsites; i++)
+		n += scan->sites[i].form != FORM_NONE;
+	if (!n)
+		return;
+	size = (SLOT_HEADER + n * TRAMPOLINE_SLOT + PAGE - 1) & ~(PAGE - 1);
+	region = sh_alloc_near(lo, hi, size);
+	if (region) {
+		*(uint64_t *)(uintptr_t)region = (uint64_t)(uintptr_t)bpftime_sh_entry;
+		t = region + SLOT_HEADER;
+		for (uint64_t i = 0; i < scan->nsites; i++) {
+			struct sh_site *s = &scan->sites[i];
+
+			if (s->form == FORM_NONE)
+				continue;
+			if (build_trampoline((uint8_t *)(uintptr_t)t, region, s, s->form) < 0) {
+				s->form = FORM_NONE; /* a RIP-relative operand out of reach from here */
+				continue;
+			}
+			s->trampoline = t;
+			t += TRAMPOLINE_SLOT;
+		}
+		if (sh_raw3(SYS_mprotect, (long)region, (long)size, PROT_READ | PROT_EXEC) == 0) {
+			sh_own_code_add(region, region + size);
+			return;
+		}
+		sh_raw2(SYS_munmap, (long)region, (long)size);
+	}
+	for (uint64_t i = 0; i < scan->nsites; i++)
+		scan->sites[i].form = FORM_NONE;
+}
+
 void sh_patch_object(const struct sh_object *obj, struct sh_scan *scan, int threads_may_run,
 		     struct sh_patch_result *res)
 {
-	uint64_t lo = obj->text_lo[0], hi = obj->text_hi[0], n = 0, size, region, t;
+	uint64_t lo = obj->text_lo[0], hi = obj->text_hi[0];
 
-	*res = (struct sh_patch_result){ 0, 0, scan->nsites };
+	*res = (struct sh_patch_result){ .left = scan->nsites };
+	if (!scan->nsites)
+		return;
 	for (int i = 1; i < obj->ntext; i++) {
 		lo = obj->text_lo[i] < lo ? obj->text_lo[i] : lo;
 		hi = obj->text_hi[i] > hi ? obj->text_hi[i] : hi;
 	}
 	plan(scan, threads_may_run);
-	for (uint64_t i = 0; i < scan->nsites; i++)
-		n += scan->sites[i].form != FORM_NONE;
-	if (!n)
-		return;
-
-	/* Trampolines first, made executable before any site can reach them */
-	size = (SLOT_HEADER + n * TRAMPOLINE_SLOT + PAGE - 1) & ~(PAGE - 1);
-	region = sh_alloc_near(lo, hi, size);
-	if (!region)
-		return;
-	*(uint64_t *)(uintptr_t)region = (uint64_t)(uintptr_t)bpftime_sh_entry;
-	t = region + SLOT_HEADER;
-	for (uint64_t i = 0; i < scan->nsites; i++) {
-		struct sh_site *s = &scan->sites[i];
-
-		if (s->form == FORM_NONE)
-			continue;
-		if (build_trampoline((uint8_t *)(uintptr_t)t, region, s, s->form) < 0) {
-			s->form = FORM_NONE; /* a RIP-relative operand out of reach from here */
-			continue;
-		}
-		s->trampoline = t;
-		t += TRAMPOLINE_SLOT;
-	}
-	if (sh_raw3(SYS_mprotect, (long)region, (long)size, PROT_READ | PROT_EXEC) < 0) {
-		sh_raw2(SYS_munmap, (long)region, (long)size);
-		return;
-	}
+	build_trampolines(scan, lo, hi);
 
 	/* Then the code: writable for the while, and still executable for threads running it */
 	uint64_t plo = lo & ~(PAGE - 1), phi = (hi + PAGE - 1) & ~(PAGE - 1);
-	if (sh_raw3(SYS_mprotect, (long)plo, (long)(phi - plo), PROT_READ | PROT_WRITE | PROT_EXEC) < 0)
-		return; /* W+X refused (a hardened kernel): the fallback covers everything */
+	if (sh_raw3(SYS_mprotect, (long)plo, (long)(phi - plo), PROT_READ | PROT_WRITE | PROT_EXEC) < 0) {
+		res->untrapped = scan->nsites; /* W+X refused (a hardened kernel): the fallback covers all */
+		return;
+	}
 	for (uint64_t i = 0; i < scan->nsites; i++) {
 		const struct sh_site *s = &scan->sites[i];
 
-		if (s->form == FORM_NONE)
-			continue;
-		write_site(s, threads_may_run);
-		res->left--;
-		if (s->form == FORM_DISPLACED)
-			res->displaced++;
-		else
-			res->jmp8++;
+		if (s->form != FORM_NONE) {
+			write_site(s, threads_may_run);
+			res->left--;
+			if (s->form == FORM_DISPLACED)
+				res->displaced++;
+			else
+				res->jmp8++;
+		}
+		/* a jmp8 site's `syscall` is gone; any other must trap if ever executed */
+		if (s->form != FORM_JMP8 && trap_site(s->addr) == 0)
+			res->trapped += s->form == FORM_NONE;
+		else if (s->form != FORM_JMP8)
+			res->untrapped++;
 	}
 	sh_raw3(SYS_mprotect, (long)plo, (long)(phi - plo), PROT_READ | PROT_EXEC);
 }

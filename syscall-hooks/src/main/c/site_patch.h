@@ -8,7 +8,7 @@
  *   displaced  the instruction before the `syscall` (5 bytes or more, one that cannot fault, such
  *              as `mov $nr, %eax`) becomes `jmp rel32`; the trampoline runs it, then the hook,
  *              and resumes after the untouched `syscall` (a jump straight to the `syscall` still
- *              executes it, and the fallback catches it).
+ *              executes it: it is turned into `ud2`, see trap_sites.c).
  * Trampoline of a site: [the displaced instruction] lea -128(%rsp),%rsp; lea resume(%rip),%rcx;
  * jmp *entry(%rip) -- the entry contract of gate.S.
  */
@@ -18,7 +18,9 @@
 #include "site_scan.h"
 
 struct sh_patch_result {
-	uint64_t jmp8, displaced, left;
+	uint64_t jmp8, displaced, left; /* left: not rewritten */
+	uint64_t trapped;		 /* of those left, turned into ud2 (trap_sites.c) */
+	uint64_t untrapped;		 /* sites still holding a `syscall` a branch may reach */
 };
 
 /* Rewrites what can be of scan's sites in obj. threads_may_run: other threads may be running

@@ -32,6 +32,9 @@ struct sh_scan {
 	struct sh_gap *gaps;
 	uint64_t ngaps, max_gaps;
 	uint64_t functions, functions_refused;
+	/* the bytes 0f 05 in the text, and those that are sites or lie inside an instruction of a
+	 * function decoded to its end: equal when no `syscall` can hide anywhere else */
+	uint64_t pairs_total, pairs_accounted;
 };
 
 /* Fills scan (its arrays allocated by the caller) for obj. Returns 0, or -1 when the object has

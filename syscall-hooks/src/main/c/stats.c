@@ -13,4 +13,6 @@ void bpftime_syscall_hooks_get_stats(struct bpftime_syscall_hooks_stats *out)
 	out->sites_left_to_fallback =
 		__atomic_load_n(&sh_counters.sites_left_to_fallback, __ATOMIC_RELAXED);
 	out->fallback_traps = __atomic_load_n(&sh_counters.fallback_traps, __ATOMIC_RELAXED);
+	out->sites_trapping = __atomic_load_n(&sh_counters.sites_trapping, __ATOMIC_RELAXED);
+	out->dispatch_on = sh_sud_wanted();
 }

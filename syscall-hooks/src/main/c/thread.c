@@ -18,30 +18,39 @@ void sh_thread_set_inplace_resume(uint64_t rip)
 
 long sh_thread_dispatch(int on)
 {
+	long r;
+
 	if (!on)
-		return sh_raw4(SYS_prctl, SH_PR_SET_SYSCALL_USER_DISPATCH, SH_PR_SYS_DISPATCH_OFF, 0, 0);
-	return bpftime_syscall_hooks_raw(SYS_prctl, SH_PR_SET_SYSCALL_USER_DISPATCH,
-					 SH_PR_SYS_DISPATCH_ON, (long)bpftime_sh_gate_begin,
-					 bpftime_sh_gate_end - bpftime_sh_gate_begin,
-					 (long)&sh_selector, 0);
+		r = sh_raw4(SYS_prctl, SH_PR_SET_SYSCALL_USER_DISPATCH, SH_PR_SYS_DISPATCH_OFF, 0, 0);
+	else
+		r = bpftime_syscall_hooks_raw(SYS_prctl, SH_PR_SET_SYSCALL_USER_DISPATCH,
+					      SH_PR_SYS_DISPATCH_ON, (long)bpftime_sh_gate_begin,
+					      bpftime_sh_gate_end - bpftime_sh_gate_begin,
+					      (long)&sh_selector, 0);
+	if (r == 0)
+		sh_thread_state.sud_on = on;
+	return r;
 }
 
 /*
  * Syscall User Dispatch is per task and a new task starts without it (kernel/fork.c:
  * copy_process clears SYSCALL_WORK_SYSCALL_USER_DISPATCH), so every child turns it on for itself
- * before its first instruction of its own: the hooks run its clone's return in the child.
+ * before its first instruction of its own, when the process needs it (sud_switch.c): the hooks run
+ * its clone's return in the child. Its TLS may be a copy of its parent's or new: whatever it says,
+ * the task starts without.
  */
 void sh_thread_child_start(int own_memory)
 {
 	if (own_memory)
 		sh_user_memory_refresh_pid();
-	if (sh_installed() && !sh_thread_state.untraced)
-		sh_thread_dispatch(1);
+	sh_thread_state.sud_on = 0;
+	if (sh_installed())
+		sh_sud_sync_self();
 }
 
 void bpftime_syscall_hooks_thread_untraced(int untraced)
 {
 	sh_thread_state.untraced = untraced != 0;
 	if (sh_installed())
-		sh_thread_dispatch(!untraced);
+		sh_sud_sync_self();
 }

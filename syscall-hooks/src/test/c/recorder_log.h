@@ -26,6 +26,8 @@ enum recorder_kind {
 	RECORD_STATS = 4,   /* at exit: the same counters as RECORD_INSTALL */
 	RECORD_BAD_REGS = 5, /* bpftime_syscall_hooks_regs disagreed with the callback's view:
 				nr, values[0] = which check (see recorder_preload.c) */
+	RECORD_COVERAGE = 6, /* right after each RECORD_INSTALL and RECORD_STATS: values = sites
+				turned into ud2, Syscall User Dispatch needed (1) or not (0) */
 };
 
 struct recorder_record {

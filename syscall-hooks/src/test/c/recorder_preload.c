@@ -10,6 +10,8 @@
  *                                     check; they clobber only through
  *                                     bpftime_syscall_hooks_call_saving_vectors), and the hooks
  *                                     call them directly
+ *   BPFTIME_SH_TEST_MODE=pure_enter   the same with no on_exit (enter events only): the callbacks
+ *                                     then run on the entry's fast path when it is open
  *   BPFTIME_SH_TEST_DENY_OPENAT=path  openat of exactly this path returns -EPERM without running
  *   BPFTIME_SH_TEST_RESERVE_SIGTRAP=1 reserve SIGTRAP as the agent's probe engine does
  *                                     (native-support's reserved_signals.h)
@@ -203,7 +205,9 @@ static void append_stats(uint32_t kind, long nr)
 	int64_t v[6] = { (int64_t)st.objects_scanned, (int64_t)st.sites_found,
 			 (int64_t)st.sites_patched_jmp8, (int64_t)st.sites_patched_displaced,
 			 (int64_t)st.sites_left_to_fallback, (int64_t)st.fallback_traps };
+	int64_t c[6] = { (int64_t)st.sites_trapping, (int64_t)st.dispatch_on };
 	append(kind, nr, v);
+	append(RECORD_COVERAGE, 0, c);
 }
 
 __attribute__((destructor)) static void recorder_stop(void)
@@ -224,7 +228,9 @@ __attribute__((constructor)) static void recorder_start(void)
 	clobber = getenv("BPFTIME_SH_TEST_CLOBBER") != NULL;
 	if (mode && strcmp(mode, "fallback") == 0)
 		callbacks.flags |= SH_FLAG_NO_REWRITE;
-	pure = mode && strcmp(mode, "pure") == 0;
+	pure = mode && (strcmp(mode, "pure") == 0 || strcmp(mode, "pure_enter") == 0);
+	if (mode && strcmp(mode, "pure_enter") == 0)
+		callbacks.on_exit = NULL;
 	if (getenv("BPFTIME_SH_TEST_RESERVE_SIGTRAP"))
 		reserved_signals_add(SIGTRAP);
 	if (pure)

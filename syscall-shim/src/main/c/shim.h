@@ -86,6 +86,38 @@ long shim_call(struct wire_request *req, long (*handle)(const struct shim_reply 
 /* shim_fdtable.c: whether any descriptor was ever received (a fast path for mmap and poll). */
 int shim_fdtable_any(void);
 
+/* shim_fdtable.c: whether a link or a perf event was ever received (close() checks only then). */
+int shim_fdtable_any_detachable(void);
+
+/* shim_forward.c: tells the service that this process closed its copy of a link or perf event fd
+ * (WIRE_CLOSED), so that a last close detaches before close() returns. Only on this process's own
+ * connection: nothing is sent when there is none (a vfork or fork child that never called bpf()),
+ * and never from inside a forwarded call. Keeps errno. */
+void shim_notify_closed(uint32_t kind, uint32_t id);
+
+/* shim_pin.c: whether an absolute path names the emulated bpffs (/sys/fs/bpf or under it). */
+int shim_in_bpffs(const char *path);
+/* A path under /sys/fs/bpf with "." or ".." components or doubled slashes, folded (written into buf,
+ * PATH_MAX bytes): "/sys/fs/bpf/.." is /sys/fs, for the host to answer. Any other path is returned. */
+const char *shim_bpffs_fold(const char *path, char *buf);
+
+/* shim_bpffs_stat.c: stat, statx and statfs of a path in the emulated bpffs, answered by the service;
+ * SHIM_NOT_OURS for every other path (libc's call then), else 0 or -1 with errno set. */
+struct stat;
+struct statx;
+struct statfs;
+int shim_bpffs_stat(const char *path, struct stat *st);
+int shim_bpffs_statx(const char *path, unsigned mask, struct statx *stx);
+int shim_bpffs_statfs(const char *path, struct statfs *sfs);
+/* The service's mirror of a bpffs folder (written into buf, PATH_MAX bytes) for opendir and O_DIRECTORY
+ * opens, or path itself for any other path. */
+const char *shim_bpffs_listing(const char *path, char *buf);
+/* For a call relative to dirfd (unlinkat, mkdirat, fstatat, statx): the bpffs path it names when dirfd is
+ * a mirror folder this process opened (written into buf), else NULL. */
+const char *shim_bpffs_at(int dirfd, const char *path, char *buf);
+
+/* shim_close.c: close_range(2) as libc's, then the service told when a link or perf event may have gone. */
+long shim_close_range(unsigned first, unsigned last, int flags);
 /* shim_ring.c: the ring (or perf) buffer behind an object fd, opened in this process from its memfd and eventfd
  * (maps module), or NULL when fd is not a ring of ours. */
 struct bpftime_map;

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 #include "shim.h"
+#include "shim_wire.h"
 
 struct entry {
 	ino_t ino;
@@ -22,8 +23,13 @@ struct entry {
 };
 
 static pthread_mutex_t table_lock = PTHREAD_MUTEX_INITIALIZER;
+/* Set while this thread is in the table (before it locks, until it unlocked): a signal handler of this
+ * thread that calls close() then must not wait for the lock its own thread holds. */
+static __thread int in_table;
 static struct entry *entries;
 static size_t count, capacity;
+/* Entries that are links or perf events: only a process that ever held one pays for close() checks. */
+static size_t detachable;
 
 static int socket_inode(int fd, ino_t *ino)
 {
@@ -41,6 +47,7 @@ void shim_fdtable_add(int fd, uint32_t kind, uint32_t id)
 
 	if (socket_inode(fd, &ino) != 0)
 		return;
+	in_table = 1;
 	pthread_mutex_lock(&table_lock);
 	if (count == capacity) {
 		size_t grown = capacity ? capacity * 2 : 64;
@@ -51,8 +58,11 @@ void shim_fdtable_add(int fd, uint32_t kind, uint32_t id)
 		capacity = grown;
 	}
 	entries[count++] = (struct entry){ .ino = ino, .kind = kind, .id = id };
+	if (kind == WIRE_OBJ_LINK || kind == WIRE_OBJ_PERF_EVENT)
+		__atomic_add_fetch(&detachable, 1, __ATOMIC_RELEASE);
 out:
 	pthread_mutex_unlock(&table_lock);
+	in_table = 0;
 }
 
 int shim_fdtable_lookup(int fd, uint32_t *kind, uint32_t *id)
@@ -60,8 +70,9 @@ int shim_fdtable_lookup(int fd, uint32_t *kind, uint32_t *id)
 	int found = 0;
 	ino_t ino;
 
-	if (socket_inode(fd, &ino) != 0)
+	if (in_table || socket_inode(fd, &ino) != 0)
 		return 0;
+	in_table = 1;
 	pthread_mutex_lock(&table_lock);
 	for (size_t i = count; i-- > 0;) {
 		if (entries[i].ino == ino) {
@@ -72,10 +83,16 @@ int shim_fdtable_lookup(int fd, uint32_t *kind, uint32_t *id)
 		}
 	}
 	pthread_mutex_unlock(&table_lock);
+	in_table = 0;
 	return found;
 }
 
 int shim_fdtable_any(void)
 {
 	return __atomic_load_n(&count, __ATOMIC_RELAXED) != 0;
+}
+
+int shim_fdtable_any_detachable(void)
+{
+	return __atomic_load_n(&detachable, __ATOMIC_ACQUIRE) != 0;
 }

@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 
 #include "shim.h"
@@ -98,6 +99,13 @@ static const char *redirect(const char *path, char *buf)
 	return n > 0 && n < PATH_MAX ? buf : path;
 }
 
+/* A folder of the emulated bpffs opened to be listed: its mirror (written into buf), else path. The
+ * result may be buf itself; redirect() leaves such a path (in the runtime directory) alone. */
+static const char *listing(const char *path, int flags, char *buf)
+{
+	return (flags & O_DIRECTORY) ? shim_bpffs_listing(path, buf) : path;
+}
+
 static int has_mode(int flags)
 {
 	return (flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE;
@@ -118,7 +126,7 @@ static int has_mode(int flags)
 		int fdinfo_ = shim_fdinfo_open(path, flags); \
 		if (fdinfo_ != SHIM_NOT_OURS) \
 			return fdinfo_; \
-		return next_##name(redirect(path, buf), flags, mode); \
+		return next_##name(redirect(listing(path, flags, buf), buf), flags, mode); \
 	}
 
 #define OPENAT_LIKE(name) \
@@ -136,7 +144,7 @@ static int has_mode(int flags)
 		int fdinfo_ = path[0] == '/' ? shim_fdinfo_open(path, flags) : SHIM_NOT_OURS; \
 		if (fdinfo_ != SHIM_NOT_OURS) \
 			return fdinfo_; \
-		return next_##name(dirfd, redirect(path, buf), flags, mode); \
+		return next_##name(dirfd, redirect(listing(path, flags, buf), buf), flags, mode); \
 	}
 
 OPEN_LIKE(open)
@@ -158,7 +166,7 @@ int __openat64_2(int dirfd, const char *path, int flags);
 		int fdinfo_ = shim_fdinfo_open(path, flags); \
 		if (fdinfo_ != SHIM_NOT_OURS) \
 			return fdinfo_; \
-		return next_##name(redirect(path, buf), flags); \
+		return next_##name(redirect(listing(path, flags, buf), buf), flags); \
 	}
 #define FORTIFY_OPENAT(name) \
 	SHIM_EXPORT int name(int dirfd, const char *path, int flags) \
@@ -168,7 +176,7 @@ int __openat64_2(int dirfd, const char *path, int flags);
 		int fdinfo_ = path[0] == '/' ? shim_fdinfo_open(path, flags) : SHIM_NOT_OURS; \
 		if (fdinfo_ != SHIM_NOT_OURS) \
 			return fdinfo_; \
-		return next_##name(dirfd, redirect(path, buf), flags); \
+		return next_##name(dirfd, redirect(listing(path, flags, buf), buf), flags); \
 	}
 FORTIFY_OPEN(__open_2)
 FORTIFY_OPEN(__open64_2)
@@ -196,21 +204,91 @@ FORTIFY_OPENAT(__openat64_2)
 	}
 FOPEN_LIKE(fopen)
 FOPEN_LIKE(fopen64)
-PATH_CALL(DIR *, opendir, (const char *path), (redirect(path, buf)))
+PATH_CALL(DIR *, opendir, (const char *path), (redirect(listing(path, O_DIRECTORY, buf), buf)))
 PATH_CALL(int, access, (const char *path, int how), (redirect(path, buf), how))
 PATH_CALL(int, eaccess, (const char *path, int how), (redirect(path, buf), how))
 PATH_CALL(int, euidaccess, (const char *path, int how), (redirect(path, buf), how))
 PATH_CALL(int, faccessat, (int dirfd, const char *path, int how, int flags), (dirfd, redirect(path, buf), how, flags))
-PATH_CALL(int, stat, (const char *path, struct stat *st), (redirect(path, buf), st))
-PATH_CALL(int, stat64, (const char *path, struct stat64 *st), (redirect(path, buf), st))
-PATH_CALL(int, lstat, (const char *path, struct stat *st), (redirect(path, buf), st))
-PATH_CALL(int, lstat64, (const char *path, struct stat64 *st), (redirect(path, buf), st))
-PATH_CALL(int, fstatat, (int dirfd, const char *path, struct stat *st, int flags),
-	  (dirfd, redirect(path, buf), st, flags))
-PATH_CALL(int, fstatat64, (int dirfd, const char *path, struct stat64 *st, int flags),
-	  (dirfd, redirect(path, buf), st, flags))
-PATH_CALL(int, statx, (int dirfd, const char *path, int flags, unsigned int mask, struct statx *st),
-	  (dirfd, redirect(path, buf), flags, mask, st))
+/* The stat family: a path in the emulated bpffs is answered by the service (shim_bpffs_stat.c). */
+#define STAT_CALL(name, params, statp, call_args) \
+	SHIM_EXPORT int name params \
+	{ \
+		char buf[PATH_MAX], fold_[PATH_MAX]; \
+		path = shim_bpffs_fold(path, fold_); \
+		int pin_ = shim_bpffs_stat(path, (struct stat *)(statp)); \
+		if (pin_ != SHIM_NOT_OURS) \
+			return pin_; \
+		NEXT(name); \
+		return next_##name call_args; \
+	}
+/* fstatat: an absolute path ignores dirfd; a relative or empty one (AT_EMPTY_PATH) is ours when dirfd is a
+ * listed bpffs folder (shim_bpffs_at). */
+#define FSTATAT_CALL(name, params, statp, call_args) \
+	SHIM_EXPORT int name params \
+	{ \
+		char buf[PATH_MAX], fold_[PATH_MAX]; \
+		const char *at_ = shim_bpffs_at(dirfd, path, buf); \
+		if (at_) \
+			at_ = shim_bpffs_fold(at_, fold_); \
+		else \
+			path = shim_bpffs_fold(path, fold_); \
+		int pin_ = shim_bpffs_stat(at_ ? at_ : path, (struct stat *)(statp)); \
+		if (pin_ != SHIM_NOT_OURS) \
+			return pin_; \
+		NEXT(name); \
+		return next_##name call_args; \
+	}
+
+_Static_assert(sizeof(struct stat) == sizeof(struct stat64), "stat64 is stat on this ABI");
+
+STAT_CALL(stat, (const char *path, struct stat *st), st, (redirect(path, buf), st))
+STAT_CALL(stat64, (const char *path, struct stat64 *st), st, (redirect(path, buf), st))
+STAT_CALL(lstat, (const char *path, struct stat *st), st, (redirect(path, buf), st))
+STAT_CALL(lstat64, (const char *path, struct stat64 *st), st, (redirect(path, buf), st))
+FSTATAT_CALL(fstatat, (int dirfd, const char *path, struct stat *st, int flags), st,
+	     (dirfd, redirect(path, buf), st, flags))
+FSTATAT_CALL(fstatat64, (int dirfd, const char *path, struct stat64 *st, int flags), st,
+	     (dirfd, redirect(path, buf), st, flags))
+
+SHIM_EXPORT int statx(int dirfd, const char *path, int flags, unsigned int mask, struct statx *st)
+{
+	char buf[PATH_MAX], fold[PATH_MAX];
+	const char *at = shim_bpffs_at(dirfd, path, buf);
+
+	if (at)
+		at = shim_bpffs_fold(at, fold);
+	else
+		path = shim_bpffs_fold(path, fold);
+	int pin = shim_bpffs_statx(at ? at : path, mask, st);
+
+	if (pin != SHIM_NOT_OURS)
+		return pin;
+	NEXT(statx);
+	return next_statx(dirfd, redirect(path, buf), flags, mask, st);
+}
+
+/* statfs: libbpf's check_path and bpftool's is_bpffs look for BPF_FS_MAGIC before pinning. */
+SHIM_EXPORT int statfs(const char *path, struct statfs *sfs)
+{
+	int pin = shim_bpffs_statfs(path, sfs);
+
+	if (pin != SHIM_NOT_OURS)
+		return pin;
+	NEXT(statfs);
+	return next_statfs(path, sfs);
+}
+
+_Static_assert(sizeof(struct statfs) == sizeof(struct statfs64), "statfs64 is statfs on this ABI");
+
+SHIM_EXPORT int statfs64(const char *path, struct statfs64 *sfs)
+{
+	int pin = shim_bpffs_statfs(path, (struct statfs *)sfs);
+
+	if (pin != SHIM_NOT_OURS)
+		return pin;
+	NEXT(statfs64);
+	return next_statfs64(path, sfs);
+}
 
 /* Binaries built against glibc before 2.33 call these instead of stat and friends. */
 int __xstat(int ver, const char *path, struct stat *st);
@@ -219,11 +297,11 @@ int __lxstat(int ver, const char *path, struct stat *st);
 int __lxstat64(int ver, const char *path, struct stat64 *st);
 int __fxstatat(int ver, int dirfd, const char *path, struct stat *st, int flags);
 int __fxstatat64(int ver, int dirfd, const char *path, struct stat64 *st, int flags);
-PATH_CALL(int, __xstat, (int ver, const char *path, struct stat *st), (ver, redirect(path, buf), st))
-PATH_CALL(int, __xstat64, (int ver, const char *path, struct stat64 *st), (ver, redirect(path, buf), st))
-PATH_CALL(int, __lxstat, (int ver, const char *path, struct stat *st), (ver, redirect(path, buf), st))
-PATH_CALL(int, __lxstat64, (int ver, const char *path, struct stat64 *st), (ver, redirect(path, buf), st))
-PATH_CALL(int, __fxstatat, (int ver, int dirfd, const char *path, struct stat *st, int flags),
-	  (ver, dirfd, redirect(path, buf), st, flags))
-PATH_CALL(int, __fxstatat64, (int ver, int dirfd, const char *path, struct stat64 *st, int flags),
-	  (ver, dirfd, redirect(path, buf), st, flags))
+STAT_CALL(__xstat, (int ver, const char *path, struct stat *st), st, (ver, redirect(path, buf), st))
+STAT_CALL(__xstat64, (int ver, const char *path, struct stat64 *st), st, (ver, redirect(path, buf), st))
+STAT_CALL(__lxstat, (int ver, const char *path, struct stat *st), st, (ver, redirect(path, buf), st))
+STAT_CALL(__lxstat64, (int ver, const char *path, struct stat64 *st), st, (ver, redirect(path, buf), st))
+FSTATAT_CALL(__fxstatat, (int ver, int dirfd, const char *path, struct stat *st, int flags), st,
+	     (ver, dirfd, redirect(path, buf), st, flags))
+FSTATAT_CALL(__fxstatat64, (int ver, int dirfd, const char *path, struct stat64 *st, int flags), st,
+	     (ver, dirfd, redirect(path, buf), st, flags))

@@ -27,24 +27,39 @@ static unsigned char attr_copy[65536];
 /* getpid() of the call in flight, taken once per call under the lock: a child made by a raw clone()
  * without our atfork handler must not read or write its parent's memory through a stale value. */
 static pid_t self;
+/* Set while this thread waits for or holds the lock: a close() the shim itself makes, or one in a signal
+ * handler that interrupted this thread there, then must not ask again (it would wait for itself). */
+static __thread int holding;
+
+static void lock_calls(void)
+{
+	holding = 1;
+	pthread_mutex_lock(&lock);
+}
+
+static void unlock_calls(void)
+{
+	pthread_mutex_unlock(&lock);
+	holding = 0;
+}
 
 /* fork() in another thread waits for a call in flight, so the child never inherits a half-done
  * exchange; the child then forgets the parent's connection and makes its own on its first call. */
 static void before_fork(void)
 {
-	pthread_mutex_lock(&lock);
+	lock_calls();
 }
 
 static void after_fork_parent(void)
 {
-	pthread_mutex_unlock(&lock);
+	unlock_calls();
 }
 
 static void after_fork_child(void)
 {
 	self = getpid();
 	shim_conn_forget_inherited(&conn);
-	pthread_mutex_unlock(&lock);
+	unlock_calls();
 }
 
 /* The calling thread's id, for the service's log: one gettid() per thread and process. */
@@ -228,7 +243,7 @@ long shim_call(struct wire_request *req, long (*handle)(const struct shim_reply 
 
 	req->magic = WIRE_MAGIC;
 	req->version = WIRE_VERSION;
-	pthread_mutex_lock(&lock);
+	lock_calls();
 	self = getpid();
 	req->pid = (uint32_t)self;
 	req->tid = thread_id();
@@ -252,7 +267,7 @@ long shim_call(struct wire_request *req, long (*handle)(const struct shim_reply 
 	} else {
 		r = handle(&reply, ctx);
 	}
-	pthread_mutex_unlock(&lock);
+	unlock_calls();
 	errno = saved;
 	return r;
 }
@@ -262,10 +277,10 @@ long shim_bpf(long cmd, unsigned long attr, unsigned long size)
 	int saved = errno;
 	long r;
 
-	pthread_mutex_lock(&lock);
+	lock_calls();
 	self = getpid();
 	r = forward_locked(cmd, attr, size);
-	pthread_mutex_unlock(&lock);
+	unlock_calls();
 	if (r < 0) {
 		errno = (int)-r;
 		return -1;
@@ -287,17 +302,47 @@ long shim_forward_kind(uint16_t kind, const uint64_t args[6], unsigned long copy
 	memcpy(req.args, args, sizeof(req.args));
 	if (passed)
 		*passed = 0;
-	pthread_mutex_lock(&lock);
+	lock_calls();
 	self = getpid();
 	req.pid = (uint32_t)self;
 	req.tid = thread_id();
 	req.payload_len = copy_from ? (uint32_t)copy_in(attr_copy, copy_from, (size_t)page, page) : 0;
 	r = exchange_locked(&req, req.payload_len, writeback_to, passed);
-	pthread_mutex_unlock(&lock);
+	unlock_calls();
 	if (r < 0) {
 		errno = (int)-r;
 		return -1;
 	}
 	errno = saved;
 	return r;
+}
+
+void shim_notify_closed(uint32_t kind, uint32_t id)
+{
+	struct wire_request req = { .kind = WIRE_CLOSED, .args = { kind, id } };
+	int saved = errno, sock, err;
+
+	if (holding)
+		return;
+	lock_calls();
+	self = getpid();
+	/* Only on a connection of this very process: a child that never called bpf() holds no conversation,
+	 * and its close cannot be the last one of a descriptor its parent still holds. */
+	if (conn.fd >= 0 && conn.owner == self && (sock = shim_conn_get_as(&conn, self)) >= 0) {
+		req.magic = WIRE_MAGIC;
+		req.version = WIRE_VERSION;
+		req.pid = (uint32_t)self;
+		req.tid = thread_id();
+		err = shim_send_request(sock, &req, NULL, 0);
+		if (err == 0)
+			err = shim_receive_reply(sock, &reply);
+		if (err) {
+			/* The service is gone, and with it what the descriptor named. */
+			shim_log("no answer to a close of %s %u: %s", kind == WIRE_OBJ_LINK ? "link" : "perf event", id,
+				 strerror(-err));
+			shim_conn_drop(&conn);
+		}
+	}
+	unlock_calls();
+	errno = saved;
 }

@@ -52,5 +52,9 @@ SHIM_EXPORT long syscall(long number, ...)
 		return shim_bpf(a[0], (unsigned long)a[1], (unsigned long)a[2]);
 	if (number == SYS_perf_event_open)
 		return shim_perf_event_open((unsigned long)a[0], a[1], a[2], a[3], (unsigned long)a[4]);
+	if (number == SYS_close)
+		return close((int)a[0]);
+	if (number == SYS_close_range)
+		return shim_close_range((unsigned)a[0], (unsigned)a[1], (int)a[2]);
 	return shim_real_syscall(number, a[0], a[1], a[2], a[3], a[4], a[5]);
 }

@@ -37,6 +37,15 @@ enum wire_kind {
 	WIRE_FDINFO = 19,
 	/* unlink/unlinkat/rmdir of a path in the emulated bpffs: args = {removedir}; payload = the path. */
 	WIRE_PIN_UNLINK = 20,
+	/* This process closed (close, close_range, dup2/dup3 over) a link or perf event fd: args = {object
+	 * kind, id}; no payload. The service reaps the hang-ups and, when that was the last copy, detaches
+	 * in every agent before it answers (result 0). */
+	WIRE_CLOSED = 21,
+	/* stat/statfs of a path in the emulated bpffs: no args; payload = the path. The one write-back record
+	 * is a struct wire_pin_stat (at offset 0 of the shim's buffer); PASS for a path that folds out of it. */
+	WIRE_PIN_STAT = 22,
+	/* mkdir/mkdirat of a path in the emulated bpffs: args = {mode}; payload = the path. */
+	WIRE_PIN_MKDIR = 23,
 };
 
 /* Request flags. */
@@ -89,6 +98,18 @@ struct wire_mmap_segment {
 	uint32_t reserved;
 } __attribute__((packed));
 
+/* A node of the emulated bpffs as stat shows it (the service's pin/PinStat). */
+struct wire_pin_stat {
+	uint64_t ino;
+	uint32_t mode; /* S_IFDIR or S_IFREG with the permission bits */
+	uint32_t nlink;
+	uint32_t uid;
+	uint32_t gid;
+	int64_t mtime_ns; /* since the epoch; atime is shown equal */
+	int64_t ctime_ns;
+	int64_t reserved;
+} __attribute__((packed));
+
 enum wire_object_kind {
 	WIRE_OBJ_NONE = 0,
 	WIRE_OBJ_MAP = 1,
@@ -102,5 +123,6 @@ _Static_assert(sizeof(struct wire_request) == 72, "wire_request layout");
 _Static_assert(sizeof(struct wire_reply) == 32, "wire_reply layout");
 _Static_assert(sizeof(struct wire_writeback) == 8, "wire_writeback layout");
 _Static_assert(sizeof(struct wire_mmap_segment) == 32, "wire_mmap_segment layout");
+_Static_assert(sizeof(struct wire_pin_stat) == 48, "wire_pin_stat layout");
 
 #endif

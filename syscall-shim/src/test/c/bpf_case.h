@@ -77,6 +77,8 @@ int cases_btf(void);
 int cases_btf_log(void);
 int cases_pin(void);
 int cases_testrun(void);
+/* Needs the agent under the shim: the program traces itself. */
+int cases_close(void);
 
 /* A valid BTF blob in the host's byte order: int, a pointer to it, struct pair { int a; int b; }. */
 size_t btf_blob(unsigned char *out, size_t cap);

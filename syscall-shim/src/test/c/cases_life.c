@@ -258,6 +258,74 @@ static void two_processes_case(void)
 	close((int)fd);
 }
 
+/* The call first, then errno (argument order is unspecified). */
+#define EXPECT_CALL(name, ret, err, call) \
+	do { \
+		long r_ = (call); \
+		int e_ = errno; \
+		expect_ret(name, ret, err, r_, e_); \
+	} while (0)
+
+static long link_by_id(unsigned id)
+{
+	union bpf_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.link_id = id;
+	return sys_bpf(BPF_LINK_GET_FD_BY_ID, &attr, sizeof(attr));
+}
+
+static void expect_link_alive(const char *name, unsigned id, int alive)
+{
+	long r = link_by_id(id);
+	int e = errno;
+	expect_str(name, alive ? "alive" : "gone", r >= 0 ? "alive" : e == ENOENT ? "gone" : errno_name(e));
+	if (r >= 0)
+		close((int)r);
+}
+
+/* close, dup2 and close_range on a link keep their errnos and results through the shim's interposition
+ * (which tells the service of a closed link), and only the last close ends the link. */
+static void link_close_case(void)
+{
+	struct bpf_insn ret0[2] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	struct bpf_link_info info;
+	union bpf_attr attr;
+	long prog, link;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.prog_type = BPF_PROG_TYPE_RAW_TRACEPOINT;
+	attr.insns = (uintptr_t)ret0;
+	attr.insn_cnt = 2;
+	attr.license = (uintptr_t)"GPL";
+	prog = sys_bpf(BPF_PROG_LOAD, &attr, sizeof(attr));
+	memset(&attr, 0, sizeof(attr));
+	attr.raw_tracepoint.name = (uintptr_t)"sys_enter";
+	attr.raw_tracepoint.prog_fd = (unsigned)prog;
+	link = sys_bpf(BPF_RAW_TRACEPOINT_OPEN, &attr, sizeof(attr));
+	expect_long("life.link.made", 1, prog >= 0 && link >= 0);
+	memset(&info, 0, sizeof(info));
+	memset(&attr, 0, sizeof(attr));
+	attr.info.bpf_fd = (unsigned)link;
+	attr.info.info_len = sizeof(info);
+	attr.info.info = (uintptr_t)&info;
+	sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &attr, sizeof(attr));
+
+	EXPECT_CALL("life.link.close_minus_one", -1, EBADF, close(-1));
+	EXPECT_CALL("life.link.dup2_onto_itself", link, 0, dup2((int)link, (int)link));
+	expect_link_alive("life.link.after_dup2_onto_itself", info.id, 1);
+	EXPECT_CALL("life.link.close_range_above", 0, 0, syscall(__NR_close_range, link + 100, link + 200, 0));
+	EXPECT_CALL("life.link.close_range_cloexec", 0, 0, syscall(__NR_close_range, link, link, 4 /* CLOEXEC */));
+	expect_link_alive("life.link.after_close_range_cloexec", info.id, 1);
+	EXPECT_CALL("life.link.close", 0, 0, close((int)link));
+	EXPECT_CALL("life.link.close_again", -1, EBADF, close((int)link));
+	expect_link_alive("life.link.after_close", info.id, 0);
+	close((int)prog);
+}
+
 int cases_life(int argc, char **argv)
 {
 	if (!strcmp(argv[1], "life-exec-holder")) {
@@ -273,5 +341,6 @@ int cases_life(int argc, char **argv)
 	scm_rights_case();
 	killed_owner_case();
 	two_processes_case();
+	link_close_case();
 	return 0;
 }

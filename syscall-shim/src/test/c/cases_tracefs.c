@@ -168,6 +168,12 @@ static void common(void)
 	observe("tracefs.getdents64.syscalls", "%d",
 		getdents_has(EVENTS "/syscalls", "sys_enter_openat", "sys_exit_execve"));
 
+	/* bcc's detach (in bpftrace) reads these for legacy probes: none made, so empty where they exist. */
+	r = read_all("/sys/kernel/tracing/uprobe_events", text, sizeof(text));
+	observe("tracefs.uprobe_events", "%s", r >= 0 ? (r == 0 ? "empty" : "not empty") : errno_name(errno));
+	r = read_all("/sys/kernel/tracing/kprobe_events", text, sizeof(text));
+	observe("tracefs.kprobe_events", "%s", r >= 0 ? (r == 0 ? "empty" : "not empty") : errno_name(errno));
+
 	id = fscanf_long("/sys/bus/event_source/devices/uprobe/type", "%ld");
 	expect_long("pmu.uprobe.type_positive", 1, id > 0);
 	observe("pmu.uprobe.retprobe", "%ld", fscanf_long("/sys/bus/event_source/devices/uprobe/format/retprobe",

@@ -3,7 +3,10 @@
  * tracepoint and a raw tracepoint, bpf_program__attach_uprobe (entry and return, through the uprobe
  * PMU) on a function of this binary, and with "kprobe" as the last argument also
  * bpf_program__attach_kprobe, which must fail as for an unknown function. libbpf's messages are
- * printed as observations, so a warning shows in the transcript.
+ * printed as observations, so a warning shows in the transcript. With "hold" as the last argument the
+ * attachments stay until stdin ends (a running session for `bpftool perf`); with "pin" the loaded
+ * programs are pinned with bpf_program__pin into a folder of bpffs instead (libbpf's make_parent_dir
+ * mkdirs it, its check_path statfs's it for BPF_FS_MAGIC), looked at and unpinned.
  */
 #define _GNU_SOURCE
 #include <bpf/libbpf.h>
@@ -12,6 +15,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static int failures;
@@ -63,6 +67,33 @@ static void check(const char *what, struct bpf_link *link, int want_errno)
 	}
 }
 
+/* bpf_program__pin of each loaded program into a new folder, stat of each pin, unpin, rmdir. */
+static int pin_programs(struct bpf_object *obj)
+{
+	struct bpf_program *prog;
+	char dir[64], path[128];
+	struct stat st;
+
+	snprintf(dir, sizeof(dir), "/sys/fs/bpf/bpftime_attach_%d", (int)getpid());
+	bpf_object__for_each_program(prog, obj) {
+		if (bpf_program__fd(prog) < 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, bpf_program__name(prog));
+		int err = bpf_program__pin(prog, path);
+		printf("pin %s: %s\n", bpf_program__name(prog), err ? strerror(-err) : "ok");
+		if (err) {
+			failures++;
+			continue;
+		}
+		printf("stat %s: %s\n", bpf_program__name(prog),
+		       stat(path, &st) ? strerror(errno) : S_ISREG(st.st_mode) ? "regular file" : "not a regular file");
+		err = bpf_program__unpin(prog, path);
+		printf("unpin %s: %s\n", bpf_program__name(prog), err ? strerror(-err) : "ok");
+	}
+	printf("rmdir: %s\n", rmdir(dir) ? strerror(errno) : "ok");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	char exe[PATH_MAX];
@@ -72,7 +103,7 @@ int main(int argc, char **argv)
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc < 2) {
-		fprintf(stderr, "usage: %s attach.bpf.o [kprobe]\n", argv[0]);
+		fprintf(stderr, "usage: %s attach.bpf.o [kprobe|hold|pin]\n", argv[0]);
 		return 2;
 	}
 	libbpf_set_print(print);
@@ -81,12 +112,20 @@ int main(int argc, char **argv)
 		printf("open: %s\n", strerror(errno));
 		return 1;
 	}
-	if (argc < 3)
+	int hold = argc >= 3 && !strcmp(argv[2], "hold");
+	int pin = argc >= 3 && !strcmp(argv[2], "pin");
+
+	if (argc < 3 || hold || pin)
 		bpf_program__set_autoload(bpf_object__find_program_by_name(obj, "on_kprobe"), false);
 	err = bpf_object__load(obj);
 	printf("load: %s\n", err ? strerror(-err) : "ok");
 	if (err)
 		return 1;
+	if (pin) {
+		pin_programs(obj);
+		bpf_object__close(obj);
+		return failures ? 1 : 0;
+	}
 	check("tracepoint", bpf_program__attach(bpf_object__find_program_by_name(obj, "on_openat")), 0);
 	check("raw_tracepoint", bpf_program__attach(bpf_object__find_program_by_name(obj, "on_sys_enter")), 0);
 	off = own_offset(exe, sizeof(exe));
@@ -94,8 +133,14 @@ int main(int argc, char **argv)
 						   (size_t)off), 0);
 	check("uretprobe", bpf_program__attach_uprobe(bpf_object__find_program_by_name(obj, "on_return"), true, -1, exe,
 						      (size_t)off), 0);
-	if (argc >= 3)
+	if (argc >= 3 && !hold && !pin)
 		check("kprobe", bpf_program__attach(bpf_object__find_program_by_name(obj, "on_kprobe")), ENOENT);
+	if (hold) {
+		char c;
+		printf("holding %d\n", (int)getpid());
+		while (read(0, &c, 1) > 0)
+			;
+	}
 	bpf_object__close(obj);
 	printf("closed\n");
 	return failures ? 1 : 0;

@@ -13,6 +13,8 @@
  *   life  descriptor lifetime: close, dup, fork, exec, SCM_RIGHTS, a killed owner, two processes
  *   btf   BPF_BTF_LOAD, BTF ids and fds, OBJ_GET_INFO_BY_FD for BTF
  *   pin   BPF_OBJ_PIN and BPF_OBJ_GET on bpffs, a pin outliving the process that made it
+ *   close close(), dup2/dup3 and close_range of a link or perf event detach before they return
+ *         (the program uprobes itself: under the shim it needs the agent preloaded too)
  *   testrun  BPF_PROG_TEST_RUN for raw tracepoint and socket filter programs, ENOTSUPP for the others
  *   hold-btf  loads a BTF, prints its id and holds it until stdin ends (for bpftool btf show)
  *   one   loads one program and prints the outcome, no expectation (for the service start tests)
@@ -66,6 +68,8 @@ int main(int argc, char **argv)
 		r = sys_bpf(BPF_PROG_TEST_RUN, &attr, sizeof(attr));
 		observe("testrun-long.run", "%s", r == 0 ? "ok" : errno_name(errno));
 	}
+	else if (!strcmp(argv[1], "close"))
+		cases_close();
 	else if (!strcmp(argv[1], "sessions"))
 		cases_sessions();
 	else if (!strcmp(argv[1], "count-all")) {

@@ -26,7 +26,8 @@
  * untouched, and do not call bpftime_syscall_hooks_regs: the hooks then call them directly, without
  * the bookkeeping that tells a callback's own syscalls apart and keeps errno (an agent whose
  * attached programs are JIT images calling no helper, or only such helpers). A callback that breaks
- * the promise may see its own syscalls, recursively. */
+ * the promise may see its own syscalls, recursively. With no on_exit, such an on_enter runs on the
+ * entry's fast path (README.md): only the argument registers saved, no frame. */
 #define BPFTIME_SH_CALLBACKS_PURE 0x2u
 
 /* Inside a callback that runs without BPFTIME_SH_CALLBACKS_USE_VECTOR (so that its common case,
@@ -55,12 +56,15 @@ struct bpftime_syscall_hooks_stats {
 	uint64_t sites_found;		/* `syscall` instructions found at instruction boundaries */
 	uint64_t sites_patched_jmp8;	/* rewritten to a 2-byte jump into inter-function padding */
 	uint64_t sites_patched_displaced; /* the instruction before rewritten to a 5-byte jump */
-	uint64_t sites_left_to_fallback; /* found but not rewritable: caught by the fallback */
-	uint64_t fallback_traps;	/* syscalls caught by Syscall User Dispatch (SIGSYS) */
+	uint64_t sites_left_to_fallback; /* found but not rewritable: they trap (ud2, or SUD) */
+	uint64_t fallback_traps;	/* syscalls caught by Syscall User Dispatch (SIGSYS) or a ud2 site */
+	uint64_t sites_trapping;	/* of those left, turned into ud2 (SIGILL) */
+	uint64_t dispatch_on;		/* 1 while Syscall User Dispatch is needed: some code is uncovered */
 };
 
-/* Installs the hooks in this process (once; later calls only replace the callbacks) and enables
- * the fallback in the calling thread. Threads that exist already keep running unhooked except
+/* Installs the hooks in this process (once; later calls only replace the callbacks): rewrites the
+ * syscall sites of the loaded objects and, when some code is left uncovered, enables the fallback
+ * in the calling thread (README.md, "When the fallback is on"). Threads that exist already keep running unhooked except
  * through rewritten sites; threads and processes created later are hooked from their first
  * instruction. Returns 0 or a negative errno (-ENOSYS: no Syscall User Dispatch in this kernel). */
 BPFTIME_SH_API int bpftime_syscall_hooks_install(const struct bpftime_syscall_hooks_callbacks *cb);
@@ -78,5 +82,11 @@ BPFTIME_SH_API long bpftime_syscall_hooks_raw(long nr, long a0, long a1, long a2
 					      long a5);
 
 BPFTIME_SH_API void bpftime_syscall_hooks_get_stats(struct bpftime_syscall_hooks_stats *out);
+
+/* Declares the executable mapping holding addr the runtime's own code (a JIT image, trampolines):
+ * it holds no syscall of the application's, so it never needs the fallback. What the runtime maps
+ * executable from an untraced thread or inside a callback is known as its own already; this is
+ * for what it mapped before the installation or from an application thread. 0 or -ENOENT. */
+BPFTIME_SH_API int bpftime_syscall_hooks_own_code(const void *addr);
 
 #endif

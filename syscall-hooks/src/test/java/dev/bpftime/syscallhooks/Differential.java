@@ -15,8 +15,8 @@ import java.util.Set;
  *   - a sigset pointer the SIGSYS guard replaced by its copy without SIGSYS;
  *   - a syscall interrupted by a signal: strace shows the kernel-internal -ERESTART* and, when it
  *     is restarted, the attempt again; the hooks report the result the caller got;
- *   - rt_sigaction(SIGSYS, ...) is emulated by the SIGSYS guard: reported, never run; an
- *     application's SIGSYS handler runs inside ours, and its return is our rt_sigreturn;
+ *   - rt_sigaction(SIGSYS or SIGILL, ...) is emulated by the guard: reported, never run; an
+ *     application's SIGSYS or SIGILL handler runs inside ours, and its return is our rt_sigreturn;
  *   - a syscall whose caller never got control back (a handler longjmp-ed out of the signal
  *     its return delivered) has no result in the hooks' report; tests name those they expect.
  */
@@ -76,10 +76,10 @@ final class Differential {
                 && s.args()[0] == StraceTrace.PR_SET_SYSCALL_USER_DISPATCH);
     }
 
-    static final long SYS_RT_SIGACTION = 13, SIGSYS = 31;
+    static final long SYS_RT_SIGACTION = 13, SIGSYS = 31, SIGILL = 4;
 
     static boolean isEmulated(SyscallEvent mine) {
-        return mine.nr() == SYS_RT_SIGACTION && mine.args()[0] == SIGSYS;
+        return mine.nr() == SYS_RT_SIGACTION && (mine.args()[0] == SIGSYS || mine.args()[0] == SIGILL);
     }
 
     private static boolean isRestart(Long ret) {

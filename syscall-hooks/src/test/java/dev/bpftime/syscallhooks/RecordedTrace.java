@@ -24,6 +24,8 @@ final class RecordedTrace {
     final List<RecorderLog.Event> installs = new ArrayList<>();
     /** The hooks' counters at each process image's exit (RECORD_STATS), in log order. */
     final List<RecorderLog.Event> finalStats = new ArrayList<>();
+    /** RECORD_COVERAGE: after each install and final stats record, in log order. */
+    final List<RecorderLog.Event> coverage = new ArrayList<>();
 
     RecordedTrace(List<RecorderLog.Event> events) {
         Map<Integer, Deque<int[]>> open = new LinkedHashMap<>();
@@ -37,6 +39,10 @@ final class RecordedTrace {
                     + " in recorder_preload.c)");
             if (e.kind() == RecorderLog.STATS) {
                 finalStats.add(e);
+                continue;
+            }
+            if (e.kind() == RecorderLog.COVERAGE) {
+                coverage.add(e);
                 continue;
             }
             List<SyscallEvent> list = byTid.computeIfAbsent(e.tid(), t -> new ArrayList<>());

@@ -22,6 +22,7 @@ final class RecorderLog {
     static final int INSTALL = 3;
     static final int STATS = 4;
     static final int BAD_REGS = 5;
+    static final int COVERAGE = 6;
 
     /** One record: kind, thread, syscall number (install: its result), six values. */
     record Event(int kind, int tid, long nr, long[] values) {}
@@ -49,7 +50,7 @@ final class RecorderLog {
         for (int i = 0; i < next; i++) {
             int at = HEADER + i * RECORD;
             int kind = b.getInt(at);
-            assertTrue(kind >= ENTER && kind <= BAD_REGS, "record " + i + ": kind actual " + kind + " vs expected 1..5");
+            assertTrue(kind >= ENTER && kind <= COVERAGE, "record " + i + ": kind actual " + kind + " vs expected 1..6");
             long[] v = new long[6];
             for (int k = 0; k < 6; k++) {
                 v[k] = b.getLong(at + 16 + 8 * k);

@@ -18,8 +18,8 @@ import java.util.stream.Stream;
  * The oracle: `strace -ff -n -e raw=all -o PREFIX`, one file per thread, every argument a raw
  * number. Of each process image it keeps what follows the hooks' installation (the first
  * prctl(PR_SET_SYSCALL_USER_DISPATCH=0x3b, ON) of the image), and drops what the kernel shows
- * of our SIGSYS handler's own work: from a SIGSYS to the rt_sigreturn of our handler. After a
- * dispatch trap the syscall it stood for follows, run by the hooks.
+ * of our handlers' own work: from a SIGSYS or a SIGILL (a site turned into ud2) to the
+ * rt_sigreturn of our handler. After a trap the syscall it stood for follows, run by the hooks.
  */
 final class StraceTrace {
     private static final Pattern LINE = Pattern.compile("^\\[\\s*(\\d+)\\] (.*)$");
@@ -55,9 +55,9 @@ final class StraceTrace {
             long nr = Long.parseLong(m.group(1));
             String rest = m.group(2);
             if (rest.startsWith("---")) {
-                if (rest.startsWith("--- SIGSYS")) {
-                    /* our handler takes every SIGSYS: a trap, or one it forwards to the
-                     * application's handler, which then returns through our rt_sigreturn */
+                if (rest.startsWith("--- SIGSYS") || rest.startsWith("--- SIGILL")) {
+                    /* our handlers take every SIGSYS and SIGILL: a trap, or one they forward to
+                     * the application's handler, which then returns through our rt_sigreturn */
                     inTrap = true;
                 }
                 continue;

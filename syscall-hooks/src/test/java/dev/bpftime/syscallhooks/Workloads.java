@@ -21,7 +21,9 @@ final class Workloads {
     enum Mode {
         REWRITE, FALLBACK,
         /** Rewritten sites, callbacks flagged BPFTIME_SH_CALLBACKS_PURE (called without bookkeeping). */
-        PURE
+        PURE,
+        /** The same without on_exit: enter events only, on the entry's fast path when it is open. */
+        PURE_ENTER
     }
 
     record Result(ProcessRun run, RecordedTrace trace, List<RecorderLog.Event> events, Path dir) {}
@@ -57,6 +59,8 @@ final class Workloads {
             env.put("BPFTIME_SH_TEST_MODE", "fallback");
         } else if (mode == Mode.PURE) {
             env.put("BPFTIME_SH_TEST_MODE", "pure");
+        } else if (mode == Mode.PURE_ENTER) {
+            env.put("BPFTIME_SH_TEST_MODE", "pure_enter");
         }
         if (hasAvx2()) {
             env.put("BPFTIME_SH_TEST_CLOBBER", "1");

@@ -90,8 +90,8 @@ class ShimDistTest {
 
         Path kernelPins = Files.createDirectory(bpffs.resolve("bpftime-shimdist-" + ProcessHandle.current().pid()));
         Session kernel = new Session(kernelPins.toString(), null);
-        // pins right in the emulated /sys/fs/bpf: bpftool checks with statfs that the pin's folder is a
-        // bpf file system, which the host's /sys/fs/bpf is (the shim does not emulate statfs)
+        // pins right in the emulated /sys/fs/bpf: bpftool checks with statfs that the pin's folder is a bpf
+        // file system, which the shim answers for the emulated mount
         Session ours = new Session("/sys/fs/bpf", runtime);
         try {
             List<String> kernelShow = new ArrayList<>();
@@ -144,6 +144,53 @@ class ShimDistTest {
                 }
             }
             Files.deleteIfExists(kernelPins);
+        }
+    }
+
+    /**
+     * coreutils on a pin, as nobody under the shim and as root on the kernel's bpffs: `stat` (type, mode,
+     * links, size), `stat -f` (the file system type bpftool and libbpf test) and `rm` without -f, which
+     * lstat's the pin first; the map goes with its only pin.
+     */
+    @Test
+    void statAndRmOfAPinAsNobodyAsTheKernels() throws Exception {
+        Unprivileged.assumeAvailable();
+        assumeTrue(Files.isExecutable(Path.of("/usr/sbin/bpftool")), "needs /usr/sbin/bpftool (Debian package bpftool)");
+        assumeTrue(Files.readString(Path.of("/proc/self/mounts")).contains(" /sys/fs/bpf bpf "),
+                "the kernel's side needs a bpf file system at /sys/fs/bpf");
+        Path runtime = Files.createDirectory(tmp.resolve("run"));
+        Files.setOwner(runtime, runtime.getFileSystem().getUserPrincipalLookupService()
+                .lookupPrincipalByName(Unprivileged.USER));
+        String name = "bpftime-rm-" + ProcessHandle.current().pid();
+        Session kernel = new Session("/sys/fs/bpf", null);
+        Session ours = new Session("/sys/fs/bpf", runtime);
+        try {
+            List<String> seen = new ArrayList<>();
+            for (Session side : List.of(kernel, ours)) {
+                side.ok("map", "create", side.pin(name), new String[] {name, "type", "array", "key", "4", "value", "4",
+                        "entries", "1", "name", "rmme"});
+                String stat = side.run("stat", "-c", "%F %a %h %s", side.pin(name))
+                        + side.run("stat", "-f", "-c", "%T", side.pin(name))
+                        + side.run("rm", side.pin(name))
+                        + side.run("stat", "-c", "%F", side.pin(name) + "-gone");
+                // a folder: mkdir, a pin in it, ls (opendir, lstat and lgetxattr of each name), rm -r
+                // (unlinkat relative to the folder it listed)
+                String folder = side.pin(name + "-dir");
+                stat += side.run("mkdir", folder);
+                side.ok("map", "create", folder + "/m", new String[] {name, "type", "array", "key", "4", "value", "4",
+                        "entries", "1", "name", "rmme_too"});
+                stat += side.run("ls", "-la", "--time-style=+", folder).replaceAll("(?m)^(\\S+ +\\d+) \\S+ +\\S+", "$1")
+                        + side.run("rm", "-r", folder)
+                        + side.run("ls", folder);
+                seen.add(stat);
+                assertTrue(!side.ok("map", "show").contains("rmme"), "the maps went with their pins: " + side.ok("map", "show"));
+            }
+            assertEquals(seen.get(0), seen.get(1), "stat, stat -f and rm of a pin");
+        } finally {
+            stopService(runtime);
+            Files.deleteIfExists(Path.of("/sys/fs/bpf", name));
+            Files.deleteIfExists(Path.of("/sys/fs/bpf", name + "-dir", "m"));
+            Files.deleteIfExists(Path.of("/sys/fs/bpf", name + "-dir"));
         }
     }
 
@@ -275,6 +322,22 @@ class ShimDistTest {
 
         String pin(String name) {
             return pinDir + "/" + name;
+        }
+
+        /** Runs a command on this side; its exit code and both outputs, as one line each. */
+        String run(String... argv) throws Exception {
+            Command c;
+            if (runtime == null) {
+                c = new Command(tmp, List.of(argv));
+            } else {
+                c = Unprivileged.command(tmp, argv);
+                c.env().put("LD_PRELOAD", home.resolve("lib/libbpftime-syscall.so").toString());
+                c.env().put("XDG_RUNTIME_DIR", runtime.toString());
+                c.env().put("BPFTIME_SERVICE_IDLE_EXIT", "2");
+            }
+            c.env().put("LC_ALL", "C");
+            Command.Result r = c.run();
+            return argv[0] + " exit " + r.code() + ": " + r.out().trim() + " | " + r.err().trim() + "\n";
         }
 
         /** Runs bpftool with the words then the rest of {@code tail} after its first (the map's name). */

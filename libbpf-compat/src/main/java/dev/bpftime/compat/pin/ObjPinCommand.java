@@ -52,14 +52,30 @@ public final class ObjPinCommand implements CommandHandler {
         }
         String parent = path.parent();
         if (!fs.isDirectory(parent)) {
-            throw new BpfException(fs.exists(parent) ? PinPath.ENOTDIR : Errno.ENOENT, "no directory " + parent
-                    + " in the emulated bpffs (only " + BpfFs.MOUNT + " itself)");
+            throw new BpfException(fs.exists(parent) ? PinPath.ENOTDIR : PinStat.walkErrno(fs, parent),
+                    "no directory " + parent + " in the emulated bpffs");
         }
         if (path.trailingSlash()) {
             throw new BpfException(Errno.ENOENT, p + "/: a pin is not a directory");
         }
         object.retain();
-        fs.put(p, object);
+        // bpf_obj_do_pin: S_IFREG | ((S_IRUSR | S_IWUSR) & ~current_umask())
+        fs.put(p, object, 0600 & ~umaskOf(caller.pid()));
         return Outcome.value(0);
+    }
+
+    /** The caller's umask (the "Umask:" line of /proc/PID/status, Linux 4.7+); 022 when unreadable. */
+    public static int umaskOf(int pid) {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc", Integer.toString(pid),
+                    "status"))) {
+                if (line.startsWith("Umask:")) {
+                    return Integer.parseInt(line.substring(6).trim(), 8);
+                }
+            }
+        } catch (java.io.IOException | NumberFormatException e) {
+            // the process is gone or the line is missing: the usual default
+        }
+        return 022;
     }
 }

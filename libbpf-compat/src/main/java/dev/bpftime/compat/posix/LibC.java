@@ -86,6 +86,8 @@ public final class LibC {
 
     public static native int geteuid();
 
+    public static native int getegid();
+
     public static native int getpid();
 
     /** Closes quietly: for cleanup paths where the descriptor is being abandoned anyway. */

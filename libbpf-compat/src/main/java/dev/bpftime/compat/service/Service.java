@@ -6,11 +6,16 @@ import dev.bpftime.compat.agent.AgentHub;
 import dev.bpftime.compat.link.AttachRegistry;
 import dev.bpftime.compat.link.InMemoryAttachRegistry;
 import dev.bpftime.compat.attr.Attr;
+import dev.bpftime.compat.btf.BtfObject;
+import dev.bpftime.compat.tracefs.VmlinuxBtf;
 import dev.bpftime.compat.maps.InnerMapPublisher;
 import dev.bpftime.compat.maps.MapMemory;
 import dev.bpftime.compat.objects.ObjectKind;
 import dev.bpftime.compat.objects.ObjectTable;
 import dev.bpftime.compat.pin.BpfFs;
+import dev.bpftime.compat.pin.ObjPinCommand;
+import dev.bpftime.compat.pin.PinMkdir;
+import dev.bpftime.compat.pin.PinStat;
 import dev.bpftime.compat.pin.PinUnlink;
 import dev.bpftime.compat.posix.Epoll;
 import dev.bpftime.compat.posix.Errno;
@@ -19,11 +24,14 @@ import dev.bpftime.compat.posix.ProcessMemory;
 import dev.bpftime.compat.posix.UnixSockets;
 import dev.bpftime.compat.syscall.Dispatcher;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -49,6 +57,8 @@ public final class Service implements AutoCloseable {
     private final int euid;
     private final ServiceLog log;
     private final ObjectTable objects = new ObjectTable();
+    /** Objects the kernel has from boot (vmlinux's BTF): they keep no service alive. */
+    private final int kernelObjects;
     private final BpfFs bpffs = new BpfFs();
     private final HandleTable handles;
     private final Dispatcher dispatcher;
@@ -81,6 +91,7 @@ public final class Service implements AutoCloseable {
         this.euid = LibC.geteuid();
         this.idleExitMs = idleExitMs;
         this.handles = new HandleTable(log);
+        this.kernelObjects = registerVmlinuxBtf(objects);
         AttachRegistry attachments = new InMemoryAttachRegistry();
         this.agents = new AgentHub(objects, attachments, log::info, log::warn);
         // A map put into a slot reaches the agents, acknowledged, before the slot names it.
@@ -88,9 +99,31 @@ public final class Service implements AutoCloseable {
         this.dispatcher = BpfCommands.create(objects, attachments, bpffs, innerMaps,
                 log.debugEnabled() ? log::debug : null, log::bug);
         this.perf = new PerfRequests(objects, attachments, socket.toAbsolutePath().getParent(), log);
+        bpffs.mirrorInto(socket.toAbsolutePath().getParent().resolve("bpffs"));
         this.listenFd = UnixSockets.listen(socket);
         epoll.add(listenFd, LibC.EPOLLIN, LISTEN_TOKEN);
         epoll.add(handles.hangupFd(), LibC.EPOLLIN, HANGUP_TOKEN);
+    }
+
+    /**
+     * The vmlinux BTF as BTF object 1, registered before any BTF_LOAD as the kernel registers it at boot
+     * (kernel/bpf/btf.c btf_parse_vmlinux, then btf_alloc_id): bpftrace finds the kernel's types by
+     * walking BTF ids for the one named "vmlinux". Returns how many objects that registered.
+     */
+    private static int registerVmlinuxBtf(ObjectTable objects) {
+        Optional<Path> blob = VmlinuxBtf.blob(VmlinuxBtf.HOST, System.getenv(VmlinuxBtf.ENV));
+        if (blob.isEmpty()) {
+            return 0;
+        }
+        Path file = blob.get();
+        objects.register(BtfObject.kernel("vmlinux", () -> {
+            try {
+                return Files.readAllBytes(file);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the vmlinux BTF " + file, e);
+            }
+        }));
+        return 1;
     }
 
     public void stop() {
@@ -117,7 +150,7 @@ public final class Service implements AutoCloseable {
             lock.lock();
             try {
                 // Agents alone keep no service alive: they wait for the next one.
-                busy = clients.size() > agents.count() || handles.size() > 0 || objects.count() > 0;
+                busy = clients.size() > agents.count() || handles.size() > 0 || objects.count() > kernelObjects;
             } finally {
                 lock.unlock();
             }
@@ -292,12 +325,68 @@ public final class Service implements AutoCloseable {
             case Wire.KIND_FDINFO -> fdInfo(c, request);
             case Wire.KIND_AGENT_HELLO -> agentHello(c, request);
             case Wire.KIND_PIN_UNLINK -> pinUnlink(c, request);
+            case Wire.KIND_CLOSED -> closed(c);
+            case Wire.KIND_PIN_STAT -> pinStat(c, request);
+            case Wire.KIND_PIN_MKDIR -> pinMkdir(c, request);
             default -> {
                 log.warn("pid " + c.peer.pid() + " sent request kind " + request.kind() + ": unknown");
                 disconnect(c);
             }
         }
         syncAgents();
+    }
+
+    /**
+     * The app closed one of its link or perf event descriptors. Its hang-up was queued before the
+     * request (the kernel releases a file before close() returns), so reaping now drops the handle and,
+     * when it was the last, detaches; the reply, like every reply, waits until the agents applied it.
+     */
+    private void closed(Client c) {
+        handles.reapHangups();
+        send(c, Wire.reply(Wire.STATUS_DONE, 0, false, 0, 0, List.of()), -1);
+    }
+
+    /** stat()/statfs() of an emulated bpffs path (pin/PinStat); the path is the payload, NUL-terminated. */
+    private void pinStat(Client c, Wire.Request request) {
+        if (!c.greeted) {
+            send(c, Wire.reply(Wire.STATUS_DONE, -Errno.EPERM, false, 0, 0, List.of()), -1);
+            return;
+        }
+        byte[] p = request.payload();
+        int end = 0;
+        while (end < p.length && p[end] != 0) {
+            end++;
+        }
+        if (end == p.length) {
+            send(c, Wire.reply(Wire.STATUS_DONE, -PinUnlink.ENAMETOOLONG, false, 0, 0, List.of()), -1);
+            return;
+        }
+        PinStat.Answer a = PinStat.of(bpffs, new String(p, 0, end, java.nio.charset.StandardCharsets.UTF_8));
+        if (a.foreign()) {
+            send(c, Wire.reply(Wire.STATUS_PASS, 0, false, 0, 0, List.of()), -1);
+        } else if (a.errno() != 0) {
+            send(c, Wire.reply(Wire.STATUS_DONE, -a.errno(), false, 0, 0, List.of()), -1);
+        } else {
+            send(c, Wire.reply(Wire.STATUS_DONE, 0, false, 0, 0,
+                    List.of(new Attr.Writeback(0, a.attributes().orElseThrow()))), -1);
+        }
+    }
+
+    /** mkdir() of an emulated bpffs path (pin/PinMkdir) with the caller's umask; the path is the payload. */
+    private void pinMkdir(Client c, Wire.Request request) {
+        if (!c.greeted) {
+            send(c, Wire.reply(Wire.STATUS_DONE, -Errno.EPERM, false, 0, 0, List.of()), -1);
+            return;
+        }
+        byte[] p = request.payload();
+        int end = 0;
+        while (end < p.length && p[end] != 0) {
+            end++;
+        }
+        long result = end == p.length ? -PinUnlink.ENAMETOOLONG
+                : PinMkdir.make(bpffs, new String(p, 0, end, java.nio.charset.StandardCharsets.UTF_8),
+                        (int) request.args()[0], ObjPinCommand.umaskOf(c.peer.pid()));
+        send(c, Wire.reply(Wire.STATUS_DONE, result, false, 0, 0, List.of()), -1);
     }
 
     /** unlink()/rmdir() of an emulated bpffs path (pin/PinUnlink); the path is the payload, NUL-terminated. */

@@ -35,6 +35,13 @@ public final class Wire {
     public static final int KIND_FDINFO = 19;
     /** unlink/unlinkat/rmdir of an emulated bpffs path: args = {removedir}; payload = the path, NUL-terminated. */
     public static final int KIND_PIN_UNLINK = 20;
+    /** The app closed a link or perf event fd (close, close_range, dup2/dup3 over it): reap and detach now. */
+    public static final int KIND_CLOSED = 21;
+    /** stat/statfs of an emulated bpffs path (pin/PinStat): payload = the path, NUL-terminated; the reply's one
+     * write-back record is the 48-byte struct wire_pin_stat; PASS for a path that folds out of the mount. */
+    public static final int KIND_PIN_STAT = 22;
+    /** mkdir/mkdirat of an emulated bpffs path (pin/PinMkdir): args = {mode}; payload = the path, NUL-terminated. */
+    public static final int KIND_PIN_MKDIR = 23;
 
     /** A traced process's agent says hello: no args; payload = its executable's path (for logs). From then on
      * the service pushes to it (agent/AgentWire) and it sends nothing more. */

@@ -54,4 +54,19 @@ public final class VmlinuxBtf {
         }
         throw new IOException(archive + ": actual no entry ending in .btf vs expected one (a BTFHub archive)");
     }
+
+    /**
+     * Where the vmlinux BTF object's blob comes from: the host's file when readable, else a raw BTF file
+     * the user supplied; empty otherwise (as on a kernel without CONFIG_DEBUG_INFO_BTF, no vmlinux BTF).
+     */
+    public static Optional<Path> blob(Path host, String supplied) {
+        if (Files.isReadable(host)) {
+            return Optional.of(host);
+        }
+        if (supplied == null || supplied.isEmpty() || supplied.endsWith(".tar.xz")
+                || !Files.isReadable(Path.of(supplied))) {
+            return Optional.empty();
+        }
+        return Optional.of(Path.of(supplied));
+    }
 }

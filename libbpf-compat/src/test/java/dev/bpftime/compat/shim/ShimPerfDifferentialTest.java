@@ -120,6 +120,34 @@ class ShimPerfDifferentialTest {
         }
     }
 
+    /**
+     * libbpf 1.1's bpf_program__pin into a folder of bpffs: its make_parent_dir mkdirs the folder and its
+     * check_path wants BPF_FS_MAGIC from statfs, both answered for the emulated bpffs; a stat of each pin,
+     * bpf_program__unpin and rmdir. Under the shim as root and as nobody the transcript is the kernel's.
+     */
+    @org.junit.jupiter.api.Test
+    void libbpfPinsProgramsIntoABpffsFolderAsWithTheKernel() throws Exception {
+        String[] argv = libbpfAttach("pin").toArray(String[]::new);
+        Run.Result shim = Run.run(temp, home.env(groups.rootRun()), false, argv);
+        assertEquals(0, shim.code(), shim.describe());
+        assertEquals(List.of("load: ok", "pin on_openat: ok", "stat on_openat: regular file", "unpin on_openat: ok",
+                "pin on_sys_enter: ok", "stat on_sys_enter: regular file", "unpin on_sys_enter: ok", "pin on_entry: ok",
+                "stat on_entry: regular file", "unpin on_entry: ok", "pin on_return: ok", "stat on_return: regular file",
+                "unpin on_return: ok", "rmdir: ok"), shim.lines(), shim.describe());
+        if (Run.isRoot()) {
+            if (Files.readString(Path.of("/proc/self/mounts")).contains(" /sys/fs/bpf bpf ")) {
+                Run.Result kernel = Run.run(temp, Map.of(), false, argv);
+                assertEquals(kernel.lines(), shim.lines(), "libbpf under the shim vs against the kernel:\n"
+                        + kernel.describe());
+            } else {
+                System.out.println("libbpf pin: not compared with the kernel: no bpf file system at /sys/fs/bpf");
+            }
+            Run.assumeNobodyAvailable();
+            Run.Result nobody = Run.run(temp, home.env(groups.nobodyRun()), true, argv);
+            assertEquals(shim.lines(), nobody.lines(), "as nobody under the shim:\n" + nobody.describe());
+        }
+    }
+
     /** A kprobe through libbpf: the emulated kprobe PMU refuses it as the kernel refuses an unknown function. */
     @org.junit.jupiter.api.Test
     void libbpfKprobeFailsAsForAnUnknownFunction() throws Exception {
