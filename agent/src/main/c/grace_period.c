@@ -10,6 +10,11 @@ static pid_t owners[THREAD_SLOTS];
 
 void grace_period_wait(void)
 {
+	grace_period_wait_except(0);
+}
+
+void grace_period_wait_except(pid_t parked)
+{
 	cpu_sync_memory();
 	uint32_t n = probe_thread_count();
 	for (uint32_t i = 0; i < n; i++) {
@@ -19,7 +24,7 @@ void grace_period_wait(void)
 	}
 	for (uint32_t i = 0; i < n; i++) {
 		struct probe_thread *t = probe_thread_at(i);
-		if (!owners[i] || !(snapshot[i] & 1))
+		if (!owners[i] || owners[i] == parked || !(snapshot[i] & 1))
 			continue;
 		/* An odd word that changed means that read section ended (+1) or a later one began. */
 		for (unsigned spins = 0; t->word == snapshot[i] && t->tid == owners[i]; spins++) {

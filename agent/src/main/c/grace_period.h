@@ -9,7 +9,16 @@
 #ifndef BPFTIME_GRACE_PERIOD_H
 #define BPFTIME_GRACE_PERIOD_H
 
+#include <sys/types.h>
+
 /* Returns when every read section that began before the call has ended. Never from a program. */
 void grace_period_wait(void);
+
+/*
+ * The same, except that the section thread `parked` is in is not waited for: that thread waits for
+ * the caller (a request to the agent's control thread from inside a probe), so waiting for it would
+ * stall both until the request times out. Only for freeing a list that thread cannot be reading.
+ */
+void grace_period_wait_except(pid_t parked);
 
 #endif

@@ -294,7 +294,10 @@ int bpftime_probe_attach(const struct bpftime_probe_spec *spec, struct bpftime_p
 	return r;
 }
 
-int bpftime_probe_detach(int id)
+/* parked: 0, or the thread (parked in another site's program) whose section is not waited for;
+ * then only this probe's own old list is freed, and lists that attach retired wait for a full
+ * grace period, since the parked thread may be reading one of them. */
+static int detach(int id, pid_t parked)
 {
 	pthread_mutex_lock(&lock);
 	struct record *rec = find_record(id);
@@ -316,11 +319,25 @@ int bpftime_probe_detach(int id)
 	site_mark(s);
 	if (!s->entry && !s->ret && s->armed)
 		err = site_disarm(s);
-	free_retired(); /* its grace period covers old too */
+	if (parked) {
+		grace_period_wait_except(parked);
+	} else {
+		free_retired(); /* its grace period covers old too */
+	}
 	free(old);
 	*rec = records[--nrecords];
 	pthread_mutex_unlock(&lock);
 	return err;
+}
+
+int bpftime_probe_detach(int id)
+{
+	return detach(id, 0);
+}
+
+int bpftime_probe_detach_parked(int id, pid_t parked)
+{
+	return detach(id, parked > 0 ? parked : 0);
 }
 
 static uint64_t monotonic_ns(void)

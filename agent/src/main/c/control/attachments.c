@@ -203,10 +203,10 @@ long attachments_remap(void)
 	return 0;
 }
 
-void attachments_release_stale(void)
+void attachments_release_stale(pid_t loading_thread)
 {
 	while (nstale)
-		bpftime_probe_detach(stale[--nstale]);
+		bpftime_probe_detach_parked(stale[--nstale], loading_thread);
 }
 
 static void uninstall(struct attachment *a)

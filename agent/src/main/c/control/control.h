@@ -9,6 +9,7 @@
 #include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "agent_wire.h"
 
@@ -75,9 +76,11 @@ void attachments_remove_unconfirmed(void);
 /* After the dynamic loader mapped or unmapped objects: uprobes on files mapped since are installed,
  * those on files unmapped wait until the file is mapped again (the kernel's uprobe_mmap), moved ones
  * follow. Never waits for a grace period (the loading thread waits inside a probe of ours): what the
- * engine must forget is forgotten by attachments_release_stale, once that thread was let go. */
+ * engine must forget is forgotten by attachments_release_stale, not waiting for that thread, before
+ * it is let go (once it was let go it may be back at once with the next dlopen, inside the probe
+ * again, and a grace period waiting for it would stall both until its request timed out). */
 long attachments_remap(void);
-void attachments_release_stale(void);
+void attachments_release_stale(pid_t loading_thread);
 /* Whether any uprobe attachment names a file (read by application threads: a hint only). */
 int attachments_on_files(void);
 
@@ -103,6 +106,7 @@ struct control_request {
 	long args[6];                  /* the system call number and its arguments */
 	uint32_t capability_data[6];   /* capset: up to two struct __user_cap_data_struct */
 	long result;                   /* 0 or -errno, from the control thread */
+	pid_t requester;               /* the waiting thread, set by control_request */
 };
 int control_requests_init(void);
 int control_requests_fd(void);   /* readable when a request waits */

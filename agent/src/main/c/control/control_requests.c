@@ -100,14 +100,14 @@ void control_requests_serve(void)
 	local = slot;
 	pthread_mutex_unlock(&slot_lock);
 	run(&local);
+	if (local.kind == CONTROL_REQUEST_MAPPINGS_CHANGED)
+		attachments_release_stale(local.requester);
 	pthread_mutex_lock(&slot_lock);
 	if (posted == seq)
 		slot.result = local.result;
 	served = seq;
 	pthread_cond_broadcast(&slot_done);
 	pthread_mutex_unlock(&slot_lock);
-	if (local.kind == CONTROL_REQUEST_MAPPINGS_CHANGED)
-		attachments_release_stale();
 }
 
 int control_request(struct control_request *r)
@@ -121,6 +121,7 @@ int control_request(struct control_request *r)
 		return -ESRCH;
 	clock_gettime(CLOCK_MONOTONIC, &until);
 	until.tv_sec += REQUEST_WAIT_MS / 1000;
+	r->requester = gettid();
 	pthread_mutex_lock(&requesters);
 	pthread_mutex_lock(&slot_lock);
 	slot = *r;

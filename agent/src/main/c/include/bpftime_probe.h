@@ -17,6 +17,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #define BPFTIME_PROBE_API __attribute__((visibility("default")))
 
@@ -87,6 +88,14 @@ BPFTIME_PROBE_API int bpftime_probe_attach(const struct bpftime_probe_spec *spec
 
 /* Detaches; when it returns, no thread runs or will run the program for this attachment. */
 BPFTIME_PROBE_API int bpftime_probe_detach(int id);
+
+/*
+ * Detaches a probe whose code is gone (its file unmapped, or mapped again elsewhere: no thread can
+ * hit it any more) while thread `parked` waits for the caller from inside the program of another
+ * site (the agent's dynamic-loader watch, dl_watch.c), whose list is the only one it reads: as
+ * bpftime_probe_detach, but not waiting for that thread's read section.
+ */
+BPFTIME_PROBE_API int bpftime_probe_detach_parked(int id, pid_t parked);
 
 /*
  * A site is armed with int3 at once and works from then; its jump is written when no other thread

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the marker file. The counts in the map and the events libbpf's perf_buffer__poll and
  * ring_buffer__poll delivered must all equal N: every hit ran the program and every event arrived.
  */
+@ExtendWith(SessionLogsOnFailure.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AgentEndToEndTest {
 
@@ -283,14 +285,14 @@ class AgentEndToEndTest {
      */
     @Test
     void aLibraryLoadedAfterTheAttachIsProbedFromItsConstructorOn() throws Exception {
-        assertArrayEquals(dlopenCounts(false), dlExpected(), "bpftime");
+        assertArrayEquals(dlExpected(), dlopenCounts(false), "bpftime");
     }
 
     /** The same workload and loader against the kernel count the same. */
     @Test
     void theKernelCountsTheLoadedLibrarysCallsTheSame() throws Exception {
         assumeTrue(Run.isRoot(), "needs root: the kernel side attaches real uprobes");
-        assertArrayEquals(dlopenCounts(true), dlExpected(), "kernel");
+        assertArrayEquals(dlExpected(), dlopenCounts(true), "kernel");
     }
 
     private static long[] dlExpected() {
@@ -334,14 +336,20 @@ class AgentEndToEndTest {
         s.waitInstalled(target, 4);
         s.go();
         assertTargetUnharmed(50, target.finish());
-        Thread.sleep(500); // the last events reach the perf buffer before opensnoop is stopped
+        // opensnoop stops reading at SIGINT, so it is sent once the lines are there: under load the
+        // tool may not have run since the events were written (a fixed pause lost all 50 at load 11).
+        s.await(() -> targetsOpens(Files.readString(tool.out()), pid, s) >= 50 || !tool.process().isAlive(),
+                "opensnoop to print the target's 50 opens (so far:\n" + Files.readString(tool.out()) + ")");
         new ProcessBuilder("kill", "-INT", Long.toString(tool.process().pid())).start().waitFor();
         Run.Result r = tool.finish();
         assertEquals(0, r.code(), r.describe());
-        long lines = AgentSession.lines(r.out()).stream()
+        assertTrue(r.out().startsWith("PID"), r.describe());
+        assertEquals(50, targetsOpens(r.out(), pid, s), r.out());
+    }
+
+    private static long targetsOpens(String out, long pid, AgentSession s) {
+        return AgentSession.lines(out).stream()
                 .filter(l -> l.startsWith(pid + " ") && l.contains("agent_target") && l.endsWith(" " + s.marker))
                 .count();
-        assertTrue(r.out().startsWith("PID"), r.describe());
-        assertEquals(50, lines, r.out());
     }
 }

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the same loader and target without the shim and the agent).
  * src/test/c/control/agent_mapinmap_loader.c and agent_mapinmap.bpf.c.
  */
+@ExtendWith(SessionLogsOnFailure.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AgentMapInMapTest {
 

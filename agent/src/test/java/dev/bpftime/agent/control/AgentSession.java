@@ -60,6 +60,7 @@ final class AgentSession {
         this.marker = "agentmark-" + Long.toHexString(System.nanoTime() & 0xffffffffL);
         Files.writeString(work.resolve(marker), "x");
         Files.setPosixFilePermissions(work.resolve(marker), PosixFilePermissions.fromString("rw-rw-rw-"));
+        SessionLogsOnFailure.opened(this);
     }
 
     private static Path copy(Path from, Path dir) throws IOException {
@@ -221,7 +222,11 @@ final class AgentSession {
         if (tail.length() > 4000) {
             tail = tail.substring(tail.length() - 4000);
         }
-        return "\n--- agent.log\n" + agentLog() + "--- service.log (end)\n" + tail;
+        String agent = agentLog();
+        if (agent.length() > 12000) {
+            agent = agent.substring(agent.length() - 12000);
+        }
+        return "\n--- agent.log (end)\n" + agent + "--- service.log (end)\n" + tail;
     }
 
     String serviceLog() throws IOException {
