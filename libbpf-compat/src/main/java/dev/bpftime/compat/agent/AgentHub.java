@@ -99,9 +99,7 @@ public final class AgentHub {
                     barrier(a);
                 }
             } catch (LastErrorException | SendFailed e) {
-                warn.accept(a + ": send failed (" + e.getMessage() + "): dropping it");
-                agents.remove(a.fd);
-                failed.add(a.fd);
+                drop(a, e, failed);
             }
         }
         return failed;
@@ -188,9 +186,7 @@ public final class AgentHub {
                         barrier(a);
                     }
                 } catch (LastErrorException | SendFailed e) {
-                    warn.accept(a + ": send failed (" + e.getMessage() + "): dropping it");
-                    agents.remove(a.fd);
-                    failed.add(a.fd);
+                    drop(a, e, failed);
                 }
             }
             awaitAcknowledged(acked);
@@ -344,15 +340,36 @@ public final class AgentHub {
         try {
             AgentSocket.send(a.fd, message, fds);
         } catch (LastErrorException e) {
-            throw new SendFailed("errno " + e.getErrorCode());
+            throw new SendFailed(e.getErrorCode());
         }
     }
 
-    /** A send to one agent failed: that agent is dropped, the others go on. */
-    private static final class SendFailed extends RuntimeException {
+    // include/uapi/asm-generic/errno-base.h, errno.h: the peer closed its end.
+    private static final int EPIPE = 32;
+    private static final int ECONNRESET = 104;
 
-        SendFailed(String message) {
-            super(message, null, false, false);
+    /**
+     * A send to one agent failed: that agent is dropped, the others go on. A process that exited before
+     * its hang-up was reaped refuses with EPIPE or ECONNRESET: normal, so not a warning; any other errno
+     * means an agent that is alive lost what it was sent.
+     */
+    private void drop(AgentConnection a, RuntimeException e, List<Integer> failed) {
+        int errno = e instanceof SendFailed f ? f.errno : ((LastErrorException) e).getErrorCode();
+        if (errno == EPIPE || errno == ECONNRESET) {
+            info.accept(a + " has gone (errno " + errno + " on send)");
+        } else {
+            warn.accept(a + ": send failed (errno " + errno + "): dropping it");
+        }
+        agents.remove(a.fd);
+        failed.add(a.fd);
+    }
+
+    private static final class SendFailed extends RuntimeException {
+        final int errno;
+
+        SendFailed(int errno) {
+            super("errno " + errno, null, false, false);
+            this.errno = errno;
         }
     }
 
