@@ -1,6 +1,7 @@
 package dev.bpftime.test.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
@@ -52,8 +53,16 @@ class TracePipeE2eTest {
             }
             assertEquals(expected, kernel.stream().map(Printk::message).toList(), "kernel");
             List<Printk> ours = run(e2e, Side.BPFTIME, null);
-            assertEquals(kernel.stream().map(p -> new Printk(p.comm(), 0, p.message())).toList(),
-                    ours.stream().map(p -> new Printk(p.comm(), 0, p.message())).toList(), "bpftime vs kernel");
+            // The kernel prints "<...>" for a pid missing from its saved_cmdlines cache (trace_find_cmdline in
+            // kernel/trace/trace.c), which a fresh instance may not have recorded yet: that line says nothing
+            // of the comm, so ours is compared with it only where the kernel knew the comm.
+            List<Printk> oursSeen = IntStream.range(0, ours.size())
+                    .mapToObj(i -> new Printk(i < kernel.size() && kernel.get(i).comm().equals("<...>") ? "<...>"
+                            : ours.get(i).comm(), 0, ours.get(i).message()))
+                    .toList();
+            assertEquals(kernel.stream().map(p -> new Printk(p.comm(), 0, p.message())).toList(), oursSeen,
+                    "bpftime vs kernel");
+            assertTrue(ours.stream().allMatch(p -> p.comm().equals("call_gated")), "our comm: " + ours);
         }
     }
 
