@@ -348,20 +348,11 @@ public final class Service implements AutoCloseable {
 
     /** stat()/statfs() of an emulated bpffs path (pin/PinStat); the path is the payload, NUL-terminated. */
     private void pinStat(Client c, Wire.Request request) {
-        if (!c.greeted) {
-            send(c, Wire.reply(Wire.STATUS_DONE, -Errno.EPERM, false, 0, 0, List.of()), -1);
+        String path = bpffsPath(c, request);
+        if (path == null) {
             return;
         }
-        byte[] p = request.payload();
-        int end = 0;
-        while (end < p.length && p[end] != 0) {
-            end++;
-        }
-        if (end == p.length) {
-            send(c, Wire.reply(Wire.STATUS_DONE, -PinUnlink.ENAMETOOLONG, false, 0, 0, List.of()), -1);
-            return;
-        }
-        PinStat.Answer a = PinStat.of(bpffs, new String(p, 0, end, java.nio.charset.StandardCharsets.UTF_8));
+        PinStat.Answer a = PinStat.of(bpffs, path);
         if (a.foreign()) {
             send(c, Wire.reply(Wire.STATUS_PASS, 0, false, 0, 0, List.of()), -1);
         } else if (a.errno() != 0) {
@@ -374,36 +365,38 @@ public final class Service implements AutoCloseable {
 
     /** mkdir() of an emulated bpffs path (pin/PinMkdir) with the caller's umask; the path is the payload. */
     private void pinMkdir(Client c, Wire.Request request) {
-        if (!c.greeted) {
-            send(c, Wire.reply(Wire.STATUS_DONE, -Errno.EPERM, false, 0, 0, List.of()), -1);
-            return;
+        String path = bpffsPath(c, request);
+        if (path != null) {
+            long result = PinMkdir.make(bpffs, path, (int) request.args()[0], ObjPinCommand.umaskOf(c.peer.pid()));
+            send(c, Wire.reply(Wire.STATUS_DONE, result, false, 0, 0, List.of()), -1);
         }
-        byte[] p = request.payload();
-        int end = 0;
-        while (end < p.length && p[end] != 0) {
-            end++;
-        }
-        long result = end == p.length ? -PinUnlink.ENAMETOOLONG
-                : PinMkdir.make(bpffs, new String(p, 0, end, java.nio.charset.StandardCharsets.UTF_8),
-                        (int) request.args()[0], ObjPinCommand.umaskOf(c.peer.pid()));
-        send(c, Wire.reply(Wire.STATUS_DONE, result, false, 0, 0, List.of()), -1);
     }
 
     /** unlink()/rmdir() of an emulated bpffs path (pin/PinUnlink); the path is the payload, NUL-terminated. */
     private void pinUnlink(Client c, Wire.Request request) {
-        if (!c.greeted) {
-            send(c, Wire.reply(Wire.STATUS_DONE, -Errno.EPERM, false, 0, 0, List.of()), -1);
-            return;
+        String path = bpffsPath(c, request);
+        if (path != null) {
+            long result = PinUnlink.remove(bpffs, path, request.args()[0] != 0);
+            send(c, Wire.reply(Wire.STATUS_DONE, result, false, 0, 0, List.of()), -1);
         }
+    }
+
+    /**
+     * The NUL-terminated bpffs path a pin request carries as its payload; null when the request was
+     * already answered: EPERM before the hello, ENAMETOOLONG for a payload with no NUL.
+     */
+    private String bpffsPath(Client c, Wire.Request request) {
         byte[] p = request.payload();
         int end = 0;
         while (end < p.length && p[end] != 0) {
             end++;
         }
-        long result = end == p.length ? -PinUnlink.ENAMETOOLONG
-                : PinUnlink.remove(bpffs, new String(p, 0, end, java.nio.charset.StandardCharsets.UTF_8),
-                        request.args()[0] != 0);
-        send(c, Wire.reply(Wire.STATUS_DONE, result, false, 0, 0, List.of()), -1);
+        long refusal = !c.greeted ? -Errno.EPERM : end == p.length ? -PinUnlink.ENAMETOOLONG : 0;
+        if (refusal != 0) {
+            send(c, Wire.reply(Wire.STATUS_DONE, refusal, false, 0, 0, List.of()), -1);
+            return null;
+        }
+        return new String(p, 0, end, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** A traced process's agent (agent/AgentHub): answered, then sent what it must run. */
