@@ -3,6 +3,7 @@
  * round_up(value_size, 8) bytes, so an app can mmap them (BPF_F_MMAPABLE) at memfd offset 4096.
  * PERCPU_ARRAY keeps the possible-CPU slots of one index next to each other.
  */
+#include "bpftime_gpr_only.h"
 #include "bpftime_map_inline.h"
 #include "map_internal.h"
 
@@ -60,7 +61,8 @@ long array_update(struct bpftime_map *m, const void *key, const void *value, uin
 			return -E2BIG;
 		if (UNLIKELY(flags == BPF_NOEXIST))
 			return -EEXIST;
-		memcpy(slot(m, index, 0), value, (uint64_t)m->value_stride * m->ncpus);
+		/* the syscall side's copy, in the function programs call: a loop, not libc (bpftime_gpr_only.h) */
+		bpftime_gpr_copy(slot(m, index, 0), value, (uint64_t)m->value_stride * m->ncpus);
 		return 0;
 	}
 	if (UNLIKELY((flags & ~BPF_F_LOCK) > BPF_EXIST))

@@ -7,22 +7,27 @@
 #include <errno.h>
 #include <stddef.h>
 #include <pthread.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "bpftime_gpr_only.h"
 #include "map_internal.h"
 
 #define MAX_CPU_IDS 8192
 
 static pthread_once_t cpu_once = PTHREAD_ONCE_INIT;
+/* Set once parse_possible ran: then the hot paths below call nothing (no pthread_once, a glibc
+ * function); a map handle exists only after it ran (bpftime_map_open), and the agent's helpers run
+ * it at start (bpftime_helpers_init). */
+static int cpus_known;
 static uint32_t possible_count = 1;
 /* slot of each CPU id; NULL when the possible CPUs are 0..n-1, the usual case */
 static uint16_t *slot_of_cpu;
-static __thread uint32_t cached_tid;
+/* initial-exec: no __tls_get_addr call (a glibc function) on the hot path */
+static __thread uint32_t cached_tid __attribute__((tls_model("initial-exec")));
 
 static void forget_tid_in_child(void)
 {
@@ -73,11 +78,13 @@ static void parse_possible(void)
 		}
 	}
 	pthread_atfork(NULL, NULL, forget_tid_in_child);
+	__atomic_store_n(&cpus_known, 1, __ATOMIC_RELEASE);
 }
 
 uint32_t bpftime_possible_cpus(void)
 {
-	pthread_once(&cpu_once, parse_possible);
+	if (UNLIKELY(!__atomic_load_n(&cpus_known, __ATOMIC_ACQUIRE)))
+		pthread_once(&cpu_once, parse_possible);
 	return possible_count;
 }
 
@@ -93,10 +100,11 @@ static inline int current_cpu(void)
 		if (LIKELY(cpu >= 0))
 			return cpu;
 	}
-	int saved = errno;
-	int cpu = sched_getcpu();
-	errno = saved;
-	return cpu;
+	/* no rseq (GLIBC_TUNABLES=glibc.pthread.rseq=0, an old glibc): getcpu(2), raw */
+	unsigned int cpu = 0;
+	if (bpftime_raw_syscall(SYS_getcpu, (long)&cpu, 0, 0, 0, 0) < 0)
+		return -1;
+	return (int)cpu;
 }
 
 uint32_t cpu_slot(void)
@@ -115,11 +123,16 @@ uint32_t bpftime_current_cpu_slot(void)
 	return cpu_slot();
 }
 
+uint32_t bpftime_current_cpu_slot_ready(void)
+{
+	return cpu_slot();
+}
+
+/* Only with a map open, so parse_possible ran and registered the fork handler that resets the cache. */
 uint32_t self_tid(void)
 {
 	if (UNLIKELY(cached_tid == 0)) {
-		bpftime_possible_cpus(); /* registers the fork handler that resets the cache */
-		cached_tid = (uint32_t)syscall(SYS_gettid);
+		cached_tid = (uint32_t)bpftime_raw_syscall(SYS_gettid, 0, 0, 0, 0, 0);
 	}
 	return cached_tid;
 }

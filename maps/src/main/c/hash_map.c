@@ -217,11 +217,11 @@ static void seq_end(struct htab_elem *e)
 static void pcpu_copy(struct bpftime_map *m, struct htab_elem *e, const void *value, bool onallcpus)
 {
 	uint8_t *v = elem_value(m, e);
-	if (onallcpus) {
-		memcpy(v, value, (uint64_t)m->value_stride * m->ncpus);
+	if (onallcpus) { /* the syscall side, in a function programs call: a loop, not libc */
+		bpftime_gpr_copy(v, value, (uint64_t)m->value_stride * m->ncpus);
 		return;
 	}
-	memcpy(v + (uint64_t)cpu_slot() * m->value_stride, value, m->value_size);
+	bpftime_gpr_copy(v + (uint64_t)cpu_slot() * m->value_stride, value, m->value_size);
 }
 
 /* pcpu_init_value(): a new element from a program has zeroes on every other CPU. */
@@ -229,21 +229,21 @@ static void pcpu_init(struct bpftime_map *m, struct htab_elem *e, const void *va
 {
 	uint8_t *v = elem_value(m, e);
 	if (onallcpus) {
-		memcpy(v, value, (uint64_t)m->value_stride * m->ncpus);
+		bpftime_gpr_copy(v, value, (uint64_t)m->value_stride * m->ncpus);
 		return;
 	}
 	uint32_t me = cpu_slot();
 	for (uint32_t c = 0; c < m->ncpus; c++) {
 		uint8_t *slot = v + (uint64_t)c * m->value_stride;
-		memset(slot, 0, m->value_stride);
+		bpftime_gpr_zero(slot, m->value_stride);
 		if (c == me)
-			memcpy(slot, value, m->value_size);
+			bpftime_gpr_copy(slot, value, m->value_size);
 	}
 }
 
 static void fill_key(struct bpftime_map *m, struct htab_elem *e, const void *key, uint32_t hash)
 {
-	memcpy(e->key, key, m->key_size);
+	bpftime_gpr_copy(e->key, key, m->key_size);
 	atomic_store_explicit(&e->hash, hash, memory_order_relaxed);
 }
 

@@ -2,6 +2,7 @@
 #ifndef BPFTIME_HTAB_INTERNAL_H
 #define BPFTIME_HTAB_INTERNAL_H
 
+#include "bpftime_gpr_only.h"
 #include "map_internal.h"
 
 static inline struct htab_elem *elem_at(const struct bpftime_map *m, uint32_t idx)
@@ -73,7 +74,7 @@ static inline bool key_equal(const void *a, const void *b, uint32_t len)
 		return *(const uint32_t *)a == *(const uint32_t *)b;
 	if (len == 8)
 		return *(const uint64_t *)a == *(const uint64_t *)b;
-	return memcmp(a, b, len) == 0;
+	return bpftime_gpr_equal(a, b, len);
 }
 
 /* freelist.c: FREE lists hold the elements new keys take (max_entries of them: when they are

@@ -8,8 +8,10 @@
 #include <stdlib.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
+#include "bpftime_gpr_only.h"
 #include "bpftime_perfbuf.h"
 #include "bpftime_ringbuf.h"
 #include "map_internal.h"
@@ -309,13 +311,12 @@ int64_t bpftime_map_mmap_size(const struct bpftime_map *m)
 	return -EINVAL;
 }
 
+/* From a program's helper: a raw write (bpftime_gpr_only.h). -EAGAIN: the counter is saturated,
+ * already readable. */
 void wake_consumer(const struct bpftime_map *m)
 {
-	int saved = errno;
 	uint64_t one = 1;
-	ssize_t rc = write(m->eventfd, &one, sizeof(one)); /* EAGAIN: the counter is saturated, already readable */
-	(void)rc;
-	errno = saved;
+	bpftime_raw_syscall(SYS_write, m->eventfd, (long)&one, sizeof(one), 0, 0);
 }
 
 /* ---- program side ---- */

@@ -17,6 +17,7 @@
 #include <pthread.h>
 #include <unistd.h>
 
+#include "bpftime_gpr_only.h"
 #include "bpftime_perfbuf.h"
 #include "bpftime_spin_lock.h"
 #include "map_internal.h"
@@ -127,8 +128,8 @@ static void put(struct bpftime_map *m, uint64_t pos, const void *src, uint64_t l
 {
 	uint64_t off = pos & (m->data_size - 1);
 	uint64_t first = len < m->data_size - off ? len : m->data_size - off;
-	memcpy(m->data + off, src, first);
-	memcpy(m->data, (const uint8_t *)src + first, len - first);
+	bpftime_gpr_copy(m->data + off, src, first);
+	bpftime_gpr_copy(m->data, (const uint8_t *)src + first, len - first);
 }
 
 static void put_zero(struct bpftime_map *m, uint64_t pos, uint64_t len)

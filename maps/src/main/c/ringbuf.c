@@ -17,6 +17,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "bpftime_gpr_only.h"
 #include "bpftime_ringbuf.h"
 #include "bpftime_spin_lock.h"
 #include "map_internal.h"
@@ -266,7 +267,7 @@ long bpftime_ringbuf_output(struct bpftime_map *m, const void *data, uint64_t si
 	void *rec = bpftime_ringbuf_reserve(m, size, 0);
 	if (!rec)
 		return -EAGAIN;
-	memcpy(rec, data, size);
+	bpftime_gpr_copy(rec, data, size);
 	commit(m, rec, flags, false);
 	return 0;
 }

@@ -15,10 +15,10 @@
  * pid namespace.
  */
 #include <errno.h>
-#include <sched.h>
-#include <signal.h>
+#include <sys/syscall.h>
 #include <time.h>
 
+#include "bpftime_gpr_only.h"
 #include "bpftime_spin_lock.h"
 #include "map_internal.h"
 
@@ -27,20 +27,16 @@
 #define NAP_NS 50000L
 #define NAPS_BETWEEN_CHECKS 100 /* check the holder about every 5 ms of sleeping */
 
+/* Raw system calls (bpftime_gpr_only.h): a waiter may be a program's helper on the GPR-only path. */
 bool thread_is_dead(uint32_t tid)
 {
-	int saved = errno;
-	bool dead = kill((pid_t)tid, 0) == -1 && errno == ESRCH;
-	errno = saved;
-	return dead;
+	return bpftime_raw_syscall(SYS_kill, (long)tid, 0, 0, 0, 0) == -ESRCH;
 }
 
 static void nap(void)
 {
-	int saved = errno;
 	struct timespec ts = { 0, NAP_NS };
-	nanosleep(&ts, NULL);
-	errno = saved;
+	bpftime_raw_syscall(SYS_nanosleep, (long)&ts, 0, 0, 0, 0);
 }
 
 static int lock_slow(_Atomic uint32_t *w, uint32_t me)
@@ -57,7 +53,7 @@ static int lock_slow(_Atomic uint32_t *w, uint32_t me)
 		if (round < SPINS) {
 			__builtin_ia32_pause();
 		} else if (round < SPINS + YIELDS) {
-			sched_yield();
+			bpftime_raw_syscall(SYS_sched_yield, 0, 0, 0, 0, 0);
 		} else {
 			nap();
 			if ((round - SPINS - YIELDS) % NAPS_BETWEEN_CHECKS == 0 &&

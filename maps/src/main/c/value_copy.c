@@ -4,18 +4,19 @@
  * word zeroed (check_and_init_map_value()). BPF_F_LOCK copies hold the value's lock
  * (copy_map_value_locked(), kernel/bpf/helpers.c).
  */
+#include "bpftime_gpr_only.h"
 #include "bpftime_spin_lock.h"
 #include "map_internal.h"
 
 void value_copy(const struct bpftime_map *m, void *dst, const void *src)
 {
 	if (m->spin_lock_off < 0) {
-		memcpy(dst, src, m->value_size);
+		bpftime_gpr_copy(dst, src, m->value_size);
 		return;
 	}
 	uint32_t off = (uint32_t)m->spin_lock_off, end = off + 4;
-	memcpy(dst, src, off);
-	memcpy((uint8_t *)dst + end, (const uint8_t *)src + end, m->value_size - end);
+	bpftime_gpr_copy(dst, src, off);
+	bpftime_gpr_copy((uint8_t *)dst + end, (const uint8_t *)src + end, m->value_size - end);
 }
 
 void value_copy_locked(const struct bpftime_map *m, void *dst, const void *src, bool lock_src)

@@ -66,6 +66,9 @@ BPFTIME_API int64_t bpftime_map_mmap_size(const struct bpftime_map *map);
 BPFTIME_API uint32_t bpftime_possible_cpus(void);
 /* The per-CPU slot of the calling thread's current CPU. */
 BPFTIME_API uint32_t bpftime_current_cpu_slot(void);
+/* The same once bpftime_possible_cpus ran (any map open does): no initialisation, nothing but loads
+ * and no libc call, for the agent's GPR-only helpers (bpftime_gpr_only.h). */
+BPFTIME_API uint32_t bpftime_current_cpu_slot_ready(void);
 
 /* ---- program side: what bpf_map_lookup_elem / update / delete do ---- */
 BPFTIME_API void *bpftime_map_lookup_elem(struct bpftime_map *map, const void *key);
