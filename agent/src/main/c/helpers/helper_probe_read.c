@@ -4,7 +4,6 @@
  * copy_from_user. On failure the destination is zeroed (bpf_probe_read_user_common).
  */
 #include <errno.h>
-#include <string.h>
 
 #include "helpers_internal.h"
 
@@ -12,7 +11,7 @@ static uint64_t read_common(uint64_t dst, uint64_t size, uint64_t src)
 {
 	long rc = user_read(PTR(dst), src, size);
 	if (rc < 0)
-		memset(PTR(dst), 0, size);
+		bpftime_gpr_zero(PTR(dst), size);
 	return (uint64_t)rc;
 }
 
@@ -23,7 +22,7 @@ static uint64_t read_str_common(uint64_t dst, uint64_t size, uint64_t src)
 		return 0;
 	long rc = kernel_address(src, 1) ? -EFAULT : user_read_str(PTR(dst), src, size);
 	if (rc < 0)
-		memset(PTR(dst), 0, size);
+		bpftime_gpr_zero(PTR(dst), size);
 	return (uint64_t)rc;
 }
 

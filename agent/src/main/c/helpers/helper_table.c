@@ -123,3 +123,48 @@ int bpftime_helper_supported(uint32_t id)
 {
 	return id < BPFTIME_HELPER_TABLE_SIZE && implemented[id] != NULL;
 }
+
+/*
+ * The GPR-safe helpers (bpftime_helpers.h): their files are built with -mgeneral-regs-only and
+ * checked to call no libc function (helpers.mk), the maps library's program side likewise
+ * (maps/Makefile). Not here: tail_call (its target may not be GPR-only), trace_printk and snprintf
+ * (bpf_format, write), get_stack/get_stackid, the cgroup helpers (they read files), send_signal
+ * (a handler of the application runs), loop and for_each_map_elem (their callbacks), and
+ * map_lookup_elem on a map of maps calls objects_map (control/objects.c, GPR-only too).
+ */
+static const uint8_t gpr_safe[BPFTIME_HELPER_TABLE_SIZE] = {
+	[ID_MAP_LOOKUP_ELEM] = 1, [ID_MAP_UPDATE_ELEM] = 1, [ID_MAP_DELETE_ELEM] = 1,
+	[ID_MAP_LOOKUP_PERCPU_ELEM] = 1, [ID_SPIN_LOCK] = 1, [ID_SPIN_UNLOCK] = 1,
+	[ID_PROBE_READ] = 1, [ID_PROBE_READ_USER] = 1, [ID_PROBE_READ_KERNEL] = 1, [ID_PROBE_READ_STR] = 1,
+	[ID_PROBE_READ_USER_STR] = 1, [ID_PROBE_READ_KERNEL_STR] = 1, [ID_PROBE_WRITE_USER] = 1,
+	[ID_KTIME_GET_NS] = 1, [ID_KTIME_GET_BOOT_NS] = 1, [ID_KTIME_GET_COARSE_NS] = 1,
+	[ID_GET_PRANDOM_U32] = 1, [ID_GET_SMP_PROCESSOR_ID] = 1, [ID_GET_CURRENT_PID_TGID] = 1,
+	[ID_GET_CURRENT_UID_GID] = 1, [ID_GET_CURRENT_COMM] = 1, [ID_STRNCMP] = 1,
+	[ID_PERF_EVENT_OUTPUT] = 1, [ID_RINGBUF_OUTPUT] = 1, [ID_RINGBUF_RESERVE] = 1, [ID_RINGBUF_SUBMIT] = 1,
+	[ID_RINGBUF_DISCARD] = 1, [ID_RINGBUF_QUERY] = 1, [ID_GET_FUNC_IP] = 1, [ID_GET_ATTACH_COOKIE] = 1,
+	[ID_GET_FUNC_ARG] = 1, [ID_GET_FUNC_RET] = 1, [ID_GET_FUNC_ARG_CNT] = 1, [ID_OVERRIDE_RETURN] = 1,
+};
+
+int bpftime_helper_gpr_safe(uint32_t id)
+{
+	return id < BPFTIME_HELPER_TABLE_SIZE && implemented[id] != NULL && gpr_safe[id];
+}
+
+/* BPF_JMP | BPF_CALL (include/uapi/linux/bpf.h); src_reg says what is called (BPF_PSEUDO_CALL 1,
+ * BPF_PSEUDO_KFUNC_CALL 2, else a helper id in imm). */
+int bpftime_helpers_prog_gpr_only(const void *insns, uint64_t slots)
+{
+	const uint8_t *in = insns;
+	for (uint64_t i = 0; i < slots; i++, in += 8) {
+		if (in[0] != 0x85)
+			continue;
+		int32_t imm;
+		__builtin_memcpy(&imm, in + 4, 4);
+		uint8_t src = in[1] >> 4;
+		if (src == 1)
+			continue;
+		if (src != 0 || imm == ID_TAIL_CALL || !bpftime_helper_gpr_safe((uint32_t)imm))
+			return 0;
+	}
+	return 1;
+}

@@ -1,12 +1,10 @@
 /*
  * The helpers about the current task (kernel/bpf/helpers.c, kernel/trace/bpf_trace.c): ids, the
  * uid and gid, comm, CPU, time, random numbers, signals. System calls are raw: the runtime's own,
- * never traced and leaving errno alone.
+ * never traced and leaving errno alone. GPR-only (helpers.mk): no libc call, the once-only work is
+ * bpftime_helpers_init's (helpers_init.c).
  */
 #include <errno.h>
-#include <pthread.h>
-#include <signal.h>
-#include <string.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -18,23 +16,16 @@
 static uint32_t generation = 1;
 static uint32_t cached_tgid, cached_tgid_gen;
 static __thread uint32_t cached_tid, cached_tid_gen;
-static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
 
-static void after_fork_child(void)
+void helper_after_fork_child(void)
 {
 	__atomic_fetch_add(&generation, 1, __ATOMIC_RELAXED);
-}
-
-static void install_atfork(void)
-{
-	pthread_atfork(NULL, NULL, after_fork_child);
 }
 
 uint32_t helper_tid(void)
 {
 	uint32_t g = __atomic_load_n(&generation, __ATOMIC_RELAXED);
 	if (__builtin_expect(cached_tid_gen != g, 0)) {
-		pthread_once(&atfork_once, install_atfork);
 		cached_tid = (uint32_t)helper_syscall(SYS_gettid, 0, 0, 0, 0, 0);
 		cached_tid_gen = g;
 	}
@@ -45,7 +36,6 @@ uint32_t helper_tgid(void)
 {
 	uint32_t g = __atomic_load_n(&generation, __ATOMIC_RELAXED);
 	if (__builtin_expect(__atomic_load_n(&cached_tgid_gen, __ATOMIC_ACQUIRE) != g, 0)) {
-		pthread_once(&atfork_once, install_atfork);
 		__atomic_store_n(&cached_tgid, (uint32_t)helper_syscall(SYS_getpid, 0, 0, 0, 0, 0), __ATOMIC_RELAXED);
 		__atomic_store_n(&cached_tgid_gen, g, __ATOMIC_RELEASE);
 	}
@@ -75,30 +65,39 @@ HELPER(get_current_comm)
 {
 	char *buf = PTR(r1);
 	uint64_t size = r2;
-	char comm[16] = { 0 };
+	char comm[16];
 	if (size == 0)
 		return (uint64_t)-EINVAL;
+	bpftime_gpr_zero(comm, sizeof(comm));
 	if (helper_syscall(SYS_prctl, PR_GET_NAME, (long)comm, 0, 0, 0) < 0) {
-		memset(buf, 0, size);
+		bpftime_gpr_zero(buf, size);
 		return (uint64_t)-EINVAL;
 	}
 	comm[15] = 0;
-	size_t len = strnlen(comm, size - 1);
-	memcpy(buf, comm, len);
-	memset(buf + len, 0, size - len);
+	uint64_t len = 0;
+	while (len < size - 1 && comm[len])
+		len++;
+	bpftime_gpr_copy(buf, comm, len);
+	bpftime_gpr_zero(buf + len, size - len);
 	return 0;
 }
 
 /* bpf_get_smp_processor_id: the per-CPU slot the maps use for this thread. */
 HELPER(get_smp_processor_id)
 {
-	return bpftime_current_cpu_slot();
+	return bpftime_current_cpu_slot_ready(); /* bpftime_helpers_init ran bpftime_possible_cpus */
 }
 
+/* The vDSO's clock_gettime itself, not glibc's wrapper (no system call, -errno on failure); a raw
+ * clock_gettime(2) where there is none. */
 static uint64_t clock_ns(clockid_t id)
 {
-	struct timespec ts;
-	clock_gettime(id, &ts); /* the vDSO: no system call, errno untouched on success */
+	struct timespec ts = { 0, 0 };
+	int (*vdso)(long, void *) = __atomic_load_n(&helper_vdso_clock_gettime, __ATOMIC_ACQUIRE);
+	if (vdso)
+		vdso(id, &ts);
+	else
+		helper_syscall(SYS_clock_gettime, id, (long)&ts, 0, 0, 0);
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bpftime_gpr_only.h"
 #include "bpftime_helpers.h"
 
 #define HELPER(name) uint64_t bpftime_h_##name(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5)
@@ -25,24 +26,18 @@ long user_write(uint64_t dst, const void *src, uint64_t size);
 long user_read_str(char *dst, uint64_t src, uint64_t count);
 
 /*
- * The helpers' system calls: through the syscall hooks' untraced gate when the agent links them
- * (under Syscall User Dispatch a plain `syscall` here would be trapped and traced as the
- * application's), else a raw `syscall`. Never touches errno; -errno on failure.
+ * The helpers' system calls: through the syscall hooks' untraced gate when the agent links them,
+ * else a raw `syscall` (bpftime_gpr_only.h). Never touches errno; -errno on failure.
  */
-long bpftime_syscall_hooks_raw(long nr, long a0, long a1, long a2, long a3, long a4, long a5) __attribute__((weak));
-
 static inline long helper_syscall(long nr, long a, long b, long c, long d, long e)
 {
-	if (bpftime_syscall_hooks_raw)
-		return bpftime_syscall_hooks_raw(nr, a, b, c, d, e, 0);
-	long ret;
-	register long r10 __asm__("r10") = d;
-	register long r8 __asm__("r8") = e;
-	register long r9 __asm__("r9") = 0;
-	__asm__ volatile("syscall" : "=a"(ret) : "a"(nr), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8), "r"(r9)
-			 : "rcx", "r11", "memory");
-	return ret;
+	return bpftime_raw_syscall(nr, a, b, c, d, e);
 }
+
+/* helpers_init.c, for helper_task.c: the vDSO's clock_gettime (kernel code built without SSE,
+ * arch/x86/Makefile's -mno-sse), NULL when there is none; a fork's child bumps the generation. */
+extern int (*helper_vdso_clock_gettime)(long clock, void *ts);
+void helper_after_fork_child(void);
 
 /* The user stack as perf_callchain_user() walks it (frame pointers): the probed ip, the return
  * address at a function's entry, then each frame's; at most max entries (helper_stack.c). */

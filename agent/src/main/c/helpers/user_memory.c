@@ -5,7 +5,6 @@
  * are the runtime's own, never traced, and leave errno alone.
  */
 #include <errno.h>
-#include <string.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 
@@ -94,15 +93,16 @@ long user_read_str(char *dst, uint64_t src, uint64_t count)
 		if (!window_has(&w, res, 8))
 			break;
 		unsigned char *c = w.b + (res - w.start);
-		unsigned char *nul = memchr(c, 0, 8);
-		if (nul) {
-			size_t z = (size_t)(nul - c);
-			memcpy(dst + res, c, z);
-			memset(dst + res + z, 0, 8 - z);
+		size_t z = 0;
+		while (z < 8 && c[z])
+			z++;
+		if (z < 8) {
+			bpftime_gpr_copy(dst + res, c, z);
+			bpftime_gpr_zero(dst + res + z, 8 - z);
 			got = (long)(res + z);
 			break;
 		}
-		memcpy(dst + res, c, 8);
+		bpftime_gpr_copy(dst + res, c, 8);
 		res += 8;
 		max -= 8;
 	}

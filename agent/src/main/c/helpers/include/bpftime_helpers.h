@@ -34,6 +34,31 @@ BPFTIME_HELPERS_API void *const *bpftime_helper_table(void);
 BPFTIME_HELPERS_API int bpftime_helper_supported(uint32_t id);
 
 /*
+ * 1 when helper id is GPR-safe, else 0: built with -mgeneral-regs-only, calling no glibc function
+ * and writing no errno on any of its paths (system calls raw, copies by its own loops), so a probe
+ * hit whose programs call only such helpers may skip saving the interrupted code's vector state and
+ * errno (BPFTIME_PROBE_PROG_F_GPR_ONLY). Once bpftime_helpers_init ran. The single source of truth;
+ * src/test/c/gpr_helpers_test.c checks every helper marked here with the registers filled.
+ */
+BPFTIME_HELPERS_API int bpftime_helper_gpr_safe(uint32_t id);
+
+/*
+ * Whether a program (slots instruction slots of 8 bytes, as bpf(BPF_PROG_LOAD) takes them) is
+ * GPR-only as a JIT image: every call is a bpf-to-bpf call (src_reg 1) or a helper (src_reg 0) for
+ * which bpftime_helper_gpr_safe is 1. bpf_tail_call is not: its target may not be. A kfunc call
+ * (src_reg 2) is not either. 1 or 0.
+ */
+BPFTIME_HELPERS_API int bpftime_helpers_prog_gpr_only(const void *insns, uint64_t slots);
+
+/*
+ * The once-only work of the helpers (fork handler, the possible CPUs, the vDSO's clock): run before
+ * any program, from a thread whose system calls are not traced (the agent's control thread, before
+ * its first program). Idempotent. Without it the helpers still work, but a forked child's
+ * bpf_get_current_pid_tgid may give its parent's ids and the GPR-safe ones may call glibc.
+ */
+BPFTIME_HELPERS_API void bpftime_helpers_init(void);
+
+/*
  * Set by the control part: the program with this id, as this process runs it (a JIT image's
  * tail-call entry, or, for the interpreter, its const struct bpftime_vm *), or NULL, also when it
  * needs more stack frames than frames_free (what the JIT's caller has left; the tail call then
