@@ -62,10 +62,11 @@ static int install_uprobe(struct attachment *a)
 		.kind = (a->flags & AGENT_MSG_F_EXIT) ? BPFTIME_PROBE_RETURN : BPFTIME_PROBE_ENTRY,
 		.path = a->path, .offset = a->offset,
 	};
-	struct bpftime_probe_prog prog = { .jit = a->prog->entry, .vm = a->prog->vm,
-					   .flags = a->prog->calls_nothing ? BPFTIME_PROBE_PROG_F_GPR_ONLY |
-									       BPFTIME_PROBE_PROG_F_NO_HELPERS
-									     : 0 };
+	struct bpftime_probe_prog prog = { .jit = a->prog->entry, .vm = a->prog->vm };
+	if (a->prog->calls_nothing)
+		prog.flags = BPFTIME_PROBE_PROG_F_GPR_ONLY | BPFTIME_PROBE_PROG_F_NO_HELPERS;
+	else if (a->prog->gpr_only)
+		prog.flags = BPFTIME_PROBE_PROG_F_GPR_ONLY;
 	struct bpftime_probe_info info;
 	uint16_t *semaphore = NULL;
 	int err = 0, id;

@@ -44,7 +44,10 @@ struct agent_prog {
 	struct bpftime_jit_image *image;
 	struct bpftime_vm *vm;           /* the interpreter's program (always loaded: tail calls from it) */
 	int calls_nothing;               /* no call instruction (helper, subprogram, kfunc): as a JIT image it
-					    touches no vector register nor errno (BPFTIME_PROBE_PROG_F_GPR_ONLY) */
+					    reads nothing of the hit (BPFTIME_PROBE_PROG_F_NO_HELPERS) */
+	int gpr_only;                    /* as a JIT image, with every helper it calls, it touches no vector
+					    register nor errno: it calls only subprograms and helpers
+					    bpftime_helper_gpr_safe says are (BPFTIME_PROBE_PROG_F_GPR_ONLY) */
 };
 int objects_add_map(uint32_t id, int memfd, int eventfd);
 int objects_add_perf_buffer(uint32_t id, int memfd, int eventfd);

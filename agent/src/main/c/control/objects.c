@@ -41,12 +41,15 @@ static int ensure_tables(void)
 		progs = table(MAX_ID * sizeof(*progs));
 	if (!all_progs)
 		all_progs = table(MAX_ID * sizeof(*all_progs));
+	/* before the first program: what the GPR-safe helpers must not do inside one */
+	bpftime_helpers_init();
 	/* bpf_map_lookup_elem on a map of maps finds inner maps here by id */
 	bpftime_helpers_set_map_resolver(objects_map);
 	return maps && progs && all_progs ? 0 : -ENOMEM;
 }
 
-struct bpftime_map *objects_map(uint32_t id)
+/* Called by bpf_map_lookup_elem on a map of maps, a GPR-safe helper (bpftime_helper_gpr_safe). */
+__attribute__((target("general-regs-only"))) struct bpftime_map *objects_map(uint32_t id)
 {
 	return maps && id < MAX_ID ? __atomic_load_n(&maps[id], __ATOMIC_ACQUIRE) : NULL;
 }
@@ -328,6 +331,7 @@ int objects_add_prog(const struct agent_msg *m, const uint8_t *payload)
 	for (size_t i = 0; i < slots; i++)
 		if (payload[i * 8] == 0x85) /* BPF_JMP | BPF_CALL (include/uapi/linux/bpf.h) */
 			p->calls_nothing = 0;
+	p->gpr_only = bpftime_helpers_prog_gpr_only(payload, slots);
 	if (code_len && !agent_no_jit) {
 		const struct agent_reloc *r = (const void *)(payload + insn_bytes + code_len);
 		size_t nrelocs = (m->payload_len - insn_bytes - code_len) / sizeof(*r);
