@@ -31,6 +31,10 @@ interface HelpersLib extends Library {
 
     int bpftime_helper_supported(int id);
 
+    int bpftime_helper_gpr_safe(int id);
+
+    int bpftime_helpers_prog_gpr_only(byte[] insns, long slots);
+
     void bpftime_helpers_set_trace_fd(int fd);
 
     // src/test/c/helpers/helpers_jna.c
