@@ -72,6 +72,8 @@ extern const struct bench_figure fig_bpftime_start_first_bpf_cold;
 	X(bpftime_uprobe_lea) X(bpftime_uprobe_lea_count) X(bpftime_uprobe_push) X(bpftime_uprobe_push_count) \
 	X(bpftime_uretprobe_lea) X(bpftime_uretprobe_lea_count) X(bpftime_uretprobe_push) X(bpftime_uretprobe_push_count) \
 	X(bpftime_uprobe_hash_update) X(bpftime_uprobe_hash_update_count) \
+	X(kernel_uprobe_pid_count) X(bpftime_uprobe_pid_count) X(bpftime_uprobe_pid_count_xsave) \
+	X(kernel_uretprobe_pid_count) X(bpftime_uretprobe_pid_count) X(bpftime_uretprobe_pid_count_xsave) \
 	X(bpftime_uprobe_lea_interp) X(bpftime_uprobe_lea_interp_count) X(bpftime_uprobe_lea_int3) X(bpftime_uprobe_lea_int3_count)
 
 /* figures_tracepoint.c: a syscall tracepoint with a program, the kernel's and ours. */

@@ -29,10 +29,18 @@ struct uprobe_config {
 	long (*target)(long);
 	enum engine engine;
 	int retprobe;
-	int int3; /* ours: the breakpoint path (BPFTIME_PROBE_F_INT3) instead of a jump */
+	int mode; /* ours: UPROBE_* */
 	enum probe_prog prog;
 	int counting;
 };
+
+/* The breakpoint path (BPFTIME_PROBE_F_INT3) instead of a jump. */
+#define UPROBE_INT3 0x1
+/* Linked to the agent's own helpers (else the harness's), flagged BPFTIME_PROBE_PROG_F_GPR_ONLY with
+ * UPROBE_GPR_ONLY (as the agent flags a program bpftime_helpers_prog_gpr_only accepts), else not: the
+ * XSAVE of the vector state around the programs. */
+#define UPROBE_AGENT_HELPERS 0x2
+#define UPROBE_GPR_ONLY 0x4
 
 struct uprobe_state {
 	const struct uprobe_config *cfg;
@@ -61,16 +69,26 @@ static int attach_ours(struct uprobe_state *s, char *why, size_t why_len)
 	if (err)
 		return err;
 	if (c->engine == ENGINE_JIT) {
-		err = bpftime_probe_jit_load(c->prog, &s->p.maps, (probe_jit_fn *)&prog.jit, why, why_len);
+		err = (c->mode & UPROBE_AGENT_HELPERS)
+			      ? bpftime_probe_jit_load_agent_helpers(c->prog, &s->p.maps, (probe_jit_fn *)&prog.jit, why,
+								     why_len)
+			      : bpftime_probe_jit_load(c->prog, &s->p.maps, (probe_jit_fn *)&prog.jit, why, why_len);
 		if (err)
 			return err;
 		if (!probe_prog_calls_helper(c->prog))
 			prog.flags = BPFTIME_PROBE_PROG_F_GPR_ONLY | BPFTIME_PROBE_PROG_F_NO_HELPERS;
+		if ((c->mode & UPROBE_GPR_ONLY) && !probe_prog_agent_gpr_only(c->prog)) {
+			snprintf(why, why_len, "%s: actual not GPR-only vs expected every call a GPR-safe helper",
+				 probe_prog_names[c->prog]);
+			return -EINVAL;
+		}
+		if (c->mode & UPROBE_GPR_ONLY)
+			prog.flags |= BPFTIME_PROBE_PROG_F_GPR_ONLY;
 	} else if (!(prog.vm = bpftime_probe_vm_load(c->prog, &s->p.maps, why, why_len))) {
 		return -EINVAL;
 	}
 	struct bpftime_probe_spec spec = { c->retprobe ? BPFTIME_PROBE_RETURN : BPFTIME_PROBE_ENTRY,
-					   c->int3 ? BPFTIME_PROBE_F_INT3 : 0, NULL, (uintptr_t)c->target };
+					   (c->mode & UPROBE_INT3) ? BPFTIME_PROBE_F_INT3 : 0, NULL, (uintptr_t)c->target };
 	s->probe_id = bpftime_probe_attach(&spec, prog, 0);
 	if (s->probe_id < 0) {
 		snprintf(why, why_len, "bpftime_probe_attach: %s", strerror(-s->probe_id));
@@ -79,7 +97,7 @@ static int attach_ours(struct uprobe_state *s, char *why, size_t why_len)
 	bpftime_probe_poll(5000);
 	struct bpftime_probe_info info;
 	bpftime_probe_info(s->probe_id, &info);
-	uint32_t want = c->int3 ? BPFTIME_PROBE_MODE_INT3 : BPFTIME_PROBE_MODE_INLINE;
+	uint32_t want = (c->mode & UPROBE_INT3) ? BPFTIME_PROBE_MODE_INT3 : BPFTIME_PROBE_MODE_INLINE;
 	if (info.mode != want) {
 		snprintf(why, why_len, "probe mode: actual %u (%s) vs expected %u", info.mode, info.why_int3, want);
 		return -EINVAL;
@@ -163,6 +181,10 @@ UPROBE_FIGURE(kernel_uprobe_hash_update, "kernel.uprobe.map_update.hash", NULL, 
 	      0, 0, PROBE_PROG_HASH_UPDATE, 0);
 UPROBE_FIGURE(kernel_uprobe_hash_update_count, "kernel.uprobe.map_update.hash.count", NULL, PUSH, bench_push,
 	      ENGINE_KERNEL, 0, 0, PROBE_PROG_HASH_UPDATE_COUNT, 1);
+UPROBE_FIGURE(kernel_uprobe_pid_count, "kernel.uprobe.push_rbp.pid_count", NULL, PUSH, bench_push, ENGINE_KERNEL, 0,
+	      0, PROBE_PROG_PID_COUNT, 1);
+UPROBE_FIGURE(kernel_uretprobe_pid_count, "kernel.uretprobe.push_rbp.pid_count", NULL, PUSH, bench_push,
+	      ENGINE_KERNEL, 1, 0, PROBE_PROG_PID_COUNT, 1);
 
 /* Ours: JIT images (the default engine), the interpreter, and the int3 path for reference. */
 UPROBE_FIGURE(bpftime_uprobe_lea, "bpftime.uprobe.lea.jit", "kernel.uprobe.lea", LEA, bench_lea, ENGINE_JIT, 0, 0,
@@ -186,6 +208,20 @@ UPROBE_FIGURE(bpftime_uprobe_hash_update, "bpftime.uprobe.map_update.hash.jit", 
 UPROBE_FIGURE(bpftime_uprobe_hash_update_count, "bpftime.uprobe.map_update.hash.jit.count",
 	      "kernel.uprobe.map_update.hash.count", PUSH, bench_push, ENGINE_JIT, 0, 0, PROBE_PROG_HASH_UPDATE_COUNT,
 	      1);
+/* A program calling helpers (bpf_get_current_pid_tgid, bpf_map_lookup_elem), all GPR-safe, flagged
+ * GPR_ONLY as the agent flags it; .xsave is the same without the flag. At a function's entry only the
+ * argument registers xmm0-7 are saved then (a few ns); at a return the whole vector state (XSAVEC). */
+UPROBE_FIGURE(bpftime_uprobe_pid_count, "bpftime.uprobe.push_rbp.pid_count.jit", "kernel.uprobe.push_rbp.pid_count",
+	      PUSH, bench_push, ENGINE_JIT, 0, UPROBE_AGENT_HELPERS | UPROBE_GPR_ONLY, PROBE_PROG_PID_COUNT, 1);
+UPROBE_FIGURE(bpftime_uprobe_pid_count_xsave, "bpftime.uprobe.push_rbp.pid_count.jit.xsave",
+	      "kernel.uprobe.push_rbp.pid_count", PUSH, bench_push, ENGINE_JIT, 0, UPROBE_AGENT_HELPERS,
+	      PROBE_PROG_PID_COUNT, 1);
+UPROBE_FIGURE(bpftime_uretprobe_pid_count, "bpftime.uretprobe.push_rbp.pid_count.jit",
+	      "kernel.uretprobe.push_rbp.pid_count", PUSH, bench_push, ENGINE_JIT, 1,
+	      UPROBE_AGENT_HELPERS | UPROBE_GPR_ONLY, PROBE_PROG_PID_COUNT, 1);
+UPROBE_FIGURE(bpftime_uretprobe_pid_count_xsave, "bpftime.uretprobe.push_rbp.pid_count.jit.xsave",
+	      "kernel.uretprobe.push_rbp.pid_count", PUSH, bench_push, ENGINE_JIT, 1, UPROBE_AGENT_HELPERS,
+	      PROBE_PROG_PID_COUNT, 1);
 UPROBE_FIGURE(bpftime_uprobe_lea_interp, "bpftime.uprobe.lea.interp", "kernel.uprobe.lea", LEA, bench_lea,
 	      ENGINE_INTERP, 0, 0, PROBE_PROG_EMPTY, 0);
 UPROBE_FIGURE(bpftime_uprobe_lea_interp_count, "bpftime.uprobe.lea.interp.count", "kernel.uprobe.lea.count", LEA,

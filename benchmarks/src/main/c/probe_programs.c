@@ -1,6 +1,7 @@
 #include "probe_programs.h"
 
 #include "jit_image.h"
+#include "bpftime_helpers.h"
 #include "bpftime_vm.h"
 #include "kernel_bpf.h"
 #include "bench.h"
@@ -51,6 +52,16 @@ static const struct bpf_insn prog_count_tgid[] = {
 		CALL(BPF_FUNC_map_update_elem)
 static const struct bpf_insn prog_hash_update[] = { HASH_UPDATE(), RETURN_0() };
 static const struct bpf_insn prog_hash_update_count[] = { HASH_UPDATE(), COUNT_HIT(), RETURN_0() };
+static const struct bpf_insn prog_pid_count[] = {
+	CALL(BPF_FUNC_get_current_pid_tgid),
+	INSN(BPF_ST | BPF_MEM | BPF_W, BPF_REG_10, 0, -4, 0),
+	LD_MAP(BPF_REG_1, PROBE_MAP_COUNTS), MOV_X(BPF_REG_2, BPF_REG_10), ADD_K(BPF_REG_2, -4),
+	CALL(BPF_FUNC_map_lookup_elem),
+	INSN(BPF_JMP | BPF_JEQ | BPF_K, BPF_REG_0, 0, 2, 0),
+	MOV_K(BPF_REG_1, 1),
+	INSN(BPF_STX | BPF_ATOMIC | BPF_DW, BPF_REG_0, BPF_REG_1, 0, BPF_ADD),
+	RETURN_0(),
+};
 
 static const struct {
 	const struct bpf_insn *insns;
@@ -62,6 +73,7 @@ static const struct {
 	[PROBE_PROG_COUNT_TGID] = P(prog_count_tgid),
 	[PROBE_PROG_HASH_UPDATE] = P(prog_hash_update),
 	[PROBE_PROG_HASH_UPDATE_COUNT] = P(prog_hash_update_count),
+	[PROBE_PROG_PID_COUNT] = P(prog_pid_count),
 #undef P
 };
 
@@ -71,6 +83,7 @@ const char *const probe_prog_names[PROBE_PROG_ALL] = {
 	[PROBE_PROG_COUNT_TGID] = "probe_count_tgid",
 	[PROBE_PROG_HASH_UPDATE] = "probe_hash_update",
 	[PROBE_PROG_HASH_UPDATE_COUNT] = "probe_hash_update_count",
+	[PROBE_PROG_PID_COUNT] = "probe_pid_count",
 };
 
 const struct bpf_insn *probe_prog_insns(enum probe_prog p, uint32_t *count)
@@ -338,8 +351,8 @@ static int resolve_map(void *arg, uint32_t kind, int32_t key, uint64_t *address)
 	return 0;
 }
 
-int bpftime_probe_jit_load(enum probe_prog p, const struct bpftime_probe_maps *m, probe_jit_fn *out, char *why,
-			   size_t why_len)
+static int jit_load(enum probe_prog p, const struct bpftime_probe_maps *m, void *const *helpers, uint32_t nhelpers,
+		    probe_jit_fn *out, char *why, size_t why_len)
 {
 	char path[4096];
 	struct bpftime_jit_image *img;
@@ -349,12 +362,29 @@ int bpftime_probe_jit_load(enum probe_prog p, const struct bpftime_probe_maps *m
 		snprintf(why, why_len, "the path of %s.jit: %s", probe_prog_names[p], strerror(-err));
 		return err;
 	}
-	helpers_init();
-	err = jit_image_file_load(path, probe_helpers, PROBE_HELPER_TABLE_SIZE, resolve_map, (void *)m, &img, why,
-				  why_len);
+	err = jit_image_file_load(path, helpers, nhelpers, resolve_map, (void *)m, &img, why, why_len);
 	if (!err)
 		*out = (probe_jit_fn)bpftime_jit_image_entry(img);
 	return err;
+}
+
+int bpftime_probe_jit_load(enum probe_prog p, const struct bpftime_probe_maps *m, probe_jit_fn *out, char *why,
+			   size_t why_len)
+{
+	helpers_init();
+	return jit_load(p, m, probe_helpers, PROBE_HELPER_TABLE_SIZE, out, why, why_len);
+}
+
+int bpftime_probe_jit_load_agent_helpers(enum probe_prog p, const struct bpftime_probe_maps *m, probe_jit_fn *out,
+					 char *why, size_t why_len)
+{
+	bpftime_helpers_init();
+	return jit_load(p, m, bpftime_helper_table(), BPFTIME_HELPER_TABLE_SIZE, out, why, why_len);
+}
+
+int probe_prog_agent_gpr_only(enum probe_prog p)
+{
+	return bpftime_helpers_prog_gpr_only(programs[p].insns, programs[p].n);
 }
 
 static uint64_t vm_link(const void *arg, uint32_t slot, int value)

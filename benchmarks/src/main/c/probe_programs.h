@@ -23,6 +23,8 @@ enum probe_prog {
 				       program runs for every process) */
 	PROBE_PROG_HASH_UPDATE,	    /* hash[0] = 1 with bpf_map_update_elem(BPF_ANY): one update per hit */
 	PROBE_PROG_HASH_UPDATE_COUNT, /* the same, then count += 1 */
+	PROBE_PROG_PID_COUNT,	    /* bpf_get_current_pid_tgid, then count += 1 on the value
+				       bpf_map_lookup_elem finds: two helpers, both GPR-safe in the agent */
 	PROBE_PROG_ALL
 };
 
@@ -79,6 +81,12 @@ void bpftime_probe_count_reset(const struct bpftime_probe_maps *m);
  * helper table. 0 or -errno with why. */
 int bpftime_probe_jit_load(enum probe_prog p, const struct bpftime_probe_maps *m, probe_jit_fn *out, char *why,
 			   size_t why_len);
+/* The same, linked to the agent's own helper table (bpftime_helper_table, after bpftime_helpers_init)
+ * instead of this harness's: the GPR-only figures need its GPR-safe helpers. */
+int bpftime_probe_jit_load_agent_helpers(enum probe_prog p, const struct bpftime_probe_maps *m, probe_jit_fn *out,
+					 char *why, size_t why_len);
+/* Whether the agent flags program p BPFTIME_PROBE_PROG_F_GPR_ONLY (bpftime_helpers_prog_gpr_only). */
+int probe_prog_agent_gpr_only(enum probe_prog p);
 /* Program p on the interpreter, linked to m. NULL with why on failure. */
 struct bpftime_vm *bpftime_probe_vm_load(enum probe_prog p, const struct bpftime_probe_maps *m, char *why,
 					 size_t why_len);
