@@ -127,10 +127,11 @@ int bpftime_helper_supported(uint32_t id)
 /*
  * The GPR-safe helpers (bpftime_helpers.h): their files are built with -mgeneral-regs-only and
  * checked to call no libc function (helpers.mk), the maps library's program side likewise
- * (maps/Makefile). Not here: tail_call (its target may not be GPR-only), trace_printk and snprintf
- * (bpf_format, write), get_stack/get_stackid, the cgroup helpers (they read files), send_signal
- * (a handler of the application runs), loop and for_each_map_elem (their callbacks), and
- * map_lookup_elem on a map of maps calls objects_map (control/objects.c, GPR-only too).
+ * (maps/Makefile); map_lookup_elem on a map of maps calls the control part's objects_map, GPR-only
+ * too. Not marked: tail_call (its target may not be GPR-only), trace_printk and snprintf (glibc's
+ * formatting), get_stack/get_stackid, the cgroup helpers (they read files), send_signal (left as it
+ * was), loop and for_each_map_elem (their callbacks are the program's, but the callers are not built
+ * for it). GprSafeHelpersTest checks each marked one at run time and in the linked agent.
  */
 static const uint8_t gpr_safe[BPFTIME_HELPER_TABLE_SIZE] = {
 	[ID_MAP_LOOKUP_ELEM] = 1, [ID_MAP_UPDATE_ELEM] = 1, [ID_MAP_DELETE_ELEM] = 1,

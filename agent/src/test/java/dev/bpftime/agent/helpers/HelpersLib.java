@@ -23,7 +23,9 @@ interface HelpersLib extends Library {
         Path so = Path.of(dir, "libbpftime-helpers.so");
         assertTrue(Files.isReadable(so), "helpers library: actual no " + so + " vs expected one built by "
                 + "helpers/helpers.mk in the compile phase");
-        return Native.load(so.toString(), HelpersLib.class);
+        HelpersLib lib = Native.load(so.toString(), HelpersLib.class);
+        lib.bpftime_helpers_init(); // as the agent does before its first program
+        return lib;
     }
 
     // helpers/include/bpftime_helpers.h
@@ -32,6 +34,8 @@ interface HelpersLib extends Library {
     int bpftime_helper_supported(int id);
 
     int bpftime_helper_gpr_safe(int id);
+
+    void bpftime_helpers_init();
 
     int bpftime_helpers_prog_gpr_only(byte[] insns, long slots);
 
