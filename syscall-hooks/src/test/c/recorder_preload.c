@@ -12,6 +12,10 @@
  *                                     call them directly
  *   BPFTIME_SH_TEST_MODE=pure_enter   the same with no on_exit (enter events only): the callbacks
  *                                     then run on the entry's fast path when it is open
+ *   BPFTIME_SH_TEST_MODE=direct       every number routed to a direct function recording enter
+ *                                     events (no exit events), except getpid, routed to nobody;
+ *                                     every second getppid the function hands over to on_enter,
+ *                                     which records it instead
  *   BPFTIME_SH_TEST_DENY_OPENAT=path  openat of exactly this path returns -EPERM without running
  *   BPFTIME_SH_TEST_RESERVE_SIGTRAP=1 reserve SIGTRAP as the agent's probe engine does
  *                                     (native-support's reserved_signals.h)
@@ -168,6 +172,26 @@ GPR_ONLY static void on_exit_cb(void *user, long nr, const uint64_t args[6], int
 		bpftime_syscall_hooks_call_saving_vectors(clobber_vectors_and_errno, NULL);
 }
 
+/* BPFTIME_SH_TEST_MODE=direct: what an agent's sys_enter programs calling no helper do. */
+static uint64_t getppid_calls;
+
+GPR_ONLY static int direct(const void *ctx)
+{
+	const struct bpftime_sys_enter_ctx *c = ctx;
+	int64_t v[6];
+
+	if (c->pad != 0)
+		return 0; /* recorded as missing: the record is not the kernel's */
+	if (c->syscall_nr == SYS_getppid && __atomic_fetch_add(&getppid_calls, 1, __ATOMIC_RELAXED) % 2)
+		return BPFTIME_SH_DIRECT_TO_CALLBACKS;
+	for (int k = 0; k < 6; k++)
+		v[k] = (int64_t)c->args[k];
+	append(RECORD_ENTER, c->syscall_nr, v);
+	if (clobber)
+		bpftime_syscall_hooks_call_saving_vectors(clobber_vectors_and_errno, NULL);
+	return 0;
+}
+
 static struct bpftime_syscall_hooks_callbacks callbacks = {
 	.on_enter = on_enter,
 	.on_exit = on_exit_cb,
@@ -235,6 +259,13 @@ __attribute__((constructor)) static void recorder_start(void)
 		reserved_signals_add(SIGTRAP);
 	if (pure)
 		callbacks.flags = BPFTIME_SH_CALLBACKS_PURE;
+	if (mode && strcmp(mode, "direct") == 0) {
+		bpftime_syscall_hooks_set_direct(direct);
+		if (bpftime_syscall_hooks_route(-1, BPFTIME_SH_ROUTE_DIRECT) != 0 ||
+		    bpftime_syscall_hooks_route(SYS_getpid, BPFTIME_SH_ROUTE_NONE) != 0 ||
+		    bpftime_syscall_hooks_route(BPFTIME_SH_ROUTES, BPFTIME_SH_ROUTE_NONE) != -EINVAL)
+			return;
+	}
 	r = bpftime_syscall_hooks_install(&callbacks);
 	append_stats(RECORD_INSTALL, r);
 }

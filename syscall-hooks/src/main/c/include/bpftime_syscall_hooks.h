@@ -73,6 +73,37 @@ BPFTIME_SH_API int bpftime_syscall_hooks_install(const struct bpftime_syscall_ho
  * make syscalls: each syscall sees the old or the new set whole. The struct must stay valid. */
 BPFTIME_SH_API void bpftime_syscall_hooks_set_callbacks(const struct bpftime_syscall_hooks_callbacks *cb);
 
+/*
+ * Routes: per syscall number (0..511), what the hooks do with it. By default every number goes to
+ * the callbacks. A number routed BPFTIME_SH_ROUTE_NONE passes straight to the kernel: no callback
+ * sees it, on entry or exit (an agent whose programs are on other syscalls). One routed
+ * BPFTIME_SH_ROUTE_DIRECT calls the direct function on entry instead of the callbacks, and nothing
+ * on exit; while the entry's fast path is open (README.md) that call is made right from the entry,
+ * with the context built where the argument registers were saved. Numbers from 512 always go to
+ * the callbacks. Safe while other threads make syscalls: each sees the old or the new route.
+ */
+#define BPFTIME_SH_ROUTE_CALLBACKS 0u
+#define BPFTIME_SH_ROUTE_NONE 1u
+#define BPFTIME_SH_ROUTE_DIRECT 2u
+#define BPFTIME_SH_ROUTES 512
+/* nr -1: every number. 0, or -EINVAL (nr or route out of range). */
+BPFTIME_SH_API int bpftime_syscall_hooks_route(long nr, unsigned route);
+
+/*
+ * The direct function: ctx is the syscall's sys_enter record as the kernel gives it to a program
+ * (bpftime_syscall_ctx.h: struct bpftime_sys_enter_ctx, which is also a raw_syscalls:sys_enter
+ * one), except its head (the 8 bytes programs may not read) is unspecified; it must not be
+ * written. The function must keep the promise of BPFTIME_SH_CALLBACKS_PURE (no vector register,
+ * errno untouched, syscalls only through bpftime_syscall_hooks_raw) and assume no stack alignment
+ * (general-regs-only code does not need one). It returns 0 to run the syscall, or
+ * BPFTIME_SH_DIRECT_TO_CALLBACKS when it cannot do its work here (say it needs libc): on_enter is
+ * then called for this syscall, as for a number routed to the callbacks, and on_exit is not.
+ * Set once, before routing any number DIRECT; it must stay valid.
+ */
+#define BPFTIME_SH_DIRECT_TO_CALLBACKS 1
+typedef int (*bpftime_syscall_hooks_direct_fn)(const void *ctx);
+BPFTIME_SH_API void bpftime_syscall_hooks_set_direct(bpftime_syscall_hooks_direct_fn fn);
+
 /* Marks the calling thread as the runtime's own (its syscalls are never traced) or not. */
 BPFTIME_SH_API void bpftime_syscall_hooks_thread_untraced(int untraced);
 
