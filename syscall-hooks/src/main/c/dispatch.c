@@ -249,7 +249,7 @@ int bpftime_sh_dispatch(struct sh_frame *f)
 	if (route == BPFTIME_SH_ROUTE_NONE)
 		cb = 0;
 	exit_cb = route == BPFTIME_SH_ROUTE_CALLBACKS ? cb : 0;
-	if (route == BPFTIME_SH_ROUTE_DIRECT && !own && sh_route_direct(f, nr) != BPFTIME_SH_DIRECT_TO_CALLBACKS)
+	if (route == BPFTIME_SH_ROUTE_DIRECT && !own && sh_route_direct(f, nr) != SH_DIRECT_TO_CALLBACKS)
 		cb = 0;
 
 	if (cb && cb->on_enter && (cb->flags & BPFTIME_SH_CALLBACKS_PURE)) {

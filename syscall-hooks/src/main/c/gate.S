@@ -132,15 +132,25 @@ bpftime_sh_entry:
 	lea 8(%rsp), %rsp
 	jmp .Lfast_syscall
 /*
- * The direct function (bpftime_syscall_hooks_set_direct) with the sys_enter record built where the
- * argument registers are saved: two more pushes below them, the number (zero-extended: the 4
- * bytes after __syscall_nr are zero, and raw_syscalls' 8-byte id is the same) and a head programs
- * may not read. It promises what a pure callback does, so nothing else is saved.
+ * A direct program (bpftime_syscall_hooks_route_direct), inside the caller's read section (the
+ * word the pointer at fs:bpftime_sh_section_tp points at: odd while inside; no pointer yet: the
+ * full path hands the syscall to on_enter; odd already: nothing runs), with the sys_enter record
+ * built where the argument registers are saved: two more pushes below them, the number
+ * (zero-extended: the 4 bytes after __syscall_nr are zero, and raw_syscalls' 8-byte id is the
+ * same) and a head programs may not read. The program promises what a pure callback does and uses
+ * no string instruction, so nothing else is saved and the direction flag is left as it is.
  */
 .Ldirect:
 	mov sh_thread_state@gottpoff(%rip), %r11
 	cmpl $0, %fs:SH_THREAD_UNTRACED(%r11)
 	jne .Lfull
+	mov bpftime_sh_section_tp(%rip), %r11
+	mov %fs:(%r11), %r11
+	test %r11, %r11
+	jz .Lfull
+	testb $1, (%r11)
+	jnz .Lfast_no_callback
+	addq $1, (%r11)
 	push %rcx
 	push %rax
 	push %r9
@@ -151,9 +161,16 @@ bpftime_sh_entry:
 	push %rdi
 	push %rax
 	push %rax
+	lea bpftime_sh_direct_prog(%rip), %r11
+	mov (%r11,%rax,8), %r11
 	mov %rsp, %rdi
-	cld
-	call *bpftime_sh_direct_fn(%rip)
+	xor %esi, %esi
+	test %r11, %r11
+	jz 1f
+	call *%r11
+1:	mov bpftime_sh_section_tp(%rip), %r11
+	mov %fs:(%r11), %r11
+	addq $1, (%r11)
 	lea 16(%rsp), %rsp
 	pop %rdi
 	pop %rsi
@@ -161,14 +178,9 @@ bpftime_sh_entry:
 	pop %r10
 	pop %r8
 	pop %r9
-	test %eax, %eax		/* BPFTIME_SH_DIRECT_TO_CALLBACKS: the full path calls on_enter */
 	pop %rax
-	jnz .Ldirect_handed_over
 	lea 8(%rsp), %rsp
 	jmp .Lfast_syscall
-.Ldirect_handed_over:
-	pop %rcx
-	jmp .Lfull
 .Lfast_no_callback:
 	mov %rcx, -8(%rsp)
 .Lfast_syscall:

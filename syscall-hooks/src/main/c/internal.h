@@ -166,6 +166,9 @@ extern const uint8_t bpftime_sh_special[SH_NR_TABLE] SH_HIDDEN;
 #define SH_EFF_FULL 3	  /* the full path */
 SH_HIDDEN void sh_routes_refresh(const struct bpftime_syscall_hooks_callbacks *cb);
 SH_HIDDEN unsigned sh_route_of(long nr); /* BPFTIME_SH_ROUTE_* as set */
+/* Runs nr's direct program from the full path; SH_DIRECT_TO_CALLBACKS: the thread has no section
+ * word yet, on_enter must see the syscall instead. */
+#define SH_DIRECT_TO_CALLBACKS 1
 SH_HIDDEN int sh_route_direct(const struct sh_frame *f, long nr);
 
 /* Whether the fallback is needed (coverage.c); callers hold the rewrite lock. */

@@ -12,7 +12,11 @@
 
 SH_HIDDEN uint8_t sh_route_user[SH_NR_TABLE];
 SH_HIDDEN uint8_t bpftime_sh_route_eff[SH_NR_TABLE];
-SH_HIDDEN bpftime_syscall_hooks_direct_fn bpftime_sh_direct_fn;
+/* Per number, the direct program: read inside the section, NULL when gone. */
+SH_HIDDEN bpftime_syscall_hooks_prog_fn bpftime_sh_direct_prog[SH_NR_TABLE];
+/* Where the pointer to the calling thread's section word is, from the thread pointer. */
+SH_HIDDEN intptr_t bpftime_sh_section_tp;
+static int section_set;
 
 static int lock;
 
@@ -65,29 +69,44 @@ void sh_routes_refresh(const struct bpftime_syscall_hooks_callbacks *cb)
 	route_unlock();
 }
 
-int bpftime_syscall_hooks_route(long nr, unsigned route)
+static void route_set(long nr, uint8_t route, bpftime_syscall_hooks_prog_fn prog)
 {
-	uint8_t c;
+	uint8_t c = callbacks_route(sh_callbacks_get());
 
-	if (nr < -1 || nr >= SH_NR_TABLE || route > BPFTIME_SH_ROUTE_DIRECT)
-		return -EINVAL;
-	if (route == BPFTIME_SH_ROUTE_DIRECT && !__atomic_load_n(&bpftime_sh_direct_fn, __ATOMIC_ACQUIRE))
-		return -EINVAL;
-	route_lock();
-	c = callbacks_route(sh_callbacks_get());
 	if (c == SH_EFF_CALLBACK)
 		__atomic_store_n(&bpftime_sh_fast_cb, sh_callbacks_get(), __ATOMIC_RELEASE);
-	for (long i = nr < 0 ? 0 : nr; i < (nr < 0 ? SH_NR_TABLE : nr + 1); i++) {
-		__atomic_store_n(&sh_route_user[i], (uint8_t)route, __ATOMIC_RELAXED);
-		__atomic_store_n(&bpftime_sh_route_eff[i], effective(i, c), __ATOMIC_RELEASE);
-	}
+	/* the program before the route that names it; gone before any other route (a thread that
+	 * read the old route then finds no program inside its section) */
+	__atomic_store_n(&bpftime_sh_direct_prog[nr], prog, __ATOMIC_RELEASE);
+	__atomic_store_n(&sh_route_user[nr], route, __ATOMIC_RELAXED);
+	__atomic_store_n(&bpftime_sh_route_eff[nr], effective(nr, c), __ATOMIC_RELEASE);
+}
+
+int bpftime_syscall_hooks_route(long nr, unsigned route)
+{
+	if (nr < -1 || nr >= SH_NR_TABLE || route > BPFTIME_SH_ROUTE_NONE)
+		return -EINVAL;
+	route_lock();
+	for (long i = nr < 0 ? 0 : nr; i < (nr < 0 ? SH_NR_TABLE : nr + 1); i++)
+		route_set(i, (uint8_t)route, NULL);
 	route_unlock();
 	return 0;
 }
 
-void bpftime_syscall_hooks_set_direct(bpftime_syscall_hooks_direct_fn fn)
+void bpftime_syscall_hooks_set_direct_section(intptr_t tls_offset)
 {
-	__atomic_store_n(&bpftime_sh_direct_fn, fn, __ATOMIC_RELEASE);
+	__atomic_store_n(&bpftime_sh_section_tp, tls_offset, __ATOMIC_RELEASE);
+	__atomic_store_n(&section_set, 1, __ATOMIC_RELEASE);
+}
+
+int bpftime_syscall_hooks_route_direct(long nr, bpftime_syscall_hooks_prog_fn prog)
+{
+	if (nr < 0 || nr >= SH_NR_TABLE || !__atomic_load_n(&section_set, __ATOMIC_ACQUIRE))
+		return -EINVAL;
+	route_lock();
+	route_set(nr, prog ? BPFTIME_SH_ROUTE_DIRECT : BPFTIME_SH_ROUTE_CALLBACKS, prog);
+	route_unlock();
+	return 0;
 }
 
 unsigned sh_route_of(long nr)
@@ -96,17 +115,32 @@ unsigned sh_route_of(long nr)
 					       : BPFTIME_SH_ROUTE_CALLBACKS;
 }
 
-/* The full path's call of the direct function: the record built from the frame's saved registers. */
+/* The full path's run of a direct program (gate.S does the same on the fast path): the record
+ * built from the frame's saved registers, inside the caller's read section. */
 int sh_route_direct(const struct sh_frame *f, long nr)
 {
 	struct bpftime_sys_enter_ctx c;
 	const uint64_t *args = &f->rdi;
-	bpftime_syscall_hooks_direct_fn fn = __atomic_load_n(&bpftime_sh_direct_fn, __ATOMIC_ACQUIRE);
+	uint64_t *word;
+	bpftime_syscall_hooks_prog_fn prog;
 
-	c.head.regs = 0;
-	c.syscall_nr = (int32_t)nr;
-	c.pad = 0;
-	for (int i = 0; i < 6; i++)
-		c.args[i] = args[i];
-	return fn ? fn(&c) : 0;
+	__asm__("mov %%fs:(%1), %0" : "=r"(word) : "r"(__atomic_load_n(&bpftime_sh_section_tp, __ATOMIC_ACQUIRE)));
+	if (!word)
+		return SH_DIRECT_TO_CALLBACKS;
+	if (*(volatile uint64_t *)word & 1)
+		return 0;
+	(*(volatile uint64_t *)word)++;
+	__asm__ volatile("" ::: "memory");
+	prog = __atomic_load_n(&bpftime_sh_direct_prog[nr], __ATOMIC_ACQUIRE);
+	if (prog) {
+		c.head.regs = 0;
+		c.syscall_nr = (int32_t)nr;
+		c.pad = 0;
+		for (int i = 0; i < 6; i++)
+			c.args[i] = args[i];
+		prog(&c, 0);
+	}
+	__asm__ volatile("" ::: "memory");
+	(*(volatile uint64_t *)word)++;
+	return 0;
 }

@@ -16,8 +16,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * (a library loaded later, a page mapped read-write-execute) turns it on in every thread, those
  * created before (one spinning without any syscall) and after, and no syscall is missed; also
  * with enter-only pure callbacks, which run on the entry's fast path while the fallback is off, and
- * with every number routed to a direct function (on the fast path while the fallback is off, from the
- * full path while it is on; every second getppid handed over to on_enter), getpid to nobody.
+ * with every number given a direct program (on the fast path while the fallback is off, from the full
+ * path while it is on; a thread's first syscalls handed to on_enter), getpid routed to nobody.
  */
 class CoverageTest {
     private static final long GETPPID = 110;
@@ -46,7 +46,10 @@ class CoverageTest {
         if (mode == Workloads.Mode.DIRECT) {
             assertEquals(0, getpid, "getpid is routed to nobody, but was seen");
             assertTrue(t.byTid.values().stream().flatMap(List::stream).allMatch(s -> s.ret() == null),
-                    "a number routed to the direct function has no exit event");
+                    "a number routed to a direct program has no exit event");
+            assertTrue(t.byTid.values().stream().flatMap(List::stream).noneMatch(s -> s.args()[0] == 0x5ec710bL),
+                    "a direct program ran with a record unlike the kernel's or outside its section"
+                            + " (recorder_preload.c direct_prog)");
         } else {
             assertTrue(getpid >= 30000, "the workload's 30000 getpid seen: " + getpid);
         }
