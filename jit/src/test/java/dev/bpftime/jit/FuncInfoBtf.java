@@ -4,6 +4,7 @@ import dev.bpftime.isa.CallKind;
 import dev.bpftime.isa.Instruction;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.TreeSet;
 
@@ -41,7 +42,7 @@ final class FuncInfoBtf {
             names[i] = strings.length();
             strings.append('f').append(i).append('\0');
         }
-        byte[] str = strings.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] str = strings.toString().getBytes(StandardCharsets.US_ASCII);
         int typeBytes = 16 + 12 + 12 * subprograms;
         ByteBuffer b = ByteBuffer.allocate(HEADER_BYTES + typeBytes + str.length).order(ByteOrder.LITTLE_ENDIAN);
         b.putShort((short) 0xeB9F).put((byte) 1).put((byte) 0).putInt(HEADER_BYTES);

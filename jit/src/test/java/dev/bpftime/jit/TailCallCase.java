@@ -9,6 +9,7 @@ import dev.bpftime.isa.JumpOp;
 import dev.bpftime.isa.Size;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.function.Function;
 
@@ -52,8 +53,13 @@ record TailCallCase(String name, int maxEntries, Function<Instruction, List<List
         return program(List.of(mov64(R6, R1)), bump(0), tailCall(array, 0), List.of(mov64(R0, 1), exit()));
     }
 
+    /** size empty slots. */
+    private static List<List<Instruction>> empty(int size) {
+        return new ArrayList<>(Collections.nCopies(size, (List<Instruction>) null));
+    }
+
     private static List<List<Instruction>> slots(int size, List<Instruction> slot0) {
-        List<List<Instruction>> out = new ArrayList<>(java.util.Collections.nCopies(size, (List<Instruction>) null));
+        List<List<Instruction>> out = empty(size);
         out.set(0, slot0);
         return out;
     }
@@ -82,7 +88,7 @@ record TailCallCase(String name, int maxEntries, Function<Instruction, List<List
     static TailCallCase chain(int length) {
         int size = length + 2;
         Function<Instruction, List<List<Instruction>>> slots = a -> {
-            List<List<Instruction>> out = new ArrayList<>(java.util.Collections.nCopies(size, (List<Instruction>) null));
+            List<List<Instruction>> out = empty(size);
             for (int i = 0; i < length; i++) {
                 out.set(i, link(a, i));
             }
@@ -136,9 +142,27 @@ record TailCallCase(String name, int maxEntries, Function<Instruction, List<List
      */
     static TailCallCase nestedFromSubprogram() {
         Function<Instruction, List<Instruction>> t = a -> program(List.of(mov64(R6, R1), mov64(R1, R6), callLocal("g"),
-                mov64(R0, 5), exit(), label("g"), mov64(R6, R1)), bump(0), tailCall(a, 0), List.of(mov64(R0, 6), exit()));
+                mov64(R0, 5), exit(), label("g"), mov64(R6, R1)), bump(0), tailCall(a, 0),
+                List.of(mov64(R0, 6), exit()));
         return new TailCallCase("tail calls from a subprogram into a program that calls it again", 4,
                 a -> slots(4, t.apply(a)), t);
+    }
+
+    /**
+     * Main calls f, which tail-calls slot 0: a chain of 8 frames whose deepest counts in cb[1] and returns 11.
+     * When the tail call fails f counts in cb[0] and returns 9.
+     */
+    static TailCallCase eightFrameTargetFromSubprogram() {
+        List<AsmItem> target = new ArrayList<>(List.of(mov64(R6, R1)));
+        for (int d = 1; d < FrameLayout.MAX_FRAMES; d++) {
+            target.addAll(List.of(mov64(R1, R6), callLocal("d" + d), exit(), label("d" + d), mov64(R6, R1)));
+        }
+        target.addAll(bump(1));
+        target.addAll(List.of(mov64(R0, 11), exit()));
+        Function<Instruction, List<Instruction>> entry = a -> program(List.of(mov64(R6, R1), callLocal("f"), exit(),
+                label("f"), mov64(R6, R1)), tailCall(a, 0), bump(0), List.of(mov64(R0, 9), exit()));
+        return new TailCallCase("tail call from a subprogram into a chain of 8 frames", 4,
+                a -> slots(4, assemble(target)), entry);
     }
 
     @Override

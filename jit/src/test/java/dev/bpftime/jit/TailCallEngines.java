@@ -9,6 +9,7 @@ import dev.bpftime.isa.Instruction;
 import dev.bpftime.jit.run.ExecutableImage;
 import dev.bpftime.vm.Interpreter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalLong;
 
@@ -18,7 +19,7 @@ final class TailCallEngines {
     /** What a run left: r0's low 32 bits (what BPF_PROG_TEST_RUN reports) and cb[0..4]. */
     record Outcome(long retval, List<Integer> cb) {
         static Outcome of(long r0, int[] cb) {
-            return new Outcome(r0 & 0xffff_ffffL, java.util.Arrays.stream(cb).boxed().toList());
+            return new Outcome(r0 & 0xffff_ffffL, Arrays.stream(cb).boxed().toList());
         }
     }
 
@@ -86,7 +87,8 @@ final class TailCallEngines {
                         array.setLong(16 + 16L * i, image.frames());
                     }
                 }
-                ExecutableImage entry = keep(loaded, ExecutableImage.load(compiler.compile(c.entry().apply(load)), linker));
+                JitImage entryImage = compiler.compile(c.entry().apply(load));
+                ExecutableImage entry = keep(loaded, ExecutableImage.load(entryImage, linker));
                 long r0 = entry.run(Pointer.nativeValue(ctx), CTX_BYTES);
                 return Outcome.of(r0, ctx.getIntArray(KernelBpf.CB, 5));
             } finally {

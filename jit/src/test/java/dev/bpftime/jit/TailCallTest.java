@@ -114,7 +114,8 @@ class TailCallTest {
                 mov64(R6, R1), tailCall(0), mov64(R0, 0), exit()));
         put(0, target, 1);
         ExecutableImage caller = load(items(mov64(R6, R1), mov64(R7, 0), mov64(R0, 77), label("again"), mov64(R1, R6),
-                tailCall(1), mov64(R1, R6), tailCall(SLOTS), add64(R7, 1), jump(dev.bpftime.isa.JumpOp.JLT, R7, 40, "again"),
+                tailCall(1), mov64(R1, R6), tailCall(SLOTS), add64(R7, 1),
+                jump(dev.bpftime.isa.JumpOp.JLT, R7, 40, "again"),
                 stx(Size.DW, R6, 8, R0), mov64(R1, R6), tailCall(0), mov64(R0, -1), exit()));
         try (Memory ctx = new Memory(16)) {
             ctx.clear();
