@@ -1,10 +1,11 @@
 /*
  * The GPR-safe helpers (bpftime_helper_gpr_safe) really leave the vector state and errno alone: each
- * is called through the helper table from an assembly stub that first fills ymm0-15 (xmm0-15
- * without AVX), MXCSR and the x87 control word with a pattern, then compares them after the call,
- * and errno with a mark. The calls take each helper's paths: map hits, misses, replacements, full
- * maps and LRU eviction; reads that fault; perf and ring buffer output until full, with wake-ups;
- * a contended bpf_spin_lock; the hit-bound helpers with and without a hit.
+ * is called through the helper table from an assembly stub that first fills zmm0-31 and the opmasks
+ * k1-7 (ymm0-15 or xmm0-15 on smaller CPUs), MXCSR and the x87 control word with a pattern, then
+ * compares them after the call, and errno with a mark. The calls take each helper's paths: map hits,
+ * misses, replacements, full maps and LRU eviction, a map of maps; reads that fault; perf and ring
+ * buffer output until full, with wake-ups; a contended bpf_spin_lock; the hit-bound helpers with and
+ * without a hit.
  *
  * Every helper marked GPR-safe must be in the exercise list below and called, so a new mark without
  * a test fails here. A self-check first makes sure the stub does see a clobber (glibc's memset, a
@@ -235,6 +236,30 @@ static void hashes(void)
 	}
 }
 
+/* What the agent's objects_map is to bpf_map_lookup_elem on a map of maps: built GPR-only as it is. */
+static struct bpftime_map *inner_map;
+__attribute__((target("general-regs-only"))) static struct bpftime_map *resolve_inner(uint32_t id)
+{
+	return id == 5 ? inner_map : NULL;
+}
+
+static void maps_of_maps(void)
+{
+	struct bpftime_map *outer = map(BPF_MAP_TYPE_ARRAY_OF_MAPS, 4, 4, 2, 0, -1, 4, 0);
+	inner_map = map(BPF_MAP_TYPE_ARRAY, 4, 8, 1, 0, -1, 5, 0);
+	uint32_t zero = 0, one = 1;
+	if (bpftime_map_set_inner_template(outer, inner_map) || bpftime_map_of_maps_update(outer, &zero, inner_map, 0)) {
+		fail("%s: cannot fill the map of maps", current);
+		return;
+	}
+	bpftime_helpers_set_map_resolver(resolve_inner);
+	EXPECT(call(1, P(outer), P(&zero), 0, 0, 0) == P(inner_map));
+	EXPECT(call(1, P(outer), P(&one), 0, 0, 0) == 0);
+	bpftime_helpers_set_map_resolver(NULL);
+	bpftime_map_close(outer);
+	bpftime_map_close(inner_map);
+}
+
 static uint32_t *held_lock;
 
 static void *hold_lock(void *arg)
@@ -395,6 +420,7 @@ static const struct exercise {
 } exercises[] = {
 	{ "arrays", arrays, { 1, 2, 3, 195 } },
 	{ "hashes", hashes, { 1, 2, 3, 195 } },
+	{ "maps_of_maps", maps_of_maps, { 1 } },
 	{ "spin_locks", spin_locks, { 93, 94 } },
 	{ "probe_reads", probe_reads, { 4, 112, 113, 45, 114, 115, 36 } },
 	{ "task", task, { 5, 125, 160, 7, 8, 14, 15, 16, 182 } },
