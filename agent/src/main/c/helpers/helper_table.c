@@ -129,8 +129,8 @@ int bpftime_helper_supported(uint32_t id)
  * checked to call no libc function (helpers.mk), the maps library's program side likewise
  * (maps/Makefile); map_lookup_elem on a map of maps calls the control part's objects_map, GPR-only
  * too. Not marked: tail_call (its target may not be GPR-only), trace_printk and snprintf (glibc's
- * formatting), get_stack/get_stackid, the cgroup helpers (they read files), send_signal (left as it
- * was), loop and for_each_map_elem (their callbacks are the program's, but the callers are not built
+ * formatting), get_stack/get_stackid, the cgroup helpers (they read files), send_signal (the
+ * application's handler may run before the system call returns), loop and for_each_map_elem (their callbacks are the program's, but the callers are not built
  * for it). GprSafeHelpersTest checks each marked one at run time and in the linked agent.
  */
 static const uint8_t gpr_safe[BPFTIME_HELPER_TABLE_SIZE] = {

@@ -1,8 +1,7 @@
 /*
  * The once-only work the GPR-safe helpers must not do on a hit (bpftime_helpers_init): glibc calls
  * such as pthread_atfork, finding the vDSO's clock_gettime, and the maps library's parse of the
- * possible CPUs. Built
- * without -mgeneral-regs-only: nothing here runs inside a program.
+ * possible CPUs. Built without -mgeneral-regs-only: nothing here runs inside a program.
  */
 #include <elf.h>
 #include <link.h>
