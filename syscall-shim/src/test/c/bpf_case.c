@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 
@@ -91,6 +92,34 @@ void observe(const char *name, const char *fmt, ...)
 	vprintf(fmt, ap);
 	va_end(ap);
 	printf("\n");
+}
+
+long map_create(__u32 type, __u32 key, __u32 value, __u32 max, __u32 flags, int inner_fd, const char *name)
+{
+	union bpf_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.map_type = type;
+	attr.key_size = key;
+	attr.value_size = value;
+	attr.max_entries = max;
+	attr.map_flags = flags;
+	attr.inner_map_fd = (__u32)inner_fd;
+	if (name)
+		strncpy(attr.map_name, name, sizeof(attr.map_name));
+	return sys_bpf(BPF_MAP_CREATE, &attr, offsetof(union bpf_attr, map_extra) + 8);
+}
+
+long map_elem(int cmd, int fd, const void *key, void *value, __u64 flags)
+{
+	union bpf_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.map_fd = (__u32)fd;
+	attr.key = (__u64)(unsigned long)key;
+	attr.value = (__u64)(unsigned long)value;
+	attr.flags = flags;
+	return sys_bpf(cmd, &attr, offsetof(union bpf_attr, flags) + 8);
 }
 
 long load_prog(const struct bpf_insn *insns, unsigned cnt, const char *name, union bpf_attr *out)

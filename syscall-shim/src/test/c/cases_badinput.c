@@ -540,18 +540,6 @@ static unsigned link_id_of(int fd)
 	return sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &a, sizeof(a)) == 0 ? info.id : 0;
 }
 
-static int map_create(unsigned type, unsigned key, unsigned value, unsigned max)
-{
-	union bpf_attr a;
-
-	memset(&a, 0, sizeof(a));
-	a.map_type = type;
-	a.key_size = key;
-	a.value_size = value;
-	a.max_entries = max;
-	return (int)sys_bpf(BPF_MAP_CREATE, &a, sizeof(a));
-}
-
 static int prog_load_typed(unsigned type)
 {
 	union bpf_attr a;
@@ -569,9 +557,9 @@ static void make_objects(struct objects *o)
 	union bpf_attr a;
 	int p[2];
 
-	o->array = map_create(BPF_MAP_TYPE_ARRAY, 4, 8, 4);
-	o->hash = map_create(BPF_MAP_TYPE_HASH, 4, 8, 4);
-	o->freezable = map_create(BPF_MAP_TYPE_ARRAY, 4, 8, 4);
+	o->array = (int)map_create(BPF_MAP_TYPE_ARRAY, 4, 8, 4, 0, 0, NULL);
+	o->hash = (int)map_create(BPF_MAP_TYPE_HASH, 4, 8, 4, 0, 0, NULL);
+	o->freezable = (int)map_create(BPF_MAP_TYPE_ARRAY, 4, 8, 4, 0, 0, NULL);
 	o->prog = prog_load_typed(BPF_PROG_TYPE_SOCKET_FILTER);
 	o->tp_prog = prog_load_typed(BPF_PROG_TYPE_TRACEPOINT);
 	o->raw_prog = prog_load_typed(BPF_PROG_TYPE_RAW_TRACEPOINT);
