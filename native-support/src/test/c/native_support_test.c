@@ -10,12 +10,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "fd_high.h"
 #include "near_gap.h"
 #include "proc_maps_line.h"
 #include "reserved_signals.h"
@@ -231,8 +234,41 @@ static void runtime_dir(void)
 	unsetenv("BPFTIME_RUNTIME_DIR");
 }
 
+/* Under a soft RLIMIT_NOFILE of 512: 64 below it, then the next free number; at 100, from 50. */
+static void fds_high(void)
+{
+	struct rlimit saved, lowered;
+	int a, b, c, d;
+
+	if (getrlimit(RLIMIT_NOFILE, &saved) != 0 || saved.rlim_cur < 512) {
+		printf("left out: descriptors moved high (RLIMIT_NOFILE under 512)\n");
+		return;
+	}
+	lowered = saved;
+	lowered.rlim_cur = 512;
+	setrlimit(RLIMIT_NOFILE, &lowered);
+	a = fd_move_high(dup(0), 64);
+	b = fd_move_high(dup(0), 64);
+	EXPECT_EQ(a, 448, "first at 512 - 64");
+	EXPECT_EQ(b, 449, "then the next free number");
+	EXPECT_EQ(fcntl(a, F_GETFD) & FD_CLOEXEC, FD_CLOEXEC, "close-on-exec");
+	lowered.rlim_cur = 100;
+	setrlimit(RLIMIT_NOFILE, &lowered);
+	c = fd_move_high(dup(0), 64);
+	EXPECT_EQ(c, 50, "a table of at most twice the band: from its half");
+	d = fd_move_high(dup(0), 2000);
+	EXPECT_EQ(d, 51, "a band wider than the table: from its half");
+	EXPECT_EQ(fd_move_high(-1, 64), -EBADF, "a bad descriptor: -errno");
+	close(a);
+	close(b);
+	close(c);
+	close(d);
+	setrlimit(RLIMIT_NOFILE, &saved);
+}
+
 int main(void)
 {
+	fds_high();
 	runtime_dir();
 	signals();
 	maps_lines();

@@ -13,12 +13,12 @@
 #include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/random.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "fd_high.h"
 #include "service_socket.h"
 #include "shim.h"
 #include "shim_wire.h"
@@ -43,31 +43,13 @@ static void sleep_ms(long ms)
 	}
 }
 
-/* Moves our socket far above the app's descriptors: the kernel gives the lowest free number to each
- * new fd, so a low socket of ours would shift every fd number the app sees from then on. */
-static int move_high(int fd)
-{
-	struct rlimit rl;
-	long top = 1024, base;
-	int high;
-
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY && (long)rl.rlim_cur < top)
-		top = (long)rl.rlim_cur;
-	base = top > 128 ? top - 64 : top / 2;
-	high = fcntl(fd, F_DUPFD_CLOEXEC, (int)base);
-	if (high < 0)
-		return fd;
-	close(fd);
-	return high;
-}
-
 static int connect_socket(const char *dir, struct shim_conn *conn)
 {
 	struct ucred cred;
 	struct timeval tv;
 	long timeout = shim_env_ms("BPFTIME_REPLY_TIMEOUT_MS", REPLY_TIMEOUT_MS);
 	struct stat st;
-	int fd = service_socket_connect(dir, &cred), err;
+	int fd = service_socket_connect(dir, &cred), high, err;
 
 	if (fd == -EPERM)
 		shim_log("refusing the service at %s/%s: it runs as uid %u, not as our uid %u", dir, SERVICE_SOCKET_NAME,
@@ -77,7 +59,10 @@ static int connect_socket(const char *dir, struct shim_conn *conn)
 	tv.tv_sec = timeout / 1000;
 	tv.tv_usec = (timeout % 1000) * 1000;
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	fd = move_high(fd);
+	/* far above the app's descriptors (fd_high.h); where no number is free up there, it stays */
+	high = fd_move_high(fd, 64);
+	if (high >= 0)
+		fd = high;
 	if (fstat(fd, &st) != 0) {
 		err = -errno;
 		close(fd);
