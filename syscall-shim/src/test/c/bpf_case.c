@@ -140,17 +140,27 @@ long load_prog(const struct bpf_insn *insns, unsigned cnt, const char *name, uni
 	return fd;
 }
 
+long obj_info(int fd, void *info, unsigned len, unsigned *len_out)
+{
+	union bpf_attr attr;
+	long r;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.info.bpf_fd = fd;
+	attr.info.info_len = len;
+	attr.info.info = (uintptr_t)info;
+	r = sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &attr, sizeof(attr));
+	if (len_out)
+		*len_out = attr.info.info_len;
+	return r;
+}
+
 int prog_id_of(int fd)
 {
 	struct bpf_prog_info info;
-	union bpf_attr attr;
 
 	memset(&info, 0, sizeof(info));
-	memset(&attr, 0, sizeof(attr));
-	attr.info.bpf_fd = fd;
-	attr.info.info_len = sizeof(info);
-	attr.info.info = (uintptr_t)&info;
-	if (sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &attr, sizeof(attr)) != 0)
+	if (obj_info(fd, &info, sizeof(info), NULL) != 0)
 		return -errno;
 	return (int)info.id;
 }
@@ -158,15 +168,10 @@ int prog_id_of(int fd)
 void tag_hex(int fd, char out[17])
 {
 	struct bpf_prog_info info;
-	union bpf_attr attr;
 
 	memset(&info, 0, sizeof(info));
-	memset(&attr, 0, sizeof(attr));
-	attr.info.bpf_fd = fd;
-	attr.info.info_len = sizeof(info);
-	attr.info.info = (uintptr_t)&info;
 	strcpy(out, "none");
-	if (sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &attr, sizeof(attr)) != 0)
+	if (obj_info(fd, &info, sizeof(info), NULL) != 0)
 		return;
 	for (int i = 0; i < 8; i++)
 		sprintf(out + 2 * i, "%02x", info.tag[i]);

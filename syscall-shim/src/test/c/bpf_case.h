@@ -57,6 +57,10 @@ extern struct bpf_insn prog_lddw[4];   /* r0 = 0x1122334455667788 ll; r0 >>= 32;
 long map_create(__u32 type, __u32 key, __u32 value, __u32 max, __u32 flags, int inner_fd, const char *name);
 long map_elem(int cmd, int fd, const void *key, void *value, __u64 flags);
 
+/* BPF_OBJ_GET_INFO_BY_FD into len bytes at info (the caller zeroes them); the info_len the kernel
+ * wrote back goes to *len_out when not NULL. Returns the syscall's result. */
+long obj_info(int fd, void *info, unsigned len, unsigned *len_out);
+
 /* BPF_PROG_LOAD of a socket filter with license "GPL"; name may be NULL. Returns the syscall's result. */
 long load_prog(const struct bpf_insn *insns, unsigned cnt, const char *name, union bpf_attr *attr_out);
 int prog_id_of(int fd);

@@ -515,29 +515,17 @@ static unsigned id_of(int fd)
 {
 	/* Every info struct starts with type (progs, maps: id second) or id: read a bpf_prog_info-sized one. */
 	struct bpf_prog_info info;
-	union bpf_attr a;
 
 	memset(&info, 0, sizeof(info));
-	memset(&a, 0, sizeof(a));
-	a.info.bpf_fd = fd;
-	a.info.info = ptr(&info);
-	a.info.info_len = sizeof(info);
-	if (sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &a, sizeof(a)) != 0)
-		return 0;
-	return info.id;
+	return obj_info(fd, &info, sizeof(info), NULL) == 0 ? info.id : 0;
 }
 
 static unsigned link_id_of(int fd)
 {
 	struct bpf_link_info info;
-	union bpf_attr a;
 
 	memset(&info, 0, sizeof(info));
-	memset(&a, 0, sizeof(a));
-	a.info.bpf_fd = fd;
-	a.info.info = ptr(&info);
-	a.info.info_len = sizeof(info);
-	return sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &a, sizeof(a)) == 0 ? info.id : 0;
+	return obj_info(fd, &info, sizeof(info), NULL) == 0 ? info.id : 0;
 }
 
 static int prog_load_typed(unsigned type)

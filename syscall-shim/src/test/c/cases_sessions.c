@@ -13,15 +13,10 @@
 static unsigned id_of(int fd, int link)
 {
 	unsigned char info[256];
-	union bpf_attr a;
 	unsigned id;
 
 	memset(info, 0, sizeof(info));
-	memset(&a, 0, sizeof(a));
-	a.info.bpf_fd = fd;
-	a.info.info = (uintptr_t)info;
-	a.info.info_len = link ? sizeof(struct bpf_link_info) : 8;
-	if (sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &a, sizeof(a)) != 0)
+	if (obj_info(fd, info, link ? sizeof(struct bpf_link_info) : 8, NULL) != 0)
 		return 0;
 	/* bpf_prog_info and bpf_map_info: type, id; bpf_btf_info: btf, btf_size, id; bpf_link_info: type, id. */
 	memcpy(&id, info + 4, sizeof(id));
@@ -31,14 +26,9 @@ static unsigned id_of(int fd, int link)
 static unsigned btf_id_of(int fd)
 {
 	struct bpf_btf_info info;
-	union bpf_attr a;
 
 	memset(&info, 0, sizeof(info));
-	memset(&a, 0, sizeof(a));
-	a.info.bpf_fd = fd;
-	a.info.info = (uintptr_t)&info;
-	a.info.info_len = sizeof(info);
-	return sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &a, sizeof(a)) == 0 ? info.id : 0;
+	return obj_info(fd, &info, sizeof(info), NULL) == 0 ? info.id : 0;
 }
 
 static int walk_finds(int cmd, unsigned want)
