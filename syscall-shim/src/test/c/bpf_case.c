@@ -94,6 +94,21 @@ void observe(const char *name, const char *fmt, ...)
 	printf("\n");
 }
 
+uint64_t random_state = 1;
+
+uint64_t next_random(void)
+{
+	random_state ^= random_state >> 12;
+	random_state ^= random_state << 25;
+	random_state ^= random_state >> 27;
+	return random_state * 2685821657736338717ULL;
+}
+
+unsigned below(unsigned n)
+{
+	return (unsigned)(next_random() % n);
+}
+
 long map_create(__u32 type, __u32 key, __u32 value, __u32 max, __u32 flags, int inner_fd, const char *name)
 {
 	union bpf_attr attr;

@@ -52,6 +52,12 @@ void observe(const char *name, const char *fmt, ...) __attribute__((format(print
 extern struct bpf_insn prog_ret0[2];   /* r0 = 0; exit */
 extern struct bpf_insn prog_lddw[4];   /* r0 = 0x1122334455667788 ll; r0 >>= 32; exit */
 
+/* The fuzz cases' random numbers: xorshift64*, reproducible from a seed on every libc. A case sets
+ * random_state (never 0) before it draws. */
+extern uint64_t random_state;
+uint64_t next_random(void);
+unsigned below(unsigned n); /* 0 to n - 1 */
+
 /* Maps, with the attr sizes libbpf sends: BPF_MAP_CREATE up to map_extra (inner_fd 0 for none, name may
  * be NULL), an element command (LOOKUP, UPDATE, DELETE, GET_NEXT_KEY, LOOKUP_AND_DELETE) up to flags. */
 long map_create(__u32 type, __u32 key, __u32 value, __u32 max, __u32 flags, int inner_fd, const char *name);

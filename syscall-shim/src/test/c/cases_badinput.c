@@ -58,21 +58,6 @@ static unsigned char btf_buf[256];
 static unsigned btf_len;
 static char *hole; /* a page followed by an inaccessible one */
 
-static uint64_t state;
-
-static uint64_t next_random(void)
-{
-	state ^= state >> 12;
-	state ^= state << 25;
-	state ^= state >> 27;
-	return state * 2685821657736338717ULL;
-}
-
-static unsigned below(unsigned n)
-{
-	return (unsigned)(next_random() % n);
-}
-
 static uint64_t ptr(const void *p)
 {
 	return (uintptr_t)p;
@@ -604,7 +589,7 @@ int cases_badinput(long per_command, uint64_t seed)
 	make_objects(&o);
 	for (unsigned c = 0; c < COMMAND_COUNT; c++) {
 		const struct command *cmd = &commands[c];
-		state = (seed ? seed : 1) ^ ((uint64_t)(c + 1) * 0x9e3779b97f4a7c15ULL);
+		random_state = (seed ? seed : 1) ^ ((uint64_t)(c + 1) * 0x9e3779b97f4a7c15ULL);
 		for (long i = 0; i < per_command; i++) {
 			void *where;
 			unsigned long size;
