@@ -78,7 +78,8 @@ extern const struct bench_figure fig_bpftime_start_first_bpf_cold;
 #define TRACEPOINT_FIGURES(X) \
 	X(baseline_syscall_write_5b) \
 	X(kernel_tp_getppid) X(kernel_tp_getppid_count) X(kernel_tp_write) X(kernel_tp_write_count) \
-	X(bpftime_tp_getppid) X(bpftime_tp_getppid_count) X(bpftime_tp_write) X(bpftime_tp_write_count) \
+	X(bpftime_tp_getppid) X(bpftime_tp_getppid_count) X(bpftime_tp_getppid_count_tgid) X(bpftime_tp_write) \
+	X(bpftime_tp_write_count) X(bpftime_tp_write_count_tgid) \
 	X(bpftime_hooks_getppid) X(bpftime_tp_getppid_vectors) X(bpftime_tp_getppid_fallback) X(bpftime_tp_getppid_sud_on) \
 	X(baseline_syscall_getppid_sud)
 

@@ -2,7 +2,7 @@
 #include "kernel_probe.h"
 #include "probe_programs.h"
 
-#include "bpftime_syscall_ctx.h"
+#include "bpftime_probe.h"
 #include "bpftime_syscall_hooks.h"
 
 #include <errno.h>
@@ -25,12 +25,12 @@
  * as the agent runs them; setup checks it is off). Net of baseline.syscall.<call> (nothing
  * attached, no hooks), each is what tracing adds to a syscall.
  *
- * Ours runs what the agent's tracepoint dispatch must do per hit: pick the programs of the syscall
- * number, make the context byte for byte as the kernel's (bpftime_syscall_ctx.h: its head is the
- * syscall's pt_regs address), run the JIT image. Installing the hooks changes the whole process, so
- * these figures run in a child of their own (.own_process). .count figures run a program that counts
- * this process's hits in an array map (the kernel runs a tracepoint's program for every task) and
- * check the count against the calls made.
+ * Ours runs the agent's own tracepoint engine (the probe engine's bpftime_tracepoint_*, syscall_tp.c):
+ * the syscall's number routed by the hooks to the program, the record as the kernel's (its head the
+ * syscall's pt_regs address for programs calling helpers), the JIT image. Installing the hooks
+ * changes the whole process, so these figures run in a child of their own (.own_process). .count
+ * figures run a program that counts this process's hits in an array map (the kernel runs a
+ * tracepoint's program for every task) and check the count against the calls made.
  */
 
 enum tp_engine { TP_NONE, TP_KERNEL, TP_OURS, TP_SUD_ONLY };
@@ -43,7 +43,7 @@ struct tp_config {
 	int counting;
 	int no_program; /* ours: hooks installed, nothing attached (what the hooks alone cost) */
 	int fallback;	/* getppid from code the hooks cannot cover (an mmap-ed page): the SIGSYS path */
-	int vectors;	/* ours: callbacks flagged BPFTIME_SH_CALLBACKS_USE_VECTOR (the XSAVE a C callback needs) */
+	int vectors;	/* ours: a program not flagged GPR_ONLY: the engine saves the vector state and errno */
 	int sud_on;	/* ours: such a page mapped, so Syscall User Dispatch on, the site still rewritten */
 };
 
@@ -52,6 +52,7 @@ struct tp_state {
 	int null_fd;
 	struct probe_figure_state p;
 	probe_jit_fn jit;
+	int attach_id;
 	long (*page_getppid)(void); /* .fallback, .sud_on: getppid from new code the hooks cannot cover */
 	void *page;
 };
@@ -113,8 +114,8 @@ static void tp_teardown(void *state)
 		return;
 	if (s->cfg->engine == TP_SUD_ONLY)
 		prctl(TP_PR_SET_SYSCALL_USER_DISPATCH, TP_PR_SYS_DISPATCH_OFF, 0, 0, 0);
-	else
-		bpftime_syscall_hooks_set_callbacks(NULL);
+	else if (s->attach_id > 0)
+		bpftime_tracepoint_detach(s->attach_id);
 	probe_figure_state_close(&s->p);
 	if (s->page)
 		munmap(s->page, 4096);
@@ -123,33 +124,21 @@ static void tp_teardown(void *state)
 	free(s);
 }
 
-/*
- * The bench's stand-in for the agent's tracepoint dispatch (one program, one number). The head of
- * the context is the address of the syscall's pt_regs, which only helpers taking the context read
- * (get_stack, get_stackid, perf_event_output: the verifier keeps programs off those 8 bytes), so it
- * points at a per-thread pt_regs those helpers fill with bpftime_syscall_hooks_regs() when they run,
- * inside the hit, instead of every hit copying 168 bytes no program reads (8 ns, measured). Built
- * GPR-only: with a program calling no helper the callbacks are BPFTIME_SH_CALLBACKS_PURE, called
- * without the hooks' bookkeeping (3 to 4 ns less, measured), and must touch no vector register.
- */
-static __thread struct bpftime_pt_regs lazy_regs;
-
-__attribute__((target("general-regs-only"))) static int on_enter(void *user, long nr, const uint64_t args[6],
-								   int64_t *ret)
+/* As the agent attaches it (control/syscall_tracepoints.c): a JIT image calling no helper is
+ * GPR-only and helper-free, so the hooks run it from their fast path. */
+static int tp_attach(struct tp_state *s, const struct tp_config *c, char *why, size_t why_len)
 {
-	const struct tp_state *s = user;
-	struct bpftime_sys_enter_ctx ctx;
+	struct bpftime_tracepoint_spec spec = { (int32_t)c->nr, 0 };
+	struct bpftime_probe_prog prog = { .jit = (bpftime_jit_fn)s->jit };
 
-	(void)ret;
-	if (nr != s->cfg->nr)
-		return BPFTIME_SYSCALL_RUN;
-	ctx.head.regs = &lazy_regs;
-	bpftime_sys_enter_ctx_fill(&ctx, nr, args);
-	s->jit(&ctx, 0);
-	return BPFTIME_SYSCALL_RUN;
+	if (!c->vectors && !probe_prog_calls_helper(c->prog))
+		prog.flags = BPFTIME_PROBE_PROG_F_GPR_ONLY | BPFTIME_PROBE_PROG_F_NO_HELPERS;
+	s->attach_id = bpftime_tracepoint_attach(&spec, prog, 0);
+	if (s->attach_id > 0)
+		return 0;
+	snprintf(why, why_len, "bpftime_tracepoint_attach: %s", strerror(-s->attach_id));
+	return s->attach_id;
 }
-
-static struct bpftime_syscall_hooks_callbacks callbacks = { .on_enter = on_enter };
 
 static int tp_setup(const struct tp_config *c, void **state, char *why, size_t why_len)
 {
@@ -181,20 +170,17 @@ static int tp_setup(const struct tp_config *c, void **state, char *why, size_t w
 		if (!err && !c->no_program && (err = bpftime_syscall_hooks_own_code((const void *)s->jit)))
 			snprintf(why, why_len, "bpftime_syscall_hooks_own_code: %s", strerror(-err));
 		if (!err) {
-			callbacks.user = s;
-			/* a program calling no helper makes no syscall and keeps errno: as the agent will */
-			callbacks.flags = !c->no_program && !probe_prog_calls_helper(c->prog) ? BPFTIME_SH_CALLBACKS_PURE : 0;
-			if (c->vectors)
-				callbacks.flags = BPFTIME_SH_CALLBACKS_USE_VECTOR;
 			/* Once per process: this figure's child. */
-			err = bpftime_syscall_hooks_install(c->no_program ? NULL : &callbacks);
+			err = bpftime_tracepoint_install();
 			if (err == -ENOSYS) {
 				snprintf(why, why_len, "no Syscall User Dispatch in this kernel (Linux 5.11+)");
 				tp_teardown(s);
 				return BENCH_SKIP;
 			}
 			if (err)
-				snprintf(why, why_len, "bpftime_syscall_hooks_install: %s", strerror(-err));
+				snprintf(why, why_len, "bpftime_tracepoint_install: %s", strerror(-err));
+			if (!err && !c->no_program)
+				err = tp_attach(s, c, why, why_len);
 			if (!err && (c->fallback || c->sud_on))
 				err = map_getppid_page(s, why, why_len);
 			if (!err)
@@ -257,16 +243,26 @@ TP_FIGURE(kernel_tp_write_count, "kernel.tracepoint.sys_enter_write.count", NULL
 
 TP_FIGURE(bpftime_tp_getppid, "bpftime.tracepoint.sys_enter_getppid.jit", "kernel.tracepoint.sys_enter_getppid",
 	  GETPPID, 1, SYS_getppid, NULL, TP_OURS, PROBE_PROG_EMPTY, 0, 0, 0, 0, 0);
+/* .count: ours counts without the tgid check, as only this process runs its programs (the agent
+ * lives in the traced process): the same no-helper path as the empty program, checked. .count_tgid:
+ * the kernel's counting program itself (it calls bpf_get_current_pid_tgid), on the helper path. */
 TP_FIGURE(bpftime_tp_getppid_count, "bpftime.tracepoint.sys_enter_getppid.jit.count",
+	  "kernel.tracepoint.sys_enter_getppid.count", GETPPID, 1, SYS_getppid, NULL, TP_OURS, PROBE_PROG_COUNT, 1,
+	  0, 0, 0, 0);
+TP_FIGURE(bpftime_tp_getppid_count_tgid, "bpftime.tracepoint.sys_enter_getppid.jit.count_tgid",
 	  "kernel.tracepoint.sys_enter_getppid.count", GETPPID, 1, SYS_getppid, NULL, TP_OURS, PROBE_PROG_COUNT_TGID, 1,
 	  0, 0, 0, 0);
 TP_FIGURE(bpftime_tp_write, "bpftime.tracepoint.sys_enter_write.jit", "kernel.tracepoint.sys_enter_write", WRITE, 1,
 	  SYS_write, NULL, TP_OURS, PROBE_PROG_EMPTY, 0, 0, 0, 0, 0);
 TP_FIGURE(bpftime_tp_write_count, "bpftime.tracepoint.sys_enter_write.jit.count",
-	  "kernel.tracepoint.sys_enter_write.count", WRITE, 1, SYS_write, NULL, TP_OURS, PROBE_PROG_COUNT_TGID, 1, 0, 0, 0, 0);
-/* For reference: the hooks installed with no program attached (Syscall User Dispatch on, the site
- * rewritten, the dispatcher finding no callback); callbacks that save the vector state (what a
- * callback written in C calling libc needs); a site the hooks cannot rewrite (the SIGSYS fallback). */
+	  "kernel.tracepoint.sys_enter_write.count", WRITE, 1, SYS_write, NULL, TP_OURS, PROBE_PROG_COUNT, 1, 0, 0, 0, 0);
+TP_FIGURE(bpftime_tp_write_count_tgid, "bpftime.tracepoint.sys_enter_write.jit.count_tgid",
+	  "kernel.tracepoint.sys_enter_write.count", WRITE, 1, SYS_write, NULL, TP_OURS, PROBE_PROG_COUNT_TGID, 1, 0, 0,
+	  0, 0);
+/* For reference: the engine installed with no program attached (the site rewritten, the number
+ * passed straight); a program the engine must assume touches vector registers (an interpreter
+ * program, or one calling a helper that is not GPR-safe: the vector state and errno saved around
+ * it); a site the hooks cannot rewrite (the SIGSYS fallback). */
 TP_FIGURE(bpftime_hooks_getppid, "bpftime.syscall_hooks.getppid.no_program", NULL, GETPPID, 1, SYS_getppid, NULL,
 	  TP_OURS, PROBE_PROG_EMPTY, 0, 1, 0, 0, 0);
 TP_FIGURE(bpftime_tp_getppid_vectors, "bpftime.tracepoint.sys_enter_getppid.jit.xsave", NULL, GETPPID, 1,

@@ -12,6 +12,7 @@
 #include <sys/syscall.h>
 #include <ucontext.h>
 
+#include "bpftime_syscall_ctx.h"
 #include "internal.h"
 
 static const struct bpftime_syscall_hooks_callbacks *sh_callbacks;
@@ -24,6 +25,7 @@ const struct bpftime_syscall_hooks_callbacks *sh_callbacks_get(void)
 void bpftime_syscall_hooks_set_callbacks(const struct bpftime_syscall_hooks_callbacks *cb)
 {
 	__atomic_store_n(&sh_callbacks, cb, __ATOMIC_RELEASE);
+	sh_routes_refresh(cb);
 	sh_fast_path_update();
 }
 
@@ -162,9 +164,8 @@ static int sh_is_fork_like(long nr)
  * Syscalls that need more than being run from the gate: those that must run in place or create a
  * task, and those whose sigset arguments the SIGSYS guard looks at (signal_guard.c).
  */
-#define SH_NR_TABLE 512
-/* gate.S's fast path reads it too */
-SH_HIDDEN const uint8_t bpftime_sh_special[SH_NR_TABLE] = {
+/* gate.S's fast path reads it too (through route.c's table) */
+const uint8_t bpftime_sh_special[SH_NR_TABLE] = {
 	[SYS_rt_sigreturn] = 1, [SYS_vfork] = 1,	 [SYS_clone] = 1,	   [SYS_clone3] = 1,
 	[SYS_fork] = 1,		[SYS_rt_sigprocmask] = 1, [SYS_rt_sigaction] = 1,  [SYS_rt_sigsuspend] = 1,
 	[SYS_ppoll] = 1,	[SYS_pselect6] = 1,	 [SYS_epoll_pwait] = 1,	   [SYS_epoll_pwait2] = 1,
@@ -232,35 +233,43 @@ int bpftime_sh_dispatch(struct sh_frame *f) SH_HIDDEN SH_GATE;
 int bpftime_sh_dispatch(struct sh_frame *f)
 {
 	struct sh_thread *t = sh_thread_self();
-	const struct bpftime_syscall_hooks_callbacks *cb = sh_callbacks_get();
+	const struct bpftime_syscall_hooks_callbacks *cb = sh_callbacks_get(), *exit_cb;
 	long nr = (long)f->rax;
 	const uint64_t *args = &f->rdi;
 	int64_t ret = 0;
 	int own = t->untraced || (t->callback_frame && sh_is_callbacks_own(t, f));
+	unsigned route = sh_route_of(nr);
 
 	if (__builtin_expect(own, 0))
 		cb = 0;
 	else
 		sh_rewrite_poll();
+	/* route.c: a number routed NONE is nobody's; one routed DIRECT runs the direct function on
+	 * entry, and on_enter only when that function hands the syscall over */
+	if (route == BPFTIME_SH_ROUTE_NONE)
+		cb = 0;
+	exit_cb = route == BPFTIME_SH_ROUTE_CALLBACKS ? cb : 0;
+	if (route == BPFTIME_SH_ROUTE_DIRECT && !own && sh_route_direct(f, nr) != SH_DIRECT_TO_CALLBACKS)
+		cb = 0;
 
 	if (cb && cb->on_enter && (cb->flags & BPFTIME_SH_CALLBACKS_PURE)) {
 		if (cb->on_enter(cb->user, nr, args, &ret) == BPFTIME_SYSCALL_SKIP) {
 			f->rax = (uint64_t)ret;
-			sh_exit_hook(cb, t, f, nr, args, ret);
+			sh_exit_hook(exit_cb, t, f, nr, args, ret);
 			return SH_RETURN;
 		}
 	} else if (cb && cb->on_enter &&
 		   sh_run_callback(cb, t, f, 0, nr, args, &ret) == BPFTIME_SYSCALL_SKIP) {
 		f->rax = (uint64_t)ret;
-		sh_exit_hook(cb, t, f, nr, args, ret);
+		sh_exit_hook(exit_cb, t, f, nr, args, ret);
 		return SH_RETURN;
 	}
 	if (__builtin_expect(sh_is_special(nr), 0))
-		return sh_dispatch_special(cb, t, f, nr, own);
+		return sh_dispatch_special(exit_cb, t, f, nr, own);
 	ret = sh_syscall6(nr, f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9);
 	sh_sud_check(t, own);
 	f->rax = (uint64_t)ret;
-	sh_exit_hook(cb, t, f, nr, args, ret);
+	sh_exit_hook(exit_cb, t, f, nr, args, ret);
 	return SH_RETURN;
 }
 
@@ -281,7 +290,7 @@ void bpftime_sh_dispatch_post(struct sh_frame *f, long nr)
 		sh_thread_child_start(!(flags & CLONE_VM));
 	}
 	sh_sud_check(t, t->untraced);
-	if (!cb || t->untraced || sh_is_callbacks_own(t, f))
+	if (!cb || t->untraced || sh_is_callbacks_own(t, f) || sh_route_of(nr) != BPFTIME_SH_ROUTE_CALLBACKS)
 		return;
 	sh_exit_hook(cb, t, f, nr, args, (int64_t)f->rax);
 }

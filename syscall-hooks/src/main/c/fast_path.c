@@ -1,20 +1,20 @@
 /*
  * When the entry's fast path (gate.S) is open. It runs a syscall with only the registers a C call
  * clobbers saved, no frame for bpftime_syscall_hooks_regs, no bookkeeping, and nothing after the
- * syscall but a check of this byte, so it takes only what needs none of that:
- *   SH_FAST_NO_CALLBACK  no callbacks at all (an agent with nothing attached);
- *   SH_FAST_CALLBACK     an on_enter flagged BPFTIME_SH_CALLBACKS_PURE, without USE_VECTOR, and no
- *                        on_exit (a JIT-ed sys_enter program calling no helper);
- * while Syscall User Dispatch is off (a thread blocked in the fast path's syscall when another
- * turns it on finds the byte 0 on its way back, see sud_switch.c) and no rescan is pending (the
- * full path polls for those). Special syscalls (the table in dispatch.c) and untraced threads
- * always take the full path.
+ * syscall but a check of this byte, so it takes only what needs none of that, as route.c's table
+ * says per number: a number nothing wants (no callbacks, or routed BPFTIME_SH_ROUTE_NONE), one
+ * routed to the direct function (a JIT-ed sys_enter program calling no helper, with the context
+ * built where the arguments were saved), one for an on_enter flagged BPFTIME_SH_CALLBACKS_PURE,
+ * without USE_VECTOR, and no on_exit. It is open while Syscall User Dispatch is off (a thread
+ * blocked in the fast path's syscall when another turns it on finds the byte 0 on its way back,
+ * see sud_switch.c) and no rescan is pending (the full path polls for those). Special syscalls (the
+ * table in dispatch.c) and untraced threads always take the full path.
  */
 #include "internal.h"
 
 SH_HIDDEN uint8_t bpftime_sh_fast_mode;
 /* The callbacks the fast path calls: one pointer, so on_enter and user always come as a pair. */
-SH_HIDDEN const struct bpftime_syscall_hooks_callbacks *bpftime_sh_fast_cb;
+const struct bpftime_syscall_hooks_callbacks *bpftime_sh_fast_cb;
 
 _Static_assert(__builtin_offsetof(struct sh_thread, untraced) == 20, "gate.S SH_THREAD_UNTRACED");
 _Static_assert(__builtin_offsetof(struct bpftime_syscall_hooks_callbacks, on_enter) == 0, "gate.S");
@@ -22,19 +22,9 @@ _Static_assert(__builtin_offsetof(struct bpftime_syscall_hooks_callbacks, user) 
 
 static uint8_t compute(void)
 {
-	const struct bpftime_syscall_hooks_callbacks *cb = sh_callbacks_get();
-
-	if (!sh_installed() || __atomic_load_n(&sh_sud_state, __ATOMIC_SEQ_CST) != 0 ||
-	    __atomic_load_n(&sh_rewrite_pending, __ATOMIC_SEQ_CST) ||
-	    __atomic_load_n(&sh_proof_countdown, __ATOMIC_SEQ_CST))
-		return 0;
-	if (!cb || (!cb->on_enter && !cb->on_exit))
-		return SH_FAST_NO_CALLBACK;
-	if (cb->on_exit || !(cb->flags & BPFTIME_SH_CALLBACKS_PURE) || (cb->flags & BPFTIME_SH_CALLBACKS_USE_VECTOR))
-		return 0;
-	/* the callbacks before the byte: a thread that sees the byte open calls valid ones */
-	__atomic_store_n(&bpftime_sh_fast_cb, cb, __ATOMIC_RELEASE);
-	return SH_FAST_CALLBACK;
+	return sh_installed() && __atomic_load_n(&sh_sud_state, __ATOMIC_SEQ_CST) == 0 &&
+	       !__atomic_load_n(&sh_rewrite_pending, __ATOMIC_SEQ_CST) &&
+	       !__atomic_load_n(&sh_proof_countdown, __ATOMIC_SEQ_CST);
 }
 
 /* Closes the fast path at once (before what made it unfit takes effect), then reopens it if

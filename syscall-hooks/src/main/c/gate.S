@@ -28,8 +28,8 @@
 
 #define SH_NR_TABLE 512
 #define SH_THREAD_UNTRACED 20	/* offsetof(struct sh_thread, untraced): internal.h checks it */
-#define SH_FAST_CALLBACK 1
-#define SH_FAST_NO_CALLBACK 2
+#define SH_EFF_DIRECT 1	/* internal.h */
+#define SH_EFF_CALLBACK 2
 
 #define NR_rt_sigreturn 15
 #define NR_clone 56
@@ -73,24 +73,27 @@ bpftime_sh_entry:
 	endbr64
 	pushfq
 /*
- * The fast path (fast_path.c says when it is open: pure enter-only callbacks or none, Syscall
- * User Dispatch off, nothing pending): a syscall that is not special runs right here, after the
- * callback if there is one, with only the registers a C call clobbers saved. The kernel's return
- * clears the branch predictors' state, so after the syscall there is one load, one jrcxz (flags
- * stay the application's) and the return. Stack from rsp up: [rdi rsi rdx r10 r8 r9 = args[6]]
- * [rax] [rcx] [flags] [return address]; from the popfq on, rcx is at -16(%rsp), inside the 128
- * bytes a signal frame skips.
+ * The fast path (fast_path.c says when it is open: Syscall User Dispatch off, nothing pending; and
+ * route.c's table what it does per number): a syscall that needs no frame runs right here, after
+ * the direct function or the pure callback if its number has one, with only the registers a C call
+ * clobbers saved. The kernel's return clears the branch predictors' state, so after the syscall
+ * there is one load, one jrcxz (flags stay the application's) and the return. Stack from rsp up:
+ * [rdi rsi rdx r10 r8 r9 = args[6]] [rax] [rcx] [flags] [return address]; from the popfq on, rcx
+ * is at -16(%rsp), inside the 128 bytes a signal frame skips.
  */
 	movzbl bpftime_sh_fast_mode(%rip), %r11d
 	test %r11d, %r11d
 	jz .Lfull
 	cmp $SH_NR_TABLE - 1, %rax
 	ja .Lfull
-	lea bpftime_sh_special(%rip), %r11
-	cmpb $0, (%r11,%rax)
+	lea bpftime_sh_route_eff(%rip), %r11
+	movzbl (%r11,%rax), %r11d
+	test %r11d, %r11d	/* SH_EFF_PASS */
+	jz .Lfast_no_callback
+	cmp $SH_EFF_DIRECT, %r11d
+	je .Ldirect
+	cmp $SH_EFF_CALLBACK, %r11d
 	jne .Lfull
-	cmpb $SH_FAST_NO_CALLBACK, bpftime_sh_fast_mode(%rip)
-	je .Lfast_no_callback
 	mov sh_thread_state@gottpoff(%rip), %r11
 	cmpl $0, %fs:SH_THREAD_UNTRACED(%r11)
 	jne .Lfull
@@ -119,6 +122,56 @@ bpftime_sh_entry:
 	pop %rbp
 	cmp $1, %eax		/* BPFTIME_SYSCALL_SKIP */
 	je .Lfast_skip
+	pop %rdi
+	pop %rsi
+	pop %rdx
+	pop %r10
+	pop %r8
+	pop %r9
+	pop %rax
+	lea 8(%rsp), %rsp
+	jmp .Lfast_syscall
+/*
+ * A direct program (bpftime_syscall_hooks_route_direct), inside the caller's read section (the
+ * word the pointer at fs:bpftime_sh_section_tp points at: odd while inside; no pointer yet: the
+ * full path hands the syscall to on_enter; odd already: nothing runs), with the sys_enter record
+ * built where the argument registers are saved: two more pushes below them, the number
+ * (zero-extended: the 4 bytes after __syscall_nr are zero, and raw_syscalls' 8-byte id is the
+ * same) and a head programs may not read. The program promises what a pure callback does and uses
+ * no string instruction, so nothing else is saved and the direction flag is left as it is.
+ */
+.Ldirect:
+	mov sh_thread_state@gottpoff(%rip), %r11
+	cmpl $0, %fs:SH_THREAD_UNTRACED(%r11)
+	jne .Lfull
+	mov bpftime_sh_section_tp(%rip), %r11
+	mov %fs:(%r11), %r11
+	test %r11, %r11
+	jz .Lfull
+	testb $1, (%r11)
+	jnz .Lfast_no_callback
+	addq $1, (%r11)
+	push %rcx
+	push %rax
+	push %r9
+	push %r8
+	push %r10
+	push %rdx
+	push %rsi
+	push %rdi
+	push %rax
+	push %rax
+	lea bpftime_sh_direct_prog(%rip), %r11
+	mov (%r11,%rax,8), %r11
+	mov %rsp, %rdi
+	xor %esi, %esi
+	test %r11, %r11
+	jz 1f
+	call *%r11
+1:	mov bpftime_sh_section_tp(%rip), %r11
+	mov %fs:(%r11), %r11
+	addq $1, (%r11)
+	lea 16(%rsp), %rsp
 	pop %rdi
 	pop %rsi
 	pop %rdx

@@ -151,10 +151,25 @@ SH_HIDDEN int sh_sud_is_notice(const void *siginfo);
 SH_HIDDEN void sh_sud_answer_notice(void);
 
 /* The entry's fast path (fast_path.c): closed at once by close, reopened by update when fit. */
-#define SH_FAST_CALLBACK 1
-#define SH_FAST_NO_CALLBACK 2
 SH_HIDDEN void sh_fast_path_update(void);
 SH_HIDDEN void sh_fast_path_close(void);
+extern const struct bpftime_syscall_hooks_callbacks *bpftime_sh_fast_cb SH_HIDDEN;
+
+/* Syscalls the entry never runs on its fast path (dispatch.c), by number. */
+#define SH_NR_TABLE 512
+extern const uint8_t bpftime_sh_special[SH_NR_TABLE] SH_HIDDEN;
+
+/* Routes (route.c). What the fast path does with a number (bpftime_sh_route_eff, gate.S): */
+#define SH_EFF_PASS 0	  /* straight to the kernel */
+#define SH_EFF_DIRECT 1	  /* the direct function, then the syscall */
+#define SH_EFF_CALLBACK 2 /* the pure enter-only on_enter, then the syscall */
+#define SH_EFF_FULL 3	  /* the full path */
+SH_HIDDEN void sh_routes_refresh(const struct bpftime_syscall_hooks_callbacks *cb);
+SH_HIDDEN unsigned sh_route_of(long nr); /* BPFTIME_SH_ROUTE_* as set */
+/* Runs nr's direct program from the full path; SH_DIRECT_TO_CALLBACKS: the thread has no section
+ * word yet, on_enter must see the syscall instead. */
+#define SH_DIRECT_TO_CALLBACKS 1
+SH_HIDDEN int sh_route_direct(const struct sh_frame *f, long nr);
 
 /* Whether the fallback is needed (coverage.c); callers hold the rewrite lock. */
 SH_HIDDEN int sh_coverage_complete(void);

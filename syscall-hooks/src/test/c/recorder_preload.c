@@ -12,6 +12,10 @@
  *                                     call them directly
  *   BPFTIME_SH_TEST_MODE=pure_enter   the same with no on_exit (enter events only): the callbacks
  *                                     then run on the entry's fast path when it is open
+ *   BPFTIME_SH_TEST_MODE=direct       every number given a direct program recording enter events
+ *                                     (no exit events), except getpid, routed to nobody; a thread's
+ *                                     first syscalls go to on_enter (which records them too) until
+ *                                     it gave the thread its section word
  *   BPFTIME_SH_TEST_DENY_OPENAT=path  openat of exactly this path returns -EPERM without running
  *   BPFTIME_SH_TEST_RESERVE_SIGTRAP=1 reserve SIGTRAP as the agent's probe engine does
  *                                     (native-support's reserved_signals.h)
@@ -39,6 +43,10 @@ static struct recorder_header *log_hdr;
 static struct recorder_record *log_rec;
 static const char *deny_path;
 static int clobber, pure;
+/* BPFTIME_SH_TEST_MODE=direct: a thread's section word, given by on_enter at its first syscall */
+static int direct_mode;
+static __thread uint64_t section_word __attribute__((tls_model("initial-exec")));
+static __thread uint64_t *section_ptr __attribute__((tls_model("initial-exec")));
 
 /* What runs in pure mode touches no vector register (BPFTIME_SH_CALLBACKS_PURE). */
 #define GPR_ONLY __attribute__((target("general-regs-only")))
@@ -142,6 +150,8 @@ GPR_ONLY static int on_enter(void *user, long nr, const uint64_t args[6], int64_
 	for (int k = 0; k < 6; k++)
 		v[k] = (int64_t)args[k];
 	append(RECORD_ENTER, nr, v);
+	if (direct_mode)
+		section_ptr = &section_word;
 	if (!pure)
 		check_regs(nr, args, 0, 0);
 	if (clobber && !pure)
@@ -166,6 +176,24 @@ GPR_ONLY static void on_exit_cb(void *user, long nr, const uint64_t args[6], int
 		clobber_state();
 	if (clobber && pure)
 		bpftime_syscall_hooks_call_saving_vectors(clobber_vectors_and_errno, NULL);
+}
+
+/* BPFTIME_SH_TEST_MODE=direct: what an agent's sys_enter programs calling no helper do. */
+
+GPR_ONLY static uint64_t direct_prog(void *ctx, uint64_t zero)
+{
+	const struct bpftime_sys_enter_ctx *c = ctx;
+	int64_t v[6];
+
+	for (int k = 0; k < 6; k++)
+		v[k] = (int64_t)c->args[k];
+	/* the record must be the kernel's: __syscall_nr's padding zero, r2 zero, inside the section */
+	if (c->pad != 0 || zero != 0 || !(section_word & 1))
+		v[0] = 0x5ec710b;
+	append(RECORD_ENTER, c->syscall_nr, v);
+	if (clobber)
+		bpftime_syscall_hooks_call_saving_vectors(clobber_vectors_and_errno, NULL);
+	return 0;
 }
 
 static struct bpftime_syscall_hooks_callbacks callbacks = {
@@ -235,6 +263,21 @@ __attribute__((constructor)) static void recorder_start(void)
 		reserved_signals_add(SIGTRAP);
 	if (pure)
 		callbacks.flags = BPFTIME_SH_CALLBACKS_PURE;
+	if (mode && strcmp(mode, "direct") == 0) {
+		uintptr_t tp;
+		__asm__("mov %%fs:0, %0" : "=r"(tp));
+		direct_mode = 1;
+		if (bpftime_syscall_hooks_route_direct(SYS_getppid, direct_prog) != -EINVAL)
+			return; /* refused before the section is known */
+		bpftime_syscall_hooks_set_direct_section((intptr_t)((uintptr_t)&section_ptr - tp));
+		for (long nr = 0; nr < BPFTIME_SH_ROUTES; nr++)
+			if (bpftime_syscall_hooks_route_direct(nr, direct_prog) != 0)
+				return;
+		if (bpftime_syscall_hooks_route(SYS_getpid, BPFTIME_SH_ROUTE_NONE) != 0 ||
+		    bpftime_syscall_hooks_route(BPFTIME_SH_ROUTES, BPFTIME_SH_ROUTE_NONE) != -EINVAL ||
+		    bpftime_syscall_hooks_route(SYS_getuid, BPFTIME_SH_ROUTE_DIRECT) != -EINVAL)
+			return;
+	}
 	r = bpftime_syscall_hooks_install(&callbacks);
 	append_stats(RECORD_INSTALL, r);
 }

@@ -105,8 +105,8 @@ BPFTIME_VM_API int bpftime_vm_load(struct bpftime_vm *vm, const void *code, size
 BPFTIME_VM_API uint32_t bpftime_vm_slot_count(const struct bpftime_vm *vm);
 /*
  * The stack frames the loaded program needs, counted as the JIT counts them (JitImage.frames): its
- * deepest chain of bpf-to-bpf calls, or all BPFTIME_VM_MAX_FRAMES when it makes tail calls. A tail
- * call into it from frame depth d (0 in the main program) falls through when this exceeds 8 - d.
+ * deepest chain of bpf-to-bpf calls, whether it makes tail calls or not. A tail call into it from
+ * frame depth d (0 in the main program) falls through when this exceeds 8 - d.
  */
 BPFTIME_VM_API uint32_t bpftime_vm_frames(const struct bpftime_vm *vm);
 

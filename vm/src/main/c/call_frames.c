@@ -1,10 +1,10 @@
 /*
- * The stack frames a program needs, counted as the JIT counts them (dev.bpftime.jit.ProgramAnalysis,
- * JitImage.frames) so that both engines accept and refuse the same tail calls: the deepest chain of
- * bpf-to-bpf calls from the main program or from a callback, and all BPFTIME_VM_MAX_FRAMES for a
- * program that makes tail calls, since the programs it tail-calls run in its frames. The JIT refuses
- * recursion and chains deeper than the kernel's eight frames; the interpreter runs them and stops at
- * the ninth call (BPFTIME_VM_E_CALL_DEPTH), so for it they count as all eight.
+ * The stack frames a program needs wherever it runs, a tail call's target included, counted as the JIT
+ * counts them (dev.bpftime.jit.ProgramAnalysis, JitImage.frames) so that both engines accept and refuse
+ * the same tail calls: the deepest chain of bpf-to-bpf calls from the main program or from a callback.
+ * Its own tail calls do not add to it: each is checked against the frames left when it is made. The JIT
+ * refuses recursion and chains deeper than the kernel's eight frames; the interpreter runs them and
+ * stops at the ninth call (BPFTIME_VM_E_CALL_DEPTH), so for it they count as all eight.
  */
 #include <stdlib.h>
 
@@ -37,14 +37,11 @@ int bpftime_vm_count_frames(const struct bpf_insn *insns, size_t slots, uint32_t
         free(root);
         return -1;
     }
-    bool tail_call = false;
     start[0] = root[0] = 1;
     for (size_t i = 0; i < slots; i++) {
         const struct bpf_insn *insn = &insns[i];
         if (is_local_call(insn)) {
             start[target_of(insns, i)] = 1;
-        } else if (insn->code == OP_CALL && INSN_SRC(insn) == 0 && insn->imm == BPFTIME_VM_HELPER_TAIL_CALL) {
-            tail_call = true;
         } else if (insn->code == OP_LDDW) {
             if (INSN_SRC(insn) == BPF_PSEUDO_FUNC) {
                 start[target_of(insns, i)] = root[target_of(insns, i)] = 1;
@@ -90,7 +87,7 @@ int bpftime_vm_count_frames(const struct bpf_insn *insns, size_t slots, uint32_t
             deepest = depth[sub[i]];
         }
     }
-    *frames = tail_call ? BPFTIME_VM_MAX_FRAMES : deepest;
+    *frames = deepest;
     free(depth);
     free(sub);
     free(start);

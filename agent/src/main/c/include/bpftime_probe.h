@@ -19,19 +19,13 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "bpftime_pt_regs.h" /* native-support: struct bpftime_pt_regs */
+
 #define BPFTIME_PROBE_API __attribute__((visibility("default")))
 
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-/* The kernel's x86-64 struct pt_regs, field for field (arch/x86/include/asm/ptrace.h). */
-struct bpftime_pt_regs {
-	uint64_t r15, r14, r13, r12, bp, bx, r11, r10, r9, r8;
-	uint64_t ax, cx, dx, si, di;
-	uint64_t orig_ax;
-	uint64_t ip, cs, flags, sp, ss;
-};
 
 enum bpftime_probe_kind {
 	BPFTIME_PROBE_ENTRY = 0,  /* uprobe: runs when execution reaches the address */
@@ -121,6 +115,34 @@ struct bpftime_probe_info {
 };
 
 BPFTIME_PROBE_API int bpftime_probe_info(int id, struct bpftime_probe_info *info);
+
+/*
+ * Syscall tracepoints: syscalls:sys_enter_NAME / sys_exit_NAME (nr = the syscall's number) and
+ * raw_syscalls:sys_enter / sys_exit (nr = BPFTIME_TRACEPOINT_RAW) inside the process, on the
+ * syscall-hooks library (syscall-hooks/README.md). A hit runs the program with ctx = the event's
+ * record as the kernel gives it to a program (bpftime_syscall_ctx.h: the tracefs format, its first 8
+ * bytes the syscall's struct bpftime_pt_regs address). A sys_enter program may skip the syscall with
+ * bpf_override_return. Numbers with nothing attached cost nothing more than the hooks' pass-through,
+ * and sys_enter programs flagged BPFTIME_PROBE_PROG_F_NO_HELPERS run from the hooks' fast path.
+ */
+#define BPFTIME_TRACEPOINT_RAW (-1)
+struct bpftime_tracepoint_spec {
+	int32_t nr;    /* the syscall's number, 0..511, or BPFTIME_TRACEPOINT_RAW */
+	uint32_t exit; /* 0: sys_enter, 1: sys_exit */
+};
+
+/* Installs the syscall hooks in this process (once, before other threads start; later calls do
+ * nothing). 0, or the hooks' -errno (-ENOSYS: no Syscall User Dispatch in this kernel). */
+BPFTIME_PROBE_API int bpftime_tracepoint_install(void);
+
+/* Attaches prog; a positive id, or -EINVAL (bad spec, no program), -ENOSYS (not installed),
+ * -ENOMEM. */
+BPFTIME_PROBE_API int bpftime_tracepoint_attach(const struct bpftime_tracepoint_spec *spec,
+						struct bpftime_probe_prog prog, uint64_t cookie);
+
+/* Detaches; when it returns, no thread runs or will run the program for this attachment. 0 or
+ * -ENOENT. */
+BPFTIME_PROBE_API int bpftime_tracepoint_detach(int id);
 
 /*
  * Helpers bound to the probe being run, for the helper table (ids from include/uapi/linux/bpf.h).

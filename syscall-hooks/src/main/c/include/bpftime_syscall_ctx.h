@@ -26,13 +26,8 @@
 
 #include <stdint.h>
 
+#include "bpftime_pt_regs.h" /* native-support: struct bpftime_pt_regs */
 #include "bpftime_syscall_hooks.h"
-
-/* arch/x86/include/asm/ptrace.h, struct pt_regs (x86-64) */
-struct bpftime_pt_regs {
-	uint64_t r15, r14, r13, r12, rbp, rbx, r11, r10, r9, r8, rax, rcx, rdx, rsi, rdi;
-	uint64_t orig_rax, rip, cs, eflags, rsp, ss;
-};
 
 struct bpftime_trace_entry {
 	uint16_t common_type;
@@ -86,7 +81,6 @@ _Static_assert(sizeof(struct bpftime_sys_exit_ctx) == 24, "sys_exit");
 _Static_assert(__builtin_offsetof(struct bpftime_raw_sys_enter_ctx, args) == 16, "raw sys_enter");
 _Static_assert(sizeof(struct bpftime_raw_sys_enter_ctx) == 64, "raw sys_enter");
 _Static_assert(sizeof(struct bpftime_raw_sys_exit_ctx) == 24, "raw sys_exit");
-_Static_assert(sizeof(struct bpftime_pt_regs) == 168, "pt_regs");
 
 /* The head of a program's context: the registers' address (see above). */
 BPFTIME_SH_API void bpftime_trace_head_regs(union bpftime_trace_head *head,

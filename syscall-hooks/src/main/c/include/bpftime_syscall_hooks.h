@@ -73,6 +73,44 @@ BPFTIME_SH_API int bpftime_syscall_hooks_install(const struct bpftime_syscall_ho
  * make syscalls: each syscall sees the old or the new set whole. The struct must stay valid. */
 BPFTIME_SH_API void bpftime_syscall_hooks_set_callbacks(const struct bpftime_syscall_hooks_callbacks *cb);
 
+/*
+ * Routes: per syscall number (0..511), what the hooks do with it. By default every number goes to
+ * the callbacks. A number routed BPFTIME_SH_ROUTE_NONE passes straight to the kernel: no callback
+ * sees it, on entry or exit (an agent whose programs are on other syscalls). A number given a direct
+ * program (bpftime_syscall_hooks_route_direct) runs it on entry instead of the callbacks, and nothing
+ * on exit; while the entry's fast path is open (README.md) it is called right from the entry with
+ * the record built where the argument registers were saved. Numbers from 512 always go to the
+ * callbacks. Safe while other threads make syscalls: each sees the old or the new route.
+ */
+#define BPFTIME_SH_ROUTE_CALLBACKS 0u
+#define BPFTIME_SH_ROUTE_NONE 1u
+#define BPFTIME_SH_ROUTE_DIRECT 2u /* set by bpftime_syscall_hooks_route_direct only */
+#define BPFTIME_SH_ROUTES 512
+/* nr -1: every number. 0, or -EINVAL (nr or route out of range, or DIRECT). */
+BPFTIME_SH_API int bpftime_syscall_hooks_route(long nr, unsigned route);
+
+/*
+ * A direct program: called as prog(ctx, 0) with ctx the syscall's sys_enter record as the kernel
+ * gives it to a program (bpftime_syscall_ctx.h: struct bpftime_sys_enter_ctx, also a
+ * raw_syscalls:sys_enter one), except that its head (the 8 bytes programs may not read) is
+ * unspecified; it must not write the record. It must keep the promise of BPFTIME_SH_CALLBACKS_PURE
+ * (no vector register, errno untouched, syscalls only through bpftime_syscall_hooks_raw), use no
+ * string instruction (the direction flag is the application's) and assume no stack alignment: a
+ * JIT-ed BPF program calling no helper does all that.
+ *
+ * It runs inside a read section of the caller's grace periods, so the caller may free a program
+ * once it replaced it and waited: the calling thread's word is the uint64_t that the pointer at
+ * thread-pointer offset tls_offset (bpftime_syscall_hooks_set_direct_section) points at; the hooks
+ * make it odd (+1) before they read the program and even (+1) after it returned. A thread whose
+ * pointer is NULL (no word yet) hands the syscall to on_enter instead, as a number routed to the
+ * callbacks (on_exit is not called); one whose word is odd already (a callback's program making a
+ * syscall) runs nothing, as the kernel refuses nested tracing programs.
+ */
+typedef uint64_t (*bpftime_syscall_hooks_prog_fn)(void *ctx, uint64_t zero);
+BPFTIME_SH_API void bpftime_syscall_hooks_set_direct_section(intptr_t tls_offset);
+/* Routes nr to prog (NULL: to the callbacks). 0, or -EINVAL (nr out of range, no section set). */
+BPFTIME_SH_API int bpftime_syscall_hooks_route_direct(long nr, bpftime_syscall_hooks_prog_fn prog);
+
 /* Marks the calling thread as the runtime's own (its syscalls are never traced) or not. */
 BPFTIME_SH_API void bpftime_syscall_hooks_thread_untraced(int untraced);
 

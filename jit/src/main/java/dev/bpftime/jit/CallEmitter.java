@@ -101,18 +101,19 @@ final class CallEmitter {
      * bpf_tail_call(ctx, prog_array, index). The helper table's entry 12 is the process's resolver,
      * {@code void *resolve(void *ctx, void *prog_array, uint32_t index, uint64_t frames_free)}: the tail-call
      * entry of the program at that index, or NULL when the slot is empty, out of range, or the program needs
-     * more than {@code frames_free} frames. As in the kernel (kernel/bpf/core.c JMP_TAIL_CALL), at most 33
-     * tail calls run per invocation (MAX_TAIL_CALL_CNT), each attempt past the count check counts, and a
-     * failed one goes on with the next instruction. On success the current frame is undone and the target
-     * runs in its place with r1 = ctx. On failure R0 keeps its value (the verifier calls it undefined; the
-     * interpreter keeps it too) and R1-R5 are clobbered, as after any call.
+     * more than {@code frames_free} frames. As the kernel's x86 JIT (arch/x86/net/bpf_jit_comp.c
+     * emit_bpf_tail_call_indirect/direct), at most 33 tail calls run per invocation (MAX_TAIL_CALL_CNT), the
+     * count is checked before the lookup and incremented only when a target is found ("Inc tail_call_cnt if
+     * the slot is populated"): a failed attempt costs nothing and goes on with the next instruction. On
+     * success the current frame is undone and the target runs in its place with r1 = ctx. On failure R0
+     * keeps its value (the verifier calls it undefined; the interpreter keeps it too) and R1-R5 are
+     * clobbered, as after any call.
      */
     private void tailCall(int index) {
         Label fail = new Label();
         Mem count = Mem.of(BLOCK, FrameLayout.TAIL_COUNT);
         asm.arithImm(ArithOp.CMP, OpSize.QWORD, count, FrameLayout.MAX_TAIL_CALLS);
         asm.jcc(Cond.AE, fail);
-        asm.arithImm(ArithOp.ADD, OpSize.QWORD, count, 1);
         asm.store(OpSize.QWORD, Mem.of(BLOCK, FrameLayout.SAVED_CTX), Reg.RDI);
         asm.store(OpSize.QWORD, Mem.of(BLOCK, FrameLayout.SAVED_R0), Reg.RAX);
         // frames_free = (rbp - region floor) / 512, the region floor being r12 + BLOCK_BYTES.
@@ -128,6 +129,7 @@ final class CallEmitter {
         asm.load(OpSize.QWORD, Reg.RAX, Mem.of(BLOCK, FrameLayout.SAVED_R0));
         asm.jmp(fail);
         asm.bind(found);
+        asm.arithImm(ArithOp.ADD, OpSize.QWORD, count, 1);
         asm.load(OpSize.QWORD, Reg.RDI, Mem.of(BLOCK, FrameLayout.SAVED_CTX));
         frames.restore(gen.program.subprograms.get(gen.program.subprogramOf[index]));
         asm.jmpIndirect(Reg.RAX);

@@ -84,7 +84,7 @@ final class CallbackEmitter {
         for (Reg r : ENTRY_SAVED) {
             asm.push(r);
         }
-        int reserved = FrameLayout.reservedBytes(gen.program.frames);
+        int reserved = FrameLayout.reservedBytes(gen.program.reservedFrames);
         asm.arithImm(ArithOp.SUB, OpSize.QWORD, Reg.RSP, reserved);
         asm.mov(OpSize.QWORD, RegisterMap.BLOCK, Reg.RSP);
         asm.lea(RegisterMap.FP, Mem.of(Reg.RSP, reserved - FrameLayout.TOP_PAD));

@@ -53,7 +53,7 @@ public final class JitCompiler {
                 break;
             }
         }
-        int stackBytes = analysis.leaf ? FrameLayout.LEAF_STACK_BYTES : FrameLayout.stackBytes(analysis.frames);
+        int stackBytes = analysis.leaf ? FrameLayout.LEAF_STACK_BYTES : FrameLayout.stackBytes(analysis.reservedFrames);
         return new JitImage(buffer.toByteArray(), gen.relocations, 0, gen.tailCallEntry, analysis.frames,
                 stackBytes, analysis.helperIds);
     }

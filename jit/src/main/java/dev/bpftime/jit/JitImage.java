@@ -21,9 +21,12 @@ import java.util.SortedSet;
  * @param relocations         the fields to fill, in code order
  * @param entryOffset         the C entry point
  * @param tailCallEntryOffset the entry for tail calls
- * @param frames              the BPF stack frames (512 bytes each) one invocation needs: the depth of its
- *                            deepest chain of bpf-to-bpf calls; 8, the kernel's limit, when it makes tail calls
- * @param stackBytes          the most machine stack one invocation takes, not counting what helpers take
+ * @param frames              the BPF stack frames (512 bytes each) the program needs wherever it runs: the depth
+ *                            of its deepest chain of bpf-to-bpf calls, tail calls or not. A resolver lets a tail
+ *                            call into it go ahead when that many are free; its own tail calls check their
+ *                            targets as they run. Its C entry reserves all 8 when it makes tail calls.
+ * @param stackBytes          the most machine stack one invocation takes, not counting what helpers take (a
+ *                            program making tail calls is rated for all 8 frames, which its targets may use)
  * @param helperIds           the helper ids called by immediate (the helper table must have them)
  */
 public record JitImage(byte[] code, List<Relocation> relocations, int entryOffset, int tailCallEntryOffset,

@@ -42,7 +42,18 @@ final class ProgramAnalysis {
     final List<Subprogram> subprograms = new ArrayList<>();
     final int[] subprogramOf;
     final boolean hasTailCall;
+    /**
+     * The frames the program needs wherever it runs, a tail call's target included: its deepest chain of
+     * bpf-to-bpf calls (JitImage.frames). Its own tail calls ask for their targets' frames when they run.
+     */
     final int frames;
+    /**
+     * The frames its C entries reserve: its own, or all eight when it makes tail calls, because the kernel
+     * lets a tail call from the main program start a target with all of MAX_CALL_FRAMES (each program is
+     * verified alone, kernel/bpf/verifier.c check_max_stack_depth, and the x86 JIT's tail call frees the
+     * caller's stack before the target's prologue, arch/x86/net/bpf_jit_comp.c emit_bpf_tail_call_indirect).
+     */
+    final int reservedFrames;
     final SortedSet<Integer> helperIds = new TreeSet<>();
     /** The subprograms an lddw of a function (BPF_PSEUDO_FUNC) names: callbacks, entered from C. */
     final SortedSet<Integer> callbacks = new TreeSet<>();
@@ -107,7 +118,8 @@ final class ProgramAnalysis {
             }
         }
         int depth = callDepth();
-        frames = tailCall ? FrameLayout.MAX_FRAMES : depth;
+        frames = depth;
+        reservedFrames = tailCall ? FrameLayout.MAX_FRAMES : depth;
         leaf = subprograms.size() == 1 && !subprograms.get(0).makesCalls() && insns.stream().noneMatch(
                 ProgramAnalysis::namesFramePointer);
     }

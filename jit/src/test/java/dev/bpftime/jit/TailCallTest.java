@@ -103,18 +103,26 @@ class TailCallTest {
         assertEquals(16, caller.run(0, 0));
     }
 
-    /** As in the kernel, a failed attempt counts too, and R0 keeps its value through it. */
+    /**
+     * As in the kernel's x86 JIT, only taken tail calls count: 40 attempts on the empty slot 1 and 40 past the
+     * array leave all 33 for slot 0, whose target counts its runs in *ctx. R0 keeps its value through a
+     * failed attempt.
+     */
     @Test
-    void failedAttemptsCountAndKeepR0() {
-        ExecutableImage target = load(mov64(R0, 1), exit());
+    void failedAttemptsDoNotCountAndKeepR0() {
+        ExecutableImage target = load(items(ldx(Size.DW, R2, R1, 0), add64(R2, 1), stx(Size.DW, R1, 0, R2),
+                mov64(R6, R1), tailCall(0), mov64(R0, 0), exit()));
         put(0, target, 1);
-        // 33 attempts on the empty slot 1 use up the count: the tail call to slot 0 then falls through.
-        ExecutableImage caller = load(items(mov64(R6, 0), label("again"), tailCall(1), add64(R6, 1),
-                jump(dev.bpftime.isa.JumpOp.JLT, R6, 33, "again"), mov64(R0, 77), tailCall(0), exit()));
-        assertEquals(77, caller.run(0, 0));
-        ExecutableImage fewer = load(items(mov64(R6, 0), label("again"), tailCall(1), add64(R6, 1),
-                jump(dev.bpftime.isa.JumpOp.JLT, R6, 32, "again"), mov64(R0, 77), tailCall(0), exit()));
-        assertEquals(1, fewer.run(0, 0));
+        ExecutableImage caller = load(items(mov64(R6, R1), mov64(R7, 0), mov64(R0, 77), label("again"), mov64(R1, R6),
+                tailCall(1), mov64(R1, R6), tailCall(SLOTS), add64(R7, 1),
+                jump(dev.bpftime.isa.JumpOp.JLT, R7, 40, "again"),
+                stx(Size.DW, R6, 8, R0), mov64(R1, R6), tailCall(0), mov64(R0, -1), exit()));
+        try (Memory ctx = new Memory(16)) {
+            ctx.clear();
+            assertEquals(0, caller.run(Pointer.nativeValue(ctx), 16));
+            assertEquals(FrameLayout.MAX_TAIL_CALLS, ctx.getLong(0), "the target ran 33 times");
+            assertEquals(77, ctx.getLong(8), "R0 after 80 failed attempts");
+        }
     }
 
     /** From a subprogram, the target replaces that subprogram: it returns to the subprogram's caller. */
@@ -155,10 +163,23 @@ class TailCallTest {
         assertEquals(2, fromSix.run(0, 0));
     }
 
+    /**
+     * A program making tail calls needs its own chain of frames (what a resolver compares with the frames left),
+     * while its entry reserves all 8 for the targets it may start from its main program, as the kernel allows.
+     */
     @Test
-    void imageOfAProgramWithTailCallsReservesAllFrames() {
+    void imageOfAProgramWithTailCallsNeedsItsChainAndReservesAllFrames() {
         JitImage image = new JitCompiler().compile(assemble(items(tailCall(0), mov64(R0, 0), exit())));
-        assertEquals(8, image.frames());
+        assertEquals(1, image.frames());
+        assertEquals(FrameLayout.stackBytes(FrameLayout.MAX_FRAMES), image.stackBytes());
+        JitImage twoFrames = new JitCompiler().compile(assemble(items(callLocal("f"), exit(), label("f"), tailCall(0),
+                mov64(R0, 0), exit())));
+        assertEquals(2, twoFrames.frames());
+        assertEquals(FrameLayout.stackBytes(FrameLayout.MAX_FRAMES), twoFrames.stackBytes());
+        JitImage noTailCall = new JitCompiler().compile(assemble(items(callLocal("f"), exit(), label("f"),
+                mov64(R0, 0), exit())));
+        assertEquals(2, noTailCall.frames());
+        assertEquals(FrameLayout.stackBytes(2), noTailCall.stackBytes());
         assertEquals(List.of(Relocation.Kind.MAP_FD, Relocation.Kind.HELPER_TABLE),
                 image.relocations().stream().map(Relocation::kind).toList());
     }

@@ -15,14 +15,17 @@ import org.junit.jupiter.params.provider.EnumSource;
  * a program whose every syscall site is rewritten or turned into ud2 runs without it; new code
  * (a library loaded later, a page mapped read-write-execute) turns it on in every thread, those
  * created before (one spinning without any syscall) and after, and no syscall is missed; also
- * with enter-only pure callbacks, which run on the entry's fast path while the fallback is off.
+ * with enter-only pure callbacks, which run on the entry's fast path while the fallback is off, and
+ * with every number given a direct program (on the fast path while the fallback is off, from the full
+ * path while it is on; a thread's first syscalls handed to on_enter), getpid routed to nobody.
  */
 class CoverageTest {
     private static final long GETPPID = 110;
+    private static final long GETPID = 39;
     private static final int CALLS = 1000;
 
     @ParameterizedTest(name = "{0}")
-    @EnumSource(value = Workloads.Mode.class, names = {"REWRITE", "PURE", "PURE_ENTER"})
+    @EnumSource(value = Workloads.Mode.class, names = {"REWRITE", "PURE", "PURE_ENTER", "DIRECT"})
     void newCodeTurnsTheFallbackOnInEveryThreadAndNothingIsMissed(Workloads.Mode mode) throws Exception {
         String plugin = NativeBuild.dir().resolve("test/libworkload_plugin.so").toAbsolutePath().toString();
         Workloads.Result r = Workloads.run("covered_newcode", mode, Map.of(), plugin);
@@ -38,6 +41,18 @@ class CoverageTest {
                 .filter(n -> n > 0).sorted().collect(Collectors.toList());
         assertEquals(List.of((long) CALLS, (long) CALLS, 1L + 3L * CALLS), perThread,
                 "getppid seen per thread: created before, created after, main (libc, plugin, page, libc)");
+
+        long getpid = t.byTid.values().stream().flatMap(List::stream).filter(s -> s.nr() == GETPID).count();
+        if (mode == Workloads.Mode.DIRECT) {
+            assertEquals(0, getpid, "getpid is routed to nobody, but was seen");
+            assertTrue(t.byTid.values().stream().flatMap(List::stream).allMatch(s -> s.ret() == null),
+                    "a number routed to a direct program has no exit event");
+            assertTrue(t.byTid.values().stream().flatMap(List::stream).noneMatch(s -> s.args()[0] == 0x5ec710bL),
+                    "a direct program ran with a record unlike the kernel's or outside its section"
+                            + " (recorder_preload.c direct_prog)");
+        } else {
+            assertTrue(getpid >= 30000, "the workload's 30000 getpid seen: " + getpid);
+        }
 
         HookStats end = HookStats.of(t.finalStats.get(t.finalStats.size() - 1));
         assertTrue(end.traps() >= 3 * CALLS, "the page's syscalls trapped (the fallback was on): " + end);

@@ -23,7 +23,9 @@ final class Workloads {
         /** Rewritten sites, callbacks flagged BPFTIME_SH_CALLBACKS_PURE (called without bookkeeping). */
         PURE,
         /** The same without on_exit: enter events only, on the entry's fast path when it is open. */
-        PURE_ENTER
+        PURE_ENTER,
+        /** Every number routed to a direct function (enter events only), getpid to nobody. */
+        DIRECT
     }
 
     record Result(ProcessRun run, RecordedTrace trace, List<RecorderLog.Event> events, Path dir) {}
@@ -61,6 +63,8 @@ final class Workloads {
             env.put("BPFTIME_SH_TEST_MODE", "pure");
         } else if (mode == Mode.PURE_ENTER) {
             env.put("BPFTIME_SH_TEST_MODE", "pure_enter");
+        } else if (mode == Mode.DIRECT) {
+            env.put("BPFTIME_SH_TEST_MODE", "direct");
         }
         if (hasAvx2()) {
             env.put("BPFTIME_SH_TEST_CLOBBER", "1");

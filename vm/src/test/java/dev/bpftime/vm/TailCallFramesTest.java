@@ -78,10 +78,13 @@ class TailCallFramesTest {
         }
     }
 
+    /** Its tail calls add nothing: each asks for its target's frames when it is made. */
     @Test
-    void aProgramThatTailCallsNeedsAllEightFrames() {
-        try (Interpreter vm = callerAtDepth(0)) {
-            assertEquals(KernelConstants.MAX_FRAMES, vm.frames(), "the programs it tail-calls run in its frames");
+    void aProgramThatTailCallsNeedsItsOwnChainOnly() {
+        for (int depth = 0; depth < KernelConstants.MAX_FRAMES; depth++) {
+            try (Interpreter vm = callerAtDepth(depth)) {
+                assertEquals(depth + 1, vm.frames(), "tail call from depth " + depth);
+            }
         }
     }
 
@@ -109,36 +112,48 @@ class TailCallFramesTest {
         }
     }
 
+    /** A one-frame target that makes tail calls of its own runs from every depth, as in the kernel. */
     @Test
-    void aTargetThatTailCallsRunsOnlyFromTheMainProgram() {
-        for (int depth = 0; depth < 3; depth++) {
+    void aTargetThatTailCallsRunsFromEveryDepth() {
+        for (int depth = 0; depth < KernelConstants.MAX_FRAMES; depth++) {
             try (Interpreter caller = callerAtDepth(depth);
                  Interpreter target = Interpreter.load(Asm.assemble(mov64(R2, PROG_ARRAY), mov64(R3, 9),
                          call(KernelConstants.HELPER_TAIL_CALL), mov64(R0, 3000), exit()))) {
                 target.setTailCallHook((array, index) -> null);
                 caller.setTailCallHook((array, index) -> index == 0 ? target : null);
-                assertEquals(depth == 0 ? 3000 : FELL_THROUGH + depth, caller.run(new byte[0]), "depth " + depth);
+                assertEquals(3000 + depth, caller.run(new byte[0]), "depth " + depth);
             }
         }
     }
 
-    /** A subprogram called 40 times, each time attempting a tail call: the 34th attempt is not even asked. */
+    /**
+     * A subprogram called 40 times, each time attempting a tail call: when the target is there, 33 run and the
+     * 34th attempt is not even asked; when it is not, every attempt is asked, none counting.
+     */
     @Test
     void theCountIsOnePerInvocationAcrossFrames() {
-        try (Interpreter vm = Interpreter.load(Asm.assemble(mov64(R6, 40), label("loop"), callLocal("f"),
+        try (Interpreter target = Interpreter.load(Asm.assemble(mov64(R0, 0), exit()));
+             Interpreter vm = Interpreter.load(Asm.assemble(mov64(R6, 40), label("loop"), callLocal("f"),
                 add64(R6, -1), jump(dev.bpftime.isa.JumpOp.JNE, R6, 0, "loop"), mov64(R0, 0), exit(),
                 label("f"), mov64(R2, PROG_ARRAY), mov64(R3, 5), call(KernelConstants.HELPER_TAIL_CALL),
                 mov64(R0, 0), exit()))) {
             AtomicInteger asked = new AtomicInteger();
             vm.setTailCallHook((array, index) -> {
                 asked.incrementAndGet();
-                return null;
+                return target;
             });
             assertEquals(0, vm.run(new byte[0]));
             assertEquals(KernelConstants.MAX_TAIL_CALLS, asked.get());
             asked.set(0);
             vm.run(new byte[0]);
             assertEquals(KernelConstants.MAX_TAIL_CALLS, asked.get(), "a new invocation starts from 0");
+            vm.setTailCallHook((array, index) -> {
+                asked.incrementAndGet();
+                return null;
+            });
+            asked.set(0);
+            vm.run(new byte[0]);
+            assertEquals(40, asked.get(), "failed attempts do not count");
         }
     }
 

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * bpf_tail_call (helper 12) through the tail-call hook, with the kernel's MAX_TAIL_CALL_CNT of 33:
- * the 34th tail call of one invocation falls through to the next instruction.
+ * the 34th tail call of one invocation falls through to the next instruction; failed ones do not count.
  */
 class TailCallTest {
 
@@ -73,6 +73,31 @@ class TailCallTest {
             byte[] memory = new byte[8];
             assertEquals(FELL_THROUGH, vm.run(memory));
             assertEquals(1, counter(memory));
+        }
+    }
+
+    /**
+     * Only taken tail calls count (the kernel's x86 JIT, arch/x86/net/bpf_jit_comp.c: "Inc tail_call_cnt if
+     * the slot is populated"): after 40 attempts on an empty slot, the self loop still runs 33 times.
+     */
+    @Test
+    void failedAttemptsDoNotCount() {
+        try (Interpreter self = counting(0);
+             Interpreter entry = load(mov64(R6, R1), mov64(R7, 40), label("again"), mov64(R1, R6),
+                     mov64(R2, PROG_ARRAY), mov64(R3, 1), call(KernelConstants.HELPER_TAIL_CALL), add64(R7, -1),
+                     jump(dev.bpftime.isa.JumpOp.JNE, R7, 0, "again"), mov64(R1, R6), mov64(R2, PROG_ARRAY),
+                     mov64(R3, 0), call(KernelConstants.HELPER_TAIL_CALL), mov64(R0, 2), exit())) {
+            List<Integer> asked = new ArrayList<>();
+            TailCallHook hook = (array, index) -> {
+                asked.add(index);
+                return index == 0 ? self : null;
+            };
+            self.setTailCallHook(hook);
+            entry.setTailCallHook(hook);
+            byte[] memory = new byte[8];
+            assertEquals(FELL_THROUGH, entry.run(memory));
+            assertEquals(KernelConstants.MAX_TAIL_CALLS, counter(memory), "33 runs of the self loop");
+            assertEquals(40 + KernelConstants.MAX_TAIL_CALLS, asked.size(), "every attempt below the count asks");
         }
     }
 

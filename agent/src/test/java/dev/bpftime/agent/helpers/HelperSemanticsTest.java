@@ -364,23 +364,27 @@ class HelperSemanticsTest {
     }
 
     /**
-     * A JIT tail call from a subprogram (7 of the 8 frames left) to a program that needs all 8 (it
-     * makes tail calls itself) falls through instead of overrunning the invocation's stack; one that
+     * A JIT tail call from a subprogram (7 of the 8 frames left) to a program that needs all 8 (a chain
+     * of 7 calls) falls through instead of overrunning the invocation's stack; one that
      * needs a single frame runs and returns to the subprogram's caller. (The interpreter checks its
      * call depth as it calls: a too deep target faults there, it never overruns.)
      */
     @Test
     void aJitTailCallToATargetNeedingMoreFramesThanLeftFallsThrough() {
         Pointer progs = Engines.createMap(3, 4, 4, 4);
-        List<Instruction> deep = Asm.assemble(st(Size.DW, R1, 0, 0x77), jump(JumpOp.JEQ, R1, 0, "never"), mov64(R0, 3),
-                exit(), label("never"), call(12), exit());
+        List<AsmItem> chain = new java.util.ArrayList<>(List.of(st(Size.DW, R1, 0, 0x77)));
+        for (int d = 1; d < 8; d++) {
+            chain.addAll(List.of(callLocal("d" + d), exit(), label("d" + d)));
+        }
+        chain.addAll(List.of(mov64(R0, 3), exit()));
+        List<Instruction> deep = Asm.assemble(chain);
         List<Instruction> shallow = Asm.assemble(st(Size.DW, R1, 0, 0x66), mov64(R0, 3), exit());
         List<Instruction> caller = Asm.assemble(mov64(R6, R1), callLocal("sub"), st(Size.DW, R6, 8, 1), mov64(R0, 0),
                 exit(), label("sub"), mov64(R6, R1), lddw(R2, Pointer.nativeValue(progs)), mov64(R3, 1), call(12),
                 st(Size.DW, R6, 16, 2), mov64(R0, 0), exit());
         try (Engines.Loaded d = Engines.JIT.load(deep); Engines.Loaded sh = Engines.JIT.load(shallow);
                 Engines.Loaded c = Engines.JIT.load(caller)) {
-            assertEquals(8, d.frames(), "a program making tail calls reserves every frame");
+            assertEquals(8, d.frames(), "its chain of calls is 8 frames deep");
             assertEquals(1, sh.frames());
             assertEquals(0, LIB.bpftime_map_sys_update(progs, new byte[] {1, 0, 0, 0}, new byte[] {5, 0, 0, 0}, 0));
             Memory ctx = new Memory(24);
