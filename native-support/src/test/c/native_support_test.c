@@ -3,15 +3,38 @@
  * users against objdump over whole libraries). Prints "ok N checks" and exits 0, or each failure
  * as "actual X vs expected Y" and exits 1. Run by `make check` (Maven's test phase).
  */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include "fd_high.h"
 #include "near_gap.h"
 #include "proc_maps_line.h"
 #include "reserved_signals.h"
+#include "service_socket.h"
 #include "x86_insn.h"
 
 static int checks, failures;
+
+#define EXPECT_STR(actual, expected, what)                                                                  \
+	do {                                                                                                \
+		checks++;                                                                                   \
+		if (strcmp(actual, expected) != 0) {                                                        \
+			failures++;                                                                         \
+			printf("FAIL %s: actual \"%s\" vs expected \"%s\"\n", what, actual, expected);           \
+		}                                                                                           \
+	} while (0)
 
 #define EXPECT_EQ(actual, expected, what)                                                                   \
 	do {                                                                                                \
@@ -101,8 +124,152 @@ static void signals(void)
 	EXPECT_EQ(reserved_signals_mask(), (1ull << 4) | (1ull << 30), "the kernel's sigset bits of SIGTRAP and SIGSYS");
 }
 
+/*
+ * A listener of user nobody's (65534) in dir: refused with EPERM, its uid reported. SO_PEERCRED gives
+ * the credentials of listen()'s caller (net/unix/af_unix.c, init_peercred), so a child made nobody
+ * listens on the socket root bound. Needs root to change uid: said and left out otherwise.
+ */
+static void another_uids_service(const char *dir)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct ucred peer;
+	int ready[2], listener, fd;
+	char c = 0;
+	pid_t child;
+
+	if (geteuid() != 0) {
+		printf("left out: a service of another uid (needs root to make one)\n");
+		return;
+	}
+	listener = socket(AF_UNIX, SOCK_SEQPACKET, 0);
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/" SERVICE_SOCKET_NAME, dir);
+	EXPECT_EQ(bind(listener, (struct sockaddr *)&sa, sizeof(sa)) | pipe(ready), 0, "bind");
+	child = fork();
+	if (child < 0) {
+		EXPECT_EQ(errno, 0, "fork");
+		return;
+	}
+	if (child == 0) {
+		if (setresgid(65534, 65534, 65534) == 0 && setresuid(65534, 65534, 65534) == 0 && listen(listener, 1) == 0)
+			c = 1;
+		if (write(ready[1], &c, 1) == 1)
+			pause();
+		_exit(1);
+	}
+	EXPECT_EQ(read(ready[0], &c, 1) == 1 && c == 1, 1, "a listener as nobody");
+	fd = service_socket_connect(dir, &peer);
+	EXPECT_EQ(fd, -EPERM, "a service of another uid refused");
+	EXPECT_EQ(peer.uid, 65534, "its uid reported");
+	if (fd >= 0)
+		close(fd);
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+	close(ready[1]);
+	close(ready[0]);
+	close(listener);
+	unlink(sa.sun_path);
+}
+
+/*
+ * The runtime directory rule and the service socket in a scratch folder: the variables in their
+ * order, a folder of another mode or a symlink refused, a listener of ours accepted, none ENOENT.
+ */
+static void runtime_dir(void)
+{
+	char scratch[] = "/tmp/native-support-test-XXXXXX", path[PATH_MAX], want[PATH_MAX + 32], link[PATH_MAX + 32];
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct ucred peer;
+	uid_t uid = geteuid();
+	int listener, fd;
+
+	if (!mkdtemp(scratch)) {
+		EXPECT_EQ(errno, 0, "mkdtemp");
+		return;
+	}
+	unsetenv("BPFTIME_RUNTIME_DIR");
+	setenv("XDG_RUNTIME_DIR", scratch, 1);
+	EXPECT_EQ(runtime_dir_path(path, uid), 0, "path from XDG_RUNTIME_DIR");
+	snprintf(want, sizeof(want), "%s/bpftime", scratch);
+	EXPECT_STR(path, want, "XDG_RUNTIME_DIR/bpftime");
+	EXPECT_EQ(runtime_dir_path(path, uid + 1), 0, "path for another uid");
+	snprintf(want, sizeof(want), "/tmp/bpftime-%u", (unsigned)(uid + 1));
+	EXPECT_STR(path, want, "another uid's XDG_RUNTIME_DIR is not followed");
+	setenv("XDG_RUNTIME_DIR", "relative", 1);
+	EXPECT_EQ(runtime_dir_path(path, uid), 0, "path with a relative XDG_RUNTIME_DIR");
+	snprintf(want, sizeof(want), "/tmp/bpftime-%u", (unsigned)uid);
+	EXPECT_STR(path, want, "a relative XDG_RUNTIME_DIR is not followed");
+	setenv("BPFTIME_RUNTIME_DIR", scratch, 1);
+	EXPECT_EQ(runtime_dir_path(path, uid), 0, "path from BPFTIME_RUNTIME_DIR");
+	EXPECT_STR(path, scratch, "BPFTIME_RUNTIME_DIR wins");
+
+	EXPECT_EQ(runtime_dir_private(scratch, uid), 0, "mkdtemp's 0700 folder is private");
+	EXPECT_EQ(runtime_dir_private(scratch, uid + 1), -EPERM, "another uid's folder");
+	chmod(scratch, 0750);
+	EXPECT_EQ(runtime_dir_private(scratch, uid), -EPERM, "a folder the group may enter");
+	chmod(scratch, 0700);
+	snprintf(link, sizeof(link), "%s/link", scratch);
+	EXPECT_EQ(symlink(scratch, link), 0, "symlink");
+	EXPECT_EQ(runtime_dir_private(link, uid), -EPERM, "a symlink to a private folder");
+	unlink(link);
+	snprintf(want, sizeof(want), "%s/missing", scratch);
+	EXPECT_EQ(runtime_dir_private(want, uid), -ENOENT, "a missing folder");
+
+	EXPECT_EQ(service_socket_connect(scratch, &peer), -ENOENT, "no service listening");
+	listener = socket(AF_UNIX, SOCK_SEQPACKET, 0);
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/" SERVICE_SOCKET_NAME, scratch);
+	EXPECT_EQ(bind(listener, (struct sockaddr *)&sa, sizeof(sa)) | listen(listener, 1), 0, "listen");
+	fd = service_socket_connect(scratch, &peer);
+	EXPECT_EQ(fd >= 0, 1, "a service of ours accepted");
+	EXPECT_EQ(peer.uid, uid, "its uid");
+	EXPECT_EQ(peer.pid, getpid(), "its pid");
+	if (fd >= 0)
+		close(fd);
+	close(listener);
+	unlink(sa.sun_path);
+	another_uids_service(scratch);
+	memset(want, 'a', sizeof(sa.sun_path));
+	want[sizeof(sa.sun_path)] = 0;
+	EXPECT_EQ(service_socket_connect(want, &peer), -ENAMETOOLONG, "a socket path longer than sun_path");
+	rmdir(scratch);
+	unsetenv("BPFTIME_RUNTIME_DIR");
+}
+
+/* Under a soft RLIMIT_NOFILE of 512: 64 below it, then the next free number; at 100, from 50. */
+static void fds_high(void)
+{
+	struct rlimit saved, lowered;
+	int a, b, c, d;
+
+	if (getrlimit(RLIMIT_NOFILE, &saved) != 0 || saved.rlim_cur < 512) {
+		printf("left out: descriptors moved high (RLIMIT_NOFILE under 512)\n");
+		return;
+	}
+	lowered = saved;
+	lowered.rlim_cur = 512;
+	setrlimit(RLIMIT_NOFILE, &lowered);
+	a = fd_move_high(dup(0), 64);
+	b = fd_move_high(dup(0), 64);
+	EXPECT_EQ(a, 448, "first at 512 - 64");
+	EXPECT_EQ(b, 449, "then the next free number");
+	EXPECT_EQ(fcntl(a, F_GETFD) & FD_CLOEXEC, FD_CLOEXEC, "close-on-exec");
+	lowered.rlim_cur = 100;
+	setrlimit(RLIMIT_NOFILE, &lowered);
+	c = fd_move_high(dup(0), 64);
+	EXPECT_EQ(c, 50, "a table of at most twice the band: from its half");
+	d = fd_move_high(dup(0), 2000);
+	EXPECT_EQ(d, 51, "a band wider than the table: from its half");
+	EXPECT_EQ(fd_move_high(-1, 64), -EBADF, "a bad descriptor: -errno");
+	close(a);
+	close(b);
+	close(c);
+	close(d);
+	setrlimit(RLIMIT_NOFILE, &saved);
+}
+
 int main(void)
 {
+	fds_high();
+	runtime_dir();
 	signals();
 	maps_lines();
 	gaps();

@@ -51,6 +51,21 @@ static int lookup(const char *path, struct wire_pin_stat *out)
 	return r < 0 ? -errno : 0;
 }
 
+/* The path's stat as a call of the stat family answers: SHIM_NOT_OURS outside the mount, -1 with
+ * errno set for a failure, 0 with *w filled. */
+static int walk(const char *path, struct wire_pin_stat *w)
+{
+	int r = lookup(path, w);
+
+	if (r == NOT_IN_MOUNT)
+		return SHIM_NOT_OURS;
+	if (r < 0) {
+		errno = -r;
+		return -1;
+	}
+	return 0;
+}
+
 /* The device of the host's /sys/fs/bpf (its bpffs or sysfs), so that the mount looks like one place. */
 static dev_t mount_dev(void)
 {
@@ -71,14 +86,10 @@ static dev_t mount_dev(void)
 int shim_bpffs_stat(const char *path, struct stat *st)
 {
 	struct wire_pin_stat w;
-	int r = lookup(path, &w);
+	int r = walk(path, &w);
 
-	if (r == NOT_IN_MOUNT)
-		return SHIM_NOT_OURS;
-	if (r < 0) {
-		errno = -r;
-		return -1;
-	}
+	if (r)
+		return r;
 	memset(st, 0, sizeof(*st));
 	st->st_dev = mount_dev();
 	st->st_ino = w.ino;
@@ -97,15 +108,11 @@ int shim_bpffs_stat(const char *path, struct stat *st)
 int shim_bpffs_statx(const char *path, unsigned mask, struct statx *stx)
 {
 	struct wire_pin_stat w;
-	int r = lookup(path, &w);
+	int r = walk(path, &w);
 	dev_t dev;
 
-	if (r == NOT_IN_MOUNT)
-		return SHIM_NOT_OURS;
-	if (r < 0) {
-		errno = -r;
-		return -1;
-	}
+	if (r)
+		return r;
 	memset(stx, 0, sizeof(*stx));
 	dev = mount_dev();
 	/* What a simple file system fills whatever the mask asked (generic_fillattr): the basic stats. */
@@ -128,14 +135,10 @@ int shim_bpffs_statx(const char *path, unsigned mask, struct statx *stx)
 int shim_bpffs_statfs(const char *path, struct statfs *sfs)
 {
 	struct wire_pin_stat w;
-	int r = lookup(path, &w);
+	int r = walk(path, &w);
 
-	if (r == NOT_IN_MOUNT)
-		return SHIM_NOT_OURS;
-	if (r < 0) {
-		errno = -r;
-		return -1;
-	}
+	if (r)
+		return r;
 	/* simple_statfs: the type, the block size and the name length; no blocks, no inode counts. */
 	memset(sfs, 0, sizeof(*sfs));
 	sfs->f_type = SHIM_BPF_FS_MAGIC;
@@ -205,15 +208,8 @@ const char *shim_bpffs_at(int dirfd, const char *path, char *buf)
 static int xattr_walk(const char *path)
 {
 	struct wire_pin_stat w;
-	int r = lookup(path, &w);
 
-	if (r == NOT_IN_MOUNT)
-		return SHIM_NOT_OURS;
-	if (r < 0) {
-		errno = -r;
-		return -1;
-	}
-	return 0;
+	return walk(path, &w);
 }
 
 #define GETXATTR_LIKE(name) \

@@ -13,13 +13,13 @@
 #include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/random.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "fd_high.h"
+#include "service_socket.h"
 #include "shim.h"
 #include "shim_wire.h"
 
@@ -43,57 +43,26 @@ static void sleep_ms(long ms)
 	}
 }
 
-/* Moves our socket far above the app's descriptors: the kernel gives the lowest free number to each
- * new fd, so a low socket of ours would shift every fd number the app sees from then on. */
-static int move_high(int fd)
+static int connect_socket(const char *dir, struct shim_conn *conn)
 {
-	struct rlimit rl;
-	long top = 1024, base;
-	int high;
-
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY && (long)rl.rlim_cur < top)
-		top = (long)rl.rlim_cur;
-	base = top > 128 ? top - 64 : top / 2;
-	high = fcntl(fd, F_DUPFD_CLOEXEC, (int)base);
-	if (high < 0)
-		return fd;
-	close(fd);
-	return high;
-}
-
-static int connect_socket(const char *path, struct shim_conn *conn)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	struct ucred cred;
-	socklen_t len = sizeof(cred);
 	struct timeval tv;
 	long timeout = shim_env_ms("BPFTIME_REPLY_TIMEOUT_MS", REPLY_TIMEOUT_MS);
 	struct stat st;
-	int fd, err;
+	int fd = service_socket_connect(dir, &cred), high, err;
 
-	if (strlen(path) >= sizeof(sa.sun_path))
-		return -ENAMETOOLONG;
-	strcpy(sa.sun_path, path);
-	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	while (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
-		if (errno == EINTR)
-			continue;
-		err = -errno;
-		close(fd);
-		return err;
-	}
-	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0 || cred.uid != geteuid()) {
-		shim_log("refusing the service at %s: it runs as uid %u, not as our uid %u", path,
+	if (fd == -EPERM)
+		shim_log("refusing the service at %s/%s: it runs as uid %u, not as our uid %u", dir, SERVICE_SOCKET_NAME,
 			 (unsigned)cred.uid, (unsigned)geteuid());
-		close(fd);
-		return -EPERM;
-	}
+	if (fd < 0)
+		return fd;
 	tv.tv_sec = timeout / 1000;
 	tv.tv_usec = (timeout % 1000) * 1000;
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	fd = move_high(fd);
+	/* far above the app's descriptors (fd_high.h); where no number is free up there, it stays */
+	high = fd_move_high(fd, 64);
+	if (high >= 0)
+		fd = high;
 	if (fstat(fd, &st) != 0) {
 		err = -errno;
 		close(fd);
@@ -174,9 +143,9 @@ static int hello(struct shim_conn *conn)
 	return 0;
 }
 
-static int connect_and_hello(const char *sock, struct shim_conn *conn)
+static int connect_and_hello(const char *dir, struct shim_conn *conn)
 {
-	int err = connect_socket(sock, conn);
+	int err = connect_socket(dir, conn);
 	if (err)
 		return err;
 	err = hello(conn);
@@ -220,11 +189,11 @@ static int start_and_connect(const char *dir, const char *sock, struct shim_conn
 		shim_log("cannot take %s/start.lock: %s", dir, strerror(-lock));
 		return -EPERM;
 	}
-	err = connect_and_hello(sock, conn);
+	err = connect_and_hello(dir, conn);
 	if (err == -ENOENT || err == -ECONNREFUSED) {
 		err = shim_spawn_service(dir, &service);
 		while (!err) {
-			err = connect_and_hello(sock, conn);
+			err = connect_and_hello(dir, conn);
 			if (err != -ENOENT && err != -ECONNREFUSED)
 				break;
 			/* Do not wait out the timeout for a service that already ended (no java, a bad home...). */
@@ -286,8 +255,8 @@ int shim_conn_get_as(struct shim_conn *conn, pid_t self)
 	err = shim_runtime_dir(dir);
 	if (err)
 		return -EPERM; /* cannot even log: the directory is what is missing or not ours */
-	snprintf(sock, sizeof(sock), "%s/service.sock", dir);
-	err = connect_and_hello(sock, conn);
+	snprintf(sock, sizeof(sock), "%s/" SERVICE_SOCKET_NAME, dir);
+	err = connect_and_hello(dir, conn);
 	if (err == -ENOENT || err == -ECONNREFUSED)
 		err = start_and_connect(dir, sock, conn);
 	if (err) {

@@ -111,18 +111,24 @@ static int has_mode(int flags)
 	return (flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE;
 }
 
+/* The mode argument after flags, there only when flags create a file (reading it otherwise is undefined). */
+#define MODE_ARG(mode, flags) \
+	do { \
+		if (has_mode(flags)) { \
+			va_list ap_; \
+			va_start(ap_, flags); \
+			mode = va_arg(ap_, mode_t); \
+			va_end(ap_); \
+		} \
+	} while (0)
+
 #define OPEN_LIKE(name) \
 	SHIM_EXPORT int name(const char *path, int flags, ...) \
 	{ \
 		char buf[PATH_MAX]; \
 		mode_t mode = 0; \
 		NEXT(name); \
-		if (has_mode(flags)) { \
-			va_list ap; \
-			va_start(ap, flags); \
-			mode = va_arg(ap, mode_t); \
-			va_end(ap); \
-		} \
+		MODE_ARG(mode, flags); \
 		int fdinfo_ = shim_fdinfo_open(path, flags); \
 		if (fdinfo_ != SHIM_NOT_OURS) \
 			return fdinfo_; \
@@ -135,12 +141,7 @@ static int has_mode(int flags)
 		char buf[PATH_MAX]; \
 		mode_t mode = 0; \
 		NEXT(name); \
-		if (has_mode(flags)) { \
-			va_list ap; \
-			va_start(ap, flags); \
-			mode = va_arg(ap, mode_t); \
-			va_end(ap); \
-		} \
+		MODE_ARG(mode, flags); \
 		int fdinfo_ = path[0] == '/' ? shim_fdinfo_open(path, flags) : SHIM_NOT_OURS; \
 		if (fdinfo_ != SHIM_NOT_OURS) \
 			return fdinfo_; \

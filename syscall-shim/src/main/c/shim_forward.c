@@ -272,6 +272,18 @@ long shim_call(struct wire_request *req, long (*handle)(const struct shim_reply 
 	return r;
 }
 
+/* A system call's answer to the app: -1 with errno for a failure (-errno), else r with the app's errno
+ * as it was before the call. */
+static long syscall_result(long r, int saved)
+{
+	if (r < 0) {
+		errno = (int)-r;
+		return -1;
+	}
+	errno = saved;
+	return r;
+}
+
 long shim_bpf(long cmd, unsigned long attr, unsigned long size)
 {
 	int saved = errno;
@@ -281,12 +293,7 @@ long shim_bpf(long cmd, unsigned long attr, unsigned long size)
 	self = getpid();
 	r = forward_locked(cmd, attr, size);
 	unlock_calls();
-	if (r < 0) {
-		errno = (int)-r;
-		return -1;
-	}
-	errno = saved;
-	return r;
+	return syscall_result(r, saved);
 }
 
 long shim_forward_kind(uint16_t kind, const uint64_t args[6], unsigned long copy_from, unsigned long writeback_to,
@@ -309,12 +316,7 @@ long shim_forward_kind(uint16_t kind, const uint64_t args[6], unsigned long copy
 	req.payload_len = copy_from ? (uint32_t)copy_in(attr_copy, copy_from, (size_t)page, page) : 0;
 	r = exchange_locked(&req, req.payload_len, writeback_to, passed);
 	unlock_calls();
-	if (r < 0) {
-		errno = (int)-r;
-		return -1;
-	}
-	errno = saved;
-	return r;
+	return syscall_result(r, saved);
 }
 
 void shim_notify_closed(uint32_t kind, uint32_t id)

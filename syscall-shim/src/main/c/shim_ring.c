@@ -14,10 +14,10 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include "bpftime_map.h"
+#include "fd_high.h"
 #include "shim.h"
 #include "shim_wire.h"
 
@@ -40,17 +40,14 @@ static long take_fd(const struct shim_reply *reply, void *ctx)
 	return head.result;
 }
 
+/* A descriptor of ours far above the app's (fd_high.h), or -1 (fd closed) where none is free there. */
 static int high_copy(int fd)
 {
-	struct rlimit lim;
-	long limit = 1024;
-	int high;
+	int high = fd_move_high(fd, 128);
 
-	if (getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur < (rlim_t)limit)
-		limit = (long)lim.rlim_cur;
-	high = fcntl(fd, F_DUPFD_CLOEXEC, limit > 256 ? (int)(limit - 128) : 0);
-	close(fd);
-	return high;
+	if (high < 0)
+		close(fd);
+	return high < 0 ? -1 : high;
 }
 
 static int buffer_fd(int fd, int which)

@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 
@@ -93,6 +94,49 @@ void observe(const char *name, const char *fmt, ...)
 	printf("\n");
 }
 
+uint64_t random_state = 1;
+
+uint64_t next_random(void)
+{
+	random_state ^= random_state >> 12;
+	random_state ^= random_state << 25;
+	random_state ^= random_state >> 27;
+	return random_state * 2685821657736338717ULL;
+}
+
+unsigned below(unsigned n)
+{
+	return (unsigned)(next_random() % n);
+}
+
+long map_create(__u32 type, __u32 key, __u32 value, __u32 max, __u32 flags, int inner_fd, const char *name)
+{
+	union bpf_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.map_type = type;
+	attr.key_size = key;
+	attr.value_size = value;
+	attr.max_entries = max;
+	attr.map_flags = flags;
+	attr.inner_map_fd = (__u32)inner_fd;
+	if (name)
+		strncpy(attr.map_name, name, sizeof(attr.map_name));
+	return sys_bpf(BPF_MAP_CREATE, &attr, offsetof(union bpf_attr, map_extra) + 8);
+}
+
+long map_elem(int cmd, int fd, const void *key, void *value, __u64 flags)
+{
+	union bpf_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.map_fd = (__u32)fd;
+	attr.key = (__u64)(unsigned long)key;
+	attr.value = (__u64)(unsigned long)value;
+	attr.flags = flags;
+	return sys_bpf(cmd, &attr, offsetof(union bpf_attr, flags) + 8);
+}
+
 long load_prog(const struct bpf_insn *insns, unsigned cnt, const char *name, union bpf_attr *out)
 {
 	union bpf_attr attr;
@@ -111,17 +155,27 @@ long load_prog(const struct bpf_insn *insns, unsigned cnt, const char *name, uni
 	return fd;
 }
 
+long obj_info(int fd, void *info, unsigned len, unsigned *len_out)
+{
+	union bpf_attr attr;
+	long r;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.info.bpf_fd = fd;
+	attr.info.info_len = len;
+	attr.info.info = (uintptr_t)info;
+	r = sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &attr, sizeof(attr));
+	if (len_out)
+		*len_out = attr.info.info_len;
+	return r;
+}
+
 int prog_id_of(int fd)
 {
 	struct bpf_prog_info info;
-	union bpf_attr attr;
 
 	memset(&info, 0, sizeof(info));
-	memset(&attr, 0, sizeof(attr));
-	attr.info.bpf_fd = fd;
-	attr.info.info_len = sizeof(info);
-	attr.info.info = (uintptr_t)&info;
-	if (sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &attr, sizeof(attr)) != 0)
+	if (obj_info(fd, &info, sizeof(info), NULL) != 0)
 		return -errno;
 	return (int)info.id;
 }
@@ -129,15 +183,10 @@ int prog_id_of(int fd)
 void tag_hex(int fd, char out[17])
 {
 	struct bpf_prog_info info;
-	union bpf_attr attr;
 
 	memset(&info, 0, sizeof(info));
-	memset(&attr, 0, sizeof(attr));
-	attr.info.bpf_fd = fd;
-	attr.info.info_len = sizeof(info);
-	attr.info.info = (uintptr_t)&info;
 	strcpy(out, "none");
-	if (sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &attr, sizeof(attr)) != 0)
+	if (obj_info(fd, &info, sizeof(info), NULL) != 0)
 		return;
 	for (int i = 0; i < 8; i++)
 		sprintf(out + 2 * i, "%02x", info.tag[i]);

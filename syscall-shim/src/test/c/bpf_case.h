@@ -40,9 +40,32 @@ void expect_long(const char *name, long expected, long observed);
 /* Prints the value without an expectation (when only the comparison with the kernel decides). */
 void observe(const char *name, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* expect_ret of a call, which is made before errno is read (a function's arguments have no order). */
+#define EXPECT_CALL(name, ret, err, call) \
+	do { \
+		long r_ = (call); \
+		int e_ = errno; \
+		expect_ret(name, ret, err, r_, e_); \
+	} while (0)
+
 /* Programs. */
 extern struct bpf_insn prog_ret0[2];   /* r0 = 0; exit */
 extern struct bpf_insn prog_lddw[4];   /* r0 = 0x1122334455667788 ll; r0 >>= 32; exit */
+
+/* The fuzz cases' random numbers: xorshift64*, reproducible from a seed on every libc. A case sets
+ * random_state (never 0) before it draws. */
+extern uint64_t random_state;
+uint64_t next_random(void);
+unsigned below(unsigned n); /* 0 to n - 1 */
+
+/* Maps, with the attr sizes libbpf sends: BPF_MAP_CREATE up to map_extra (inner_fd 0 for none, name may
+ * be NULL), an element command (LOOKUP, UPDATE, DELETE, GET_NEXT_KEY, LOOKUP_AND_DELETE) up to flags. */
+long map_create(__u32 type, __u32 key, __u32 value, __u32 max, __u32 flags, int inner_fd, const char *name);
+long map_elem(int cmd, int fd, const void *key, void *value, __u64 flags);
+
+/* BPF_OBJ_GET_INFO_BY_FD into len bytes at info (the caller zeroes them); the info_len the kernel
+ * wrote back goes to *len_out when not NULL. Returns the syscall's result. */
+long obj_info(int fd, void *info, unsigned len, unsigned *len_out);
 
 /* BPF_PROG_LOAD of a socket filter with license "GPL"; name may be NULL. Returns the syscall's result. */
 long load_prog(const struct bpf_insn *insns, unsigned cnt, const char *name, union bpf_attr *attr_out);

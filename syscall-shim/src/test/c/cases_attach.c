@@ -14,14 +14,6 @@
 #include <linux/perf_event.h>
 #include <sys/ioctl.h>
 
-/* The call first, then errno: expect_ret(..., call(), errno) would read errno before the call. */
-#define EXPECT_CALL(name, ret, err, call) \
-	do { \
-		long r_ = (call); \
-		int e_ = errno; \
-		expect_ret(name, ret, err, r_, e_); \
-	} while (0)
-
 static long task_fd_query(int pid, int fd, char *buf, unsigned buf_len, unsigned flags, union bpf_attr *q);
 
 static struct bpf_insn ret0[2] = {
@@ -242,7 +234,8 @@ static void raw_tracepoints(void)
 		union bpf_attr q;
 		char tp[32];
 
-		EXPECT_CALL("attach.raw.task_fd_query", 0, 0, task_fd_query(getpid(), (int)link, tp, sizeof(tp), 0, &q));
+		EXPECT_CALL("attach.raw.task_fd_query", 0, 0,
+			   task_fd_query(getpid(), (int)link, tp, sizeof(tp), 0, &q));
 		expect_long("attach.raw.task_fd_query.fd_type", BPF_FD_TYPE_RAW_TRACEPOINT, q.task_fd_query.fd_type);
 		expect_str("attach.raw.task_fd_query.name", "sys_enter", tp);
 		expect_long("attach.raw.task_fd_query.buf_len", 9, q.task_fd_query.buf_len);
@@ -371,7 +364,8 @@ static void uprobes(void)
 	EXPECT_CALL("attach.uprobe.directory", -1, EINVAL, uprobe_event("/", 0, 0));
 	{
 		long tp = load_typed(BPF_PROG_TYPE_TRACEPOINT, "tp");
-		EXPECT_CALL("attach.uprobe.tracepoint_prog", -1, EINVAL, link_create((int)tp, (int)ev, BPF_PERF_EVENT, 0));
+		EXPECT_CALL("attach.uprobe.tracepoint_prog", -1, EINVAL,
+			   link_create((int)tp, (int)ev, BPF_PERF_EVENT, 0));
 		close((int)tp);
 	}
 	close((int)ret_ev);

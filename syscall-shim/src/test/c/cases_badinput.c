@@ -58,21 +58,6 @@ static unsigned char btf_buf[256];
 static unsigned btf_len;
 static char *hole; /* a page followed by an inaccessible one */
 
-static uint64_t state;
-
-static uint64_t next_random(void)
-{
-	state ^= state >> 12;
-	state ^= state << 25;
-	state ^= state >> 27;
-	return state * 2685821657736338717ULL;
-}
-
-static unsigned below(unsigned n)
-{
-	return (unsigned)(next_random() % n);
-}
-
 static uint64_t ptr(const void *p)
 {
 	return (uintptr_t)p;
@@ -515,41 +500,17 @@ static unsigned id_of(int fd)
 {
 	/* Every info struct starts with type (progs, maps: id second) or id: read a bpf_prog_info-sized one. */
 	struct bpf_prog_info info;
-	union bpf_attr a;
 
 	memset(&info, 0, sizeof(info));
-	memset(&a, 0, sizeof(a));
-	a.info.bpf_fd = fd;
-	a.info.info = ptr(&info);
-	a.info.info_len = sizeof(info);
-	if (sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &a, sizeof(a)) != 0)
-		return 0;
-	return info.id;
+	return obj_info(fd, &info, sizeof(info), NULL) == 0 ? info.id : 0;
 }
 
 static unsigned link_id_of(int fd)
 {
 	struct bpf_link_info info;
-	union bpf_attr a;
 
 	memset(&info, 0, sizeof(info));
-	memset(&a, 0, sizeof(a));
-	a.info.bpf_fd = fd;
-	a.info.info = ptr(&info);
-	a.info.info_len = sizeof(info);
-	return sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &a, sizeof(a)) == 0 ? info.id : 0;
-}
-
-static int map_create(unsigned type, unsigned key, unsigned value, unsigned max)
-{
-	union bpf_attr a;
-
-	memset(&a, 0, sizeof(a));
-	a.map_type = type;
-	a.key_size = key;
-	a.value_size = value;
-	a.max_entries = max;
-	return (int)sys_bpf(BPF_MAP_CREATE, &a, sizeof(a));
+	return obj_info(fd, &info, sizeof(info), NULL) == 0 ? info.id : 0;
 }
 
 static int prog_load_typed(unsigned type)
@@ -569,9 +530,9 @@ static void make_objects(struct objects *o)
 	union bpf_attr a;
 	int p[2];
 
-	o->array = map_create(BPF_MAP_TYPE_ARRAY, 4, 8, 4);
-	o->hash = map_create(BPF_MAP_TYPE_HASH, 4, 8, 4);
-	o->freezable = map_create(BPF_MAP_TYPE_ARRAY, 4, 8, 4);
+	o->array = (int)map_create(BPF_MAP_TYPE_ARRAY, 4, 8, 4, 0, 0, NULL);
+	o->hash = (int)map_create(BPF_MAP_TYPE_HASH, 4, 8, 4, 0, 0, NULL);
+	o->freezable = (int)map_create(BPF_MAP_TYPE_ARRAY, 4, 8, 4, 0, 0, NULL);
 	o->prog = prog_load_typed(BPF_PROG_TYPE_SOCKET_FILTER);
 	o->tp_prog = prog_load_typed(BPF_PROG_TYPE_TRACEPOINT);
 	o->raw_prog = prog_load_typed(BPF_PROG_TYPE_RAW_TRACEPOINT);
@@ -628,7 +589,7 @@ int cases_badinput(long per_command, uint64_t seed)
 	make_objects(&o);
 	for (unsigned c = 0; c < COMMAND_COUNT; c++) {
 		const struct command *cmd = &commands[c];
-		state = (seed ? seed : 1) ^ ((uint64_t)(c + 1) * 0x9e3779b97f4a7c15ULL);
+		random_state = (seed ? seed : 1) ^ ((uint64_t)(c + 1) * 0x9e3779b97f4a7c15ULL);
 		for (long i = 0; i < per_command; i++) {
 			void *where;
 			unsigned long size;

@@ -103,21 +103,6 @@ static const char *last_line(const char *log)
 	return line;
 }
 
-static long btf_info(int fd, struct bpf_btf_info *info, unsigned len, unsigned *len_out)
-{
-	union bpf_attr attr;
-	long r;
-
-	memset(&attr, 0, sizeof(attr));
-	attr.info.bpf_fd = fd;
-	attr.info.info_len = len;
-	attr.info.info = (uintptr_t)info;
-	r = sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &attr, sizeof(attr));
-	if (len_out)
-		*len_out = attr.info.info_len;
-	return r;
-}
-
 static void refusals(void)
 {
 	unsigned char bad[256];
@@ -181,7 +166,7 @@ static void ids_and_info(int fd)
 	int id, seen = 0;
 
 	memset(&info, 0, sizeof(info));
-	r = btf_info(fd, &info, sizeof(info), &len);
+	r = obj_info(fd, &info, sizeof(info), &len);
 	expect_ret("btf.info", 0, 0, r, errno);
 	expect_long("btf.info.info_len", sizeof(info), len);
 	expect_long("btf.info.btf_size", blob_len, info.btf_size);
@@ -197,7 +182,7 @@ static void ids_and_info(int fd)
 	memset(name, 'x', sizeof(name));
 	info.name = (uintptr_t)name;
 	info.name_len = sizeof(name);
-	r = btf_info(fd, &info, sizeof(info), NULL);
+	r = obj_info(fd, &info, sizeof(info), NULL);
 	expect_ret("btf.info.with_buffers", 0, 0, r, errno);
 	expect_long("btf.info.blob_given_back", 0, memcmp(back, blob, blob_len));
 	expect_long("btf.info.blob_rest_untouched", 0xee, back[blob_len]);
@@ -208,22 +193,22 @@ static void ids_and_info(int fd)
 	memset(back, 0xee, sizeof(back));
 	info.btf = (uintptr_t)back;
 	info.btf_size = 10;
-	r = btf_info(fd, &info, sizeof(info), NULL);
+	r = obj_info(fd, &info, sizeof(info), NULL);
 	expect_ret("btf.info.short_blob_buffer", 0, 0, r, errno);
 	expect_long("btf.info.short_blob_buffer.btf_size", blob_len, info.btf_size);
 	expect_long("btf.info.short_blob_buffer.cut", 0xee, back[10]);
 
 	memset(&info, 0, sizeof(info));
 	info.name = (uintptr_t)name;
-	r = btf_info(fd, &info, sizeof(info), NULL);
+	r = obj_info(fd, &info, sizeof(info), NULL);
 	expect_ret("btf.info.name_without_len", -1, EINVAL, r, errno);
 	memset(&info, 0, sizeof(info));
 	info.btf = (uintptr_t)page_before_hole() + page_size();
 	info.btf_size = 64;
-	r = btf_info(fd, &info, sizeof(info), NULL);
+	r = obj_info(fd, &info, sizeof(info), NULL);
 	expect_ret("btf.info.blob_to_hole", -1, EFAULT, r, errno);
 	memset(&info, 0, sizeof(info));
-	r = btf_info(fd, &info, 12, &len);
+	r = obj_info(fd, &info, 12, &len);
 	expect_ret("btf.info.short_info", 0, 0, r, errno);
 	expect_long("btf.info.short_info.len", 12, len);
 	expect_long("btf.info.short_info.size_set", blob_len, info.btf_size);
@@ -243,7 +228,7 @@ static void ids_and_info(int fd)
 	fd2 = sys_bpf(BPF_BTF_GET_FD_BY_ID, &attr, sizeof(attr));
 	expect_ret("btf.fd_by_id", fd + 1, 0, fd2, errno);
 	memset(&info, 0, sizeof(info));
-	btf_info((int)fd2, &info, sizeof(info), NULL);
+	obj_info((int)fd2, &info, sizeof(info), NULL);
 	expect_long("btf.fd_by_id.same_id", 1, id == (int)info.id);
 	close((int)fd2);
 	memset(&attr, 0, sizeof(attr));

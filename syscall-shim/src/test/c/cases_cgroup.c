@@ -29,18 +29,6 @@ static const char *mount_of(const char *fstype, char *out, size_t len)
 	return NULL;
 }
 
-static long cgroup_array(__u32 max)
-{
-	union bpf_attr attr;
-
-	memset(&attr, 0, sizeof(attr));
-	attr.map_type = BPF_MAP_TYPE_CGROUP_ARRAY;
-	attr.key_size = 4;
-	attr.value_size = 4;
-	attr.max_entries = max;
-	return sys_bpf(BPF_MAP_CREATE, &attr, offsetof(union bpf_attr, map_extra) + 8);
-}
-
 static long slot_cmd(int cmd, int map, __u32 index, __u32 *value, __u64 flags)
 {
 	union bpf_attr attr;
@@ -112,7 +100,7 @@ int cases_cgroup_array(void)
 	char v2[512], v1[512], file[600];
 	const char *v2dir = mount_of("cgroup2", v2, sizeof(v2));
 	const char *v1dir = mount_of("cgroup", v1, sizeof(v1));
-	long map = cgroup_array(4);
+	long map = map_create(BPF_MAP_TYPE_CGROUP_ARRAY, 4, 4, 4, 0, 0, NULL);
 	char buf[64];
 
 	observe("cgroup_array.create", "%s", outcome(map < 0 ? map : 0, errno, buf, sizeof(buf)));

@@ -15,14 +15,6 @@
 #include <sys/ioctl.h>
 #include <sys/wait.h>
 
-/* The call first, then errno (argument order is unspecified). */
-#define EXPECT_CALL(name, ret, err, call) \
-	do { \
-		long r_ = (call); \
-		int e_ = errno; \
-		expect_ret(name, ret, err, r_, e_); \
-	} while (0)
-
 __attribute__((noinline, used)) int close_target(int x)
 {
 	__asm__ volatile("" ::: "memory");

@@ -59,23 +59,10 @@ static __u32 id_of(int fd, int prog)
 	return prog ? pi.id : map.id;
 }
 
-static long create(__u32 type, __u32 value, __u32 max, __u32 flags)
-{
-	union bpf_attr attr;
-
-	memset(&attr, 0, sizeof(attr));
-	attr.map_type = type;
-	attr.key_size = 4;
-	attr.value_size = value;
-	attr.max_entries = max;
-	attr.map_flags = flags;
-	return sys_bpf(BPF_MAP_CREATE, &attr, offsetof(union bpf_attr, map_extra) + 8);
-}
-
 int cases_fdinfo(void)
 {
-	long hash = create(BPF_MAP_TYPE_HASH, 8, 16, 0);
-	long array = create(BPF_MAP_TYPE_ARRAY, 12, 1, BPF_F_RDONLY_PROG);
+	long hash = map_create(BPF_MAP_TYPE_HASH, 4, 8, 16, 0, 0, NULL);
+	long array = map_create(BPF_MAP_TYPE_ARRAY, 4, 12, 1, BPF_F_RDONLY_PROG, 0, NULL);
 	long prog = load_prog(prog_ret0, 2, "fdinfo_test", NULL);
 	union bpf_attr attr;
 	char buf[64];

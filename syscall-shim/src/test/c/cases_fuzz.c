@@ -13,22 +13,6 @@
 #define SCRATCH (64 * 1024)
 #define BUFFERS 4
 
-static uint64_t state;
-
-static uint64_t next_random(void)
-{
-	/* xorshift64*: reproducible from the seed on every libc. */
-	state ^= state >> 12;
-	state ^= state << 25;
-	state ^= state >> 27;
-	return state * 2685821657736338717ULL;
-}
-
-static unsigned below(unsigned n)
-{
-	return (unsigned)(next_random() % n);
-}
-
 static char *scratch[BUFFERS];
 static char *hole;
 
@@ -150,7 +134,7 @@ static void structured(union bpf_attr *a, long *cmd)
 			a->log_size = below(3) ? below(200) : below(SCRATCH + 8192);
 		}
 		if (below(3) == 0)
-			memcpy(a->prog_name, &state, sizeof(a->prog_name) < 8 ? sizeof(a->prog_name) : 8);
+			memcpy(a->prog_name, &random_state, sizeof(a->prog_name) < 8 ? sizeof(a->prog_name) : 8);
 		break;
 	case 1:
 		*cmd = BPF_OBJ_GET_INFO_BY_FD;
@@ -171,7 +155,7 @@ int cases_fuzz(long calls, uint64_t seed)
 	long page = page_size(), ok = 0, failed = 0, fds_left = 0, bad_errno = 0;
 	int open_before;
 
-	state = seed ? seed : 1;
+	random_state = seed ? seed : 1;
 	hole = page_before_hole();
 	for (int b = 0; b < BUFFERS; b++) {
 		scratch[b] = mmap(NULL, SCRATCH + page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);

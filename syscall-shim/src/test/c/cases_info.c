@@ -7,21 +7,6 @@
 
 #include <fcntl.h>
 
-static long get_info(int fd, void *info, unsigned len, unsigned *len_out)
-{
-	union bpf_attr attr;
-	long r;
-
-	memset(&attr, 0, sizeof(attr));
-	attr.info.bpf_fd = fd;
-	attr.info.info_len = len;
-	attr.info.info = (uintptr_t)info;
-	r = sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &attr, sizeof(attr));
-	if (len_out)
-		*len_out = attr.info.info_len;
-	return r;
-}
-
 int cases_info(void)
 {
 	struct bpf_prog_info info;
@@ -43,7 +28,7 @@ int cases_info(void)
 	expect_ret("info.load", 3, 0, fd, errno);
 
 	memset(&info, 0, sizeof(info));
-	r = get_info((int)fd, &info, sizeof(info), &len);
+	r = obj_info((int)fd, &info, sizeof(info), &len);
 	expect_ret("info.get", 0, 0, r, errno);
 	expect_long("info.info_len", sizeof(info), len);
 	expect_long("info.type", BPF_PROG_TYPE_SOCKET_FILTER, info.type);
@@ -69,7 +54,7 @@ int cases_info(void)
 	memset(xlated, 0xee, sizeof(xlated));
 	info.xlated_prog_len = sizeof(xlated);
 	info.xlated_prog_insns = (uintptr_t)xlated;
-	r = get_info((int)fd, &info, sizeof(info), NULL);
+	r = obj_info((int)fd, &info, sizeof(info), NULL);
 	expect_ret("info.xlated", 0, 0, r, errno);
 	expect_long("info.xlated_equals_loaded", 0, memcmp(xlated, prog_lddw, sizeof(prog_lddw)));
 	expect_long("info.xlated_rest_untouched", 0xee, ((unsigned char *)xlated)[sizeof(prog_lddw)]);
@@ -77,44 +62,44 @@ int cases_info(void)
 	memset(xlated, 0xee, sizeof(xlated));
 	info.xlated_prog_len = 12;
 	info.xlated_prog_insns = (uintptr_t)xlated;
-	r = get_info((int)fd, &info, sizeof(info), NULL);
+	r = obj_info((int)fd, &info, sizeof(info), NULL);
 	expect_long("info.xlated_partial.len", 32, info.xlated_prog_len);
 	expect_long("info.xlated_partial.stops_at_12", 0xee, ((unsigned char *)xlated)[12]);
 
 	memset(&info, 0xab, sizeof(info));
-	r = get_info((int)fd, &info, 8, &len);
+	r = obj_info((int)fd, &info, 8, &len);
 	expect_ret("info.short_len", 0, 0, r, errno);
 	expect_long("info.short_len.info_len", 8, len);
 	expect_long("info.short_len.id_written", 1, info.id > 0 && info.id != 0xabababab);
 	expect_long("info.short_len.rest_untouched", 0xab, ((unsigned char *)&info)[8]);
 
 	memset(big, 0, sizeof(big));
-	r = get_info((int)fd, big, sizeof(big), &len);
+	r = obj_info((int)fd, big, sizeof(big), &len);
 	expect_ret("info.long_zero_tail", 0, 0, r, errno);
 	expect_long("info.long_zero_tail.info_len", sizeof(info), len);
 	memset(big, 0, sizeof(big));
 	big[sizeof(big) - 1] = 1;
-	r = get_info((int)fd, big, sizeof(big), &len);
+	r = obj_info((int)fd, big, sizeof(big), &len);
 	expect_ret("info.long_nonzero_tail", 0, E2BIG, r, errno);
-	r = get_info((int)fd, big, 4097, &len);
+	r = obj_info((int)fd, big, 4097, &len);
 	expect_ret("info.len_over_page", 0, E2BIG, r, errno);
-	r = get_info((int)fd, NULL, sizeof(info), &len);
+	r = obj_info((int)fd, NULL, sizeof(info), &len);
 	expect_ret("info.null_info", 0, EFAULT, r, errno);
-	r = get_info((int)fd, NULL, 0, &len);
+	r = obj_info((int)fd, NULL, 0, &len);
 	expect_ret("info.null_info_len_0", 0, 0, r, errno);
 	expect_long("info.null_info_len_0.info_len", 0, len);
 
 	memset(&info, 0, sizeof(info));
 	info.func_info_rec_size = 3;
-	r = get_info((int)fd, &info, sizeof(info), NULL);
+	r = obj_info((int)fd, &info, sizeof(info), NULL);
 	expect_ret("info.bad_func_info_rec_size", 0, EINVAL, r, errno);
 
-	r = get_info(900, &info, sizeof(info), NULL);
+	r = obj_info(900, &info, sizeof(info), NULL);
 	expect_ret("info.closed_fd", 0, EBADFD, r, errno);
-	r = get_info(-1, &info, sizeof(info), NULL);
+	r = obj_info(-1, &info, sizeof(info), NULL);
 	expect_ret("info.negative_fd", 0, EBADFD, r, errno);
 	if (pipe(pipefd) == 0) {
-		r = get_info(pipefd[0], &info, sizeof(info), NULL);
+		r = obj_info(pipefd[0], &info, sizeof(info), NULL);
 		expect_ret("info.pipe_fd", 0, EINVAL, r, errno);
 		close(pipefd[0]);
 		close(pipefd[1]);

@@ -258,14 +258,6 @@ static void two_processes_case(void)
 	close((int)fd);
 }
 
-/* The call first, then errno (argument order is unspecified). */
-#define EXPECT_CALL(name, ret, err, call) \
-	do { \
-		long r_ = (call); \
-		int e_ = errno; \
-		expect_ret(name, ret, err, r_, e_); \
-	} while (0)
-
 static long link_by_id(unsigned id)
 {
 	union bpf_attr attr;

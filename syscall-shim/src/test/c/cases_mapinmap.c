@@ -14,13 +14,6 @@
 #include <sys/mman.h>
 #include <time.h>
 
-#define EXPECT(name, want_ret, want_errno, call) \
-	do { \
-		long r_ = (call); \
-		int e_ = errno; \
-		expect_ret(name, want_ret, want_errno, r_, e_); \
-	} while (0)
-
 /* A descriptor is "ok" whatever its number: the numbers of this group are not the point. */
 #define EXPECT_FD(name, want_errno, call) \
 	do { \
@@ -31,43 +24,15 @@
 			close((int)r_); \
 	} while (0)
 
-static long create(__u32 type, __u32 key, __u32 value, __u32 max, __u32 flags, int inner, const char *name)
-{
-	union bpf_attr attr;
-
-	memset(&attr, 0, sizeof(attr));
-	attr.map_type = type;
-	attr.key_size = key;
-	attr.value_size = value;
-	attr.max_entries = max;
-	attr.map_flags = flags;
-	attr.inner_map_fd = (__u32)inner;
-	if (name)
-		strncpy(attr.map_name, name, sizeof(attr.map_name));
-	return sys_bpf(BPF_MAP_CREATE, &attr, offsetof(union bpf_attr, map_extra) + 8);
-}
-
-static long elem(int cmd, int fd, const void *key, void *value, __u64 flags)
-{
-	union bpf_attr attr;
-
-	memset(&attr, 0, sizeof(attr));
-	attr.map_fd = (__u32)fd;
-	attr.key = (__u64)(unsigned long)key;
-	attr.value = (__u64)(unsigned long)value;
-	attr.flags = flags;
-	return sys_bpf(cmd, &attr, offsetof(union bpf_attr, flags) + 8);
-}
-
 static long put(int outer, __u32 key, int inner_fd, __u64 flags)
 {
 	__u32 v = (__u32)inner_fd;
-	return elem(BPF_MAP_UPDATE_ELEM, outer, &key, &v, flags);
+	return map_elem(BPF_MAP_UPDATE_ELEM, outer, &key, &v, flags);
 }
 
 static long get(int outer, __u32 key, __u32 *id)
 {
-	return elem(BPF_MAP_LOOKUP_ELEM, outer, &key, id, 0);
+	return map_elem(BPF_MAP_LOOKUP_ELEM, outer, &key, id, 0);
 }
 
 static __u32 id_of(int fd)
@@ -110,7 +75,7 @@ static const char *gone_soon(__u32 id)
 
 static long array(__u32 max, __u32 flags)
 {
-	return create(BPF_MAP_TYPE_ARRAY, 4, 8, max, flags, 0, NULL);
+	return map_create(BPF_MAP_TYPE_ARRAY, 4, 8, max, flags, 0, NULL);
 }
 
 /* Which inner map types the kernel accepts as template (map_meta_equal present, one level only). */
@@ -134,10 +99,10 @@ static void templates(void)
 	char name[96];
 
 	for (unsigned i = 0; i < sizeof(inner) / sizeof(inner[0]); i++) {
-		long in = create(inner[i].type, inner[i].key, inner[i].value, inner[i].max, 0, 0, NULL);
-		long aom = create(BPF_MAP_TYPE_ARRAY_OF_MAPS, 4, 4, 2, 0, (int)in, NULL);
+		long in = map_create(inner[i].type, inner[i].key, inner[i].value, inner[i].max, 0, 0, NULL);
+		long aom = map_create(BPF_MAP_TYPE_ARRAY_OF_MAPS, 4, 4, 2, 0, (int)in, NULL);
 		int aom_errno = errno;
-		long hom = create(BPF_MAP_TYPE_HASH_OF_MAPS, 4, 4, 2, 0, (int)in, NULL);
+		long hom = map_create(BPF_MAP_TYPE_HASH_OF_MAPS, 4, 4, 2, 0, (int)in, NULL);
 		int hom_errno = errno;
 
 		snprintf(name, sizeof(name), "mapinmap.template.%s.array_of_maps", inner[i].name);
@@ -146,7 +111,7 @@ static void templates(void)
 		expect_ret(name, 0, inner[i].type == BPF_MAP_TYPE_PROG_ARRAY ? 524 : 0, hom < 0 ? hom : 0, hom_errno);
 		if (aom >= 0) {
 			snprintf(name, sizeof(name), "mapinmap.template.%s.nested", inner[i].name);
-			EXPECT_FD(name, EINVAL, create(BPF_MAP_TYPE_HASH_OF_MAPS, 4, 4, 2, 0, (int)aom, NULL));
+			EXPECT_FD(name, EINVAL, map_create(BPF_MAP_TYPE_HASH_OF_MAPS, 4, 4, 2, 0, (int)aom, NULL));
 			close((int)aom);
 		}
 		if (hom >= 0)
@@ -162,37 +127,41 @@ static void creation(void)
 	long prog = load_prog(prog_ret0, 2, NULL, NULL);
 	int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
 
-	EXPECT_FD("mapinmap.create.bad_fd", EBADF, create(BPF_MAP_TYPE_ARRAY_OF_MAPS, 4, 4, 2, 0, 999, NULL));
-	EXPECT_FD("mapinmap.create.prog_fd", EINVAL, create(BPF_MAP_TYPE_ARRAY_OF_MAPS, 4, 4, 2, 0, (int)prog, NULL));
-	EXPECT_FD("mapinmap.create.file_fd", EINVAL, create(BPF_MAP_TYPE_HASH_OF_MAPS, 4, 4, 2, 0, devnull, NULL));
+	EXPECT_FD("mapinmap.create.bad_fd", EBADF, map_create(BPF_MAP_TYPE_ARRAY_OF_MAPS, 4, 4, 2, 0, 999, NULL));
+	EXPECT_FD("mapinmap.create.prog_fd", EINVAL,
+		   map_create(BPF_MAP_TYPE_ARRAY_OF_MAPS, 4, 4, 2, 0, (int)prog, NULL));
+	EXPECT_FD("mapinmap.create.file_fd", EINVAL, map_create(BPF_MAP_TYPE_HASH_OF_MAPS, 4, 4, 2, 0, devnull, NULL));
 	EXPECT_FD("mapinmap.create.value_8_bad_fd", EINVAL,
-		  create(BPF_MAP_TYPE_ARRAY_OF_MAPS, 4, 8, 2, 0, 999, NULL));
+		  map_create(BPF_MAP_TYPE_ARRAY_OF_MAPS, 4, 8, 2, 0, 999, NULL));
 	EXPECT_FD("mapinmap.create.hash_value_8_bad_fd", EINVAL,
-		  create(BPF_MAP_TYPE_HASH_OF_MAPS, 4, 8, 2, 0, 999, NULL));
-	EXPECT_FD("mapinmap.create.key_8", EINVAL, create(BPF_MAP_TYPE_ARRAY_OF_MAPS, 8, 4, 2, 0, (int)in, NULL));
-	EXPECT_FD("mapinmap.create.hash_key_0", EINVAL, create(BPF_MAP_TYPE_HASH_OF_MAPS, 0, 4, 2, 0, (int)in, NULL));
-	EXPECT_FD("mapinmap.create.max_0", EINVAL, create(BPF_MAP_TYPE_ARRAY_OF_MAPS, 4, 4, 0, 0, (int)in, NULL));
-	EXPECT_FD("mapinmap.create.hash_max_0", EINVAL, create(BPF_MAP_TYPE_HASH_OF_MAPS, 4, 4, 0, 0, (int)in, NULL));
+		  map_create(BPF_MAP_TYPE_HASH_OF_MAPS, 4, 8, 2, 0, 999, NULL));
+	EXPECT_FD("mapinmap.create.key_8", EINVAL, map_create(BPF_MAP_TYPE_ARRAY_OF_MAPS, 8, 4, 2, 0, (int)in, NULL));
+	EXPECT_FD("mapinmap.create.hash_key_0", EINVAL,
+		   map_create(BPF_MAP_TYPE_HASH_OF_MAPS, 0, 4, 2, 0, (int)in, NULL));
+	EXPECT_FD("mapinmap.create.max_0", EINVAL, map_create(BPF_MAP_TYPE_ARRAY_OF_MAPS, 4, 4, 0, 0, (int)in, NULL));
+	EXPECT_FD("mapinmap.create.hash_max_0", EINVAL,
+		   map_create(BPF_MAP_TYPE_HASH_OF_MAPS, 4, 4, 0, 0, (int)in, NULL));
 	EXPECT_FD("mapinmap.create.mmapable", EINVAL,
-		  create(BPF_MAP_TYPE_ARRAY_OF_MAPS, 4, 4, 2, BPF_F_MMAPABLE, (int)in, NULL));
+		  map_create(BPF_MAP_TYPE_ARRAY_OF_MAPS, 4, 4, 2, BPF_F_MMAPABLE, (int)in, NULL));
 	EXPECT_FD("mapinmap.create.inner_map_flag", EINVAL,
-		  create(BPF_MAP_TYPE_ARRAY_OF_MAPS, 4, 4, 2, BPF_F_INNER_MAP, (int)in, NULL));
+		  map_create(BPF_MAP_TYPE_ARRAY_OF_MAPS, 4, 4, 2, BPF_F_INNER_MAP, (int)in, NULL));
 	EXPECT_FD("mapinmap.create.no_prealloc", EINVAL,
-		  create(BPF_MAP_TYPE_ARRAY_OF_MAPS, 4, 4, 2, BPF_F_NO_PREALLOC, (int)in, NULL));
+		  map_create(BPF_MAP_TYPE_ARRAY_OF_MAPS, 4, 4, 2, BPF_F_NO_PREALLOC, (int)in, NULL));
 	EXPECT_FD("mapinmap.create.hash_no_prealloc", 0,
-		  create(BPF_MAP_TYPE_HASH_OF_MAPS, 4, 4, 2, BPF_F_NO_PREALLOC, (int)in, NULL));
+		  map_create(BPF_MAP_TYPE_HASH_OF_MAPS, 4, 4, 2, BPF_F_NO_PREALLOC, (int)in, NULL));
 	EXPECT_FD("mapinmap.create.rdonly_prog", EINVAL,
-		  create(BPF_MAP_TYPE_ARRAY_OF_MAPS, 4, 4, 2, BPF_F_RDONLY_PROG, (int)in, NULL));
+		  map_create(BPF_MAP_TYPE_ARRAY_OF_MAPS, 4, 4, 2, BPF_F_RDONLY_PROG, (int)in, NULL));
 	EXPECT_FD("mapinmap.create.hash_rdonly_prog", 0,
-		  create(BPF_MAP_TYPE_HASH_OF_MAPS, 4, 4, 2, BPF_F_RDONLY_PROG, (int)in, NULL));
+		  map_create(BPF_MAP_TYPE_HASH_OF_MAPS, 4, 4, 2, BPF_F_RDONLY_PROG, (int)in, NULL));
 	EXPECT_FD("mapinmap.create.hash_no_common_lru", EINVAL,
-		  create(BPF_MAP_TYPE_HASH_OF_MAPS, 4, 4, 2, BPF_F_NO_COMMON_LRU, (int)in, NULL));
+		  map_create(BPF_MAP_TYPE_HASH_OF_MAPS, 4, 4, 2, BPF_F_NO_COMMON_LRU, (int)in, NULL));
 	EXPECT_FD("mapinmap.create.bad_name_bad_fd", EBADF,
-		  create(BPF_MAP_TYPE_ARRAY_OF_MAPS, 4, 4, 2, 0, 999, "a-b"));
-	EXPECT_FD("mapinmap.create.bad_name", EINVAL, create(BPF_MAP_TYPE_ARRAY_OF_MAPS, 4, 4, 2, 0, (int)in, "a-b"));
-	EXPECT_FD("mapinmap.create.named", 0, create(BPF_MAP_TYPE_HASH_OF_MAPS, 4, 4, 2, 0, (int)in, "outer.1"));
+		  map_create(BPF_MAP_TYPE_ARRAY_OF_MAPS, 4, 4, 2, 0, 999, "a-b"));
+	EXPECT_FD("mapinmap.create.bad_name", EINVAL,
+		   map_create(BPF_MAP_TYPE_ARRAY_OF_MAPS, 4, 4, 2, 0, (int)in, "a-b"));
+	EXPECT_FD("mapinmap.create.named", 0, map_create(BPF_MAP_TYPE_HASH_OF_MAPS, 4, 4, 2, 0, (int)in, "outer.1"));
 	/* other types ignore inner_map_fd */
-	EXPECT_FD("mapinmap.create.array_ignores_inner_fd", 0, create(BPF_MAP_TYPE_ARRAY, 4, 8, 2, 0, 999, NULL));
+	EXPECT_FD("mapinmap.create.array_ignores_inner_fd", 0, map_create(BPF_MAP_TYPE_ARRAY, 4, 8, 2, 0, 999, NULL));
 	close(devnull);
 	close((int)prog);
 	close((int)in);
@@ -200,50 +169,53 @@ static void creation(void)
 
 static long hash_outer_for_freeze(int tmpl)
 {
-	return create(BPF_MAP_TYPE_HASH_OF_MAPS, 4, 4, 2, 0, tmpl, NULL);
+	return map_create(BPF_MAP_TYPE_HASH_OF_MAPS, 4, 4, 2, 0, tmpl, NULL);
 }
 
 static void array_of_maps(void)
 {
 	long tmpl = array(4, 0), same = array(4, 0), bigger = array(8, 0), inner_flag = array(4, BPF_F_INNER_MAP);
-	long hash = create(BPF_MAP_TYPE_HASH, 4, 8, 4, 0, 0, NULL);
+	long hash = map_create(BPF_MAP_TYPE_HASH, 4, 8, 4, 0, 0, NULL);
 	long ro = array(4, BPF_F_RDONLY), ro_prog = array(4, BPF_F_RDONLY_PROG);
-	long outer = create(BPF_MAP_TYPE_ARRAY_OF_MAPS, 4, 4, 3, 0, (int)tmpl, NULL);
-	long ro_outer = create(BPF_MAP_TYPE_ARRAY_OF_MAPS, 4, 4, 3, BPF_F_RDONLY, (int)tmpl, NULL);
+	long outer = map_create(BPF_MAP_TYPE_ARRAY_OF_MAPS, 4, 4, 3, 0, (int)tmpl, NULL);
+	long ro_outer = map_create(BPF_MAP_TYPE_ARRAY_OF_MAPS, 4, 4, 3, BPF_F_RDONLY, (int)tmpl, NULL);
 	long prog = load_prog(prog_ret0, 2, NULL, NULL);
 	__u32 id = 0, key, next;
 
-	EXPECT("mapinmap.array.update", 0, 0, put((int)outer, 0, (int)same, BPF_ANY));
-	EXPECT("mapinmap.array.update_template_itself", 0, 0, put((int)outer, 2, (int)tmpl, BPF_ANY));
-	EXPECT("mapinmap.array.update_bigger", -1, EINVAL, put((int)outer, 1, (int)bigger, BPF_ANY));
-	EXPECT("mapinmap.array.update_inner_flag", -1, EINVAL, put((int)outer, 1, (int)inner_flag, BPF_ANY));
-	EXPECT("mapinmap.array.update_hash", -1, EINVAL, put((int)outer, 1, (int)hash, BPF_ANY));
-	EXPECT("mapinmap.array.update_rdonly_fd_map", 0, 0, put((int)outer, 1, (int)ro, BPF_ANY));
-	EXPECT("mapinmap.array.update_rdonly_prog_map", -1, EINVAL, put((int)outer, 1, (int)ro_prog, BPF_ANY));
-	EXPECT("mapinmap.array.update_noexist", -1, EINVAL, put((int)outer, 1, (int)same, BPF_NOEXIST));
-	EXPECT("mapinmap.array.update_noexist_bad_fd", -1, EINVAL, put((int)outer, 1, 999, BPF_NOEXIST));
-	EXPECT("mapinmap.array.update_index_3", -1, E2BIG, put((int)outer, 3, (int)same, BPF_ANY));
-	EXPECT("mapinmap.array.update_index_3_bad_fd", -1, E2BIG, put((int)outer, 3, 999, BPF_ANY));
-	EXPECT("mapinmap.array.update_bad_fd", -1, EBADF, put((int)outer, 1, 999, BPF_ANY));
-	EXPECT("mapinmap.array.update_prog_fd", -1, EINVAL, put((int)outer, 1, (int)prog, BPF_ANY));
-	EXPECT("mapinmap.array.update_itself", -1, EINVAL, put((int)outer, 1, (int)outer, BPF_ANY));
-	EXPECT("mapinmap.array.update_lock", -1, EINVAL, put((int)outer, 1, (int)same, BPF_F_LOCK));
-	EXPECT("mapinmap.array.update_rdonly_outer", -1, EPERM, put((int)ro_outer, 1, (int)same, BPF_ANY));
-	EXPECT("mapinmap.array.update_null_value", -1, EFAULT, elem(BPF_MAP_UPDATE_ELEM, (int)outer, &id, NULL, 0));
+	EXPECT_CALL("mapinmap.array.update", 0, 0, put((int)outer, 0, (int)same, BPF_ANY));
+	EXPECT_CALL("mapinmap.array.update_template_itself", 0, 0, put((int)outer, 2, (int)tmpl, BPF_ANY));
+	EXPECT_CALL("mapinmap.array.update_bigger", -1, EINVAL, put((int)outer, 1, (int)bigger, BPF_ANY));
+	EXPECT_CALL("mapinmap.array.update_inner_flag", -1, EINVAL, put((int)outer, 1, (int)inner_flag, BPF_ANY));
+	EXPECT_CALL("mapinmap.array.update_hash", -1, EINVAL, put((int)outer, 1, (int)hash, BPF_ANY));
+	EXPECT_CALL("mapinmap.array.update_rdonly_fd_map", 0, 0, put((int)outer, 1, (int)ro, BPF_ANY));
+	EXPECT_CALL("mapinmap.array.update_rdonly_prog_map", -1, EINVAL, put((int)outer, 1, (int)ro_prog, BPF_ANY));
+	EXPECT_CALL("mapinmap.array.update_noexist", -1, EINVAL, put((int)outer, 1, (int)same, BPF_NOEXIST));
+	EXPECT_CALL("mapinmap.array.update_noexist_bad_fd", -1, EINVAL, put((int)outer, 1, 999, BPF_NOEXIST));
+	EXPECT_CALL("mapinmap.array.update_index_3", -1, E2BIG, put((int)outer, 3, (int)same, BPF_ANY));
+	EXPECT_CALL("mapinmap.array.update_index_3_bad_fd", -1, E2BIG, put((int)outer, 3, 999, BPF_ANY));
+	EXPECT_CALL("mapinmap.array.update_bad_fd", -1, EBADF, put((int)outer, 1, 999, BPF_ANY));
+	EXPECT_CALL("mapinmap.array.update_prog_fd", -1, EINVAL, put((int)outer, 1, (int)prog, BPF_ANY));
+	EXPECT_CALL("mapinmap.array.update_itself", -1, EINVAL, put((int)outer, 1, (int)outer, BPF_ANY));
+	EXPECT_CALL("mapinmap.array.update_lock", -1, EINVAL, put((int)outer, 1, (int)same, BPF_F_LOCK));
+	EXPECT_CALL("mapinmap.array.update_rdonly_outer", -1, EPERM, put((int)ro_outer, 1, (int)same, BPF_ANY));
+	EXPECT_CALL("mapinmap.array.update_null_value", -1, EFAULT,
+		   map_elem(BPF_MAP_UPDATE_ELEM, (int)outer, &id, NULL, 0));
 
-	EXPECT("mapinmap.array.lookup", 0, 0, get((int)outer, 0, &id));
+	EXPECT_CALL("mapinmap.array.lookup", 0, 0, get((int)outer, 0, &id));
 	expect_str("mapinmap.array.lookup_is_inner_id", "yes", id == id_of((int)same) && id ? "yes" : "no");
-	EXPECT("mapinmap.array.lookup_rdonly_map_slot", 0, 0, get((int)outer, 1, &id));
+	EXPECT_CALL("mapinmap.array.lookup_rdonly_map_slot", 0, 0, get((int)outer, 1, &id));
 	expect_str("mapinmap.array.lookup_rdonly_is_its_id", "yes", id == id_of((int)ro) ? "yes" : "no");
-	EXPECT("mapinmap.array.lookup_index_7", -1, ENOENT, get((int)outer, 7, &id));
+	EXPECT_CALL("mapinmap.array.lookup_index_7", -1, ENOENT, get((int)outer, 7, &id));
 	key = 0;
-	EXPECT("mapinmap.array.lookup_lock", -1, EINVAL, elem(BPF_MAP_LOOKUP_ELEM, (int)outer, &key, &id, BPF_F_LOCK));
-	EXPECT("mapinmap.array.lookup_and_delete", -1, 524,
-	       elem(BPF_MAP_LOOKUP_AND_DELETE_ELEM, (int)outer, &key, &id, 0));
-	EXPECT("mapinmap.array.next_key_null", 0, 0, elem(BPF_MAP_GET_NEXT_KEY, (int)outer, NULL, &next, 0));
+	EXPECT_CALL("mapinmap.array.lookup_lock", -1, EINVAL,
+		   map_elem(BPF_MAP_LOOKUP_ELEM, (int)outer, &key, &id, BPF_F_LOCK));
+	EXPECT_CALL("mapinmap.array.lookup_and_delete", -1, 524,
+	       map_elem(BPF_MAP_LOOKUP_AND_DELETE_ELEM, (int)outer, &key, &id, 0));
+	EXPECT_CALL("mapinmap.array.next_key_null", 0, 0, map_elem(BPF_MAP_GET_NEXT_KEY, (int)outer, NULL, &next, 0));
 	expect_long("mapinmap.array.next_key_null_is", 0, next);
 	key = 2;
-	EXPECT("mapinmap.array.next_key_last", -1, ENOENT, elem(BPF_MAP_GET_NEXT_KEY, (int)outer, &key, &next, 0));
+	EXPECT_CALL("mapinmap.array.next_key_last", -1, ENOENT,
+		   map_elem(BPF_MAP_GET_NEXT_KEY, (int)outer, &key, &next, 0));
 
 	void *mapped = mmap(NULL, 4096, PROT_READ, MAP_SHARED, (int)outer, 0);
 	expect_str("mapinmap.array.mmap", "ENOTSUPP", mapped == MAP_FAILED ? errno_name(errno) : "mapped");
@@ -252,29 +224,31 @@ static void array_of_maps(void)
 	union bpf_attr freeze;
 	memset(&freeze, 0, sizeof(freeze));
 	freeze.map_fd = (__u32)hash_outer_for_freeze((int)tmpl);
-	EXPECT("mapinmap.hash.freeze", 0, 0, sys_bpf(BPF_MAP_FREEZE, &freeze, sizeof(freeze)));
-	EXPECT("mapinmap.hash.update_frozen", -1, EPERM, put((int)freeze.map_fd, 1, (int)same, BPF_ANY));
+	EXPECT_CALL("mapinmap.hash.freeze", 0, 0, sys_bpf(BPF_MAP_FREEZE, &freeze, sizeof(freeze)));
+	EXPECT_CALL("mapinmap.hash.update_frozen", -1, EPERM, put((int)freeze.map_fd, 1, (int)same, BPF_ANY));
 	close((int)freeze.map_fd);
 	key = 0;
-	EXPECT("mapinmap.array.delete", 0, 0, elem(BPF_MAP_DELETE_ELEM, (int)outer, &key, NULL, 0));
-	EXPECT("mapinmap.array.delete_again", -1, ENOENT, elem(BPF_MAP_DELETE_ELEM, (int)outer, &key, NULL, 0));
-	EXPECT("mapinmap.array.lookup_deleted", -1, ENOENT, get((int)outer, 0, &id));
+	EXPECT_CALL("mapinmap.array.delete", 0, 0, map_elem(BPF_MAP_DELETE_ELEM, (int)outer, &key, NULL, 0));
+	EXPECT_CALL("mapinmap.array.delete_again", -1, ENOENT,
+		   map_elem(BPF_MAP_DELETE_ELEM, (int)outer, &key, NULL, 0));
+	EXPECT_CALL("mapinmap.array.lookup_deleted", -1, ENOENT, get((int)outer, 0, &id));
 	key = 3;
-	EXPECT("mapinmap.array.delete_index_3", -1, E2BIG, elem(BPF_MAP_DELETE_ELEM, (int)outer, &key, NULL, 0));
+	EXPECT_CALL("mapinmap.array.delete_index_3", -1, E2BIG,
+		   map_elem(BPF_MAP_DELETE_ELEM, (int)outer, &key, NULL, 0));
 
 	/* BPF_F_INNER_MAP in the template: an ARRAY of any size with the same flags fits */
-	long flexible = create(BPF_MAP_TYPE_ARRAY_OF_MAPS, 4, 4, 2, 0, (int)inner_flag, NULL);
+	long flexible = map_create(BPF_MAP_TYPE_ARRAY_OF_MAPS, 4, 4, 2, 0, (int)inner_flag, NULL);
 	long big_flag = array(64, BPF_F_INNER_MAP);
-	EXPECT("mapinmap.array.inner_flag_bigger", 0, 0, put((int)flexible, 0, (int)big_flag, BPF_ANY));
-	EXPECT("mapinmap.array.inner_flag_plain", -1, EINVAL, put((int)flexible, 1, (int)same, BPF_ANY));
+	EXPECT_CALL("mapinmap.array.inner_flag_bigger", 0, 0, put((int)flexible, 0, (int)big_flag, BPF_ANY));
+	EXPECT_CALL("mapinmap.array.inner_flag_plain", -1, EINVAL, put((int)flexible, 1, (int)same, BPF_ANY));
 	/* non-ARRAY inner maps: max_entries is not part of the shape */
-	long hash_outer = create(BPF_MAP_TYPE_ARRAY_OF_MAPS, 4, 4, 2, 0, (int)hash, NULL);
-	long big_hash = create(BPF_MAP_TYPE_HASH, 4, 8, 64, 0, 0, NULL);
-	long percpu = create(BPF_MAP_TYPE_PERCPU_ARRAY, 4, 8, 4, 0, 0, NULL);
-	long percpu_big = create(BPF_MAP_TYPE_PERCPU_ARRAY, 4, 8, 64, 0, 0, NULL);
-	long percpu_outer = create(BPF_MAP_TYPE_ARRAY_OF_MAPS, 4, 4, 2, 0, (int)percpu, NULL);
-	EXPECT("mapinmap.array.hash_bigger", 0, 0, put((int)hash_outer, 0, (int)big_hash, BPF_ANY));
-	EXPECT("mapinmap.array.percpu_array_bigger", 0, 0, put((int)percpu_outer, 0, (int)percpu_big, BPF_ANY));
+	long hash_outer = map_create(BPF_MAP_TYPE_ARRAY_OF_MAPS, 4, 4, 2, 0, (int)hash, NULL);
+	long big_hash = map_create(BPF_MAP_TYPE_HASH, 4, 8, 64, 0, 0, NULL);
+	long percpu = map_create(BPF_MAP_TYPE_PERCPU_ARRAY, 4, 8, 4, 0, 0, NULL);
+	long percpu_big = map_create(BPF_MAP_TYPE_PERCPU_ARRAY, 4, 8, 64, 0, 0, NULL);
+	long percpu_outer = map_create(BPF_MAP_TYPE_ARRAY_OF_MAPS, 4, 4, 2, 0, (int)percpu, NULL);
+	EXPECT_CALL("mapinmap.array.hash_bigger", 0, 0, put((int)hash_outer, 0, (int)big_hash, BPF_ANY));
+	EXPECT_CALL("mapinmap.array.percpu_array_bigger", 0, 0, put((int)percpu_outer, 0, (int)percpu_big, BPF_ANY));
 
 	long fds[] = { tmpl, same, bigger, inner_flag, hash, ro, ro_prog, outer, ro_outer, prog, flexible, big_flag,
 		       hash_outer, big_hash, percpu, percpu_big, percpu_outer };
@@ -284,39 +258,40 @@ static void array_of_maps(void)
 
 static void hash_of_maps(void)
 {
-	long tmpl = create(BPF_MAP_TYPE_HASH, 4, 8, 4, 0, 0, NULL);
-	long a = create(BPF_MAP_TYPE_HASH, 4, 8, 16, 0, 0, NULL), b = create(BPF_MAP_TYPE_HASH, 4, 8, 4, 0, 0, NULL);
-	long other = create(BPF_MAP_TYPE_LRU_HASH, 4, 8, 4, 0, 0, NULL);
-	long outer = create(BPF_MAP_TYPE_HASH_OF_MAPS, 4, 4, 2, 0, (int)tmpl, NULL);
+	long tmpl = map_create(BPF_MAP_TYPE_HASH, 4, 8, 4, 0, 0, NULL);
+	long a = map_create(BPF_MAP_TYPE_HASH, 4, 8, 16, 0, 0, NULL);
+	long b = map_create(BPF_MAP_TYPE_HASH, 4, 8, 4, 0, 0, NULL);
+	long other = map_create(BPF_MAP_TYPE_LRU_HASH, 4, 8, 4, 0, 0, NULL);
+	long outer = map_create(BPF_MAP_TYPE_HASH_OF_MAPS, 4, 4, 2, 0, (int)tmpl, NULL);
 	__u32 id = 0, key, next, n = 0;
 
-	EXPECT("mapinmap.hash.update_noexist", 0, 0, put((int)outer, 10, (int)a, BPF_NOEXIST));
-	EXPECT("mapinmap.hash.update_noexist_again", -1, EEXIST, put((int)outer, 10, (int)b, BPF_NOEXIST));
-	EXPECT("mapinmap.hash.update_exist_missing", -1, ENOENT, put((int)outer, 11, (int)b, BPF_EXIST));
-	EXPECT("mapinmap.hash.update_lock", -1, EINVAL, put((int)outer, 11, (int)b, BPF_F_LOCK));
-	EXPECT("mapinmap.hash.update_lock_bad_fd", -1, EINVAL, put((int)outer, 11, 999, BPF_F_LOCK));
-	EXPECT("mapinmap.hash.update_flags_8", -1, EINVAL, put((int)outer, 11, (int)b, 8));
-	EXPECT("mapinmap.hash.update_flags_8_bad_fd", -1, EBADF, put((int)outer, 11, 999, 8));
-	EXPECT("mapinmap.hash.update_exist_bad_fd", -1, EBADF, put((int)outer, 11, 999, BPF_EXIST));
-	EXPECT("mapinmap.hash.update_lru", -1, EINVAL, put((int)outer, 11, (int)other, BPF_ANY));
-	EXPECT("mapinmap.hash.update_second", 0, 0, put((int)outer, 11, (int)b, BPF_ANY));
-	EXPECT("mapinmap.hash.update_full", -1, E2BIG, put((int)outer, 12, (int)b, BPF_ANY));
-	EXPECT("mapinmap.hash.update_replace", 0, 0, put((int)outer, 10, (int)b, BPF_EXIST));
-	EXPECT("mapinmap.hash.lookup", 0, 0, get((int)outer, 10, &id));
+	EXPECT_CALL("mapinmap.hash.update_noexist", 0, 0, put((int)outer, 10, (int)a, BPF_NOEXIST));
+	EXPECT_CALL("mapinmap.hash.update_noexist_again", -1, EEXIST, put((int)outer, 10, (int)b, BPF_NOEXIST));
+	EXPECT_CALL("mapinmap.hash.update_exist_missing", -1, ENOENT, put((int)outer, 11, (int)b, BPF_EXIST));
+	EXPECT_CALL("mapinmap.hash.update_lock", -1, EINVAL, put((int)outer, 11, (int)b, BPF_F_LOCK));
+	EXPECT_CALL("mapinmap.hash.update_lock_bad_fd", -1, EINVAL, put((int)outer, 11, 999, BPF_F_LOCK));
+	EXPECT_CALL("mapinmap.hash.update_flags_8", -1, EINVAL, put((int)outer, 11, (int)b, 8));
+	EXPECT_CALL("mapinmap.hash.update_flags_8_bad_fd", -1, EBADF, put((int)outer, 11, 999, 8));
+	EXPECT_CALL("mapinmap.hash.update_exist_bad_fd", -1, EBADF, put((int)outer, 11, 999, BPF_EXIST));
+	EXPECT_CALL("mapinmap.hash.update_lru", -1, EINVAL, put((int)outer, 11, (int)other, BPF_ANY));
+	EXPECT_CALL("mapinmap.hash.update_second", 0, 0, put((int)outer, 11, (int)b, BPF_ANY));
+	EXPECT_CALL("mapinmap.hash.update_full", -1, E2BIG, put((int)outer, 12, (int)b, BPF_ANY));
+	EXPECT_CALL("mapinmap.hash.update_replace", 0, 0, put((int)outer, 10, (int)b, BPF_EXIST));
+	EXPECT_CALL("mapinmap.hash.lookup", 0, 0, get((int)outer, 10, &id));
 	expect_str("mapinmap.hash.lookup_is_replacement", "yes", id == id_of((int)b) && id ? "yes" : "no");
-	EXPECT("mapinmap.hash.lookup_missing", -1, ENOENT, get((int)outer, 12, &id));
+	EXPECT_CALL("mapinmap.hash.lookup_missing", -1, ENOENT, get((int)outer, 12, &id));
 	key = 10;
-	EXPECT("mapinmap.hash.lookup_and_delete", -1, 524,
-	       elem(BPF_MAP_LOOKUP_AND_DELETE_ELEM, (int)outer, &key, &id, 0));
-	for (long r = elem(BPF_MAP_GET_NEXT_KEY, (int)outer, NULL, &next, 0); r == 0 && n < 10;
-	     r = elem(BPF_MAP_GET_NEXT_KEY, (int)outer, &key, &next, 0)) {
+	EXPECT_CALL("mapinmap.hash.lookup_and_delete", -1, 524,
+	       map_elem(BPF_MAP_LOOKUP_AND_DELETE_ELEM, (int)outer, &key, &id, 0));
+	for (long r = map_elem(BPF_MAP_GET_NEXT_KEY, (int)outer, NULL, &next, 0); r == 0 && n < 10;
+	     r = map_elem(BPF_MAP_GET_NEXT_KEY, (int)outer, &key, &next, 0)) {
 		key = next;
 		n++;
 	}
 	expect_long("mapinmap.hash.walk_count", 2, n);
 	key = 11;
-	EXPECT("mapinmap.hash.delete", 0, 0, elem(BPF_MAP_DELETE_ELEM, (int)outer, &key, NULL, 0));
-	EXPECT("mapinmap.hash.delete_again", -1, ENOENT, elem(BPF_MAP_DELETE_ELEM, (int)outer, &key, NULL, 0));
+	EXPECT_CALL("mapinmap.hash.delete", 0, 0, map_elem(BPF_MAP_DELETE_ELEM, (int)outer, &key, NULL, 0));
+	EXPECT_CALL("mapinmap.hash.delete_again", -1, ENOENT, map_elem(BPF_MAP_DELETE_ELEM, (int)outer, &key, NULL, 0));
 	long fds[] = { tmpl, a, b, other, outer };
 	for (unsigned i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
 		close((int)fds[i]);
@@ -349,20 +324,20 @@ static void batches(void)
 
 	for (unsigned o = 0; o < 2; o++) {
 		long tmpl = array(4, 0), bigger = array(8, 0);
-		long outer = create(outers[o].type, 4, 4, 3, 0, (int)tmpl, NULL);
+		long outer = map_create(outers[o].type, 4, 4, 3, 0, (int)tmpl, NULL);
 		__u32 keys[8] = { 0, 1, 2 }, values[8] = { (__u32)tmpl, (__u32)tmpl, (__u32)bigger }, count = 3;
 		long r;
 
 		r = batch(BPF_MAP_UPDATE_BATCH, (int)outer, keys, values, &count);
 		snprintf(name, sizeof(name), "mapinmap.batch.%s.update_third_mismatched", outers[o].name);
-		EXPECT(name, -1, EINVAL, r);
+		EXPECT_CALL(name, -1, EINVAL, r);
 		snprintf(name, sizeof(name), "mapinmap.batch.%s.update_count", outers[o].name);
 		expect_long(name, 2, count);
 		memset(values, 0, sizeof(values));
 		count = 8;
 		r = batch(BPF_MAP_LOOKUP_BATCH, (int)outer, keys, values, &count);
 		snprintf(name, sizeof(name), "mapinmap.batch.%s.lookup", outers[o].name);
-		EXPECT(name, -1, ENOENT, r);
+		EXPECT_CALL(name, -1, ENOENT, r);
 		snprintf(name, sizeof(name), "mapinmap.batch.%s.lookup_count", outers[o].name);
 		expect_long(name, 2, count);
 		snprintf(name, sizeof(name), "mapinmap.batch.%s.lookup_ids", outers[o].name);
@@ -371,12 +346,12 @@ static void batches(void)
 		keys[0] = 0;
 		r = batch(BPF_MAP_DELETE_BATCH, (int)outer, keys, values, &count);
 		snprintf(name, sizeof(name), "mapinmap.batch.%s.delete", outers[o].name);
-		EXPECT(name, outers[o].type == BPF_MAP_TYPE_HASH_OF_MAPS ? 0 : -1,
+		EXPECT_CALL(name, outers[o].type == BPF_MAP_TYPE_HASH_OF_MAPS ? 0 : -1,
 		       outers[o].type == BPF_MAP_TYPE_HASH_OF_MAPS ? 0 : 524, r);
 		count = 8;
 		r = batch(BPF_MAP_LOOKUP_AND_DELETE_BATCH, (int)outer, keys, values, &count);
 		snprintf(name, sizeof(name), "mapinmap.batch.%s.lookup_and_delete", outers[o].name);
-		EXPECT(name, -1, outers[o].type == BPF_MAP_TYPE_HASH_OF_MAPS ? ENOENT : 524, r);
+		EXPECT_CALL(name, -1, outers[o].type == BPF_MAP_TYPE_HASH_OF_MAPS ? ENOENT : 524, r);
 		snprintf(name, sizeof(name), "mapinmap.batch.%s.lookup_and_delete_count", outers[o].name);
 		expect_long(name, outers[o].type == BPF_MAP_TYPE_HASH_OF_MAPS ? 1 : 8, count);
 		close((int)tmpl);
@@ -389,7 +364,7 @@ static void batches(void)
 static void info(void)
 {
 	long tmpl = array(4, 0);
-	long outer = create(BPF_MAP_TYPE_HASH_OF_MAPS, 4, 4, 7, BPF_F_NO_PREALLOC, (int)tmpl, "outer");
+	long outer = map_create(BPF_MAP_TYPE_HASH_OF_MAPS, 4, 4, 7, BPF_F_NO_PREALLOC, (int)tmpl, "outer");
 	struct bpf_map_info mi;
 	union bpf_attr attr;
 
@@ -398,7 +373,7 @@ static void info(void)
 	attr.info.bpf_fd = (__u32)outer;
 	attr.info.info_len = sizeof(mi);
 	attr.info.info = (__u64)(unsigned long)&mi;
-	EXPECT("mapinmap.info", 0, 0, sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &attr, sizeof(attr)));
+	EXPECT_CALL("mapinmap.info", 0, 0, sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &attr, sizeof(attr)));
 	observe("mapinmap.info.fields", "type %u key %u value %u max %u flags 0x%x name %s", mi.type, mi.key_size,
 		mi.value_size, mi.max_entries, mi.map_flags, mi.name);
 	close((int)tmpl);
@@ -431,7 +406,7 @@ static void bpftool_view(void)
 {
 	static const char *const commands[] = { "map show id %u", "map dump id %u", "-j map dump id %u" };
 	long tmpl = array(4, 0), inner = array(4, 0);
-	long outer = create(BPF_MAP_TYPE_ARRAY_OF_MAPS, 4, 4, 2, 0, (int)tmpl, "outer_shown");
+	long outer = map_create(BPF_MAP_TYPE_ARRAY_OF_MAPS, 4, 4, 2, 0, (int)tmpl, "outer_shown");
 	__u32 outer_id = id_of((int)outer), inner_id = id_of((int)inner);
 	char cmd[128], line[4096], name[64], from[64];
 
@@ -486,7 +461,7 @@ static void lifetime(void)
 		const char *t = type == BPF_MAP_TYPE_ARRAY_OF_MAPS ? "array" : "hash";
 		char name[96];
 		long tmpl = array(4, 0);
-		long outer = create(type, 4, 4, 4, 0, (int)tmpl, NULL);
+		long outer = map_create(type, 4, 4, 4, 0, (int)tmpl, NULL);
 		long inner = array(4, 0), second = array(4, 0);
 		__u32 inner_id = id_of((int)inner), second_id = id_of((int)second), outer_id = id_of((int)outer), got = 0;
 		__u32 key = 1;
@@ -494,15 +469,15 @@ static void lifetime(void)
 
 		/* the template is copied: the outer map does not need it afterwards */
 		close((int)tmpl);
-		elem(BPF_MAP_UPDATE_ELEM, (int)inner, &(__u32){ 0 }, &value, 0);
+		map_elem(BPF_MAP_UPDATE_ELEM, (int)inner, &(__u32){ 0 }, &value, 0);
 		snprintf(name, sizeof(name), "mapinmap.life.%s.insert", t);
-		EXPECT(name, 0, 0, put((int)outer, key, (int)inner, BPF_ANY));
+		EXPECT_CALL(name, 0, 0, put((int)outer, key, (int)inner, BPF_ANY));
 		close((int)inner);
 		long again = fd_by_id(inner_id);
 		snprintf(name, sizeof(name), "mapinmap.life.%s.found_by_id_without_fds", t);
 		expect_str(name, "yes", again >= 0 ? "yes" : "no");
 		snprintf(name, sizeof(name), "mapinmap.life.%s.value_kept", t);
-		elem(BPF_MAP_LOOKUP_ELEM, (int)again, &(__u32){ 0 }, &back, 0);
+		map_elem(BPF_MAP_LOOKUP_ELEM, (int)again, &(__u32){ 0 }, &back, 0);
 		expect_str(name, "yes", back == value ? "yes" : "no");
 		if (again >= 0)
 			close((int)again);
@@ -513,7 +488,7 @@ static void lifetime(void)
 			close((int)again);
 		/* overwriting a slot releases the map it held (an ARRAY_OF_MAPS takes BPF_ANY only) */
 		snprintf(name, sizeof(name), "mapinmap.life.%s.overwrite", t);
-		EXPECT(name, 0, 0, put((int)outer, key, (int)second, BPF_ANY));
+		EXPECT_CALL(name, 0, 0, put((int)outer, key, (int)second, BPF_ANY));
 		snprintf(name, sizeof(name), "mapinmap.life.%s.overwritten_gone", t);
 		expect_str(name, "gone", gone_soon(inner_id));
 		get((int)outer, key, &got);
@@ -522,7 +497,7 @@ static void lifetime(void)
 		close((int)second);
 		/* deleting the slot frees the map it held */
 		snprintf(name, sizeof(name), "mapinmap.life.%s.delete", t);
-		EXPECT(name, 0, 0, elem(BPF_MAP_DELETE_ELEM, (int)outer, &key, NULL, 0));
+		EXPECT_CALL(name, 0, 0, map_elem(BPF_MAP_DELETE_ELEM, (int)outer, &key, NULL, 0));
 		snprintf(name, sizeof(name), "mapinmap.life.%s.deleted_gone", t);
 		expect_str(name, "gone", gone_soon(second_id));
 		/* the outer map's last reference frees what its slots held */

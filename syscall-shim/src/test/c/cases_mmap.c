@@ -13,38 +13,6 @@
 #include <sys/epoll.h>
 #include <sys/mman.h>
 
-#define EXPECT(name, want_ret, want_errno, call)          \
-	do {                                              \
-		long r_ = (call);                         \
-		int e_ = errno;                           \
-		expect_ret(name, want_ret, want_errno, r_, e_); \
-	} while (0)
-
-static long create(__u32 type, __u32 key, __u32 value, __u32 max, __u32 flags)
-{
-	union bpf_attr attr;
-
-	memset(&attr, 0, sizeof(attr));
-	attr.map_type = type;
-	attr.key_size = key;
-	attr.value_size = value;
-	attr.max_entries = max;
-	attr.map_flags = flags;
-	return sys_bpf(BPF_MAP_CREATE, &attr, sizeof(attr));
-}
-
-static long elem(int cmd, int fd, const void *key, void *value, __u64 flags)
-{
-	union bpf_attr attr;
-
-	memset(&attr, 0, sizeof(attr));
-	attr.map_fd = fd;
-	attr.key = (__u64)(unsigned long)key;
-	attr.value = (__u64)(unsigned long)value;
-	attr.flags = flags;
-	return sys_bpf(cmd, &attr, sizeof(attr));
-}
-
 /* mmap's outcome as a return value: 0 for a mapping, -1 with errno for MAP_FAILED */
 static long map_result(void *p)
 {
@@ -56,48 +24,49 @@ static void arrays(void)
 	long page = page_size();
 	__u32 k;
 	__u64 v;
-	long fd = create(BPF_MAP_TYPE_ARRAY, 4, 8, 512, BPF_F_MMAPABLE);
+	long fd = map_create(BPF_MAP_TYPE_ARRAY, 4, 8, 512, BPF_F_MMAPABLE, 0, NULL);
 	__u64 *p;
 
-	EXPECT("mmap.array.create", 3, 0, fd);
+	EXPECT_CALL("mmap.array.create", 3, 0, fd);
 	p = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	EXPECT("mmap.array.map_rw", 0, 0, map_result(p));
+	EXPECT_CALL("mmap.array.map_rw", 0, 0, map_result(p));
 	if (p == MAP_FAILED)
 		return;
 	p[3] = 77;
 	k = 3;
 	v = 0;
-	EXPECT("mmap.array.lookup_sees_store", 0, 0, elem(BPF_MAP_LOOKUP_ELEM, fd, &k, &v, 0));
+	EXPECT_CALL("mmap.array.lookup_sees_store", 0, 0, map_elem(BPF_MAP_LOOKUP_ELEM, fd, &k, &v, 0));
 	expect_long("mmap.array.lookup_sees_store.value", 77, (long)v);
 	k = 5;
 	v = 99;
-	elem(BPF_MAP_UPDATE_ELEM, fd, &k, &v, 0);
+	map_elem(BPF_MAP_UPDATE_ELEM, fd, &k, &v, 0);
 	expect_long("mmap.array.mapping_sees_update", 99, (long)p[5]);
-	EXPECT("mmap.array.freeze_while_writable_mapping", -1, EBUSY, elem(BPF_MAP_FREEZE, fd, NULL, NULL, 0));
-	EXPECT("mmap.array.munmap", 0, 0, munmap(p, page));
-	EXPECT("mmap.array.freeze_after_munmap", 0, 0, elem(BPF_MAP_FREEZE, fd, NULL, NULL, 0));
-	EXPECT("mmap.array.frozen_map_rw", -1, EPERM,
+	EXPECT_CALL("mmap.array.freeze_while_writable_mapping", -1, EBUSY, map_elem(BPF_MAP_FREEZE, fd, NULL, NULL, 0));
+	EXPECT_CALL("mmap.array.munmap", 0, 0, munmap(p, page));
+	EXPECT_CALL("mmap.array.freeze_after_munmap", 0, 0, map_elem(BPF_MAP_FREEZE, fd, NULL, NULL, 0));
+	EXPECT_CALL("mmap.array.frozen_map_rw", -1, EPERM,
 	       map_result(mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0)));
 	p = mmap(NULL, page, PROT_READ, MAP_SHARED, fd, 0);
-	EXPECT("mmap.array.frozen_map_ro", 0, 0, map_result(p));
+	EXPECT_CALL("mmap.array.frozen_map_ro", 0, 0, map_result(p));
 	if (p != MAP_FAILED) {
 		expect_long("mmap.array.frozen_map_ro.value", 77, (long)p[3]);
 		munmap(p, page);
 	}
-	EXPECT("mmap.array.private", -1, EINVAL, map_result(mmap(NULL, page, PROT_READ, MAP_PRIVATE, fd, 0)));
-	EXPECT("mmap.array.past_values", -1, EINVAL, map_result(mmap(NULL, page, PROT_READ, MAP_SHARED, fd, page)));
-	EXPECT("mmap.array.two_pages", -1, EINVAL, map_result(mmap(NULL, 2 * page, PROT_READ, MAP_SHARED, fd, 0)));
+	EXPECT_CALL("mmap.array.private", -1, EINVAL, map_result(mmap(NULL, page, PROT_READ, MAP_PRIVATE, fd, 0)));
+	EXPECT_CALL("mmap.array.past_values", -1, EINVAL,
+		   map_result(mmap(NULL, page, PROT_READ, MAP_SHARED, fd, page)));
+	EXPECT_CALL("mmap.array.two_pages", -1, EINVAL, map_result(mmap(NULL, 2 * page, PROT_READ, MAP_SHARED, fd, 0)));
 	close((int)fd);
 
-	fd = create(BPF_MAP_TYPE_ARRAY, 4, 8, 512, 0);
-	EXPECT("mmap.array.not_mmapable", -1, EINVAL, map_result(mmap(NULL, page, PROT_READ, MAP_SHARED, fd, 0)));
+	fd = map_create(BPF_MAP_TYPE_ARRAY, 4, 8, 512, 0, 0, NULL);
+	EXPECT_CALL("mmap.array.not_mmapable", -1, EINVAL, map_result(mmap(NULL, page, PROT_READ, MAP_SHARED, fd, 0)));
 	close((int)fd);
-	fd = create(BPF_MAP_TYPE_HASH, 4, 8, 16, 0);
-	EXPECT("mmap.hash", -1, 524, map_result(mmap(NULL, page, PROT_READ, MAP_SHARED, fd, 0)));
+	fd = map_create(BPF_MAP_TYPE_HASH, 4, 8, 16, 0, 0, NULL);
+	EXPECT_CALL("mmap.hash", -1, 524, map_result(mmap(NULL, page, PROT_READ, MAP_SHARED, fd, 0)));
 	close((int)fd);
 
-	fd = create(BPF_MAP_TYPE_ARRAY, 4, 8, 1024, BPF_F_MMAPABLE | BPF_F_RDONLY);
-	EXPECT("mmap.array.rdonly_fd_rw", -1, EACCES,
+	fd = map_create(BPF_MAP_TYPE_ARRAY, 4, 8, 1024, BPF_F_MMAPABLE | BPF_F_RDONLY, 0, NULL);
+	EXPECT_CALL("mmap.array.rdonly_fd_rw", -1, EACCES,
 	       map_result(mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0)));
 	p = mmap(NULL, page, PROT_READ, MAP_SHARED, fd, page);
 	{
@@ -109,45 +78,45 @@ static void arrays(void)
 	close((int)fd);
 
 	long prog = load_prog(prog_ret0, 2, "m", NULL);
-	EXPECT("mmap.prog_fd", -1, ENODEV, map_result(mmap(NULL, page, PROT_READ, MAP_SHARED, prog, 0)));
+	EXPECT_CALL("mmap.prog_fd", -1, ENODEV, map_result(mmap(NULL, page, PROT_READ, MAP_SHARED, prog, 0)));
 	close((int)prog);
 }
 
 static void ring(void)
 {
 	long page = page_size();
-	long fd = create(BPF_MAP_TYPE_RINGBUF, 0, 0, 4096, 0);
+	long fd = map_create(BPF_MAP_TYPE_RINGBUF, 0, 0, 4096, 0, 0, NULL);
 	unsigned long *cons, *prod;
 	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = 42 }, got[4];
 	struct pollfd pfd;
 	int ep;
 
-	EXPECT("mmap.ring.create", 3, 0, fd);
+	EXPECT_CALL("mmap.ring.create", 3, 0, fd);
 	cons = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	EXPECT("mmap.ring.consumer_page", 0, 0, map_result(cons));
+	EXPECT_CALL("mmap.ring.consumer_page", 0, 0, map_result(cons));
 	prod = mmap(NULL, page + 2 * 4096, PROT_READ, MAP_SHARED, fd, page);
-	EXPECT("mmap.ring.producer_and_data", 0, 0, map_result(prod));
+	EXPECT_CALL("mmap.ring.producer_and_data", 0, 0, map_result(prod));
 	if (cons != MAP_FAILED && prod != MAP_FAILED)
 		observe("mmap.ring.positions", "consumer %lu producer %lu", cons[0], prod[0]);
-	EXPECT("mmap.ring.producer_writable", -1, EPERM,
+	EXPECT_CALL("mmap.ring.producer_writable", -1, EPERM,
 	       map_result(mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, page)));
-	EXPECT("mmap.ring.consumer_two_pages_writable", -1, EPERM,
+	EXPECT_CALL("mmap.ring.consumer_two_pages_writable", -1, EPERM,
 	       map_result(mmap(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0)));
-	EXPECT("mmap.ring.too_long", -1, EINVAL,
+	EXPECT_CALL("mmap.ring.too_long", -1, EINVAL,
 	       map_result(mmap(NULL, page + 3 * 4096, PROT_READ, MAP_SHARED, fd, page)));
 
 	ep = epoll_create1(EPOLL_CLOEXEC);
-	EXPECT("mmap.ring.epoll_add", 0, 0, epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev));
-	EXPECT("mmap.ring.epoll_add_twice", -1, EEXIST, epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev));
-	EXPECT("mmap.ring.epoll_wait_empty", 0, 0, epoll_wait(ep, got, 4, 0));
-	EXPECT("mmap.ring.epoll_wait_empty_again", 0, 0, epoll_wait(ep, got, 4, 10));
-	EXPECT("mmap.ring.epoll_del", 0, 0, epoll_ctl(ep, EPOLL_CTL_DEL, fd, NULL));
-	EXPECT("mmap.ring.epoll_del_again", -1, ENOENT, epoll_ctl(ep, EPOLL_CTL_DEL, fd, NULL));
+	EXPECT_CALL("mmap.ring.epoll_add", 0, 0, epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev));
+	EXPECT_CALL("mmap.ring.epoll_add_twice", -1, EEXIST, epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev));
+	EXPECT_CALL("mmap.ring.epoll_wait_empty", 0, 0, epoll_wait(ep, got, 4, 0));
+	EXPECT_CALL("mmap.ring.epoll_wait_empty_again", 0, 0, epoll_wait(ep, got, 4, 10));
+	EXPECT_CALL("mmap.ring.epoll_del", 0, 0, epoll_ctl(ep, EPOLL_CTL_DEL, fd, NULL));
+	EXPECT_CALL("mmap.ring.epoll_del_again", -1, ENOENT, epoll_ctl(ep, EPOLL_CTL_DEL, fd, NULL));
 	close(ep);
 	pfd.fd = (int)fd;
 	pfd.events = POLLIN;
 	pfd.revents = 0;
-	EXPECT("mmap.ring.poll_empty", 0, 0, poll(&pfd, 1, 0));
+	EXPECT_CALL("mmap.ring.poll_empty", 0, 0, poll(&pfd, 1, 0));
 	expect_long("mmap.ring.poll_keeps_fd", fd, pfd.fd);
 	if (cons != MAP_FAILED)
 		munmap(cons, page);

@@ -13,19 +13,9 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 
-static uint64_t state;
-
-static uint64_t rnd(void)
-{
-	state ^= state >> 12;
-	state ^= state << 25;
-	state ^= state >> 27;
-	return state * 2685821657736338717ULL;
-}
-
 static long pick(const long *v, int n)
 {
-	return v[rnd() % (unsigned)n];
+	return v[next_random() % (unsigned)n];
 }
 
 static long read_type(const char *path)
@@ -61,7 +51,7 @@ int cases_perf_fuzz(long calls, uint64_t seed)
 		return ++case_failures;
 	}
 	munmap(hole, (size_t)page_size());
-	state = seed ? seed : 1;
+	random_state = seed ? seed : 1;
 	for (int i = 0; i < 2; i++) {
 		memset(&pa, 0, sizeof(pa));
 		pa.prog_type = i ? BPF_PROG_TYPE_KPROBE : BPF_PROG_TYPE_TRACEPOINT;
@@ -81,14 +71,14 @@ int cases_perf_fuzz(long calls, uint64_t seed)
 		a->size = (uint32_t)size;
 		/* A software event other than BPF output is not ours and would reach the kernel. */
 		a->config = a->type == PERF_TYPE_SOFTWARE ? PERF_COUNT_SW_BPF_OUTPUT
-			     : rnd() % 4 ? (uint64_t)(tp + (long)(rnd() % 3) - 1) : rnd();
+			     : next_random() % 4 ? (uint64_t)(tp + (long)(next_random() % 3) - 1) : next_random();
 		a->config1 = pick((long[]){ 0, (long)"/proc/self/exe", (long)"/", (long)hole, (long)"do_sys_openat2" }, 5);
-		a->config2 = rnd() % 2 ? rnd() % 4096 : rnd();
-		if (rnd() % 8 == 0)
-			page[64 + rnd() % 64] = (char)rnd(); /* garbage in the known fields or the tail */
-		if (rnd() % 10 == 0) {
+		a->config2 = next_random() % 2 ? next_random() % 4096 : next_random();
+		if (next_random() % 8 == 0)
+			page[64 + next_random() % 64] = (char)next_random(); /* garbage in the known fields or the tail */
+		if (next_random() % 10 == 0) {
 			memcpy(attr_at, page, 64);
-			a = (void *)(rnd() % 2 ? (uintptr_t)hole : (uintptr_t)attr_at); /* faults at once or mid-way */
+			a = (void *)(next_random() % 2 ? (uintptr_t)hole : (uintptr_t)attr_at); /* faults at once or mid-way */
 		}
 		r = syscall(__NR_perf_event_open, a, (int)pick((long[]){ -1, 0, getpid(), 1 << 30, -2 }, 5),
 			    (int)pick((long[]){ -1, 0, 1, 4096 }, 4), (int)pick((long[]){ -1, -1, 0, 3, 999 }, 5),
@@ -109,7 +99,7 @@ int cases_perf_fuzz(long calls, uint64_t seed)
 		pa.link_create.prog_fd = (uint32_t)pick((long[]){ progs[0], progs[1], r, -1 }, 4);
 		pa.link_create.target_fd = (uint32_t)pick((long[]){ r, progs[0], -1, 0 }, 4);
 		pa.link_create.attach_type = (uint32_t)pick((long[]){ BPF_PERF_EVENT, BPF_PERF_EVENT, 0, 1000 }, 4);
-		pa.link_create.perf_event.bpf_cookie = rnd();
+		pa.link_create.perf_event.bpf_cookie = next_random();
 		{
 			long link = sys_bpf(BPF_LINK_CREATE, &pa, sizeof(pa));
 			if (link >= 0)

@@ -19,14 +19,6 @@
 /* include/uapi/linux/magic.h */
 #define BPF_FS_MAGIC_VALUE 0xcafe4a11
 
-/* The call first, then errno (argument order is unspecified). */
-#define EXPECT_CALL(name, ret, err, call) \
-	do { \
-		long r_ = (call); \
-		int e_ = errno; \
-		expect_ret(name, ret, err, r_, e_); \
-	} while (0)
-
 /*
  * What stat and statfs show of bpffs (kernel/bpf/inode.c, fs/libfs.c simple_statfs): the type libbpf's
  * check_path and bpftool's is_bpffs test, a pin a regular file of 0600 less the umask with one link, the
@@ -182,7 +174,8 @@ static void pin_stats(const char *path, const char *other)
 
 	/* bpffs has no xattr handlers: what ls -l asks (security.selinux, the ACLs) is EOPNOTSUPP */
 	EXPECT_CALL("xattr.pin.selinux", -1, EOPNOTSUPP, lgetxattr(path, "security.selinux", sub, sizeof(sub)));
-	EXPECT_CALL("xattr.root.acl", -1, EOPNOTSUPP, getxattr("/sys/fs/bpf", "system.posix_acl_access", sub, sizeof(sub)));
+	EXPECT_CALL("xattr.root.acl", -1, EOPNOTSUPP,
+		   getxattr("/sys/fs/bpf", "system.posix_acl_access", sub, sizeof(sub)));
 	EXPECT_CALL("xattr.pin.list", 0, 0, llistxattr(path, sub, sizeof(sub)));
 
 	snprintf(sub, sizeof(sub), "%s_missing", path);

@@ -9,42 +9,14 @@
 #include <signal.h>
 #include <sys/wait.h>
 
-static long map_create(unsigned type, unsigned key, unsigned value, unsigned max)
-{
-	union bpf_attr a;
-
-	memset(&a, 0, sizeof(a));
-	a.map_type = type;
-	a.key_size = key;
-	a.value_size = value;
-	a.max_entries = max;
-	return sys_bpf(BPF_MAP_CREATE, &a, sizeof(a));
-}
-
-static long map_elem(int cmd, int fd, const void *key, void *value)
-{
-	union bpf_attr a;
-
-	memset(&a, 0, sizeof(a));
-	a.map_fd = fd;
-	a.key = (uintptr_t)key;
-	a.value = (uintptr_t)value;
-	return sys_bpf(cmd, &a, sizeof(a));
-}
-
 /* The object's id from OBJ_GET_INFO_BY_FD: every kind's info holds it in its first 8 bytes. */
 static unsigned id_of(int fd, int link)
 {
 	unsigned char info[256];
-	union bpf_attr a;
 	unsigned id;
 
 	memset(info, 0, sizeof(info));
-	memset(&a, 0, sizeof(a));
-	a.info.bpf_fd = fd;
-	a.info.info = (uintptr_t)info;
-	a.info.info_len = link ? sizeof(struct bpf_link_info) : 8;
-	if (sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &a, sizeof(a)) != 0)
+	if (obj_info(fd, info, link ? sizeof(struct bpf_link_info) : 8, NULL) != 0)
 		return 0;
 	/* bpf_prog_info and bpf_map_info: type, id; bpf_btf_info: btf, btf_size, id; bpf_link_info: type, id. */
 	memcpy(&id, info + 4, sizeof(id));
@@ -54,14 +26,9 @@ static unsigned id_of(int fd, int link)
 static unsigned btf_id_of(int fd)
 {
 	struct bpf_btf_info info;
-	union bpf_attr a;
 
 	memset(&info, 0, sizeof(info));
-	memset(&a, 0, sizeof(a));
-	a.info.bpf_fd = fd;
-	a.info.info = (uintptr_t)&info;
-	a.info.info_len = sizeof(info);
-	return sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &a, sizeof(a)) == 0 ? info.id : 0;
+	return obj_info(fd, &info, sizeof(info), NULL) == 0 ? info.id : 0;
 }
 
 static int walk_finds(int cmd, unsigned want)
@@ -126,20 +93,20 @@ static void session(int maps, unsigned mark, int to_parent, int from_parent)
 	for (int i = 0; i < maps; i++) {
 		unsigned key = 0;
 		unsigned long long value = mark;
-		fds[i] = (int)map_create(BPF_MAP_TYPE_ARRAY, 4, 8, 1);
-		ok &= fds[i] == 3 + i && map_elem(BPF_MAP_UPDATE_ELEM, fds[i], &key, &value) == 0;
+		fds[i] = (int)map_create(BPF_MAP_TYPE_ARRAY, 4, 8, 1, 0, 0, NULL);
+		ok &= fds[i] == 3 + i && map_elem(BPF_MAP_UPDATE_ELEM, fds[i], &key, &value, 0) == 0;
 	}
 	write_all(to_parent, &ok, sizeof(ok));
 	read_all(from_parent, &go, 1);
 	for (int i = 0; i < maps; i++) {
 		unsigned key = 0;
 		unsigned long long value = 0;
-		ok &= map_elem(BPF_MAP_LOOKUP_ELEM, fds[i], &key, &value) == 0 && value == mark;
+		ok &= map_elem(BPF_MAP_LOOKUP_ELEM, fds[i], &key, &value, 0) == 0 && value == mark;
 	}
 	for (int fd = 3 + maps; fd < 3 + 4; fd++) {
 		unsigned key = 0;
 		unsigned long long value = 0;
-		ok &= map_elem(BPF_MAP_LOOKUP_ELEM, fd, &key, &value) < 0 && errno == EBADF;
+		ok &= map_elem(BPF_MAP_LOOKUP_ELEM, fd, &key, &value, 0) < 0 && errno == EBADF;
 	}
 	_exit(ok ? 0 : 1);
 }
@@ -186,8 +153,8 @@ static void doomed_session(const char *pin, int to_parent)
 	unsigned key = 0;
 	unsigned long long value = 0x5eed;
 
-	map = map_create(BPF_MAP_TYPE_HASH, 4, 8, 8);
-	pinned = map_create(BPF_MAP_TYPE_ARRAY, 4, 8, 1);
+	map = map_create(BPF_MAP_TYPE_HASH, 4, 8, 8, 0, 0, NULL);
+	pinned = map_create(BPF_MAP_TYPE_ARRAY, 4, 8, 1, 0, 0, NULL);
 	prog = load_prog(prog_ret0, 2, "doomed", NULL);
 	btf = load_btf(blob, btf_blob(blob, sizeof(blob)), NULL, 0, 0, NULL);
 	memset(&a, 0, sizeof(a));
@@ -203,7 +170,7 @@ static void doomed_session(const char *pin, int to_parent)
 		link = sys_bpf(BPF_RAW_TRACEPOINT_OPEN, &a, sizeof(a));
 		close((int)raw);
 	}
-	map_elem(BPF_MAP_UPDATE_ELEM, (int)pinned, &key, &value);
+	map_elem(BPF_MAP_UPDATE_ELEM, (int)pinned, &key, &value, 0);
 	memset(&a, 0, sizeof(a));
 	a.bpf_fd = (unsigned)pinned;
 	a.pathname = (uintptr_t)pin;
@@ -217,7 +184,7 @@ static void doomed_session(const char *pin, int to_parent)
 	write_all(to_parent, &ids, sizeof(ids));
 	/* Mid-session: calls in flight when the kill comes. */
 	for (unsigned long long i = 0;; i++)
-		map_elem(BPF_MAP_UPDATE_ELEM, (int)map, &key, &i);
+		map_elem(BPF_MAP_UPDATE_ELEM, (int)map, &key, &i, 0);
 }
 
 static void killed_mid_session(void)
@@ -258,8 +225,8 @@ static void killed_mid_session(void)
 		memset(&a, 0, sizeof(a));
 		a.pathname = (uintptr_t)pin;
 		fd = sys_bpf(BPF_OBJ_GET, &a, sizeof(a));
-		_exit(fd >= 0 && id_of((int)fd, 0) == ids.pinned && map_elem(BPF_MAP_LOOKUP_ELEM, (int)fd, &key, &value) == 0 &&
-				      value == 0x5eed
+		_exit(fd >= 0 && id_of((int)fd, 0) == ids.pinned &&
+				      map_elem(BPF_MAP_LOOKUP_ELEM, (int)fd, &key, &value, 0) == 0 && value == 0x5eed
 			      ? 0
 			      : 1);
 	}

@@ -1,42 +1,24 @@
 /*
  * The agent's connection to this user's service: the shim's runtime directory rule and peer check
- * (docs/PROTOCOL.md, "Where the service listens"), a hello of kind AGENT_HELLO, then messages that
- * carry descriptors. The agent never starts a service: it waits for one (control_thread.c).
+ * (native-support's service_socket.h; docs/PROTOCOL.md, "Where the service listens"), a hello of kind
+ * AGENT_HELLO, then messages that carry descriptors. The agent never starts a service: it waits for
+ * one (control_thread.c), so it never creates the directory either.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include "control.h"
+#include "service_socket.h"
 
 int agent_runtime_dir(char *out)
 {
-	const char *explicit = getenv("BPFTIME_RUNTIME_DIR");
-	const char *xdg = getenv("XDG_RUNTIME_DIR");
-	uid_t uid = geteuid();
-	struct stat st;
-	int n;
+	int err = runtime_dir_path(out, geteuid());
 
-	if (explicit && *explicit)
-		n = snprintf(out, PATH_MAX, "%s", explicit);
-	else if (xdg && xdg[0] == '/' && lstat(xdg, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == uid)
-		n = snprintf(out, PATH_MAX, "%s/bpftime", xdg);
-	else
-		n = snprintf(out, PATH_MAX, "/tmp/bpftime-%u", (unsigned)uid);
-	if (n >= PATH_MAX)
-		return -ENAMETOOLONG;
-	/* Another user could have prepared a directory in /tmp: only a private one of ours is used. */
-	if (lstat(out, &st) != 0)
-		return -errno;
-	if (!S_ISDIR(st.st_mode) || st.st_uid != uid || (st.st_mode & 077) != 0)
-		return -EPERM;
-	return 0;
+	return err ? err : runtime_dir_private(out, geteuid());
 }
 
 static int hello(int fd)
@@ -80,30 +62,15 @@ static void close_fds(int fds[2])
 
 int service_connect(const char *runtime_dir)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	struct ucred cred;
-	socklen_t len = sizeof(cred);
-	int fd, err;
+	struct ucred peer;
+	int fd = service_socket_connect(runtime_dir, &peer), err;
 
-	if (snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/service.sock", runtime_dir) >= (int)sizeof(sa.sun_path))
-		return -ENAMETOOLONG;
-	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (fd == -EPERM)
+		agent_log("refusing the service at %s/%s: it runs as uid %u, not as our uid %u", runtime_dir,
+			  SERVICE_SOCKET_NAME, (unsigned)peer.uid, (unsigned)geteuid());
 	if (fd < 0)
-		return -errno;
+		return fd;
 	fd = agent_fd_high(fd);
-	while (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
-		if (errno == EINTR)
-			continue;
-		err = -errno;
-		close(fd);
-		return err;
-	}
-	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0 || cred.uid != geteuid()) {
-		agent_log("refusing the service at %s: it runs as uid %u, not as our uid %u", sa.sun_path,
-			  (unsigned)cred.uid, (unsigned)geteuid());
-		close(fd);
-		return -EPERM;
-	}
 	err = hello(fd);
 	if (err) {
 		close(fd);

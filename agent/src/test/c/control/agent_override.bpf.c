@@ -9,12 +9,11 @@
 
 struct pt_regs;
 
+#include "agent_marker.bpf.h"
+
 char LICENSE[] SEC("license") = "GPL";
 
-#define MARKER_LEN 24
 #define ENOSPC 28
-
-const volatile char marker[MARKER_LEN] = {};
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -34,16 +33,6 @@ struct {
 	__uint(max_entries, 4096);
 } ring_events SEC(".maps");
 
-struct openat_args {
-	__u64 common;
-	__s32 nr;
-	__u32 pad;
-	__u64 dfd;
-	__u64 filename;
-	__u64 flags;
-	__u64 mode;
-};
-
 static void count(__u32 slot)
 {
 	__u64 *n = bpf_map_lookup_elem(&hits, &slot);
@@ -62,15 +51,8 @@ int on_target_fn(void *ctx)
 SEC("tracepoint/syscalls/sys_enter_openat")
 int on_openat(struct openat_args *ctx)
 {
-	char path[MARKER_LEN] = {};
-
-	bpf_probe_read_user_str(path, sizeof(path), (const void *)ctx->filename);
-	for (int i = 0; i < MARKER_LEN; i++) {
-		if (marker[i] == 0)
-			break;
-		if (path[i] != marker[i])
-			return 0;
-	}
+	if (!opens_marker(ctx))
+		return 0;
 	count(1);
 	bpf_override_return((struct pt_regs *)ctx, -ENOSPC);
 	return 0;

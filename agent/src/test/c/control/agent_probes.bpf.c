@@ -2,18 +2,15 @@
  * The programs of the agent's end-to-end tests: a uprobe and a uretprobe on the target's target_fn and a
  * syscalls:sys_enter_openat tracepoint count their hits in an array map and send one event each
  * through a perf buffer and a ring buffer. openat counts only opens of paths starting with the
- * loader's marker, so the traced process's other opens do not count. The uretprobe counts the
+ * loader's marker (agent_marker.bpf.h). The uretprobe counts the
  * returns whose value (ax) is what target_fn returns, 2 * i + 1: odd.
  */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 
+#include "agent_marker.bpf.h"
+
 char LICENSE[] SEC("license") = "GPL";
-
-#define MARKER_LEN 24
-
-/* Set by the loader before load (a .rodata constant, as libbpf tools configure themselves). */
-const volatile char marker[MARKER_LEN] = {};
 
 struct event {
 	__u32 pid;
@@ -43,17 +40,6 @@ struct {
 struct regs {
 	__u64 r15, r14, r13, r12, bp, bx, r11, r10, r9, r8, ax, cx, dx, si, di;
 	__u64 orig_ax, ip, cs, flags, sp, ss;
-};
-
-/* syscalls:sys_enter_openat's tracefs format. */
-struct openat_args {
-	__u64 common;
-	__s32 nr;
-	__u32 pad;
-	__u64 dfd;
-	__u64 filename;
-	__u64 flags;
-	__u64 mode;
 };
 
 static void count_and_send(void *ctx, __u32 slot, __u32 kind, __u64 value)
@@ -101,15 +87,7 @@ int on_target_fn_return(struct regs *ctx)
 SEC("tracepoint/syscalls/sys_enter_openat")
 int on_openat(struct openat_args *ctx)
 {
-	char path[MARKER_LEN] = {};
-
-	bpf_probe_read_user_str(path, sizeof(path), (const void *)ctx->filename);
-	for (int i = 0; i < MARKER_LEN; i++) {
-		if (marker[i] == 0)
-			break;
-		if (path[i] != marker[i])
-			return 0;
-	}
-	count_and_send(ctx, 1, 2, 0);
+	if (opens_marker(ctx))
+		count_and_send(ctx, 1, 2, 0);
 	return 0;
 }

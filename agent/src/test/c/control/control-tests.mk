@@ -29,7 +29,7 @@ $(CONTROL_TEST_OUT)/agent_mapinmap_loader: src/test/c/control/agent_mapinmap_loa
 	@mkdir -p $(dir $@)
 	$(CC) -O2 -g -Wall -Werror -o $@ $< -lbpf
 
-$(CONTROL_TEST_OUT)/%.bpf.o: src/test/c/control/%.bpf.c
+$(CONTROL_TEST_OUT)/%.bpf.o: src/test/c/control/%.bpf.c src/test/c/control/agent_marker.bpf.h
 	@mkdir -p $(dir $@)
 	clang-19 -g -O2 -target bpf -mcpu=v3 -Wall -Werror -idirafter /usr/include/$(shell $(CC) -print-multiarch) -c $< -o $@
 

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "bpftime_jit_image.h"
+#include "jit_image.h"
 #include "bpftime_map.h"
 #include "bpftime_vm.h"
 #include "test_progs.h"
@@ -209,50 +210,22 @@ static int resolve_map(void *arg, uint32_t kind, int32_t key, uint64_t *address)
 	return 0;
 }
 
-/* The file ProbeEngineTest writes: "BPFTJIT1", u32 entry, u32 code length, u32 relocation count,
- * u32 zero, relocations as { u32 offset, u32 kind, i32 key, u32 zero, i64 addend }, then the code. */
+/* The image ProbeEngineTest wrote for the program (dev.bpftime.jit.JitImageFile), read and linked by
+ * the one reader of that format, benchmarks/src/main/c/jit_image.c. */
 static int load_jit(enum prog_id id, const char *dir)
 {
-	char path[4096];
-	snprintf(path, sizeof(path), "%s/%s.jit", dir, prog_names[id]);
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		fprintf(stderr, "%s: %s\n", path, strerror(errno));
-		return -errno;
-	}
-	char magic[8];
-	uint32_t head[4];
-	int r = -EINVAL;
-	struct bpftime_jit_reloc *relocs = NULL;
-	uint8_t *code = NULL;
-	if (fread(magic, 8, 1, f) != 1 || memcmp(magic, "BPFTJIT1", 8) || fread(head, sizeof(head), 1, f) != 1)
-		goto out;
-	relocs = calloc(head[2] + 1, sizeof(*relocs));
-	code = malloc(head[1] + 1);
-	for (uint32_t i = 0; i < head[2]; i++) {
-		uint32_t w[4];
-		int64_t addend;
-		if (fread(w, sizeof(w), 1, f) != 1 || fread(&addend, 8, 1, f) != 1)
-			goto out;
-		relocs[i] = (struct bpftime_jit_reloc){ w[0], w[1], (int32_t)w[2], addend };
-	}
-	if (fread(code, 1, head[1], f) != head[1])
-		goto out;
+	char path[4096], why[512] = "";
 	struct bpftime_jit_image *img;
-	r = bpftime_jit_image_load(code, head[1], head[0], relocs, head[2], helper_table, HELPER_TABLE_SIZE,
-				   resolve_map, NULL, &img);
-	if (r == 0) {
-		on_jit[id].jit = bpftime_jit_image_entry(img);
-		if (id == PROG_COUNT_GPR || id == PROG_RECORD_DIRECT || id == PROG_EMPTY)
-			on_jit[id].flags = BPFTIME_PROBE_PROG_F_GPR_ONLY | BPFTIME_PROBE_PROG_F_NO_HELPERS;
+	snprintf(path, sizeof(path), "%s/%s.jit", dir, prog_names[id]);
+	int r = jit_image_file_load(path, helper_table, HELPER_TABLE_SIZE, resolve_map, NULL, &img, why, sizeof(why));
+	if (r) {
+		fprintf(stderr, "%s\n", why);
+		return r;
 	}
-out:
-	if (r)
-		fprintf(stderr, "%s: bad image (%d)\n", path, r);
-	free(relocs);
-	free(code);
-	fclose(f);
-	return r;
+	on_jit[id].jit = bpftime_jit_image_entry(img);
+	if (id == PROG_COUNT_GPR || id == PROG_RECORD_DIRECT || id == PROG_EMPTY)
+		on_jit[id].flags = BPFTIME_PROBE_PROG_F_GPR_ONLY | BPFTIME_PROBE_PROG_F_NO_HELPERS;
+	return 0;
 }
 
 static int make_maps(void)

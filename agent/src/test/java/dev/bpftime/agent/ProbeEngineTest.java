@@ -6,12 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.bpftime.isa.Instruction;
 import dev.bpftime.isa.InstructionDecoder;
 import dev.bpftime.jit.JitCompiler;
-import dev.bpftime.jit.JitImage;
-import dev.bpftime.jit.Relocation;
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
+import dev.bpftime.jit.JitImageFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,26 +21,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The probe engine in a real process (src/test/c/probe_test.c): every scenario runs once with its
  * programs on the interpreter and once as JIT images, which this class compiles from the very same
- * instructions with the service's {@link JitCompiler} and hands to the C side in files it links.
+ * instructions with the service's {@link JitCompiler} and hands to the C side as {@link JitImageFile}s,
+ * which it reads with the one C reader (benchmarks/src/main/c/jit_image.c) and links.
  */
 class ProbeEngineTest {
 
     @TempDir
     static Path images;
-
-    /** Writes one image as probe_test.c's load_jit reads it. */
-    static void writeImage(JitImage image, Path file) throws IOException {
-        byte[] code = image.code();
-        ByteBuffer b = ByteBuffer.allocate(8 + 16 + 24 * image.relocations().size() + code.length)
-                .order(ByteOrder.LITTLE_ENDIAN);
-        b.put("BPFTJIT1".getBytes(StandardCharsets.US_ASCII));
-        b.putInt(image.entryOffset()).putInt(code.length).putInt(image.relocations().size()).putInt(0);
-        for (Relocation r : image.relocations()) {
-            b.putInt(r.offset()).putInt(r.kind().ordinal()).putInt(r.key()).putInt(0).putLong(r.addend());
-        }
-        b.put(code);
-        Files.write(file, b.array());
-    }
 
     @BeforeAll
     static void compilePrograms() throws Exception {
@@ -61,8 +43,7 @@ class ProbeEngineTest {
         for (Path p : programs) {
             List<Instruction> program = InstructionDecoder.decode(Files.readAllBytes(p));
             String name = p.getFileName().toString().replace(".bpf", ".jit");
-            JitImage image = jit.compile(program);
-            writeImage(image, images.resolve(name));
+            Files.write(images.resolve(name), JitImageFile.write(jit.compile(program)));
         }
     }
 

@@ -18,7 +18,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * `bpftool perf` lists a running session's attachments: a libbpf loader (syscall-shim's libbpf_attach,
@@ -32,21 +32,17 @@ class BpftoolPerfTest {
 
     private static final Path BPFTOOL = Path.of("/usr/sbin/bpftool");
 
-    @TempDir
-    private Path tmp;
-    private Path home;
+    @RegisterExtension
+    final DistHome dist = new DistHome();
     private Path loader;
     private Path object;
 
     @BeforeEach
-    void copy() throws IOException {
-        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
-        home = tmp.resolve("bpftime-copy");
-        Dist.copyTree(Dist.folder(), home);
+    void copyLoader() throws IOException {
         Path built = Path.of(System.getProperty("bpftime.root"), "syscall-shim", "target", "test-bin");
         assumeTrue(Files.isRegularFile(built.resolve("libbpf_attach")),
                 "syscall-shim's libbpf_attach is built only where libbpf-dev and clang are installed");
-        Path bin = Files.createDirectories(tmp.resolve("bin"));
+        Path bin = Files.createDirectories(dist.temp().resolve("bin"));
         loader = Files.copy(built.resolve("libbpf_attach"), bin.resolve("libbpf_attach"), StandardCopyOption.COPY_ATTRIBUTES);
         object = Files.copy(built.resolve("attach.bpf.o"), bin.resolve("attach.bpf.o"));
         Files.setPosixFilePermissions(loader, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -57,13 +53,8 @@ class BpftoolPerfTest {
     void bpftoolPerfAsNobodyListsASessionsAttachmentsAsTheKernels() throws Exception {
         Unprivileged.assumeAvailable();
         assumeTrue(Files.isExecutable(BPFTOOL), "needs /usr/sbin/bpftool (Debian package bpftool)");
-        Path runtime = Files.createDirectory(tmp.resolve("run"));
-        Files.setOwner(runtime, runtime.getFileSystem().getUserPrincipalLookupService()
-                .lookupPrincipalByName(Unprivileged.USER));
         Map<String, String> shim = new HashMap<>();
-        shim.put("LD_PRELOAD", home.resolve("lib/libbpftime-syscall.so").toString());
-        shim.put("XDG_RUNTIME_DIR", runtime.toString());
-        shim.put("BPFTIME_SERVICE_IDLE_EXIT", "2");
+        dist.underShim(shim, dist.nobodysRuntimeDir());
 
         List<List<String>> kernel = listed(null);
         assumeTrue(kernel.get(0).size() == 4, "the kernel's side did not attach as root here: " + kernel);
@@ -81,12 +72,12 @@ class BpftoolPerfTest {
             argv.addAll(0, List.of("setpriv", "--reuid=" + Unprivileged.USER, "--regid=" + Unprivileged.GROUP,
                     "--clear-groups"));
         }
-        ProcessBuilder pb = new ProcessBuilder(argv).directory(tmp.toFile());
+        ProcessBuilder pb = new ProcessBuilder(argv).directory(dist.temp().toFile());
         if (shim != null) {
-            pb.environment().put("HOME", tmp.toString());
+            pb.environment().put("HOME", dist.temp().toString());
             pb.environment().putAll(shim);
         }
-        Path out = Files.createTempFile(tmp, "loader", ".out");
+        Path out = Files.createTempFile(dist.temp(), "loader", ".out");
         Files.setPosixFilePermissions(out, PosixFilePermissions.fromString("rw-rw-rw-"));
         Process p = pb.redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.appendTo(out.toFile())).start();
         try {
@@ -114,9 +105,9 @@ class BpftoolPerfTest {
         argv.addAll(List.of(words));
         Command c;
         if (shim == null) {
-            c = new Command(tmp, argv);
+            c = new Command(dist.temp(), argv);
         } else {
-            c = Unprivileged.command(tmp, argv.toArray(String[]::new));
+            c = Unprivileged.command(dist.temp(), argv.toArray(String[]::new));
             c.env().putAll(shim);
         }
         Command.Result r = c.run();

@@ -3,15 +3,11 @@ package dev.bpftime.test;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
-import java.util.List;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code bpftime conformance} from a copy of dist/: the native interpreter is found beside the jars,
@@ -19,23 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ConformanceCliTest {
 
-    @TempDir
-    private Path tmp;
-    private Path launcher;
-
-    @BeforeEach
-    void copyDist() throws IOException {
-        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Path home = tmp.resolve("bpftime-copy");
-        Dist.copyTree(Dist.folder(), home);
-        launcher = home.resolve("bin/bpftime");
-    }
-
-    private Command bpftime(String... args) {
-        List<String> argv = new ArrayList<>(List.of(launcher.toString()));
-        argv.addAll(List.of(args));
-        return new Command(tmp, argv);
-    }
+    @RegisterExtension
+    final DistHome dist = new DistHome();
 
     @Test
     void wholeSuitePassesOnTheInterpreter() throws Exception {
@@ -44,7 +25,7 @@ class ConformanceCliTest {
         try (var s = Files.list(tests)) {
             files = s.filter(p -> p.toString().endsWith(".data")).count();
         }
-        Command.Result r = bpftime("conformance", tests.toString()).run();
+        Command.Result r = dist.bpftime("conformance", tests.toString()).run();
         assertEquals(0, r.code(), r.describe());
         String[] lines = r.lines();
         assertEquals(files + " passed, 0 failed", lines[lines.length - 1], r.describe());
@@ -53,7 +34,7 @@ class ConformanceCliTest {
     @Test
     void wholeSuitePassesOnTheJit() throws Exception {
         Path tests = Shared.dir("conformance/tests");
-        Command.Result r = bpftime("conformance", "--engine", "jit", tests.toString()).run();
+        Command.Result r = dist.bpftime("conformance", "--engine", "jit", tests.toString()).run();
         assertEquals(0, r.code(), r.describe());
         String[] lines = r.lines();
         assertTrue(lines[lines.length - 1].matches("[1-9][0-9]* passed, 0 failed"), r.describe());
@@ -62,7 +43,7 @@ class ConformanceCliTest {
     @Test
     void runTimeNegativesAreFailuresWithTheirReason() throws Exception {
         Path negative = Shared.dir("conformance/negative");
-        Command.Result r = bpftime("conformance", negative.resolve("incorrect_return_value_high_bits.data").toString(),
+        Command.Result r = dist.bpftime("conformance", negative.resolve("incorrect_return_value_high_bits.data").toString(),
                 negative.resolve("error.data").toString()).run();
         assertEquals(1, r.code(), r.describe());
         String out = r.out();
@@ -75,7 +56,7 @@ class ConformanceCliTest {
 
     @Test
     void unknownEngineIsAUsageError() throws Exception {
-        Command.Result r = bpftime("conformance", "--engine", "warp", Shared.dir("conformance/tests").toString()).run();
+        Command.Result r = dist.bpftime("conformance", "--engine", "warp", Shared.dir("conformance/tests").toString()).run();
         assertEquals(2, r.code(), r.describe());
         assertTrue(r.err().contains("--engine"), r.describe());
     }
@@ -83,7 +64,7 @@ class ConformanceCliTest {
     @Test
     void runsAsAnotherUser() throws Exception {
         Unprivileged.assumeAvailable();
-        Path copy = Files.createDirectory(tmp.resolve("tests"));
+        Path copy = Files.createDirectory(dist.temp().resolve("tests"));
         Files.setPosixFilePermissions(copy, PosixFilePermissions.fromString("rwxr-xr-x"));
         try (var s = Files.list(Shared.dir("conformance/tests"))) {
             for (Path f : s.toList()) {
@@ -91,7 +72,8 @@ class ConformanceCliTest {
                 Files.setPosixFilePermissions(to, PosixFilePermissions.fromString("rw-r--r--"));
             }
         }
-        Command.Result r = Unprivileged.command(tmp, launcher.toString(), "conformance", copy.toString()).run();
+        Command.Result r = Unprivileged.command(dist.temp(), dist.home().resolve("bin/bpftime").toString(), "conformance",
+                copy.toString()).run();
         assertEquals(0, r.code(), r.describe());
         String[] lines = r.lines();
         assertTrue(lines[lines.length - 1].endsWith(" passed, 0 failed"), r.describe());

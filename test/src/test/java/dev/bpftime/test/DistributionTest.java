@@ -21,14 +21,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * bin/bpftime as a user gets it: dist/ copied to another folder, started through symlinks, by
@@ -47,29 +45,13 @@ class DistributionTest {
             exit());
     private static final byte[] CODE = InstructionEncoder.encode(PROGRAM);
 
-    @TempDir
-    private Path tmp;
-    private Path home;
-
-    @BeforeEach
-    void copyDist() throws IOException {
-        // Another user must be able to reach the copy: JUnit makes its temp folder owner-only.
-        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
-        home = tmp.resolve("bpftime-copy");
-        Dist.copyTree(Dist.folder(), home);
-    }
-
-    private Command bpftime(String... args) {
-        List<String> argv = new ArrayList<>();
-        argv.add(home.resolve("bin/bpftime").toString());
-        argv.addAll(List.of(args));
-        return new Command(tmp, argv);
-    }
+    @RegisterExtension
+    final DistHome dist = new DistHome();
 
     @Test
     void everyFileIsReadableByAllAndTheLauncherExecutable() throws IOException {
-        Path dist = Dist.folder();
-        try (Stream<Path> all = Files.walk(dist)) {
+        Path built = Dist.folder();
+        try (Stream<Path> all = Files.walk(built)) {
             for (Path p : (Iterable<Path>) all::iterator) {
                 Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p);
                 assertTrue(perms.contains(PosixFilePermission.OTHERS_READ), p + " not readable by others: " + perms);
@@ -79,23 +61,23 @@ class DistributionTest {
                 }
             }
         }
-        assertTrue(Files.getPosixFilePermissions(dist.resolve("bin/bpftime")).contains(PosixFilePermission.OTHERS_EXECUTE));
-        assertTrue(Files.isRegularFile(dist.resolve("lib/bpftime-cli-" + Dist.version() + ".jar")));
-        assertTrue(Files.isRegularFile(dist.resolve("lib/bpftime-isa-" + Dist.version() + ".jar")));
+        assertTrue(Files.getPosixFilePermissions(built.resolve("bin/bpftime")).contains(PosixFilePermission.OTHERS_EXECUTE));
+        assertTrue(Files.isRegularFile(built.resolve("lib/bpftime-cli-" + Dist.version() + ".jar")));
+        assertTrue(Files.isRegularFile(built.resolve("lib/bpftime-isa-" + Dist.version() + ".jar")));
     }
 
     @Test
     void versionFromACopyReportsTheBuiltVersionAndTheCopyAsHome() throws Exception {
-        Command.Result r = bpftime("version").run();
+        Command.Result r = dist.bpftime("version").run();
         assertEquals(0, r.code(), r.describe());
         assertEquals("bpftime " + Dist.version(), r.lines()[0], r.describe());
-        assertTrue(r.out().contains("\nhome " + home.toRealPath() + "\n"), r.describe());
+        assertTrue(r.out().contains("\nhome " + dist.home().toRealPath() + "\n"), r.describe());
         assertEquals("", r.err(), r.describe());
     }
 
     @Test
     void decodeFromACopyReadsHexAFileAndStandardInput() throws Exception {
-        Command.Result fromHex = bpftime("decode", "--hex", HexFormat.ofDelimiter(" ").formatHex(CODE)).run();
+        Command.Result fromHex = dist.bpftime("decode", "--hex", HexFormat.ofDelimiter(" ").formatHex(CODE)).run();
         assertEquals(0, fromHex.code(), fromHex.describe());
         String[] lines = fromHex.lines();
         assertEquals(PROGRAM.size(), lines.length, fromHex.describe());
@@ -103,21 +85,21 @@ class DistributionTest {
         assertTrue(lines[1].matches("1: 18 11 00 00 03 00 00 00 00 00 00 00 00 00 00 00 +ld imm dw map_fd .*"), lines[1]);
         assertTrue(lines[PROGRAM.size() - 1].matches("6: 95 00 00 00 00 00 00 00 +jmp exit .*"), fromHex.describe());
 
-        Path file = Files.write(tmp.resolve("prog.bin"), CODE);
-        Command.Result fromFile = bpftime("decode", file.toString()).run();
+        Path file = Files.write(dist.temp().resolve("prog.bin"), CODE);
+        Command.Result fromFile = dist.bpftime("decode", file.toString()).run();
         assertEquals(fromHex.out(), fromFile.out(), fromFile.describe());
-        Command.Result fromStdin = bpftime("decode", "-").stdin(CODE).run();
+        Command.Result fromStdin = dist.bpftime("decode", "-").stdin(CODE).run();
         assertEquals(fromHex.out(), fromStdin.out(), fromStdin.describe());
     }
 
     @Test
     void errorsAreOneLineOnStderrWithExitCodes() throws Exception {
-        Command.Result bad = bpftime("decode", "--hex", "95 00 00 00 00 00 00 00 ff 00 00 00 00 00 00 00").run();
+        Command.Result bad = dist.bpftime("decode", "--hex", "95 00 00 00 00 00 00 00 ff 00 00 00 00 00 00 00").run();
         assertEquals(1, bad.code(), bad.describe());
         assertEquals("bpftime: hex text: at instruction 1: unknown opcode 0xff\n", bad.err(), bad.describe());
         assertEquals("", bad.out());
 
-        Command.Result usage = bpftime("frobnicate").run();
+        Command.Result usage = dist.bpftime("frobnicate").run();
         assertEquals(2, usage.code(), usage.describe());
         assertTrue(usage.err().startsWith("bpftime: Unmatched argument at index 0: 'frobnicate'"), usage.describe());
         assertFalse(usage.err().contains("\tat "), usage.describe());
@@ -125,24 +107,24 @@ class DistributionTest {
 
     @Test
     void launcherFindsItsHomeThroughSymlinks() throws Exception {
-        Path binDir = Files.createDirectories(tmp.resolve("somewhere/bin"));
-        Path absolute = Files.createSymbolicLink(binDir.resolve("bpftime-abs"), home.resolve("bin/bpftime"));
+        Path binDir = Files.createDirectories(dist.temp().resolve("somewhere/bin"));
+        Path absolute = Files.createSymbolicLink(binDir.resolve("bpftime-abs"), dist.home().resolve("bin/bpftime"));
         // A chain of relative links: link2 -> link1 -> ../../bpftime-copy/bin/bpftime
         Files.createSymbolicLink(binDir.resolve("link1"), Path.of("../../bpftime-copy/bin/bpftime"));
         Path chained = Files.createSymbolicLink(binDir.resolve("link2"), Path.of("link1"));
         for (Path link : List.of(absolute, chained)) {
-            Command.Result r = new Command(tmp, List.of(link.toString(), "version")).run();
+            Command.Result r = new Command(dist.temp(), List.of(link.toString(), "version")).run();
             assertEquals(0, r.code(), r.describe());
-            assertTrue(r.out().contains("\nhome " + home.toRealPath() + "\n"), r.describe());
+            assertTrue(r.out().contains("\nhome " + dist.home().toRealPath() + "\n"), r.describe());
         }
     }
 
     @Test
     void javaHomeWinsOverPath() throws Exception {
-        Path fakeHome = tmp.resolve("fake-jdk");
-        Path marker = tmp.resolve("java-home-used");
+        Path fakeHome = dist.temp().resolve("fake-jdk");
+        Path marker = dist.temp().resolve("java-home-used");
         recordingJava(fakeHome.resolve("bin"), marker);
-        Command c = bpftime("version");
+        Command c = dist.bpftime("version");
         c.env().put("JAVA_HOME", fakeHome.toString());
         Command.Result r = c.run();
         assertEquals(0, r.code(), r.describe());
@@ -151,10 +133,10 @@ class DistributionTest {
 
     @Test
     void javaFromPathWithoutJavaHome() throws Exception {
-        Path fakeBin = tmp.resolve("fake-bin");
-        Path marker = tmp.resolve("path-java-used");
+        Path fakeBin = dist.temp().resolve("fake-bin");
+        Path marker = dist.temp().resolve("path-java-used");
         recordingJava(fakeBin, marker);
-        Command c = bpftime("version");
+        Command c = dist.bpftime("version");
         c.env().remove("JAVA_HOME");
         c.env().put("PATH", fakeBin + ":/usr/bin:/bin");
         Command.Result r = c.run();
@@ -164,25 +146,25 @@ class DistributionTest {
 
     @Test
     void unusableJavaHomeIsAClearError() throws Exception {
-        Command c = bpftime("version");
-        c.env().put("JAVA_HOME", tmp.resolve("no-such-jdk").toString());
+        Command c = dist.bpftime("version");
+        c.env().put("JAVA_HOME", dist.temp().resolve("no-such-jdk").toString());
         Command.Result r = c.run();
         assertEquals(1, r.code(), r.describe());
-        assertTrue(r.err().startsWith("bpftime: JAVA_HOME is " + tmp.resolve("no-such-jdk")), r.describe());
+        assertTrue(r.err().startsWith("bpftime: JAVA_HOME is " + dist.temp().resolve("no-such-jdk")), r.describe());
     }
 
     @Test
     void runsAsAnotherUser() throws Exception {
         Unprivileged.assumeAvailable();
-        Path file = Files.write(tmp.resolve("prog.bin"), CODE);
+        Path file = Files.write(dist.temp().resolve("prog.bin"), CODE);
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
 
-        Command.Result version = Unprivileged.command(tmp, home.resolve("bin/bpftime").toString(), "version").run();
+        String launcher = dist.home().resolve("bin/bpftime").toString();
+        Command.Result version = Unprivileged.command(dist.temp(), launcher, "version").run();
         assertEquals(0, version.code(), version.describe());
         assertEquals("bpftime " + Dist.version(), version.lines()[0], version.describe());
 
-        Command.Result decode = Unprivileged.command(tmp, home.resolve("bin/bpftime").toString(), "decode",
-                file.toString()).run();
+        Command.Result decode = Unprivileged.command(dist.temp(), launcher, "decode", file.toString()).run();
         assertEquals(0, decode.code(), decode.describe());
         assertEquals(PROGRAM.size(), decode.lines().length, decode.describe());
     }

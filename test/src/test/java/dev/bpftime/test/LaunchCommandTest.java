@@ -3,19 +3,16 @@ package dev.bpftime.test;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code bpftime load} and {@code bpftime start} from a copy of dist/: the command replaces the launcher
@@ -29,21 +26,12 @@ class LaunchCommandTest {
             + " echo NO_JIT=$BPFTIME_NO_JIT; echo DEBUG=$BPFTIME_SERVICE_DEBUG; echo IDLE=$BPFTIME_SERVICE_IDLE_EXIT;"
             + " exit 7";
 
-    @TempDir
-    private Path tmp;
-    private Path home;
+    @RegisterExtension
+    final DistHome dist = new DistHome();
 
-    @BeforeEach
-    void copyDist() throws IOException {
-        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
-        home = tmp.resolve("bpftime-copy");
-        Dist.copyTree(Dist.folder(), home);
-    }
-
+    /** The copy's launcher with none of the variables its options set, nor a preload. */
     private Command bpftime(String... args) {
-        List<String> argv = new ArrayList<>(List.of(home.resolve("bin/bpftime").toString()));
-        argv.addAll(List.of(args));
-        Command c = new Command(tmp, argv);
+        Command c = dist.bpftime(args);
         c.env().remove("LD_PRELOAD");
         c.env().remove("BPFTIME_RUNTIME_DIR");
         c.env().remove("BPFTIME_NO_JIT");
@@ -54,15 +42,15 @@ class LaunchCommandTest {
 
     @Test
     void loadExecsTheCommandInPlaceWithTheShimFirstAndTheUsersPreloadKept() throws Exception {
-        Command c = bpftime("load", "--runtime-dir", tmp.resolve("run").toString(), "--no-jit", "--debug",
+        Command c = bpftime("load", "--runtime-dir", dist.temp().resolve("run").toString(), "--no-jit", "--debug",
                 "--idle-exit", "9", "--", "/bin/sh", "-c", SHOW);
         c.env().put("LD_PRELOAD", "/usr/lib/x86_64-linux-gnu/libc.so.6");
         Process p = c.start();
         Command.Result r = c.finish(p);
         assertEquals(7, r.code(), "the command's exit status is bpftime's\n" + r.describe());
         assertEquals(List.of("pid=" + p.pid(),
-                "LD_PRELOAD=" + home.resolve("lib/libbpftime-syscall.so") + ":/usr/lib/x86_64-linux-gnu/libc.so.6",
-                "RUNTIME=" + tmp.resolve("run"), "NO_JIT=1", "DEBUG=1", "IDLE=9"), List.of(r.lines()), r.describe());
+                "LD_PRELOAD=" + dist.shim() + ":/usr/lib/x86_64-linux-gnu/libc.so.6",
+                "RUNTIME=" + dist.temp().resolve("run"), "NO_JIT=1", "DEBUG=1", "IDLE=9"), List.of(r.lines()), r.describe());
         assertEquals("", r.err());
     }
 
@@ -71,14 +59,14 @@ class LaunchCommandTest {
         Command c = bpftime("load", "/bin/sh", "-c", SHOW);
         Process p = c.start();
         Command.Result r = c.finish(p);
-        assertEquals(List.of("pid=" + p.pid(), "LD_PRELOAD=" + home.resolve("lib/libbpftime-syscall.so"),
+        assertEquals(List.of("pid=" + p.pid(), "LD_PRELOAD=" + dist.shim(),
                 "RUNTIME=", "NO_JIT=", "DEBUG=", "IDLE="), List.of(r.lines()), r.describe());
     }
 
     @Test
     void startPreloadsTheAgentOrSaysItIsMissing() throws Exception {
-        Path agent = home.resolve("lib/libbpftime-agent.so");
-        Command c = bpftime("start", "--runtime-dir", tmp.resolve("run").toString(), "--", "/bin/sh", "-c", SHOW);
+        Path agent = dist.home().resolve("lib/libbpftime-agent.so");
+        Command c = bpftime("start", "--runtime-dir", dist.temp().resolve("run").toString(), "--", "/bin/sh", "-c", SHOW);
         Process p = c.start();
         Command.Result r = c.finish(p);
         if (Files.exists(agent)) {
@@ -123,7 +111,7 @@ class LaunchCommandTest {
         }
         for (String option : options) {
             List<String> args = new ArrayList<>(List.of("load"));
-            args.addAll(List.of(option.replace("SECONDS", "3").replace("DIR", tmp.toString()).split(" ")));
+            args.addAll(List.of(option.replace("SECONDS", "3").replace("DIR", dist.temp().toString()).split(" ")));
             args.addAll(List.of("--", "/bin/true"));
             Command.Result r = bpftime(args.toArray(String[]::new)).run();
             assertEquals(0, r.code(), option + "\n" + r.describe());

@@ -9,15 +9,13 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Debian's libbpf-tools, run as a user runs them but as nobody (who may not use the kernel's BPF) under
@@ -31,16 +29,8 @@ class LibbpfToolsShimTest {
     /** How long it must keep running in its main loop. */
     private static final long HOLD_MS = 1_500;
 
-    @TempDir
-    private Path tmp;
-    private Path home;
-
-    @BeforeEach
-    void copyDist() throws IOException {
-        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
-        home = tmp.resolve("bpftime-copy");
-        Dist.copyTree(Dist.folder(), home);
-    }
+    @RegisterExtension
+    final DistHome dist = new DistHome();
 
     @ParameterizedTest(name = "{0}")
     @CsvSource({"opensnoop, PID    COMM              FD ERR PATH", "bashreadline, TIME      PID     COMMAND",
@@ -77,25 +67,21 @@ class LibbpfToolsShimTest {
         Unprivileged.assumeAvailable();
         Path binary = Path.of("/usr/sbin", tool);
         assumeTrue(Files.isExecutable(binary), "needs " + binary + " (Debian package libbpf-tools)");
-        Path runtime = Files.createDirectory(tmp.resolve("run"));
-        Files.setOwner(runtime, runtime.getFileSystem().getUserPrincipalLookupService()
-                .lookupPrincipalByName(Unprivileged.USER));
+        Path runtime = dist.nobodysRuntimeDir();
 
         List<String> kernelArgv = new ArrayList<>(List.of("timeout", "-s", "INT", "5", binary.toString()));
         kernelArgv.addAll(args);
-        Command.Result kernel = Unprivileged.command(tmp, kernelArgv.toArray(String[]::new)).run();
+        Command.Result kernel = Unprivileged.command(dist.temp(), kernelArgv.toArray(String[]::new)).run();
         assertNotEquals(0, kernel.code(), "nobody must not be able to run it on the kernel here: " + kernel.describe());
 
         List<String> argv = new ArrayList<>(List.of("setpriv", "--reuid=" + Unprivileged.USER,
                 "--regid=" + Unprivileged.GROUP, "--clear-groups", "stdbuf", "-oL", binary.toString()));
         argv.addAll(args);
-        ProcessBuilder pb = new ProcessBuilder(argv).directory(tmp.toFile());
-        pb.environment().put("HOME", tmp.toString());
-        pb.environment().put("LD_PRELOAD", home.resolve("lib/libbpftime-syscall.so").toString());
-        pb.environment().put("XDG_RUNTIME_DIR", runtime.toString());
-        pb.environment().put("BPFTIME_SERVICE_IDLE_EXIT", "2");
-        Path out = tmp.resolve(tool + ".out");
-        Path err = tmp.resolve(tool + ".err");
+        ProcessBuilder pb = new ProcessBuilder(argv).directory(dist.temp().toFile());
+        pb.environment().put("HOME", dist.temp().toString());
+        dist.underShim(pb.environment(), runtime);
+        Path out = dist.temp().resolve(tool + ".out");
+        Path err = dist.temp().resolve(tool + ".err");
         Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         try {
             // It prints its header once loaded and attached (stdout line-buffered by stdbuf, which it
@@ -114,19 +100,6 @@ class LibbpfToolsShimTest {
             assertEquals("", Files.readString(err), "libbpf printed warnings or errors: " + finalDescribe);
         } finally {
             p.destroyForcibly();
-            awaitServiceExit(runtime);
-        }
-    }
-
-    /** The service stops 2 s after its last client (BPFTIME_SERVICE_IDLE_EXIT): then @TempDir can go. */
-    private static void awaitServiceExit(Path runtime) throws IOException, InterruptedException {
-        Path pidFile = runtime.resolve("bpftime/service.pid");
-        if (!Files.exists(pidFile)) {
-            return;
-        }
-        Path proc = Path.of("/proc", Files.readString(pidFile).trim());
-        for (int i = 0; i < 300 && Files.exists(proc); i++) {
-            Thread.sleep(50);
         }
     }
 

@@ -5,16 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The shim from a copy of dist/, as a user gets it: Debian's bpftool, run as nobody (who may not use the
@@ -23,34 +20,20 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ShimDistTest {
 
-    @TempDir
-    private Path tmp;
-    private Path home;
-
-    @BeforeEach
-    void copyDist() throws IOException {
-        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
-        home = tmp.resolve("bpftime-copy");
-        Dist.copyTree(Dist.folder(), home);
-    }
+    @RegisterExtension
+    final DistHome dist = new DistHome();
 
     @Test
     void bpftoolAsNobodyListsProgramsThroughTheShim() throws Exception {
         Unprivileged.assumeAvailable();
         assumeTrue(Files.isExecutable(Path.of("/usr/sbin/bpftool")), "needs /usr/sbin/bpftool (Debian package bpftool)");
-        // A runtime folder of nobody's own, so this test starts (and its idle exit stops) a service of its own.
-        Path runtime = Files.createDirectory(tmp.resolve("run"));
-        Files.setOwner(runtime, runtime.getFileSystem().getUserPrincipalLookupService()
-                .lookupPrincipalByName(Unprivileged.USER));
+        // A runtime folder of nobody's own, so this test starts a service of its own.
+        Path runtime = dist.nobodysRuntimeDir();
 
-        Command.Result kernel = Unprivileged.command(tmp, "/usr/sbin/bpftool", "prog", "show").run();
+        Command.Result kernel = Unprivileged.command(dist.temp(), "/usr/sbin/bpftool", "prog", "show").run();
         assertNotEquals(0, kernel.code(), "nobody must not be able to use the kernel's BPF here: " + kernel.describe());
 
-        Command shim = Unprivileged.command(tmp, "/usr/sbin/bpftool", "prog", "show");
-        shim.env().put("LD_PRELOAD", home.resolve("lib/libbpftime-syscall.so").toString());
-        shim.env().put("XDG_RUNTIME_DIR", runtime.toString());
-        shim.env().put("BPFTIME_SERVICE_IDLE_EXIT", "2");
-        Command.Result r = shim.run();
+        Command.Result r = dist.nobodyUnderShim(runtime, "/usr/sbin/bpftool", "prog", "show").run();
         assertEquals(0, r.code(), r.describe());
         assertEquals("", r.out(), "no programs loaded yet: " + r.describe());
         assertTrue(Files.exists(runtime.resolve("bpftime/service.log")), "the shim started the service, which logs");
@@ -84,9 +67,7 @@ class ShimDistTest {
         Path bpffs = Path.of("/sys/fs/bpf");
         assumeTrue(Files.readString(Path.of("/proc/self/mounts")).contains(" /sys/fs/bpf bpf "),
                 "the kernel's side needs a bpf file system at /sys/fs/bpf");
-        Path runtime = Files.createDirectory(tmp.resolve("run"));
-        Files.setOwner(runtime, runtime.getFileSystem().getUserPrincipalLookupService()
-                .lookupPrincipalByName(Unprivileged.USER));
+        Path runtime = dist.nobodysRuntimeDir();
 
         Path kernelPins = Files.createDirectory(bpffs.resolve("bpftime-shimdist-" + ProcessHandle.current().pid()));
         Session kernel = new Session(kernelPins.toString(), null);
@@ -137,7 +118,6 @@ class ShimDistTest {
             }
             assertEquals(kernelDumps, ourDumps, "bpftool map dump of each map, plain and JSON");
         } finally {
-            stopService(runtime);
             try (var pins = Files.list(kernelPins)) {
                 for (Path pin : pins.toList()) {
                     Files.deleteIfExists(pin);
@@ -158,9 +138,7 @@ class ShimDistTest {
         assumeTrue(Files.isExecutable(Path.of("/usr/sbin/bpftool")), "needs /usr/sbin/bpftool (Debian package bpftool)");
         assumeTrue(Files.readString(Path.of("/proc/self/mounts")).contains(" /sys/fs/bpf bpf "),
                 "the kernel's side needs a bpf file system at /sys/fs/bpf");
-        Path runtime = Files.createDirectory(tmp.resolve("run"));
-        Files.setOwner(runtime, runtime.getFileSystem().getUserPrincipalLookupService()
-                .lookupPrincipalByName(Unprivileged.USER));
+        Path runtime = dist.nobodysRuntimeDir();
         String name = "bpftime-rm-" + ProcessHandle.current().pid();
         Session kernel = new Session("/sys/fs/bpf", null);
         Session ours = new Session("/sys/fs/bpf", runtime);
@@ -187,7 +165,6 @@ class ShimDistTest {
             }
             assertEquals(seen.get(0), seen.get(1), "stat, stat -f and rm of a pin");
         } finally {
-            stopService(runtime);
             Files.deleteIfExists(Path.of("/sys/fs/bpf", name));
             Files.deleteIfExists(Path.of("/sys/fs/bpf", name + "-dir", "m"));
             Files.deleteIfExists(Path.of("/sys/fs/bpf", name + "-dir"));
@@ -207,19 +184,13 @@ class ShimDistTest {
         Unprivileged.assumeAvailable();
         assumeTrue(Files.isExecutable(Path.of("/usr/sbin/bpftool")), "needs /usr/sbin/bpftool (Debian package bpftool)");
         assumeTrue(Files.isExecutable(Path.of("/usr/sbin/opensnoop")), "needs /usr/sbin/opensnoop (libbpf-tools)");
-        Path runtime = Files.createDirectory(tmp.resolve("run"));
-        Files.setOwner(runtime, runtime.getFileSystem().getUserPrincipalLookupService()
-                .lookupPrincipalByName(Unprivileged.USER));
+        Path runtime = dist.nobodysRuntimeDir();
         Session kernel = new Session("", null);
         Session ours = new Session("", runtime);
         List<String> kernelMaps = mapsOfARunningOpensnoop(kernel);
         List<String> ourMaps = mapsOfARunningOpensnoop(ours);
-        try {
-            assertEquals(3, kernelMaps.size(), "opensnoop's maps on the kernel: " + kernelMaps);
-            assertEquals(kernelMaps, ourMaps, "opensnoop's maps through bpftool map show");
-        } finally {
-            stopService(runtime);
-        }
+        assertEquals(3, kernelMaps.size(), "opensnoop's maps on the kernel: " + kernelMaps);
+        assertEquals(kernelMaps, ourMaps, "opensnoop's maps through bpftool map show");
     }
 
     /** opensnoop's maps as bpftool shows them while it runs on that side, normalized and sorted. */
@@ -229,14 +200,12 @@ class ShimDistTest {
             argv.addAll(0, List.of("setpriv", "--reuid=" + Unprivileged.USER, "--regid=" + Unprivileged.GROUP,
                     "--clear-groups"));
         }
-        ProcessBuilder pb = new ProcessBuilder(argv).directory(tmp.toFile());
+        ProcessBuilder pb = new ProcessBuilder(argv).directory(dist.temp().toFile());
         if (side.runtime != null) {
-            pb.environment().put("HOME", tmp.toString());
-            pb.environment().put("LD_PRELOAD", home.resolve("lib/libbpftime-syscall.so").toString());
-            pb.environment().put("XDG_RUNTIME_DIR", side.runtime.toString());
-            pb.environment().put("BPFTIME_SERVICE_IDLE_EXIT", "2");
+            pb.environment().put("HOME", dist.temp().toString());
+            dist.underShim(pb.environment(), side.runtime);
         }
-        Path out = Files.createTempFile(tmp, "opensnoop", ".out");
+        Path out = Files.createTempFile(dist.temp(), "opensnoop", ".out");
         Process tool = pb.redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         try {
             long deadline = System.currentTimeMillis() + 90_000;
@@ -269,17 +238,6 @@ class ShimDistTest {
             tool.destroy();
             tool.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
             tool.destroyForcibly();
-        }
-    }
-
-    /** The pins keep this test's service running: stop it (SIGTERM to its pid) so that @TempDir can go. */
-    private static void stopService(Path runtime) throws IOException, InterruptedException {
-        Path pidFile = runtime.resolve("bpftime/service.pid");
-        if (Files.exists(pidFile)) {
-            ProcessHandle.of(Long.parseLong(Files.readString(pidFile).trim())).ifPresent(service -> {
-                service.destroy();
-                service.onExit().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).join();
-            });
         }
     }
 
@@ -328,12 +286,9 @@ class ShimDistTest {
         String run(String... argv) throws Exception {
             Command c;
             if (runtime == null) {
-                c = new Command(tmp, List.of(argv));
+                c = new Command(dist.temp(), List.of(argv));
             } else {
-                c = Unprivileged.command(tmp, argv);
-                c.env().put("LD_PRELOAD", home.resolve("lib/libbpftime-syscall.so").toString());
-                c.env().put("XDG_RUNTIME_DIR", runtime.toString());
-                c.env().put("BPFTIME_SERVICE_IDLE_EXIT", "2");
+                c = dist.nobodyUnderShim(runtime, argv);
             }
             c.env().put("LC_ALL", "C");
             Command.Result r = c.run();
@@ -352,12 +307,9 @@ class ShimDistTest {
             }
             Command c;
             if (runtime == null) {
-                c = new Command(tmp, argv);
+                c = new Command(dist.temp(), argv);
             } else {
-                c = Unprivileged.command(tmp, argv.toArray(String[]::new));
-                c.env().put("LD_PRELOAD", home.resolve("lib/libbpftime-syscall.so").toString());
-                c.env().put("XDG_RUNTIME_DIR", runtime.toString());
-                c.env().put("BPFTIME_SERVICE_IDLE_EXIT", "2");
+                c = dist.nobodyUnderShim(runtime, argv.toArray(String[]::new));
             }
             Command.Result r = c.run();
             assertEquals(0, r.code(), (runtime == null ? "kernel: " : "shim: ") + r.describe());
