@@ -125,7 +125,8 @@ static void tp_teardown(void *state)
 }
 
 /* As the agent attaches it (control/syscall_tracepoints.c): a JIT image calling no helper is
- * GPR-only and helper-free, so the hooks run it from their fast path. */
+ * GPR-only and helper-free, so the hooks run it from their fast path; one calling only GPR-safe
+ * helpers of the agent is GPR-only (no vector save around it). */
 static int tp_attach(struct tp_state *s, const struct tp_config *c, char *why, size_t why_len)
 {
 	struct bpftime_tracepoint_spec spec = { (int32_t)c->nr, 0 };
@@ -133,6 +134,8 @@ static int tp_attach(struct tp_state *s, const struct tp_config *c, char *why, s
 
 	if (!c->vectors && !probe_prog_calls_helper(c->prog))
 		prog.flags = BPFTIME_PROBE_PROG_F_GPR_ONLY | BPFTIME_PROBE_PROG_F_NO_HELPERS;
+	else if (!c->vectors && probe_prog_agent_gpr_only(c->prog))
+		prog.flags = BPFTIME_PROBE_PROG_F_GPR_ONLY;
 	s->attach_id = bpftime_tracepoint_attach(&spec, prog, 0);
 	if (s->attach_id > 0)
 		return 0;
@@ -163,8 +166,11 @@ static int tp_setup(const struct tp_config *c, void **state, char *why, size_t w
 			err = p->event_fd;
 	} else if (!err && c->engine == TP_OURS) {
 		err = bpftime_probe_maps_create(&s->p.maps, why, why_len);
+		/* a program calling helpers calls the agent's own, as in a traced process */
 		if (!err && !c->no_program)
-			err = bpftime_probe_jit_load(c->prog, &s->p.maps, &s->jit, why, why_len);
+			err = probe_prog_calls_helper(c->prog)
+				      ? bpftime_probe_jit_load_agent_helpers(c->prog, &s->p.maps, &s->jit, why, why_len)
+				      : bpftime_probe_jit_load(c->prog, &s->p.maps, &s->jit, why, why_len);
 		/* mapped before the installation from this thread: say it is the runtime's, as the
 		 * agent's images are (mapped from its untraced thread) */
 		if (!err && !c->no_program && (err = bpftime_syscall_hooks_own_code((const void *)s->jit)))

@@ -26,12 +26,15 @@ int syscall_tp_install(void)
 int syscall_tp_add(uint32_t attach_id, const struct agent_prog *p, int raw, int nr, int exit, uint64_t cookie)
 {
 	struct bpftime_tracepoint_spec spec = { raw ? BPFTIME_TRACEPOINT_RAW : nr, exit ? 1u : 0u };
-	/* a JIT image with no call touches no vector register nor errno and reads no hit */
-	struct bpftime_probe_prog prog = { .jit = p->entry, .vm = p->vm,
-					   .flags = p->entry && p->calls_nothing ? BPFTIME_PROBE_PROG_F_GPR_ONLY |
-										    BPFTIME_PROBE_PROG_F_NO_HELPERS
-										  : 0 };
+	/* as for uprobes (attachments.c): a JIT image with no call reads no hit; one calling only
+	 * GPR-safe helpers touches no vector register nor errno */
+	struct bpftime_probe_prog prog = { .jit = p->entry, .vm = p->vm };
 	int id;
+
+	if (p->entry && p->calls_nothing)
+		prog.flags = BPFTIME_PROBE_PROG_F_GPR_ONLY | BPFTIME_PROBE_PROG_F_NO_HELPERS;
+	else if (p->entry && p->gpr_only)
+		prog.flags = BPFTIME_PROBE_PROG_F_GPR_ONLY;
 
 	if (!raw && nr == BPFTIME_TRACEPOINT_RAW)
 		return -EINVAL;
