@@ -36,6 +36,26 @@
 #define NR_vfork 58
 #define NR_clone3 435
 
+/* The entry's frame, from rsp up: the six argument registers in order (an args[6]), rax, rcx. */
+.macro PUSH_ARGS_RAX_RCX
+	push %rcx
+	push %rax
+	push %r9
+	push %r8
+	push %r10
+	push %rdx
+	push %rsi
+	push %rdi
+.endm
+.macro POP_ARGS
+	pop %rdi
+	pop %rsi
+	pop %rdx
+	pop %r10
+	pop %r8
+	pop %r9
+.endm
+
 	.section bpftime_sh_gate, "ax", @progbits
 
 /* long bpftime_syscall_hooks_raw(long nr, long a0, long a1, long a2, long a3, long a4, long a5) */
@@ -75,7 +95,7 @@ bpftime_sh_entry:
 /*
  * The fast path (fast_path.c says when it is open: Syscall User Dispatch off, nothing pending; and
  * route.c's table what it does per number): a syscall that needs no frame runs right here, after
- * the direct function or the pure callback if its number has one, with only the registers a C call
+ * the direct program or the pure callback if its number has one, with only the registers a C call
  * clobbers saved. The kernel's return clears the branch predictors' state, so after the syscall
  * there is one load, one jrcxz (flags stay the application's) and the return. Stack from rsp up:
  * [rdi rsi rdx r10 r8 r9 = args[6]] [rax] [rcx] [flags] [return address]; from the popfq on, rcx
@@ -97,14 +117,7 @@ bpftime_sh_entry:
 	mov sh_thread_state@gottpoff(%rip), %r11
 	cmpl $0, %fs:SH_THREAD_UNTRACED(%r11)
 	jne .Lfull
-	push %rcx
-	push %rax
-	push %r9
-	push %r8
-	push %r10
-	push %rdx
-	push %rsi
-	push %rdi
+	PUSH_ARGS_RAX_RCX
 	push %rbp
 	mov %rsp, %rbp
 	and $-16, %rsp
@@ -122,12 +135,7 @@ bpftime_sh_entry:
 	pop %rbp
 	cmp $1, %eax		/* BPFTIME_SYSCALL_SKIP */
 	je .Lfast_skip
-	pop %rdi
-	pop %rsi
-	pop %rdx
-	pop %r10
-	pop %r8
-	pop %r9
+	POP_ARGS
 	pop %rax
 	lea 8(%rsp), %rsp
 	jmp .Lfast_syscall
@@ -151,14 +159,7 @@ bpftime_sh_entry:
 	testb $1, (%r11)
 	jnz .Lfast_no_callback
 	addq $1, (%r11)
-	push %rcx
-	push %rax
-	push %r9
-	push %r8
-	push %r10
-	push %rdx
-	push %rsi
-	push %rdi
+	PUSH_ARGS_RAX_RCX
 	push %rax
 	push %rax
 	lea bpftime_sh_direct_prog(%rip), %r11
@@ -172,12 +173,7 @@ bpftime_sh_entry:
 	mov %fs:(%r11), %r11
 	addq $1, (%r11)
 	lea 16(%rsp), %rsp
-	pop %rdi
-	pop %rsi
-	pop %rdx
-	pop %r10
-	pop %r8
-	pop %r9
+	POP_ARGS
 	pop %rax
 	lea 8(%rsp), %rsp
 	jmp .Lfast_syscall
