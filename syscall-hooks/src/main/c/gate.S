@@ -235,12 +235,7 @@ bpftime_sh_entry:
 	popfq
 	jmp .Lfast_do_syscall
 .Lfast_skip:
-	pop %rdi
-	pop %rsi
-	pop %rdx
-	pop %r10
-	pop %r8
-	pop %r9
+	POP_ARGS
 	lea 8(%rsp), %rsp
 	pop %rcx
 	mov %r11, %rax
@@ -249,14 +244,7 @@ bpftime_sh_entry:
 	ret
 
 .Lfull:
-	push %rcx
-	push %rax
-	push %r9
-	push %r8
-	push %r10
-	push %rdx
-	push %rsi
-	push %rdi
+	PUSH_ARGS_RAX_RCX
 	push %rbp
 	push %rbx
 	push %r12
@@ -278,12 +266,7 @@ bpftime_sh_entry:
 	pop %r12
 	pop %rbx
 	pop %rbp
-	pop %rdi
-	pop %rsi
-	pop %rdx
-	pop %r10
-	pop %r8
-	pop %r9
+	POP_ARGS
 	/* rsp -> result, resume address, flags. popfq costs ~20 cycles: the arithmetic flags and
 	 * DF are put back with cheap instructions instead, popfq kept for TF and AC (rare). */
 	mov 16(%rsp), %r11
@@ -342,12 +325,7 @@ bpftime_sh_entry:
 	pop %r12
 	pop %rbx
 	pop %rbp
-	pop %rdi
-	pop %rsi
-	pop %rdx
-	pop %r10
-	pop %r8
-	pop %r9
+	POP_ARGS
 	pop %rax
 	pop %rcx
 	popfq
@@ -366,14 +344,7 @@ bpftime_sh_entry:
 2:	/* r11 = the flags the kernel saved at the syscall: the interrupted code's */
 	sub $8, %rsp		/* the return address, filled in below */
 	push %r11
-	push %rcx
-	push %rax
-	push %r9
-	push %r8
-	push %r10
-	push %rdx
-	push %rsi
-	push %rdi
+	PUSH_ARGS_RAX_RCX
 	push %rbp
 	push %rbx
 	push %r12

@@ -31,13 +31,16 @@ static void route_unlock(void)
 	__atomic_store_n(&lock, 0, __ATOMIC_RELEASE);
 }
 
+/* What SH_EFF_CALLBACK numbers' callbacks are; when they are the fast path's, its pointer is
+ * published first, so a thread reading SH_EFF_CALLBACK calls callbacks that are pure. */
 static uint8_t callbacks_route(const struct bpftime_syscall_hooks_callbacks *cb)
 {
 	if (!cb || (!cb->on_enter && !cb->on_exit))
 		return SH_EFF_PASS;
-	if (!cb->on_exit && (cb->flags & BPFTIME_SH_CALLBACKS_PURE) && !(cb->flags & BPFTIME_SH_CALLBACKS_USE_VECTOR))
-		return SH_EFF_CALLBACK;
-	return SH_EFF_FULL;
+	if (cb->on_exit || !(cb->flags & BPFTIME_SH_CALLBACKS_PURE) || (cb->flags & BPFTIME_SH_CALLBACKS_USE_VECTOR))
+		return SH_EFF_FULL;
+	__atomic_store_n(&bpftime_sh_fast_cb, cb, __ATOMIC_RELEASE);
+	return SH_EFF_CALLBACK;
 }
 
 static uint8_t effective(long nr, uint8_t for_callbacks)
@@ -54,27 +57,19 @@ static uint8_t effective(long nr, uint8_t for_callbacks)
 	}
 }
 
-/* The callbacks changed (dispatch.c), before the fast path's byte is computed again: the fast
- * path's callback pointer first, then the numbers, so that a thread reading SH_EFF_CALLBACK calls
- * callbacks that are pure. */
+/* The callbacks changed (dispatch.c), before the fast path's byte is computed again. */
 void sh_routes_refresh(const struct bpftime_syscall_hooks_callbacks *cb)
 {
-	uint8_t c = callbacks_route(cb);
-
 	route_lock();
-	if (c == SH_EFF_CALLBACK)
-		__atomic_store_n(&bpftime_sh_fast_cb, cb, __ATOMIC_RELEASE);
+	uint8_t c = callbacks_route(cb);
 	for (long nr = 0; nr < SH_NR_TABLE; nr++)
 		__atomic_store_n(&bpftime_sh_route_eff[nr], effective(nr, c), __ATOMIC_RELEASE);
 	route_unlock();
 }
 
-static void route_set(long nr, uint8_t route, bpftime_syscall_hooks_prog_fn prog)
+/* c: callbacks_route of the callbacks in force (lock held) */
+static void route_set(long nr, uint8_t route, bpftime_syscall_hooks_prog_fn prog, uint8_t c)
 {
-	uint8_t c = callbacks_route(sh_callbacks_get());
-
-	if (c == SH_EFF_CALLBACK)
-		__atomic_store_n(&bpftime_sh_fast_cb, sh_callbacks_get(), __ATOMIC_RELEASE);
 	/* the program before the route that names it; gone before any other route (a thread that
 	 * read the old route then finds no program inside its section) */
 	__atomic_store_n(&bpftime_sh_direct_prog[nr], prog, __ATOMIC_RELEASE);
@@ -87,8 +82,9 @@ int bpftime_syscall_hooks_route(long nr, unsigned route)
 	if (nr < -1 || nr >= SH_NR_TABLE || route > BPFTIME_SH_ROUTE_NONE)
 		return -EINVAL;
 	route_lock();
+	uint8_t c = callbacks_route(sh_callbacks_get());
 	for (long i = nr < 0 ? 0 : nr; i < (nr < 0 ? SH_NR_TABLE : nr + 1); i++)
-		route_set(i, (uint8_t)route, NULL);
+		route_set(i, (uint8_t)route, NULL, c);
 	route_unlock();
 	return 0;
 }
@@ -104,7 +100,8 @@ int bpftime_syscall_hooks_route_direct(long nr, bpftime_syscall_hooks_prog_fn pr
 	if (nr < 0 || nr >= SH_NR_TABLE || !__atomic_load_n(&section_set, __ATOMIC_ACQUIRE))
 		return -EINVAL;
 	route_lock();
-	route_set(nr, prog ? BPFTIME_SH_ROUTE_DIRECT : BPFTIME_SH_ROUTE_CALLBACKS, prog);
+	route_set(nr, prog ? BPFTIME_SH_ROUTE_DIRECT : BPFTIME_SH_ROUTE_CALLBACKS, prog,
+		  callbacks_route(sh_callbacks_get()));
 	route_unlock();
 	return 0;
 }

@@ -24,7 +24,8 @@
 struct attachment {
 	uint32_t id;
 	uint32_t hook;
-	int engine_id;          /* uprobes: bpftime_probe_attach's id; -1 while the file is not mapped */
+	int engine_id;          /* the engine's id: bpftime_probe_attach's (-1 while the file is not mapped),
+				   or bpftime_tracepoint_attach's */
 	uint16_t *semaphore;    /* USDT: the counter this attachment holds up */
 	int confirmed;
 	/* uprobes: what installs it again when its file is mapped again */
@@ -153,8 +154,9 @@ int attachments_add(const struct agent_msg *m, const char *path)
 		break;
 	case AGENT_HOOK_SYSCALL_TRACEPOINT:
 	case AGENT_HOOK_RAW_SYSCALL:
-		err = syscall_tp_add(m->id, p, a->hook == AGENT_HOOK_RAW_SYSCALL, (int)m->a[2],
-				     (m->flags & AGENT_MSG_F_EXIT) != 0, m->a[4]);
+		a->engine_id = syscall_tp_add(p, a->hook == AGENT_HOOK_RAW_SYSCALL, (int)m->a[2],
+					      (m->flags & AGENT_MSG_F_EXIT) != 0, m->a[4]);
+		err = a->engine_id < 0 ? a->engine_id : 0;
 		if (err == 0)
 			log_installed(a);
 		break;
@@ -217,7 +219,7 @@ static void uninstall(struct attachment *a)
 		free(a->path);
 		__atomic_sub_fetch(&uprobes_on_files, 1, __ATOMIC_RELAXED);
 	} else {
-		syscall_tp_remove(a->id);
+		syscall_tp_remove(a->engine_id);
 	}
 	agent_log("attachment %u removed", a->id);
 	*a = table[--count];

@@ -89,8 +89,9 @@ int attachments_on_files(void);
 
 /* ---- syscall_tracepoints.c ---- */
 int syscall_tp_install(void);   /* from the constructor, before any thread */
-int syscall_tp_add(uint32_t attach_id, const struct agent_prog *p, int raw, int nr, int exit, uint64_t cookie);
-int syscall_tp_remove(uint32_t attach_id);
+/* The engine's id (> 0) or -errno; the attachment keeps it in engine_id for syscall_tp_remove. */
+int syscall_tp_add(const struct agent_prog *p, int raw, int nr, int exit, uint64_t cookie);
+int syscall_tp_remove(int engine_id);
 
 
 /* ---- usdt_semaphore.c ---- */
